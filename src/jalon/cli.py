@@ -1,0 +1,388 @@
+"""The `jalon` command line: parse arguments, call the core, render. Nothing else.
+
+Machine output (json, csv) goes to stdout and nothing else does; progress and messages go to
+stderr, so that `jalon footprint inv.csv --format json > out.json` stays clean.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from jalon import __version__
+from jalon.core.factors import DEFAULT_SET, FactorSetError, load_factor_set
+from jalon.core.model import CATEGORIES, CRITERIA, UNITS
+from jalon.core.readers import Mapping, ReaderError, read_inventory
+
+app = typer.Typer(
+    help="Jalon: the footprint of an authority's IT estate, from the inventories it has.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+LARGE_INPUT_BYTES = 5_000_000
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class MethodChoice(str, Enum):
+    stock = "stock"
+    flux = "flux"
+
+
+class LifespanRuleChoice(str, Enum):
+    reference = "reference"
+    real = "real"
+
+
+PathsArg = Annotated[list[Path], typer.Argument(
+    help="Inventory files or folders (canonical CSV/XLSX, GLPI export, NumEcoEval "
+         "equipementPhysique, GLPI-Agent/FusionInventory JSON or XML, or a folder of them).")]
+YearOpt = Annotated[int, typer.Option("--year", "-y", help="Year N of the footprint.")]
+FactorsOpt = Annotated[str, typer.Option("--factors", help="Factor set name or folder.")]
+CountryOpt = Annotated[str, typer.Option(
+    "--country", help="ISO 3166-1 alpha-3 country for devices without one (electricity mix).")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+MappingOpt = Annotated[Path | None, typer.Option(
+    "--mapping", help="TOML file overriding the detected column mapping (docs/formats.md).")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"jalon {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Jalon command line."""
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+def _progress(paths: list[Path]) -> Progress:
+    size = sum(p.stat().st_size for p in paths if p.is_file())
+    show = size >= LARGE_INPUT_BYTES and err.is_terminal
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                    console=err, transient=True, disable=not show)
+
+
+def _load(paths: list[Path], mapping_path: Path | None, factors: str) -> tuple[Any, Any]:
+    try:
+        mapping = Mapping.load(mapping_path) if mapping_path else None
+        factor_set = load_factor_set(factors)
+    except ReaderError as exc:
+        raise _fail(str(exc)) from exc
+    except FactorSetError as exc:
+        raise _fail(str(exc)) from exc
+    for path in paths:
+        if not path.exists():
+            raise _fail(f"{path}: no such file or folder")
+    result = read_inventory(paths, mapping)
+    if result.report.read == 0:
+        for problem in result.problems:
+            err.print(f"[red]{problem.source}[/]: {problem.message}")
+        raise _fail("no device could be read from the input", 1)
+    return result, factor_set
+
+
+def _parse_pairs(values: list[str], option: str, *, share: bool) -> dict[str, float]:
+    pairs: dict[str, float] = {}
+    for item in values:
+        category, sep, number = item.partition("=")
+        category = category.strip()
+        if not sep or category not in CATEGORIES:
+            raise _fail(f"{option} {item!r}: expected CATEGORY=NUMBER with a category among "
+                        f"{', '.join(CATEGORIES)}")
+        try:
+            value = float(number.replace(",", "."))
+        except ValueError:
+            raise _fail(f"{option} {item!r}: {number!r} is not a number") from None
+        if share and not 0 <= value <= 1:
+            raise _fail(f"{option} {item!r}: a share is between 0 and 1 (0.3 for 30 %)")
+        if not share and value <= 0:
+            raise _fail(f"{option} {item!r}: a lifespan is more than 0 years")
+        pairs[category] = value
+    return pairs
+
+
+def _fmt(value: float) -> str:
+    if abs(value) >= 100:
+        return f"{value:,.0f}".replace(",", "\u202f")
+    if abs(value) >= 1:
+        return f"{value:.1f}"
+    return f"{value:.3g}"
+
+
+def _print_problems(report: dict[str, Any]) -> None:
+    rows = report["rows"]
+    problems = rows["problems"]
+    err.print(f"{rows['read']} devices read, {rows['used']} used, "
+              f"{rows['unclassified']} unclassified, {len(problems)} problems")
+    for problem in problems[:20]:
+        err.print(f"  {problem['source']}:{problem['line']} [{problem['column']}] "
+                  f"{problem['value']!r}: {problem['message']}")
+    if len(problems) > 20:
+        err.print(f"  … and {len(problems) - 20} more (use --format json to get them all)")
+    for item in rows.get("unclassified_types", [])[:10]:
+        err.print(f"  unclassified: type={item.get('type')!r} model={item.get('model')!r} "
+                  f"({item['count']} devices, e.g. line {item['lines'][0]})")
+
+
+@app.command()
+def footprint(
+    paths: PathsArg,
+    year: YearOpt = dt.date.today().year,
+    method: Annotated[MethodChoice, typer.Option(
+        "--method", help="stock: footprint of year N (embodied amortised); flux: embodied "
+                         "impacts of the devices bought in N.")] = MethodChoice.stock,
+    lifespan_rule: Annotated[LifespanRuleChoice, typer.Option(
+        "--lifespan-rule", help="reference: amortise over the category's lifespan; real: "
+                                "NumEcoEval's rule (real age, at least one year).")
+    ] = LifespanRuleChoice.reference,
+    factors: FactorsOpt = DEFAULT_SET,
+    country: CountryOpt = "FRA",
+    output: FormatOpt = Format.table,
+    mapping: MappingOpt = None,
+) -> None:
+    """The footprint of year N of the devices in the inventories."""
+    from jalon.core.engine import Options, compute
+    from jalon.core.output import footprint_to_dict
+
+    with _progress(paths) as progress:
+        task = progress.add_task("reading the inventory", total=None)
+        result, factor_set = _load(paths, mapping, factors)
+        progress.update(task, description="computing the footprint")
+        options = Options(year=year, method=method.value, lifespan_rule=lifespan_rule.value,
+                          country=country.upper())
+        computed = compute(result.frame, factor_set, options, result.report)
+        data = footprint_to_dict(computed)
+    if output is Format.json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif output is Format.csv:
+        _write_csv(data)
+    else:
+        _print_footprint(data)
+        _print_problems(data)
+
+
+def _write_csv(data: dict[str, Any]) -> None:
+    from jalon.core.exports import safe_cell
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["scope", "key", "criterion", "value", "min", "max", "unit", "count"])
+    for criterion, triple in data["totals"].items():
+        writer.writerow(["total", "", criterion, triple["value"], triple["min"], triple["max"],
+                         triple["unit"], ""])
+    for phase, crit in data["by_phase"].items():
+        for criterion, triple in crit.items():
+            writer.writerow(["phase", phase, criterion, triple["value"], triple["min"],
+                             triple["max"], triple["unit"], ""])
+    for category, entry in data["by_category"].items():
+        for criterion in CRITERIA:
+            triple = entry[criterion]
+            writer.writerow(["category", safe_cell(category), criterion, triple["value"],
+                             triple["min"], triple["max"], triple["unit"], entry["count"]])
+
+
+def _print_footprint(data: dict[str, Any]) -> None:
+    totals = data["totals"]
+    gwp = totals["gwp"]
+    out.print(f"[bold]Footprint {data['year']}[/] ({data['method']}, factor set "
+              f"{data['factor_set']['name']} {data['factor_set']['version']})")
+    out.print(f"Climate change: [bold]{_fmt(gwp['value'] / 1000)} tCO2e[/] "
+              f"(range {_fmt(gwp['min'] / 1000)} – {_fmt(gwp['max'] / 1000)})")
+    table = Table(title="By category", show_lines=False)
+    table.add_column("category")
+    table.add_column("devices", justify="right")
+    table.add_column("lifespan (yr)", justify="right")
+    for criterion in CRITERIA:
+        table.add_column(f"{criterion} ({UNITS[criterion]})", justify="right")
+    for category, entry in sorted(data["by_category"].items(),
+                                  key=lambda kv: -kv[1]["gwp"]["value"]):
+        table.add_row(category, str(entry["count"]), f"{entry['lifespan_years']:.1f}",
+                      *[_fmt(entry[c]["value"]) for c in CRITERIA])
+    table.add_row("[bold]total", str(sum(e["count"] for e in data["by_category"].values())), "",
+                  *[f"[bold]{_fmt(totals[c]['value'])}" for c in CRITERIA])
+    out.print(table)
+    phases = Table(title="By phase")
+    phases.add_column("phase")
+    for criterion in CRITERIA:
+        phases.add_column(f"{criterion} ({UNITS[criterion]})", justify="right")
+    for phase, crit in data["by_phase"].items():
+        phases.add_row(phase, *[_fmt(crit[c]["value"]) for c in CRITERIA])
+    out.print(phases)
+
+
+@app.command()
+def scenario(
+    paths: PathsArg,
+    lifespan: Annotated[list[str], typer.Option(
+        "--lifespan", help="CATEGORY=YEARS, repeatable (e.g. laptop=7).")] = [],  # noqa: B006
+    refurbished: Annotated[list[str], typer.Option(
+        "--refurbished", help="CATEGORY=SHARE of purchases refurbished (e.g. laptop=0.3)."),
+    ] = [],  # noqa: B006
+    reduce: Annotated[list[str], typer.Option(
+        "--reduce", help="CATEGORY=SHARE of the fleet not replaced (e.g. monitor=0.3)."),
+    ] = [],  # noqa: B006
+    mix: Annotated[str | None, typer.Option(
+        "--mix", help="Electricity mix (ISO alpha-3) for the use phase in the scenario.")] = None,
+    year: YearOpt = dt.date.today().year,
+    until: Annotated[int, typer.Option("--until", help="Last year of the trajectory.")] = 2030,
+    factors: FactorsOpt = DEFAULT_SET,
+    output: FormatOpt = Format.table,
+    mapping: MappingOpt = None,
+) -> None:
+    """Baseline versus scenario: steady state and the trajectory year by year."""
+    from jalon.core.output import scenario_to_dict
+    from jalon.core.scenario import ScenarioParams, run_scenario
+
+    params = ScenarioParams(
+        lifespans=_parse_pairs(lifespan, "--lifespan", share=False),
+        refurbished=_parse_pairs(refurbished, "--refurbished", share=True),
+        reduction=_parse_pairs(reduce, "--reduce", share=True),
+        country=mix.upper() if mix else None,
+    )
+    if until < year:
+        raise _fail(f"--until {until} is before --year {year}")
+    with _progress(paths) as progress:
+        task = progress.add_task("reading the inventory", total=None)
+        result, factor_set = _load(paths, mapping, factors)
+        if params.country and params.country not in factor_set.countries():
+            raise _fail(f"--mix {params.country}: no electricity mix for it in "
+                        f"{factor_set.name}; see `jalon factors`")
+        progress.update(task, description="computing the scenario")
+        computed = run_scenario(result.frame, factor_set, params, year, until, result.report)
+        data = scenario_to_dict(computed)
+    if output is Format.json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif output is Format.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["side", "year", "criterion", "value", "min", "max", "unit", "count"])
+        for side in ("baseline", "scenario"):
+            steady = data[side]["steady_state"]
+            for criterion in CRITERIA:
+                t = steady["totals"][criterion]
+                writer.writerow([side, "steady_state", criterion, t["value"], t["min"], t["max"],
+                                 t["unit"], steady["count"]])
+            for entry in data[side]["years"]:
+                for criterion in CRITERIA:
+                    t = entry["totals"][criterion]
+                    writer.writerow([side, entry["year"], criterion, t["value"], t["min"],
+                                     t["max"], t["unit"], entry["count"]])
+    else:
+        _print_scenario(data)
+
+
+def _print_scenario(data: dict[str, Any]) -> None:
+    base, scen = data["baseline"], data["scenario"]
+    out.print("[bold]Scenario[/] " + ", ".join(
+        f"{k}: {v}" for k, v in data["parameters"].items() if v))
+    b = base["steady_state"]["totals"]["gwp"]["value"]
+    s = scen["steady_state"]["totals"]["gwp"]["value"]
+    change = (s - b) / b * 100 if b else 0.0
+    out.print(f"Steady state, climate change: baseline {_fmt(b / 1000)} tCO2e/yr, scenario "
+              f"{_fmt(s / 1000)} tCO2e/yr ({change:+.1f} %)")
+    table = Table(title="Trajectory (tCO2e)")
+    table.add_column("year")
+    table.add_column("baseline", justify="right")
+    table.add_column("scenario", justify="right")
+    table.add_column("difference", justify="right")
+    for by, sy in zip(base["years"], scen["years"], strict=True):
+        bv, sv = by["totals"]["gwp"]["value"] / 1000, sy["totals"]["gwp"]["value"] / 1000
+        table.add_row(str(by["year"]), _fmt(bv), _fmt(sv), f"{sv - bv:+.1f}")
+    out.print(table)
+
+
+@app.command()
+def factors(
+    factor_set: Annotated[str, typer.Option("--set", help="Factor set name or folder.")
+                          ] = DEFAULT_SET,
+    output: FormatOpt = Format.table,
+) -> None:
+    """The factors of a set, with their sources, years, licences and ranges."""
+    try:
+        fs = load_factor_set(factor_set)
+    except FactorSetError as exc:
+        raise _fail(str(exc)) from exc
+    if output is Format.json:
+        payload = {"name": fs.name, "version": fs.version, "description": fs.description,
+                   **{k: v.to_dicts() for k, v in fs.tables().items()}}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    if output is Format.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["table", "key", "criterion", "phase", "value", "min", "max", "unit",
+                         "source", "year", "licence"])
+        for row in fs.embodied.iter_rows(named=True):
+            writer.writerow(["embodied", row["category"], row["criterion"], row["phase"],
+                             row["value"], row["min"], row["max"], row["unit"], row["source"],
+                             row["year"], row["licence"]])
+        for row in fs.electricity.iter_rows(named=True):
+            writer.writerow(["electricity", row["country"], row["criterion"], "use",
+                             row["value"], row["min"], row["max"], row["unit"], row["source"],
+                             row["year"], row["licence"]])
+        return
+    out.print(f"[bold]{fs.name} {fs.version}[/] — {fs.description}")
+    table = Table(title="Embodied impacts per device")
+    for column in ("category", "criterion", "phase", "value", "min", "max", "unit", "source",
+                   "year"):
+        table.add_column(column)
+    for row in fs.embodied.iter_rows(named=True):
+        table.add_row(row["category"], row["criterion"], row["phase"], _fmt(row["value"]),
+                      _fmt(row["min"]), _fmt(row["max"]), row["unit"], str(row["source"]),
+                      str(row["year"]))
+    out.print(table)
+    life = Table(title="Reference lifespans (years)")
+    for column in ("category", "years", "min", "max", "source"):
+        life.add_column(column)
+    for row in fs.lifespans.iter_rows(named=True):
+        life.add_row(row["category"], f"{row['lifespan_years']:g}", f"{row['min']:g}",
+                     f"{row['max']:g}", str(row["source"]))
+    out.print(life)
+    elec = Table(title="Electricity per kWh")
+    for column in ("country", "criterion", "value", "unit", "source", "year"):
+        elec.add_column(column)
+    for row in fs.electricity.iter_rows(named=True):
+        elec.add_row(row["country"], row["criterion"], f"{row['value']:.4g}", row["unit"],
+                     str(row["source"]), str(row["year"]))
+    out.print(elec)
+    out.print("Servers: Boavizta's bottom-up model per configuration (boaviztapi).")
+
+
+@app.command()
+def demo(
+    output: FormatOpt = Format.table,
+    year: YearOpt = dt.date.today().year,
+) -> None:
+    """The footprint of the bundled demo authority (Val-de-Lisière, fictitious)."""
+    from jalon.core.demo import demo_paths
+
+    footprint(demo_paths(), year=year, output=output)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,123 @@
+"""The vocabulary shared by every part of the footprint engine.
+
+Categories, criteria and phases are the keys of the JSON contract (docs/json-output.md):
+changing one is a breaking change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final
+
+
+class Category(StrEnum):
+    LAPTOP = "laptop"
+    DESKTOP = "desktop"
+    THIN_CLIENT = "thin_client"
+    WORKSTATION = "workstation"
+    MONITOR = "monitor"
+    SMARTPHONE = "smartphone"
+    TABLET = "tablet"
+    IP_PHONE = "ip_phone"
+    PRINTER = "printer"
+    COPIER = "copier"
+    SCANNER = "scanner"
+    PROJECTOR = "projector"
+    DISPLAY = "display"
+    SERVER = "server"
+    STORAGE = "storage"
+    SWITCH = "switch"
+    ROUTER = "router"
+    WIFI_AP = "wifi_ap"
+    FIREWALL = "firewall"
+    VIRTUAL_MACHINE = "virtual_machine"
+
+
+CATEGORIES: Final[tuple[str, ...]] = tuple(c.value for c in Category)
+
+# Devices that run around the clock in a technical room or data centre: their use phase
+# follows the 24/7 profile and is multiplied by the PUE of the room (see docs/methodology.md).
+DATA_CENTRE_CATEGORIES: Final[frozenset[str]] = frozenset(
+    {"server", "storage", "switch", "router", "firewall"}
+)
+
+
+class Criterion(StrEnum):
+    GWP = "gwp"
+    ADPE = "adpe"
+    PE = "pe"
+    WU = "wu"
+
+
+CRITERIA: Final[tuple[str, ...]] = tuple(c.value for c in Criterion)
+
+UNITS: Final[dict[str, str]] = {
+    "gwp": "kgCO2e",
+    "adpe": "kgSbeq",
+    "pe": "MJ",
+    "wu": "m3",
+}
+
+
+class Phase(StrEnum):
+    MANUFACTURE = "manufacture"
+    DISTRIBUTION = "distribution"
+    USE = "use"
+    END_OF_LIFE = "end_of_life"
+
+
+PHASES: Final[tuple[str, ...]] = tuple(p.value for p in Phase)
+EMBODIED_PHASES: Final[tuple[str, ...]] = ("manufacture", "distribution", "end_of_life")
+
+
+class Condition(StrEnum):
+    """How a device entered the estate (AGEC art. 58 distinguishes reuse from recycled content)."""
+
+    NEW = "new"
+    REFURBISHED = "refurbished"
+    REUSED = "reused"
+
+
+CONDITIONS: Final[tuple[str, ...]] = tuple(c.value for c in Condition)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A value the engine could not use, located as a person would find it in the file.
+
+    `line` is the physical line in the file, the header being line 1; for one-device-per-file
+    formats (FusionInventory, GLPI-Agent) it is the line of the offending element, or 0 when the
+    whole file is concerned.
+    """
+
+    source: str
+    line: int
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "line": self.line,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
+
+
+@dataclass(slots=True)
+class ReadReport:
+    """What reading produced besides the table: counts and problems, per the JSON contract."""
+
+    read: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    formats: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+
+    def extend(self, other: ReadReport) -> None:
+        self.read += other.read
+        self.problems.extend(other.problems)
+        self.formats.extend(f for f in other.formats if f not in self.formats)
+        self.mapping.update(other.mapping)

@@ -1,0 +1,127 @@
+"""Rendering results to the JSON contract of docs/json-output.md (a stable interface).
+
+Only plain dicts, lists, strings and numbers come out of here: the CLI prints them, the web
+platform and the API will serve them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import polars as pl
+
+from jalon.core.engine import Footprint
+from jalon.core.model import CATEGORIES, CRITERIA, PHASES, UNITS
+
+SCHEMA_VERSION: Final = "1.0"
+
+
+def _triple(value: float, low: float, high: float, criterion: str) -> dict[str, Any]:
+    return {"value": value, "min": low, "max": high, "unit": UNITS[criterion]}
+
+
+def _sums(impacts: pl.DataFrame, by: list[str]) -> dict[tuple[str, ...], tuple[float, ...]]:
+    grouped = impacts.group_by(by).agg(pl.col("value").sum(), pl.col("min").sum(),
+                                       pl.col("max").sum())
+    return {tuple(row[:len(by)]): tuple(float(x) for x in row[len(by):])
+            for row in grouped.iter_rows()}
+
+
+def footprint_to_dict(result: Footprint) -> dict[str, Any]:
+    impacts = result.impacts
+    totals = _sums(impacts, ["criterion"])
+    by_phase = _sums(impacts, ["phase", "criterion"])
+    by_cat = _sums(impacts, ["category", "criterion"])
+    counts = {row["category"]: row for row in result.categories.iter_rows(named=True)}
+    zero = (0.0, 0.0, 0.0)
+    by_category: dict[str, Any] = {}
+    for category in CATEGORIES:
+        if category not in counts:
+            continue
+        entry: dict[str, Any] = {
+            "count": int(counts[category]["count"]),
+            "lifespan_years": round(float(counts[category]["lifespan_years"] or 0.0), 3),
+        }
+        for criterion in CRITERIA:
+            entry[criterion] = _triple(*by_cat.get((category, criterion), zero), criterion)
+        by_category[category] = entry
+    report = result.report
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "year": result.year,
+        "method": result.method,
+        "lifespan_rule": result.lifespan_rule,
+        "factor_set": {"name": result.factor_set.name, "version": result.factor_set.version},
+        "totals": {c: _triple(*totals.get((c,), zero), c) for c in CRITERIA},
+        "by_category": by_category,
+        "by_phase": {p: {c: _triple(*by_phase.get((p, c), zero), c) for c in CRITERIA}
+                     for p in PHASES},
+        "rows": {
+            "read": report.read,
+            "used": result.rows_used,
+            "unclassified": result.rows_unclassified,
+            "unclassified_types": [_plain(u) for u in result.unclassified],
+            "problems": [p.as_dict() for p in report.problems],
+        },
+        "formats": report.formats,
+    }
+
+
+def _plain(row: dict[str, object]) -> dict[str, object]:
+    return {k: (list(v) if isinstance(v, pl.Series) else v) for k, v in row.items()}
+
+
+def _side_to_dict(steady: pl.DataFrame, years: pl.DataFrame) -> dict[str, Any]:
+    from jalon.core.scenario import Side  # noqa: F401  (documentation of the input type)
+
+    zero = (0.0, 0.0, 0.0)
+    steady_totals = _sums(steady, ["criterion"])
+    steady_cat = _sums(steady, ["category", "criterion"])
+    categories = sorted(set(steady.get_column("category").to_list()))
+    counts = (years.group_by("year", "category").agg(pl.col("count").first())
+              if years.height else years)
+    year_totals = _sums(years, ["year", "criterion"])
+    year_count = dict(counts.group_by("year").agg(pl.col("count").sum()).iter_rows())
+    first_year = min(year_count) if year_count else None
+    first_counts = {c: n for y, c, n in counts.iter_rows() if y == first_year}
+    return {
+        "steady_state": {
+            "count": round(sum(first_counts.values())),
+            "totals": {c: _triple(*steady_totals.get((c,), zero), c) for c in CRITERIA},
+            "by_category": {
+                cat: {crit: _triple(*steady_cat.get((cat, crit), zero), crit)
+                      for crit in CRITERIA}
+                for cat in categories
+            },
+        },
+        "years": [
+            {"year": year, "count": round(float(year_count[year]), 1),
+             "totals": {c: _triple(*year_totals.get((year, c), zero), c) for c in CRITERIA}}
+            for year in sorted(year_count)
+        ],
+    }
+
+
+def scenario_to_dict(result: Any) -> dict[str, Any]:
+    params = result.params
+    report = result.report
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "start_year": result.start_year,
+        "until": result.until,
+        "factor_set": {"name": result.factor_set.name, "version": result.factor_set.version},
+        "parameters": {
+            "lifespans": params.lifespans,
+            "refurbished": params.refurbished,
+            "reduction": params.reduction,
+            "mix": params.country,
+        },
+        "baseline": _side_to_dict(result.baseline.steady_state, result.baseline.years),
+        "scenario": _side_to_dict(result.scenario.steady_state, result.scenario.years),
+        "rows": {
+            "read": report.read,
+            "used": result.rows_used,
+            "unclassified": result.rows_unclassified,
+            "problems": [p.as_dict() for p in report.problems],
+        },
+    }

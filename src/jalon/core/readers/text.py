@@ -1,0 +1,171 @@
+"""Turning a delimited text file, as authorities really have it, into a table of strings.
+
+Asset-tool exports reach us in many shapes: UTF-8 with or without a byte-order mark, or cp1252
+once a French Excel has re-saved them; `;` (French Excel's list separator) or `,`; CRLF line
+endings; sometimes a title line above the header. This module finds all of that out and keeps,
+for every record, the physical line it starts on (header = line 1 when it is the first line), so
+that problems can be located by a person with the file open in a text editor or a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from jalon.core.model import Problem
+from jalon.core.readers.base import ReaderError
+
+CANDIDATE_DELIMITERS = (";", ",", "\t", "|")
+HEADER_SCAN_LINES = 15
+
+
+@dataclass(frozen=True, slots=True)
+class TextTable:
+    """A delimited file parsed into strings; `lines[i]` is the physical line of record i."""
+
+    source: str
+    encoding: str
+    delimiter: str
+    header_line: int
+    headers: list[str]
+    frame: pl.DataFrame  # one Utf8 column per header, in file order, named c0, c1, ...
+    lines: pl.Series
+
+
+def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, str]:
+    """Decode bytes; without an explicit encoding, try UTF-8 (BOM or not) then cp1252.
+
+    cp1252 rather than latin-1 because Windows Excel in French saves "CSV (séparateur:
+    point-virgule)" in cp1252, where the euro sign is 0x80 (latin-1 has no euro sign).
+    """
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise ReaderError(Problem(source, 0, "", encoding,
+                                      f"cannot decode the file as {encoding}: {exc}; "
+                                      "check the encoding in the mapping file")) from exc
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; latin-1 decodes anything, and a stray byte
+        # then shows up in the value where a person can see it rather than failing the file.
+        return data.decode("latin-1"), "latin-1"
+
+
+def normalise_header(header: str) -> str:
+    """Compare headers without case, accents, BOM, surrounding quotes or repeated spaces."""
+    text = header.replace("\ufeff", "").strip().strip('"').strip()
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("\u2019", "'")
+    return " ".join(text.lower().split())
+
+
+def sniff_delimiter(sample_lines: list[str]) -> str:
+    """The candidate that splits the most sample lines into the same number (>1) of fields."""
+    best, best_score = ",", -1
+    for delimiter in CANDIDATE_DELIMITERS:
+        counts = [len(row) for row in csv.reader(sample_lines, delimiter=delimiter)]
+        counts = [c for c in counts if c > 1]
+        if not counts:
+            continue
+        most_common = max(set(counts), key=counts.count)
+        score = counts.count(most_common) * 1000 + most_common
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def find_header(rows: list[list[str]], score: Callable[[list[str]], int]) -> int:
+    """Index of the row, among the first ones, that looks most like a header."""
+    best_index, best_score = 0, 0
+    for index, row in enumerate(rows[:HEADER_SCAN_LINES]):
+        value = score(row)
+        if value > best_score:
+            best_index, best_score = index, value
+    return best_index
+
+
+def read_delimited(
+    path: Path,
+    score_header: Callable[[list[str]], int],
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> TextTable:
+    source = str(path)
+    data = path.read_bytes()
+    text, used_encoding = decode(data, source, encoding)
+    if not text.strip():
+        raise ReaderError(Problem(source, 0, "", "", "the file is empty"))
+    head = text[:65536].splitlines()[:HEADER_SCAN_LINES + 5]
+    delim = delimiter or sniff_delimiter(head)
+    sample_rows = list(csv.reader(head, delimiter=delim))
+    header_index = find_header(sample_rows, score_header)
+
+    # Physical line of each record. The fast path holds when no field spans several lines and
+    # no line is blank, which is true of almost every export; otherwise the csv module counts.
+    physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    frame = _parse_with_polars(text, delim, header_index, source)
+    header_line = header_index + 1
+    n = frame.height
+    if physical_lines == header_line + n:
+        lines = pl.Series("line", range(header_line + 1, header_line + 1 + n), dtype=pl.Int64)
+    else:
+        lines, frame = _count_lines(text, delim, header_index, frame)
+    headers = [c for c in frame.columns]
+    frame = frame.rename({name: f"c{i}" for i, name in enumerate(headers)})
+    return TextTable(source, used_encoding, delim, header_line, headers, frame, lines)
+
+
+def _parse_with_polars(text: str, delim: str, header_index: int, source: str) -> pl.DataFrame:
+    try:
+        return pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            separator=delim,
+            skip_rows=header_index,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            missing_utf8_is_empty_string=False,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise ReaderError(Problem(source, 0, "", "", f"cannot parse the file as delimited "
+                                  f"text ({delim!r}): {exc}")) from exc
+
+
+def _count_lines(
+    text: str, delim: str, header_index: int, frame: pl.DataFrame
+) -> tuple[pl.Series, pl.DataFrame]:
+    """Re-read with the csv module, which knows where multi-line records start."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    starts: list[int] = []
+    rows: list[list[str]] = []
+    previous_end = 0
+    for index, row in enumerate(reader):
+        start = previous_end + 1
+        previous_end = reader.line_num
+        if index <= header_index or not any(cell.strip() for cell in row):
+            continue
+        starts.append(start)
+        rows.append(row)
+    width = frame.width
+    columns = frame.columns
+    data = {
+        name: [(row[i] if i < len(row) and row[i] != "" else None) for row in rows]
+        for i, name in enumerate(columns)
+    }
+    rebuilt = pl.DataFrame(data, schema={c: pl.Utf8 for c in columns}) if width else frame
+    return pl.Series("line", starts, dtype=pl.Int64), rebuilt
