@@ -120,18 +120,23 @@ def prepare(frame: pl.DataFrame, factors: FactorSet, options: Options,
         devices.group_by(GROUP_KEYS)
         .agg(pl.col("quantity").sum().alias("quantity"), pl.len().alias("records"))
     )
-    groups = attach_factors(groups, server_rows, factors)
+    groups = attach_factors(groups, server_rows, factors, report)
     return groups, devices.height, unclassified.height, unclassified_summary(unclassified)
 
 
 def attach_factors(groups: pl.DataFrame, server_rows: pl.DataFrame,
-                   factors: FactorSet) -> pl.DataFrame:
+                   factors: FactorSet, report: ReadReport) -> pl.DataFrame:
     """Per-unit embodied factors (adjusted for refurbished/reused), yearly kWh and PUE."""
     embodied = factors.wide_embodied().rename({"category": "factor_key"})
     kwh = factors.annual_kwh_table().rename({"category": "factor_key"}).drop("profile")
     table = embodied.join(kwh, on="factor_key", how="full", coalesce=True)
     if server_rows.height:
-        servers, _ = resolve_servers(server_rows)
+        servers, failures = resolve_servers(server_rows)
+        report.problems.extend(
+            Problem("boaviztapi", 0, "server configuration", key,
+                    f"Boavizta's model refused this configuration ({message}); its generic "
+                    "server is used instead; check the CPU, memory and disk figures")
+            for key, message in failures)
         hours = 8760.0
         pue = float(factors.profiles.filter(pl.col("profile") == "data_centre")
                     .get_column("pue")[0])

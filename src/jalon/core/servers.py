@@ -100,17 +100,17 @@ def boavizta_server_body(row: dict[str, Any]) -> dict[str, Any]:
             cpu["core_units"] = int(row["cpu_cores"])
         configuration["cpu"] = cpu
     if row.get("ram_gb"):
-        configuration["ram"] = [{"units": 1, "capacity": float(row["ram_gb"])}]
+        configuration["ram"] = [{"units": 1, "capacity": round(float(row["ram_gb"]))}]
     disks = []
     if row.get("ssd_count"):
         disk = {"units": int(row["ssd_count"]), "type": "ssd"}
         if row.get("ssd_capacity_gb"):
-            disk["capacity"] = float(row["ssd_capacity_gb"])
+            disk["capacity"] = round(float(row["ssd_capacity_gb"]))
         disks.append(disk)
     if row.get("hdd_count"):
         disk = {"units": int(row["hdd_count"]), "type": "hdd"}
         if row.get("hdd_capacity_gb"):
-            disk["capacity"] = float(row["hdd_capacity_gb"])
+            disk["capacity"] = round(float(row["hdd_capacity_gb"]))
         disks.append(disk)
     if disks:
         configuration["disk"] = disks
@@ -138,21 +138,28 @@ def compute_with_boavizta(row: dict[str, Any]) -> ServerImpact:
                         (float(power.value), float(power.min), float(power.max)), hours)
 
 
-def resolve_servers(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def resolve_servers(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[str, str]]]:
     """Add `factor_key` to server rows and build their factor rows, one per configuration.
 
-    Returns (frame with factor_key, wide factor table with the same columns as
-    FactorSet.wide_embodied plus kwh__* and pue_default).
+    Returns (one row per configuration: factor_key, `<criterion>__manufacture__<stat>` and
+    `power__<stat>`; the configurations Boavizta refused, with its message).
     """
     servers = frame.filter((pl.col("category") == "server"))
     configs = servers.select(CONFIG_COLUMNS).unique(maintain_order=True)
     cache = _load_cache()
     rows: list[dict[str, Any]] = []
+    failures: list[tuple[str, str]] = []
     changed = False
     for config in configs.iter_rows(named=True):
         key = config_key(config)
         if key not in cache:
-            impact = compute_with_boavizta(config)
+            try:
+                impact = compute_with_boavizta(config)
+            except Exception as exc:  # pydantic or model errors on an odd configuration
+                # Keep computing: Boavizta's generic server stands in, and the gap is said.
+                failures.append((key, str(exc).splitlines()[0]))
+                impact = compute_with_boavizta({})
+                impact = ServerImpact(key, impact.embodied, impact.power_w, impact.lifespan_hours)
             cache[key] = {"embodied": impact.embodied, "power_w": impact.power_w,
                           "lifespan_hours": impact.lifespan_hours}
             changed = True
@@ -165,10 +172,10 @@ def resolve_servers(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         for i, stat in enumerate(("value", "min", "max")):
             record[f"power__{stat}"] = float(entry["power_w"][i])
         rows.append(record)
-    if changed:
+    if changed and not failures:
         _save_cache(cache)
     table = pl.DataFrame(rows) if rows else pl.DataFrame()
-    return table, configs
+    return table, failures
 
 
 def server_source() -> str:

@@ -24,7 +24,7 @@ from jalon.core.readers.base import (
     conform,
 )
 from jalon.core.readers.text import TextTable, normalise_header, read_delimited
-from jalon.core.readers.values import DATE_FORMATS, PARSERS, RANGE_RULES, parser_for
+from jalon.core.readers.values import DATE_FORMATS, PARSERS, RANGE_RULES, parse_column
 
 # A column the engine does not keep but a profile reads to derive canonical values.
 COMMENT: Final = "comment"
@@ -207,14 +207,11 @@ def parse_table(table: TextTable, profile: Profile, mapping: Mapping) -> ReadRes
             pl.col("country").str.strip_chars().str.to_lowercase()
             .replace(COUNTRY_NAMES, default=pl.col("country").str.strip_chars()).alias("country"))
 
-    typed: list[pl.Expr] = []
-    bad: list[pl.Expr] = []
+    typed: list[pl.Series] = []
     parsed_columns = [c for c in chosen if c != COMMENT]
     for column in parsed_columns:
-        value, mask = parser_for(column, date_formats)
-        typed.append(value.alias(column))
-        bad.append(mask.fill_null(False).alias(f"__bad_{column}"))
-    checked = raw.with_columns(bad).with_columns(typed)
+        typed.extend(parse_column(raw.get_column(column), column, date_formats))
+    checked = raw.with_columns(typed)
     for column, rule, message in RANGE_RULES:
         if column in parsed_columns:
             out_of_range = (~rule).fill_null(False)
