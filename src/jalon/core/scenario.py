@@ -105,7 +105,7 @@ def _side(slots: pl.DataFrame, factors: FactorSet, params: ScenarioParams,
         after = _overlap(pl.col("r0"), pl.lit(1e9), y0, y1)
         kept = 1 - pl.col("f")
         exprs = [pl.lit(year).alias("year"), pl.col("category"),
-                 (q * pl.when(pl.col("r0") > y1).then(pl.lit(1.0)).otherwise(kept)
+                 (q * pl.when(pl.col("r0") >= y1).then(pl.lit(1.0)).otherwise(kept)
                   * pl.when(pl.col("s") < y1).then(1.0).otherwise(0.0)).alias("count")]
         for c in CRITERIA:
             for stat in STATS:

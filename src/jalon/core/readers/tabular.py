@@ -224,7 +224,37 @@ def parse_table(table: TextTable, profile: Profile, mapping: Mapping) -> ReadRes
         frame = profile.derive(frame)
     frame = frame.with_columns(pl.lit(table.source).alias("source"))
     report.problems.extend(_retired_without_date(frame, chosen, table.source))
+    report.problems.extend(_consistency(frame, chosen, table.source))
     return ReadResult(conform(frame), report)
+
+
+def _consistency(frame: pl.DataFrame, chosen: dict[str, tuple[str, str]],
+                 source: str) -> list[Problem]:
+    """Checks across columns: dates in order, inventory numbers unique."""
+    problems: list[Problem] = []
+    if "retirement_date" in chosen and ("purchase_date" in chosen
+                                        or "commissioning_date" in chosen):
+        start = pl.coalesce([pl.col(c) for c in ("commissioning_date", "purchase_date")
+                             if c in chosen])
+        rows = frame.filter(pl.col("retirement_date") < start)
+        header = chosen["retirement_date"][1]
+        problems.extend(
+            Problem(source, int(line), header, str(value),
+                    "the retirement date is before the purchase or commissioning date; "
+                    "the device is counted for no day in service; correct one of the dates")
+            for line, value in rows.select("line", "retirement_date").iter_rows())
+    if "inventory_number" in chosen:
+        numbered = frame.filter(pl.col("inventory_number").is_not_null()).select(
+            "line", "inventory_number")
+        first = numbered.group_by("inventory_number").agg(pl.col("line").min().alias("first"))
+        dupes = numbered.join(first, on="inventory_number").filter(pl.col("line") > pl.col("first"))
+        header = chosen["inventory_number"][1]
+        problems.extend(
+            Problem(source, int(line), header, str(number),
+                    f"this inventory number is already on line {first_line}; both devices are "
+                    "counted, but a merged re-import uses it as the key: make it unique")
+            for line, number, first_line in dupes.sort("line").iter_rows())
+    return problems
 
 
 def _collect_problems(checked: pl.DataFrame, raw: pl.DataFrame,
