@@ -34,7 +34,8 @@ def _cache(tmp_path, monkeypatch):
     monkeypatch.setenv("JALON_CACHE_DIR", str(tmp_path))
 
 
-def run(records, params=ScenarioParams(), start=2025, until=2030):
+def run(records, params=None, start=2025, until=2030):
+    params = params or ScenarioParams()
     base = {"source": "t", "line": 2, "quantity": 1, "category": "laptop"}
     frame = frame_from_records([{**base, **r} for r in records])
     return scenario_to_dict(run_scenario(frame, FS, params, start, until))

@@ -1,3 +1,3 @@
-"""Jalon: measure, steer and publish the responsible digital strategy of French local authorities."""
+"""Jalon: measure, steer and publish the responsible digital strategy of local authorities."""
 
 __version__ = "0.1.0"

@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -36,18 +36,18 @@ out = Console()
 LARGE_INPUT_BYTES = 5_000_000
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class MethodChoice(str, Enum):
+class MethodChoice(StrEnum):
     stock = "stock"
     flux = "flux"
 
 
-class LifespanRuleChoice(str, Enum):
+class LifespanRuleChoice(StrEnum):
     reference = "reference"
     real = "real"
 
@@ -55,7 +55,8 @@ class LifespanRuleChoice(str, Enum):
 PathsArg = Annotated[list[Path], typer.Argument(
     help="Inventory files or folders (canonical CSV/XLSX, GLPI export, NumEcoEval "
          "equipementPhysique, GLPI-Agent/FusionInventory JSON or XML, or a folder of them).")]
-YearOpt = Annotated[int, typer.Option("--year", "-y", help="Year N of the footprint.")]
+YearOpt = Annotated[int | None, typer.Option(
+    "--year", "-y", help="Year N (default: the current year).")]
 FactorsOpt = Annotated[str, typer.Option("--factors", help="Factor set name or folder.")]
 CountryOpt = Annotated[str, typer.Option(
     "--country", help="ISO 3166-1 alpha-3 country for devices without one (electricity mix).")]
@@ -155,7 +156,7 @@ def _print_problems(report: dict[str, Any]) -> None:
 @app.command()
 def footprint(
     paths: PathsArg,
-    year: YearOpt = dt.date.today().year,
+    year: YearOpt = None,
     method: Annotated[MethodChoice, typer.Option(
         "--method", help="stock: footprint of year N (embodied amortised); flux: embodied "
                          "impacts of the devices bought in N.")] = MethodChoice.stock,
@@ -176,8 +177,8 @@ def footprint(
         task = progress.add_task("reading the inventory", total=None)
         result, factor_set = _load(paths, mapping, factors)
         progress.update(task, description="computing the footprint")
-        options = Options(year=year, method=method.value, lifespan_rule=lifespan_rule.value,
-                          country=country.upper())
+        options = Options(year=year or dt.date.today().year, method=method.value,
+                          lifespan_rule=lifespan_rule.value, country=country.upper())
         computed = compute(result.frame, factor_set, options, result.report)
         data = footprint_to_dict(computed)
     if output is Format.json:
@@ -223,7 +224,8 @@ def _print_footprint(data: dict[str, Any]) -> None:
         table.add_column(f"{criterion} ({UNITS[criterion]})", justify="right")
     for category, entry in sorted(data["by_category"].items(),
                                   key=lambda kv: -kv[1]["gwp"]["value"]):
-        table.add_row(category, str(entry["count"]), f"{entry['lifespan_years']:.1f}",
+        life = entry["lifespan_years"]
+        table.add_row(category, str(entry["count"]), "–" if life is None else f"{life:.1f}",
                       *[_fmt(entry[c]["value"]) for c in CRITERIA])
     table.add_row("[bold]total", str(sum(e["count"] for e in data["by_category"].values())), "",
                   *[f"[bold]{_fmt(totals[c]['value'])}" for c in CRITERIA])
@@ -250,7 +252,7 @@ def scenario(
     ] = [],  # noqa: B006
     mix: Annotated[str | None, typer.Option(
         "--mix", help="Electricity mix (ISO alpha-3) for the use phase in the scenario.")] = None,
-    year: YearOpt = dt.date.today().year,
+    year: YearOpt = None,
     until: Annotated[int, typer.Option("--until", help="Last year of the trajectory.")] = 2030,
     factors: FactorsOpt = DEFAULT_SET,
     output: FormatOpt = Format.table,
@@ -266,6 +268,7 @@ def scenario(
         reduction=_parse_pairs(reduce, "--reduce", share=True),
         country=mix.upper() if mix else None,
     )
+    year = year or dt.date.today().year
     if until < year:
         raise _fail(f"--until {until} is before --year {year}")
     with _progress(paths) as progress:
@@ -376,7 +379,7 @@ def factors(
 @app.command()
 def demo(
     output: FormatOpt = Format.table,
-    year: YearOpt = dt.date.today().year,
+    year: YearOpt = None,
 ) -> None:
     """The footprint of the bundled demo authority (Val-de-Lisière, fictitious)."""
     from jalon.core.demo import demo_paths

@@ -45,9 +45,9 @@ def fold(text: str | None) -> str:
 
 @cache
 def load_rules() -> tuple[Rule, ...]:
-    path = resources.files("jalon.data.reference").joinpath("classification.csv")
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    text = resources.files("jalon.data.reference").joinpath("classification.csv").read_text(
+        encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
     rules = []
     for row in rows:
         if row["category"] not in CATEGORIES or row["field"] not in FIELDS:

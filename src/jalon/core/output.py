@@ -11,20 +11,44 @@ from typing import Any, Final
 import polars as pl
 
 from jalon.core.engine import Footprint
+from jalon.core.factors import FactorSet
 from jalon.core.model import CATEGORIES, CRITERIA, PHASES, UNITS
+from jalon.core.servers import BOAVIZTA_CRITERIA
 
 SCHEMA_VERSION: Final = "1.0"
 
 
-def _triple(value: float, low: float, high: float, criterion: str) -> dict[str, Any]:
+Triple = tuple[float, float, float]
+ZERO: Final[Triple] = (0.0, 0.0, 0.0)
+
+
+def _triple(values: Triple, criterion: str) -> dict[str, Any]:
+    value, low, high = values
     return {"value": value, "min": low, "max": high, "unit": UNITS[criterion]}
 
 
-def _sums(impacts: pl.DataFrame, by: list[str]) -> dict[tuple[str, ...], tuple[float, ...]]:
+def _sums(impacts: pl.DataFrame, by: list[str]) -> dict[tuple[Any, ...], Triple]:
     grouped = impacts.group_by(by).agg(pl.col("value").sum(), pl.col("min").sum(),
                                        pl.col("max").sum())
-    return {tuple(row[:len(by)]): tuple(float(x) for x in row[len(by):])
+    n = len(by)
+    return {tuple(row[:n]): (float(row[n]), float(row[n + 1]), float(row[n + 2]))
             for row in grouped.iter_rows()}
+
+
+def criteria_coverage(factors: FactorSet) -> dict[str, Any]:
+    """Which phases each criterion is assessed for: a 0 must not read as 'no impact'."""
+    embodied = factors.embodied.filter(pl.col("value") != 0)
+    coverage: dict[str, Any] = {}
+    for criterion in CRITERIA:
+        phases = set(embodied.filter(pl.col("criterion") == criterion)
+                     .get_column("phase").to_list())
+        if criterion in BOAVIZTA_CRITERIA:
+            phases.add("manufacture")
+        if factors.electricity.filter(pl.col("criterion") == criterion).height:
+            phases.add("use")
+        coverage[criterion] = {"unit": UNITS[criterion],
+                               "phases_assessed": [p for p in PHASES if p in phases]}
+    return coverage
 
 
 def footprint_to_dict(result: Footprint) -> dict[str, Any]:
@@ -33,17 +57,17 @@ def footprint_to_dict(result: Footprint) -> dict[str, Any]:
     by_phase = _sums(impacts, ["phase", "criterion"])
     by_cat = _sums(impacts, ["category", "criterion"])
     counts = {row["category"]: row for row in result.categories.iter_rows(named=True)}
-    zero = (0.0, 0.0, 0.0)
     by_category: dict[str, Any] = {}
     for category in CATEGORIES:
         if category not in counts:
             continue
         entry: dict[str, Any] = {
             "count": int(counts[category]["count"]),
-            "lifespan_years": round(float(counts[category]["lifespan_years"] or 0.0), 3),
+            "lifespan_years": (None if counts[category]["lifespan_years"] is None
+                               else round(float(counts[category]["lifespan_years"]), 3)),
         }
         for criterion in CRITERIA:
-            entry[criterion] = _triple(*by_cat.get((category, criterion), zero), criterion)
+            entry[criterion] = _triple(by_cat.get((category, criterion), ZERO), criterion)
         by_category[category] = entry
     report = result.report
     return {
@@ -52,9 +76,10 @@ def footprint_to_dict(result: Footprint) -> dict[str, Any]:
         "method": result.method,
         "lifespan_rule": result.lifespan_rule,
         "factor_set": {"name": result.factor_set.name, "version": result.factor_set.version},
-        "totals": {c: _triple(*totals.get((c,), zero), c) for c in CRITERIA},
+        "criteria": criteria_coverage(result.factor_set),
+        "totals": {c: _triple(totals.get((c,), ZERO), c) for c in CRITERIA},
         "by_category": by_category,
-        "by_phase": {p: {c: _triple(*by_phase.get((p, c), zero), c) for c in CRITERIA}
+        "by_phase": {p: {c: _triple(by_phase.get((p, c), ZERO), c) for c in CRITERIA}
                      for p in PHASES},
         "rows": {
             "read": report.read,
@@ -72,9 +97,6 @@ def _plain(row: dict[str, object]) -> dict[str, object]:
 
 
 def _side_to_dict(steady: pl.DataFrame, years: pl.DataFrame) -> dict[str, Any]:
-    from jalon.core.scenario import Side  # noqa: F401  (documentation of the input type)
-
-    zero = (0.0, 0.0, 0.0)
     steady_totals = _sums(steady, ["criterion"])
     steady_cat = _sums(steady, ["category", "criterion"])
     categories = sorted(set(steady.get_column("category").to_list()))
@@ -87,16 +109,16 @@ def _side_to_dict(steady: pl.DataFrame, years: pl.DataFrame) -> dict[str, Any]:
     return {
         "steady_state": {
             "count": round(sum(first_counts.values())),
-            "totals": {c: _triple(*steady_totals.get((c,), zero), c) for c in CRITERIA},
+            "totals": {c: _triple(steady_totals.get((c,), ZERO), c) for c in CRITERIA},
             "by_category": {
-                cat: {crit: _triple(*steady_cat.get((cat, crit), zero), crit)
+                cat: {crit: _triple(steady_cat.get((cat, crit), ZERO), crit)
                       for crit in CRITERIA}
                 for cat in categories
             },
         },
         "years": [
             {"year": year, "count": round(float(year_count[year]), 1),
-             "totals": {c: _triple(*year_totals.get((year, c), zero), c) for c in CRITERIA}}
+             "totals": {c: _triple(year_totals.get((year, c), ZERO), c) for c in CRITERIA}}
             for year in sorted(year_count)
         ],
     }

@@ -144,7 +144,7 @@ def resolve_servers(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[str, 
     Returns (one row per configuration: factor_key, `<criterion>__manufacture__<stat>` and
     `power__<stat>`; the configurations Boavizta refused, with its message).
     """
-    servers = frame.filter((pl.col("category") == "server"))
+    servers = frame.filter(pl.col("category") == "server")
     configs = servers.select(CONFIG_COLUMNS).unique(maintain_order=True)
     cache = _load_cache()
     rows: list[dict[str, Any]] = []

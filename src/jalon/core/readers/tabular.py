@@ -212,7 +212,7 @@ def parse_table(table: TextTable, profile: Profile, mapping: Mapping) -> ReadRes
     for column in parsed_columns:
         typed.extend(parse_column(raw.get_column(column), column, date_formats))
     checked = raw.with_columns(typed)
-    for column, rule, message in RANGE_RULES:
+    for column, rule, _message in RANGE_RULES:
         if column in parsed_columns:
             out_of_range = (~rule).fill_null(False)
             checked = checked.with_columns(out_of_range.alias(f"__range_{column}"))

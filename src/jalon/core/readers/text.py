@@ -138,7 +138,6 @@ def _parse_with_polars(text: str, delim: str, header_index: int, source: str) ->
             skip_rows=header_index,
             infer_schema=False,
             truncate_ragged_lines=True,
-            missing_utf8_is_empty_string=False,
             raise_if_empty=False,
         )
     except pl.exceptions.PolarsError as exc:
