@@ -92,6 +92,9 @@ def _progress(paths: list[Path]) -> Progress:
 
 
 def _load(paths: list[Path], mapping_path: Path | None, factors: str) -> tuple[Any, Any]:
+    from jalon.core.servers import prefetch_boavizta
+
+    prefetch_boavizta()
     try:
         mapping = Mapping.load(mapping_path) if mapping_path else None
         factor_set = load_factor_set(factors)

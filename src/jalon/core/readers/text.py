@@ -108,7 +108,7 @@ def read_delimited(
     source = str(path)
     data = path.read_bytes()
     text, used_encoding = decode(data, source, encoding)
-    if not text.strip():
+    if not text or text.isspace():
         raise ReaderError(Problem(source, 0, "", "", "the file is empty"))
     head = text[:65536].splitlines()[:HEADER_SCAN_LINES + 5]
     delim = delimiter or sniff_delimiter(head)
