@@ -165,7 +165,9 @@ def footprint(
                          "impacts of the devices bought in N.")] = MethodChoice.stock,
     lifespan_rule: Annotated[LifespanRuleChoice, typer.Option(
         "--lifespan-rule", help="reference: amortise over the category's lifespan; real: "
-                                "NumEcoEval's rule (real age, at least one year).")
+                                "NumEcoEval's rule (1/age each year, at least one year), which "
+                                "charges a device about 2.3 times its manufacture over 5 "
+                                "years; see docs/methodology.md.")
     ] = LifespanRuleChoice.reference,
     factors: FactorsOpt = DEFAULT_SET,
     country: CountryOpt = "FRA",
