@@ -33,6 +33,9 @@ class Rule:
     field: str
     pattern: re.Pattern[str]
     category: str
+    # Optional condition on the asset tool's item type: "poste fixe" is a desk phone under
+    # GLPI's Téléphone and a desktop computer under Ordinateur.
+    when_item: re.Pattern[str] | None = None
 
 
 def fold(text: str | None) -> str:
@@ -52,7 +55,9 @@ def load_rules() -> tuple[Rule, ...]:
     for row in rows:
         if row["category"] not in CATEGORIES or row["field"] not in FIELDS:
             raise ValueError(f"classification.csv: bad rule {row['rule']!r}")
-        rules.append(Rule(row["rule"], row["field"], re.compile(row["pattern"]), row["category"]))
+        when = row.get("when_item") or ""
+        rules.append(Rule(row["rule"], row["field"], re.compile(row["pattern"]), row["category"],
+                          re.compile(when) if when else None))
     return tuple(rules)
 
 
@@ -60,6 +65,8 @@ def classify_one(item_type: str | None, type_: str | None,
                  model: str | None) -> tuple[str | None, str | None]:
     values = {"item_type": fold(item_type), "type": fold(type_), "model": fold(model)}
     for rule in load_rules():
+        if rule.when_item is not None and not rule.when_item.search(values["item_type"]):
+            continue
         if rule.pattern.search(values[rule.field]):
             return rule.category, rule.name
     return None, None

@@ -36,6 +36,10 @@ RETIRED_STATUS: Final = (
 )
 
 
+PREFIXABLE: Final = frozenset({"purchase_date", "commissioning_date", "retirement_date",
+                               "purchase_price_eur"})
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     name: str
@@ -47,9 +51,12 @@ class Profile:
         key = normalise_header(header)
         if key in self.aliases:
             return self.aliases[key]
-        # GLPI prefixes grouped search options: "Informations financières - Date d'achat".
+        # GLPI prefixes the options of a linked group: "Informations financières et
+        # administratives - Date d'achat". Only those financial fields are taken this way:
+        # "Système d'exploitation - Nom" is the OS name, not the device's.
         if " - " in key:
-            return self.aliases.get(key.rsplit(" - ", 1)[1])
+            target = self.aliases.get(key.rsplit(" - ", 1)[1])
+            return target if target in PREFIXABLE else None
         return None
 
 
@@ -72,6 +79,10 @@ class Mapping:
                                       )) from exc
         columns = data.get("columns", {})
         options = data.get("options", {})
+        unknown = sorted(set(options) - MAPPING_OPTIONS)
+        if unknown:
+            raise ReaderError(Problem(str(path), 0, "[options]", ", ".join(unknown),
+                                      "unknown option; use " + ", ".join(sorted(MAPPING_OPTIONS))))
         allowed = set(CANONICAL_COLUMNS) | {COMMENT, IGNORE, ""}
         for header, target in columns.items():
             if target not in allowed:
@@ -85,6 +96,10 @@ class Mapping:
             delimiter=options.get("delimiter"),
             date_format=options.get("date_format"),
         )
+
+
+# `decimal` is accepted for readability: amounts are recognised with either separator.
+MAPPING_OPTIONS: Final = frozenset({"format", "encoding", "delimiter", "date_format", "decimal"})
 
 
 def _aliases(pairs: dict[str, str]) -> dict[str, str]:
@@ -130,6 +145,15 @@ GLPI: Final = Profile(
     derive=_derive_glpi,
 )
 
+def _derive_numecoeval(frame: pl.DataFrame) -> pl.DataFrame:
+    """NumEcoEval's nbCoeur is a device's total number of cores: one 'socket' of that many."""
+    if "cpu_cores" not in frame.columns:
+        return frame
+    return frame.with_columns(
+        pl.when(pl.col("cpu_cores").is_not_null()).then(pl.lit(1)).otherwise(None)
+        .cast(pl.Int64).alias("cpu_units"))
+
+
 NUMECOEVAL: Final = Profile(
     "numecoeval",
     _aliases({
@@ -140,6 +164,7 @@ NUMECOEVAL: Final = Profile(
         "utilisateur": "user", "nomEntite": "entity", "nbCoeur": "cpu_cores",
     }),
     date_formats=("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S"),
+    derive=_derive_numecoeval,
 )
 
 CANONICAL: Final = Profile("jalon", {name: name for name in CANONICAL_COLUMNS})
@@ -205,7 +230,8 @@ def parse_table(table: TextTable, profile: Profile, mapping: Mapping) -> ReadRes
     if "country" in raw.columns:
         raw = raw.with_columns(
             pl.col("country").str.strip_chars().str.to_lowercase()
-            .replace(COUNTRY_NAMES, default=pl.col("country").str.strip_chars()).alias("country"))
+            .replace_strict(COUNTRY_NAMES, default=pl.col("country").str.strip_chars(),
+                            return_dtype=pl.Utf8).alias("country"))
 
     typed: list[pl.Series] = []
     parsed_columns = [c for c in chosen if c != COMMENT]

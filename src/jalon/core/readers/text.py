@@ -125,7 +125,12 @@ def read_delimited(
         lines = pl.Series("line", range(header_line + 1, header_line + 1 + n), dtype=pl.Int64)
     else:
         lines, frame = _count_lines(text, delim, header_index, frame)
-    headers = [c for c in frame.columns]
+    # Blank lines are not devices (polars keeps them as empty records).
+    empty = frame.select(pl.all_horizontal(pl.all().is_null())).to_series() if frame.width \
+        else pl.Series(dtype=pl.Boolean)
+    if empty.any():
+        frame, lines = frame.filter(~empty), lines.filter(~empty)
+    headers = list(frame.columns)
     frame = frame.rename({name: f"c{i}" for i, name in enumerate(headers)})
     return TextTable(source, used_encoding, delim, header_line, headers, frame, lines)
 
