@@ -30,6 +30,7 @@ Method = Literal["stock", "flux"]
 LifespanRule = Literal["reference", "real"]
 DAYS_PER_YEAR: Final = 365.25
 DEFAULT_COUNTRY: Final = "FRA"
+UNKNOWN_SERVER: Final = "server:" + "/".join("-" for _ in CONFIG_COLUMNS)
 GROUP_KEYS: Final = ("factor_key", "category", "start", "end", "retired_undated", "lifespan",
                      "condition", "country", "annual_kwh", "pue", "purchase_year")
 
@@ -147,6 +148,14 @@ def attach_factors(groups: pl.DataFrame, server_rows: pl.DataFrame,
             *[(pl.col(f"power__{s}") * hours / 1000).alias(f"kwh__{s}") for s in STATS],
             pl.lit(pue).alias("pue_default"),
         )
+        # A server whose configuration is unknown gets Boavizta's generic embodied impact but
+        # the measured average power of usage.csv (a PCF), not a power modelled for no config.
+        generic = kwh.filter(pl.col("factor_key") == "server")
+        if generic.height:
+            unknown = pl.col("factor_key") == UNKNOWN_SERVER
+            servers = servers.with_columns(
+                [pl.when(unknown).then(pl.lit(float(generic.get_column(f"kwh__{s}")[0])))
+                 .otherwise(pl.col(f"kwh__{s}")).alias(f"kwh__{s}") for s in STATS])
         table = pl.concat([table, servers], how="diagonal_relaxed")
     joined = groups.join(table, on="factor_key", how="left")
     avoided = factors.avoided_shares()
