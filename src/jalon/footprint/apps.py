@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FootprintConfig(AppConfig):
+    name = "jalon.footprint"
+    label = "footprint"

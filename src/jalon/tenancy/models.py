@@ -1,0 +1,131 @@
+"""Operators host organisations; people belong to organisations through memberships.
+
+Operator (a GIP, an OPSN, a région for its communes) → Organisation (an authority) →
+Membership (user, role). Operator administrators manage every organisation of their operator.
+Tenant data always hangs off an Organisation and is only reached through `scope.py`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Operator(models.Model):
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationKind(models.TextChoices):
+    COMMUNE = "commune", _("Commune")
+    EPCI = "epci", _("EPCI")
+    DEPARTEMENT = "departement", _("Département")
+    REGION = "region", _("Région")
+    OTHER = "other", _("Autre")
+
+
+class Organisation(models.Model):
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="organisations")
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
+    insee_code = models.CharField(_("code INSEE ou code EPCI"), max_length=9, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    agents = models.PositiveIntegerField(_("nombre d'agents"), null=True, blank=True)
+    public_footprint = models.BooleanField(_("empreinte publiée"), default=False)
+    # Bumped by every change of the inventory: keys the cached footprint results.
+    inventory_version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", _("Lecture")
+    EDITOR = "editor", _("Édition")
+    ADMIN = "admin", _("Administration")
+
+
+ROLE_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"],
+                                               name="one_membership_per_organisation")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.role})"
+
+
+class OperatorAdmin(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="operator_roles")
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="admins")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "operator"],
+                                               name="one_admin_role_per_operator")]
+
+
+class AuditEvent(models.Model):
+    """Who changed what, when: written by services, never by views directly."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="audit_events")
+    action = models.CharField(max_length=100)
+    target = models.CharField(max_length=200, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class ApiToken(models.Model):
+    """A per-organisation API token. Only a SHA-256 of the secret is stored."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="api_tokens")
+    name = models.CharField(_("nom"), max_length=100)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    @staticmethod
+    def hash(secret: str) -> str:
+        return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def new_secret(cls) -> str:
+        return "jal_" + secrets.token_urlsafe(32)

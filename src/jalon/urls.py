@@ -1,0 +1,16 @@
+"""URL map. Tenant pages live under /o/<org_slug>/, public pages under /p/<org_slug>/."""
+
+from django.urls import include, path
+
+from jalon.tenancy import views as tenancy_views
+
+urlpatterns = [
+    path("", tenancy_views.home, name="home"),
+    path("accounts/", include("jalon.accounts.urls")),
+    path("operator/", include("jalon.tenancy.operator_urls")),
+    path("o/<slug:org_slug>/inventory/", include("jalon.inventory.urls")),
+    path("o/<slug:org_slug>/settings/", include("jalon.accounts.org_urls")),
+    path("o/<slug:org_slug>/", include("jalon.footprint.urls")),
+    path("p/<slug:org_slug>/", include("jalon.footprint.public_urls")),
+    path("api/", include("jalon.api.urls")),
+]

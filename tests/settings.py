@@ -1,0 +1,11 @@
+"""Settings for the test suite: Jalon's settings with tasks run inline.
+
+The database worker is exercised by its own test, which starts `jalon worker` for real.
+"""
+
+from jalon.settings import *  # noqa: F403
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                     "QUEUES": ["default"]}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",  # fast tests only
+                    "django.contrib.auth.hashers.Argon2PasswordHasher"]
