@@ -42,6 +42,8 @@ class Options:
     lifespan_rule: LifespanRule = "reference"
     country: str = DEFAULT_COUNTRY
     lifespans: dict[str, float] = field(default_factory=dict)  # scenario overrides
+    # Extra breakdowns beside categories, e.g. ("entity", "site"): kept in the groups.
+    dimensions: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -58,6 +60,7 @@ class Footprint:
     rows_used: int
     rows_unclassified: int
     unclassified: list[dict[str, object]]
+    by_dimension: dict[str, pl.DataFrame] = field(default_factory=dict)
 
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
@@ -118,7 +121,7 @@ def prepare(frame: pl.DataFrame, factors: FactorSet, options: Options,
         devices = devices.with_columns(pl.col("category").alias("factor_key"))
 
     groups = (
-        devices.group_by(GROUP_KEYS)
+        devices.group_by([*GROUP_KEYS, *options.dimensions])
         .agg(pl.col("quantity").sum().alias("quantity"), pl.len().alias("records"))
     )
     groups = attach_factors(groups, server_rows, factors, report)
@@ -284,5 +287,7 @@ def compute(frame: pl.DataFrame, factors: FactorSet, options: Options,
         ((pl.col("lifespan") * pl.col("quantity")).sum() / pl.col("quantity").sum())
         .alias("lifespan_years"),
     ).sort("category")
+    by_dimension = {dim: to_long(wide.with_columns(pl.col(dim).fill_null("")), by=dim)
+                    for dim in options.dimensions}
     return Footprint(options.year, options.method, options.lifespan_rule, factors, impacts,
-                     categories, report, used, unclassified_rows, unclassified)
+                     categories, report, used, unclassified_rows, unclassified, by_dimension)

@@ -89,7 +89,17 @@ def footprint_to_dict(result: Footprint) -> dict[str, Any]:
             "problems": [p.as_dict() for p in report.problems],
         },
         "formats": report.formats,
+        **{f"by_{dim}": _by_dimension(table) for dim, table in result.by_dimension.items()},
     }
+
+
+def _by_dimension(table: pl.DataFrame) -> dict[str, Any]:
+    """Totals per value of a dimension (entity, site); "" for devices without one."""
+    key = table.columns[0]
+    sums = _sums(table, [key, "criterion"])
+    values = sorted({k for k, _ in sums})
+    return {value: {c: _triple(sums.get((value, c), ZERO), c) for c in CRITERIA}
+            for value in values}
 
 
 def _plain(row: dict[str, object]) -> dict[str, object]:
