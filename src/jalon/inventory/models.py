@@ -1,0 +1,140 @@
+"""An organisation's inventory: assets, the imports that built it, and lifecycle events.
+
+Asset columns mirror the canonical inventory schema of the core
+(`jalon/data/schemas/inventory.schema.json`), so that an asset table turns into the engine's
+frame column for column (`selectors.asset_frame`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jalon.core.model import CATEGORIES, CONDITIONS
+from jalon.tenancy.models import Organisation
+
+CATEGORY_CHOICES = [(c, c) for c in CATEGORIES]
+CONDITION_CHOICES = [(c, c) for c in CONDITIONS]
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    ANALYSING = "analysing", _("Analyse en cours")
+    PREVIEW = "preview", _("À vérifier")
+    APPLYING = "applying", _("Import en cours")
+    DONE = "done", _("Importé")
+    FAILED = "failed", _("Échec")
+    CANCELLED = "cancelled", _("Annulé")
+
+
+class ImportMode(models.TextChoices):
+    REPLACE = "replace", _("Remplacer l'inventaire")
+    MERGE = "merge", _("Fusionner par numéro d'inventaire")
+
+
+class InventoryImport(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="imports")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=255)
+    stored_path = models.CharField(max_length=500)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(default=0)
+    mode = models.CharField(max_length=10, choices=ImportMode.choices, default=ImportMode.REPLACE)
+    status = models.CharField(max_length=12, choices=ImportStatus.choices,
+                              default=ImportStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    formats = models.JSONField(default=list, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)  # header -> canonical column
+    mapping_override = models.JSONField(default=dict, blank=True)  # the user's corrections
+    classification = models.JSONField(default=list, blank=True)  # [{category, rule, count}]
+    counts = models.JSONField(default=dict, blank=True)  # read, used, unclassified, ...
+    problems = models.JSONField(default=list, blank=True)  # first problems, by line
+    problem_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class Asset(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="assets")
+    source_import = models.ForeignKey(InventoryImport, null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="assets")
+    source_line = models.PositiveIntegerField(null=True, blank=True)
+    category = models.CharField(max_length=20, choices=CATEGORY_CHOICES, blank=True,
+                                db_index=True)
+    rule = models.CharField(max_length=40, blank=True)  # classification rule that matched
+    inventory_number = models.CharField(max_length=100, blank=True, db_index=True)
+    name = models.CharField(max_length=200, blank=True)
+    item_type = models.CharField(max_length=100, blank=True)
+    type = models.CharField(max_length=200, blank=True)
+    manufacturer = models.CharField(max_length=200, blank=True)
+    model = models.CharField(max_length=200, blank=True)
+    quantity = models.PositiveIntegerField(default=1)
+    purchase_date = models.DateField(null=True, blank=True)
+    commissioning_date = models.DateField(null=True, blank=True)
+    retirement_date = models.DateField(null=True, blank=True, db_index=True)
+    lifespan_years = models.FloatField(null=True, blank=True)
+    purchase_price_eur = models.DecimalField(max_digits=12, decimal_places=2, null=True,
+                                             blank=True)
+    condition = models.CharField(max_length=12, choices=CONDITION_CHOICES, default="new")
+    status = models.CharField(max_length=100, blank=True)
+    entity = models.CharField(max_length=300, blank=True, db_index=True)
+    site = models.CharField(max_length=300, blank=True, db_index=True)
+    user = models.CharField(max_length=200, blank=True)  # never published
+    country = models.CharField(max_length=3, blank=True)
+    annual_kwh = models.FloatField(null=True, blank=True)
+    is_virtual = models.BooleanField(default=False)
+    cpu_units = models.PositiveIntegerField(null=True, blank=True)
+    cpu_cores = models.PositiveIntegerField(null=True, blank=True)
+    ram_gb = models.FloatField(null=True, blank=True)
+    ssd_count = models.PositiveIntegerField(null=True, blank=True)
+    ssd_capacity_gb = models.FloatField(null=True, blank=True)
+    hdd_count = models.PositiveIntegerField(null=True, blank=True)
+    hdd_capacity_gb = models.FloatField(null=True, blank=True)
+    pue = models.FloatField(null=True, blank=True)
+    disposal = models.CharField(max_length=20, blank=True)
+    weight_kg = models.FloatField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["organisation", "category"]),
+                   models.Index(fields=["organisation", "inventory_number"])]
+
+
+class EventKind(models.TextChoices):
+    COMMISSIONED = "commissioned", _("Mise en service")
+    REPAIRED = "repaired", _("Réparation")
+    REASSIGNED = "reassigned", _("Réaffectation")
+    RETIRED = "retired", _("Sortie du parc")
+
+
+class Disposal(models.TextChoices):
+    REUSED_INTERNALLY = "reused_internally", _("Réemploi interne")
+    DONATED = "donated", _("Don")
+    SOLD_REFURBISHED = "sold_refurbished", _("Vente pour reconditionnement")
+    RECYCLED = "recycled", _("Recyclage (DEEE)")
+
+
+class LifecycleEvent(models.Model):
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    date = models.DateField()
+    disposal = models.CharField(max_length=20, choices=Disposal.choices, blank=True)
+    beneficiary = models.CharField(max_length=200, blank=True)  # for donations
+    weee_weight_kg = models.FloatField(null=True, blank=True)  # for recycling
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
