@@ -144,6 +144,56 @@ def boavizta_per_device(mix: dict[str, int]) -> dict[str, float]:
             "seconds_extrapolated_to_all": mean * N_DEVICES}
 
 
+def boavizta_http_per_device(samples: int = 300) -> dict[str, float]:
+    """Boavizta as authorities use it today: its API, one device per request, on loopback.
+
+    Starts boaviztapi's own FastAPI app with uvicorn (installed with boaviztapi) on a free port
+    and times keep-alive POSTs of a laptop; nothing leaves the machine.
+    """
+    import http.client
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    uvicorn = str(Path(sys.executable).parent / "uvicorn")
+    server = subprocess.Popen([uvicorn, "boaviztapi.main:app", "--host", "127.0.0.1", "--port",
+                               str(port), "--log-level", "warning"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                probe = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                probe.request("GET", "/v1/utils/version")
+                probe.getresponse().read()
+                probe.close()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise SystemExit("boaviztapi did not start") from None
+                time.sleep(0.2)
+        body = json.dumps({"usage": {"usage_location": "FRA"}})
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        path = "/v1/terminal/laptop?verbose=false&criteria=gwp&criteria=adpe&criteria=pe"
+        timings = []
+        for _ in range(samples):
+            start = time.perf_counter()
+            connection.request("POST", path, body=body,
+                               headers={"Content-Type": "application/json"})
+            response = connection.getresponse()
+            response.read()
+            timings.append(time.perf_counter() - start)
+            if response.status != 200:
+                raise SystemExit(f"boaviztapi answered {response.status}")
+        connection.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    median = statistics.median(timings)
+    return {"median_ms": median * 1000, "seconds_extrapolated_to_all": median * N_DEVICES}
+
+
 def same_numbers() -> dict[str, float]:
     """Jalon and Boavizta on the same data and assumptions: one year of a device's life."""
     import datetime as dt
@@ -201,6 +251,7 @@ def main() -> None:
     print(f"in process: read {inner['read_s']:.2f} s, compute {inner['compute_s']:.2f} s",
           flush=True)
     boavizta = boavizta_per_device(inner["mix"])
+    http_api = boavizta_http_per_device()
     check = same_numbers()
     results = {
         "date": time.strftime("%Y-%m-%d"),
@@ -212,6 +263,11 @@ def main() -> None:
         "ratio_whole_process_warm": boavizta["seconds_extrapolated_to_all"] / process["warm_s"],
         "ratio_whole_process_cold": boavizta["seconds_extrapolated_to_all"] / process["cold_s"],
         "ratio_compute": boavizta["seconds_extrapolated_to_all"] / inner["compute_s"],
+        "boavizta_http": http_api,
+        "ratio_http_whole_process_warm": http_api["seconds_extrapolated_to_all"]
+        / process["warm_s"],
+        "ratio_http_whole_process_cold": http_api["seconds_extrapolated_to_all"]
+        / process["cold_s"],
         "same_numbers": check,
     }
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -228,6 +284,10 @@ def main() -> None:
 | ratio vs Jalon whole process (warm / cold) | {results['ratio_whole_process_warm']:.0f}× / \
 {results['ratio_whole_process_cold']:.0f}× |
 | ratio vs Jalon computation | {results['ratio_compute']:.0f}× |
+| Boavizta's HTTP API on loopback, one laptop per request (median) | \
+{http_api['median_ms']:.2f} ms |
+| ratio, Boavizta API per device vs Jalon whole process (warm / cold) | \
+{results['ratio_http_whole_process_warm']:.0f}× / {results['ratio_http_whole_process_cold']:.0f}× |
 | laptop, 1 year of 5: Jalon / Boavizta (kgCO2e) | {check['laptop_jalon']:.3f} / \
 {check['laptop_boavizta']:.3f} |
 | server, 1 year of 4: Jalon / Boavizta (kgCO2e) | {check['server_jalon']:.3f} / \

@@ -73,8 +73,26 @@ def classify_one(item_type: str | None, type_: str | None,
 
 
 def classify(frame: pl.DataFrame) -> pl.DataFrame:
-    """Fill `category` and add `rule`; explicit categories and the virtual flag come first."""
-    keys = frame.select(FIELDS).unique()
+    """Fill `category` and add `rule`; explicit categories and the virtual flag come first.
+
+    Only rows without an explicit category are matched against the rules (an inventory in
+    Jalon's canonical format often names every category), and the row order is kept.
+    """
+    explicit = pl.col("category").is_not_null()
+    virtual = pl.col("is_virtual").fill_null(False)
+    given = frame.with_columns(
+        pl.when(virtual & ~explicit).then(pl.lit("virtual_machine"))
+        .otherwise(pl.col("category")).alias("category"),
+        pl.when(explicit).then(pl.lit(EXPLICIT))
+        .when(virtual).then(pl.lit(VIRTUAL_FLAG))
+        .otherwise(pl.lit(None, pl.Utf8)).alias("rule"),
+    )
+    pending = given.get_column("rule").is_null()
+    if not pending.any():
+        return given
+    indexed = given.with_row_index("__row")
+    todo = indexed.filter(pending)
+    keys = todo.select(FIELDS).unique()
     categories: list[str | None] = []
     names: list[str | None] = []
     for item_type, type_, model in keys.iter_rows():
@@ -85,17 +103,11 @@ def classify(frame: pl.DataFrame) -> pl.DataFrame:
         pl.Series("__category", categories, dtype=pl.Utf8),
         pl.Series("__rule", names, dtype=pl.Utf8),
     )
-    joined = frame.join(lookup, on=list(FIELDS), how="left", nulls_equal=True)
-    explicit = pl.col("category").is_not_null()
-    virtual = pl.col("is_virtual").fill_null(False)
-    return joined.with_columns(
-        pl.when(explicit).then(pl.col("category"))
-        .when(virtual).then(pl.lit("virtual_machine"))
-        .otherwise(pl.col("__category")).alias("category"),
-        pl.when(explicit).then(pl.lit(EXPLICIT))
-        .when(virtual).then(pl.lit(VIRTUAL_FLAG))
-        .otherwise(pl.col("__rule")).alias("rule"),
+    matched = todo.join(lookup, on=list(FIELDS), how="left", nulls_equal=True).with_columns(
+        pl.col("__category").alias("category"), pl.col("__rule").alias("rule"),
     ).drop("__category", "__rule")
+    return (pl.concat([indexed.filter(~pending), matched], how="vertical")
+            .sort("__row").drop("__row"))
 
 
 def unclassified_summary(frame: pl.DataFrame, limit: int = 50) -> list[dict[str, object]]:
