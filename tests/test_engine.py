@@ -234,3 +234,13 @@ def test_laptop_embodied_matches_boavizta_for_the_same_lifespan():
     boavizta = compute_impacts(laptop, ["gwp"], duration=8766)["gwp"]["embedded"]["value"]
     embodied, _, _ = gwp([device(purchase_date=d("2023-01-01"))])
     assert embodied == pytest.approx(boavizta, rel=0.002)
+
+
+def test_empty_inventory_gives_zero_totals_not_an_error():
+    from jalon.core.readers.base import empty_frame
+
+    result = footprint_to_dict(compute(empty_frame(), FS, Options(year=2025,
+                                                                  dimensions=("entity",))))
+    assert result["totals"]["gwp"] == {"value": 0.0, "min": 0.0, "max": 0.0, "unit": "kgCO2e"}
+    assert result["by_category"] == {} and result["by_entity"] == {}
+    assert result["rows"]["read"] == 0

@@ -271,8 +271,14 @@ def to_long(wide: pl.DataFrame, by: str = "category") -> pl.DataFrame:
     parts = pl.col("key").str.split("__")
     long = long.with_columns(parts.list.get(0).alias("criterion"), parts.list.get(1).alias("phase"),
                              parts.list.get(2).alias("stat"))
-    return long.pivot(on="stat", index=[by, "phase", "criterion"], values="value").sort(
-        by, "phase", "criterion")
+    wide_stats = long.pivot(on="stat", index=[by, "phase", "criterion"], values="value")
+    return with_stats(wide_stats).sort(by, "phase", "criterion")
+
+
+def with_stats(frame: pl.DataFrame) -> pl.DataFrame:
+    """An empty inventory pivots to no stat column at all: add them, empty, in Float64."""
+    missing = [pl.lit(None, pl.Float64).alias(s) for s in STATS if s not in frame.columns]
+    return frame.with_columns(missing) if missing else frame
 
 
 def compute(frame: pl.DataFrame, factors: FactorSet, options: Options,

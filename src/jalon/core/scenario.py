@@ -21,7 +21,7 @@ from typing import Final
 
 import polars as pl
 
-from jalon.core.engine import DAYS_PER_YEAR, Options, prepare
+from jalon.core.engine import DAYS_PER_YEAR, Options, prepare, with_stats
 from jalon.core.factors import STATS, FactorSet
 from jalon.core.model import CRITERIA, EMBODIED_PHASES, ReadReport
 
@@ -161,8 +161,8 @@ def _long(wide: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     parts = pl.col("key").str.split("__")
     long = long.with_columns(parts.list.get(0).alias("criterion"), parts.list.get(1).alias("phase"),
                              parts.list.get(2).alias("stat"))
-    return long.pivot(on="stat", index=[*index, "phase", "criterion"], values="value").sort(
-        [*keys, "phase", "criterion"])
+    pivoted = long.pivot(on="stat", index=[*index, "phase", "criterion"], values="value")
+    return with_stats(pivoted).sort([*keys, "phase", "criterion"])
 
 
 def run_scenario(frame: pl.DataFrame, factors: FactorSet, params: ScenarioParams,

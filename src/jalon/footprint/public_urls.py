@@ -1,11 +1,8 @@
-from django.http import Http404
+"""Public pages, mounted at /p/<org_slug>/: a stable address per organisation (opt-in)."""
+
 from django.urls import path
 
+from jalon.footprint import views
+
 app_name = "public"
-
-
-def footprint(request, org_slug):  # type: ignore[no-untyped-def]
-    raise Http404
-
-
-urlpatterns = [path("", footprint, name="footprint")]
+urlpatterns = [path("", views.public_footprint, name="footprint")]

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from jalon.tenancy.placeholders import page
+from jalon.footprint import views
 
 app_name = "footprint"
 urlpatterns = [
-    path("", page("Tableau de bord"), name="dashboard"),
-    path("footprint/", page("Empreinte"), name="footprint"),
-    path("scenario/", page("Scénarios"), name="scenario"),
+    path("", views.dashboard, name="dashboard"),
+    path("footprint/", views.footprint, name="footprint"),
+    path("footprint/export.<str:fmt>", views.export, name="export"),
+    path("footprint/publish/", views.publish, name="publish"),
+    path("scenario/", views.scenario, name="scenario"),
 ]

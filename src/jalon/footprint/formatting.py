@@ -1,0 +1,54 @@
+"""French number formatting for the pages (humanize is not installed, and must not be).
+
+French typography: decimal comma, narrow no-break space (U+202F) between thousands.
+Values of the JSON contract are in kg, MJ, m3; pages show gwp in tonnes and pe in GJ
+(readable magnitudes); the exports keep the contract's units.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+THOUSANDS: Final = "\u202f"
+# Display unit and divisor per criterion: gwp in tonnes (what authorities report), others as is.
+DISPLAY_UNITS: Final[dict[str, tuple[str, float]]] = {
+    "gwp": ("tCO2e", 1000.0),
+    "adpe": ("kgSbeq", 1.0),
+    "pe": ("GJ", 1000.0),
+    "wu": ("m³", 1.0),
+}
+
+
+def fr_number(value: float | int | None, decimals: int = 0) -> str:
+    """176732.14, 1 -> '176 732,1'; None -> '–'."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", THOUSANDS).replace(".", ",")
+
+
+def fr_significant(value: float | int | None, digits: int = 4) -> str:
+    """About `digits` significant digits, never fewer than the integer part: 176.73 -> 176,7."""
+    if value is None:
+        return "–"
+    magnitude = math.floor(math.log10(abs(value))) if value else 0
+    decimals = min(6, max(0, digits - 1 - magnitude))
+    return fr_number(value, decimals)
+
+
+def in_display_unit(criterion: str, value: float | None) -> float | None:
+    return None if value is None else value / DISPLAY_UNITS[criterion][1]
+
+
+def display_unit(criterion: str) -> str:
+    return DISPLAY_UNITS[criterion][0]
+
+
+def fr_criterion(criterion: str, value: float | None) -> str:
+    """A contract value (kg, MJ, m3) formatted in the criterion's display unit, without unit."""
+    return fr_significant(in_display_unit(criterion, value))
+
+
+def fr_percent(share: float | None, decimals: int = 0) -> str:
+    return "–" if share is None else fr_number(share * 100, decimals) + THOUSANDS + "%"

@@ -1,0 +1,87 @@
+"""GET forms of the footprint and scenario pages: every input validated, errors in French."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jalon.core.scenario import ScenarioParams
+from jalon.footprint.labels import METHOD_LABELS, category_label
+
+FIRST_YEAR = 2015
+
+
+def current_year() -> int:
+    return timezone.localdate().year
+
+
+def year_field(label: Any) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=FIRST_YEAR, max_value=current_year() + 1,
+                              initial=current_year)
+
+
+class FootprintForm(forms.Form):
+    year = forms.IntegerField(label=_("Année"))
+    method = forms.ChoiceField(label=_("Méthode"), choices=list(METHOD_LABELS.items()),
+                               initial="stock")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"] = year_field(_("Année"))
+
+    @classmethod
+    def from_query(cls, query: Any) -> FootprintForm:
+        """Bound to the query string, missing values taken from the defaults."""
+        data = {"year": query.get("year") or current_year(),
+                "method": query.get("method") or "stock"}
+        return cls(data)
+
+
+class ScenarioForm(forms.Form):
+    """Fields per category present: lifespan (years), refurbished share, reduction (%)."""
+
+    start_year = forms.IntegerField(label=_("Année de départ"))
+    mix = forms.ChoiceField(label=_("Mix électrique"), required=False)
+
+    def __init__(self, *args: Any, categories: Iterable[str] = (),
+                 countries: Iterable[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["start_year"] = year_field(_("Année de départ"))
+        self.fields["mix"].choices = [("", _("Celui de l'inventaire (inchangé)"))] + [
+            (c, c) for c in sorted(countries)]
+        self.categories = list(categories)
+        for category in self.categories:
+            name = category_label(category)
+            self.fields[f"lifespan_{category}"] = forms.FloatField(
+                label=_("Durée de vie, %(c)s (ans)") % {"c": name}, required=False,
+                min_value=1, max_value=20)
+            self.fields[f"refurbished_{category}"] = forms.FloatField(
+                label=_("Part d'achats reconditionnés, %(c)s (%%)") % {"c": name},
+                required=False, min_value=0, max_value=100)
+            self.fields[f"reduce_{category}"] = forms.FloatField(
+                label=_("Réduction du parc, %(c)s (%%)") % {"c": name}, required=False,
+                min_value=0, max_value=100)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Bound fields per category, for a table-shaped form."""
+        return [{"label": category_label(c),
+                 "fields": [self[f"{p}_{c}"] for p in ("lifespan", "refurbished", "reduce")]}
+                for c in self.categories]
+
+    def params(self) -> ScenarioParams:
+        data = self.cleaned_data
+
+        def picked(prefix: str, scale: float) -> dict[str, float]:
+            return {c: float(data[f"{prefix}_{c}"]) / scale for c in self.categories
+                    if data.get(f"{prefix}_{c}") is not None}
+
+        return ScenarioParams(lifespans=picked("lifespan", 1), refurbished=picked(
+            "refurbished", 100), reduction=picked("reduce", 100), country=data["mix"] or None)
+
+    def changes_anything(self) -> bool:
+        p = self.params()
+        return bool(p.lifespans or p.refurbished or p.reduction or p.country)

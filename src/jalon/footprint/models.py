@@ -1,0 +1,32 @@
+"""Cached footprint results: one engine run per inventory version, year, method and breakdown.
+
+Pages read these rows instead of recomputing: a 100,000-device inventory takes seconds to
+compute but a page must answer in milliseconds. A change of the inventory bumps
+Organisation.inventory_version, so older rows are never read again (and are pruned).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from jalon.tenancy.models import Organisation
+
+
+class FootprintResult(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="footprint_results")
+    inventory_version = models.PositiveIntegerField()
+    year = models.PositiveSmallIntegerField()
+    method = models.CharField(max_length=10)
+    lifespan_rule = models.CharField(max_length=10, default="reference")
+    dimensions = models.CharField(max_length=100, blank=True)  # e.g. "entity,site"
+    data = models.JSONField()  # footprint_to_dict: the JSON contract (docs/json-output.md)
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(
+            fields=["organisation", "inventory_version", "year", "method", "lifespan_rule",
+                    "dimensions"], name="one_footprint_result_per_key"),)
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} v{self.inventory_version} {self.year} {self.method}"

@@ -1,0 +1,48 @@
+"""Reads around the footprint: last import, inventory date, the factor set's sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+
+from django.db.models import Max
+
+from jalon.footprint.services import factor_set
+from jalon.inventory.models import Asset, ImportStatus, InventoryImport
+from jalon.tenancy.models import Organisation
+
+
+def last_import(organisation: Organisation) -> InventoryImport | None:
+    return (InventoryImport.objects.filter(organisation=organisation,
+                                           status=ImportStatus.DONE)
+            .order_by("-finished_at", "-id").first())
+
+
+def inventory_date(organisation: Organisation) -> dt.datetime | None:
+    """When the inventory last changed: the last finished import, else the last asset edit."""
+    done = last_import(organisation)
+    if done is not None and done.finished_at:
+        return done.finished_at
+    latest = Asset.objects.filter(organisation=organisation).aggregate(at=Max("updated_at"))
+    return latest["at"]  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=4)
+def _sources(name: str, version: str) -> tuple[dict[str, Any], ...]:
+    """Distinct references of the factor set, one per URL (a set cites ~100 rows of them)."""
+    grouped: dict[str, dict[str, Any]] = {}
+    for row in factor_set().sources():
+        urls = [u.strip() for u in str(row.get("source_url") or "").split(";") if u.strip()]
+        key = urls[0] if urls else str(row["source"])
+        entry = grouped.setdefault(key, {"source": str(row["source"]), "urls": urls,
+                                         "files": [], "years": [], "licence": row["licence"]})
+        for field, value in (("files", row["file"]), ("years", row["year"])):
+            if value and value not in entry[field]:
+                entry[field].append(value)
+    return tuple(grouped.values())
+
+
+def sources() -> tuple[dict[str, Any], ...]:
+    factors = factor_set()
+    return _sources(factors.name, factors.version)

@@ -1,0 +1,115 @@
+"""Computing and caching footprints, publishing them. Views call these; they never compute.
+
+`footprint_for` is the one entry point for a footprint: it returns the stored result of the
+organisation's current inventory version, or runs the engine once and stores it. Concurrent
+first requests may both compute, but the unique constraint and get_or_create keep one row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from typing import Any, Final
+
+from django.core.cache import cache
+from django.db import transaction
+
+from jalon.core import engine
+from jalon.core.factors import FactorSet, load_factor_set
+from jalon.core.model import CRITERIA, PHASES, UNITS
+from jalon.core.output import SCHEMA_VERSION, criteria_coverage, footprint_to_dict, scenario_to_dict
+from jalon.core.scenario import HORIZON, ScenarioParams, run_scenario
+from jalon.footprint.models import FootprintResult
+from jalon.inventory.selectors import asset_frame
+from jalon.tenancy import audit
+from jalon.tenancy.models import Organisation
+
+METHODS: Final = ("stock", "flux")
+DIMENSIONS: Final = ("entity", "site")
+DIMENSIONS_KEY: Final = ",".join(DIMENSIONS)
+LIFESPAN_RULE: Final = "reference"
+SCENARIO_CACHE_SECONDS: Final = 600
+
+
+def factor_set() -> FactorSet:
+    return load_factor_set()  # cached by the core: loaded once per process
+
+
+def empty_footprint(year: int, method: str) -> dict[str, Any]:
+    """The contract's shape for an inventory without devices (the engine needs one row)."""
+    factors = factor_set()
+    zero = {c: {"value": 0.0, "min": 0.0, "max": 0.0, "unit": UNITS[c]} for c in CRITERIA}
+    return {
+        "schema_version": SCHEMA_VERSION, "year": year, "method": method,
+        "lifespan_rule": LIFESPAN_RULE,
+        "factor_set": {"name": factors.name, "version": factors.version},
+        "criteria": criteria_coverage(factors), "totals": zero, "by_category": {},
+        "by_phase": {p: zero for p in PHASES},
+        "rows": {"read": 0, "used": 0, "unclassified": 0, "unclassified_types": [],
+                 "problems": []},
+        "formats": [], **{f"by_{d}": {} for d in DIMENSIONS},
+    }
+
+
+def compute_footprint(organisation: Organisation, year: int, method: str) -> dict[str, Any]:
+    """Run the engine on the organisation's assets now (seconds for a large inventory)."""
+    frame = asset_frame(organisation)
+    if frame.height == 0:
+        return empty_footprint(year, method)
+    options = engine.Options(year=year, method=method,  # type: ignore[arg-type]
+                             lifespan_rule=LIFESPAN_RULE, dimensions=DIMENSIONS)
+    return footprint_to_dict(engine.compute(frame, factor_set(), options))
+
+
+def footprint_result(organisation: Organisation, year: int, method: str) -> FootprintResult:
+    key = {"organisation": organisation, "inventory_version": organisation.inventory_version,
+           "year": year, "method": method, "lifespan_rule": LIFESPAN_RULE,
+           "dimensions": DIMENSIONS_KEY}
+    found = FootprintResult.objects.filter(**key).first()
+    if found is not None:
+        return found
+    data = compute_footprint(organisation, year, method)
+    result, created = FootprintResult.objects.get_or_create(**key, defaults={"data": data})
+    if created:
+        # Results of older inventory versions can never be read again.
+        FootprintResult.objects.filter(
+            organisation=organisation,
+            inventory_version__lt=organisation.inventory_version).delete()
+    return result
+
+
+def footprint_for(organisation: Organisation, year: int, method: str = "stock"
+                  ) -> dict[str, Any]:
+    """The footprint JSON (docs/json-output.md, plus by_entity and by_site), cached."""
+    return footprint_result(organisation, year, method).data  # type: ignore[no-any-return]
+
+
+def scenario_for(organisation: Organisation, params: ScenarioParams, start_year: int
+                 ) -> dict[str, Any] | None:
+    """Baseline versus scenario (scenario_to_dict), cached a few minutes per parameter set."""
+    raw = json.dumps([organisation.pk, organisation.inventory_version, start_year,
+                      dataclasses.asdict(params)], sort_keys=True)
+    key = "jalon:scenario:" + hashlib.sha256(raw.encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    frame = asset_frame(organisation)
+    if frame.height == 0:
+        return None
+    result = run_scenario(frame, factor_set(), params, start_year,
+                          until=max(HORIZON, start_year))
+    data = scenario_to_dict(result)
+    cache.set(key, data, SCENARIO_CACHE_SECONDS)
+    return data
+
+
+@transaction.atomic
+def set_publication(organisation: Organisation, actor: Any, public: bool) -> None:
+    """Publish (or withdraw) the organisation's footprint at /p/<slug>/, with an audit event."""
+    if organisation.public_footprint == public:
+        return
+    organisation.public_footprint = public
+    organisation.save(update_fields=["public_footprint"])
+    audit.record(actor, "footprint.published" if public else "footprint.unpublished",
+                 organisation, target=organisation.slug)

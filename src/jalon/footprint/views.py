@@ -1,0 +1,196 @@
+"""Footprint pages of an organisation, and its opt-in public page.
+
+Views only parse the request, call services/selectors and render: the numbers come from
+services.footprint_for (cached per inventory version), never from a computation here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from jalon.core.model import CRITERIA
+from jalon.footprint import charts, exports, presenters, selectors, services
+from jalon.footprint.formatting import display_unit, fr_criterion, fr_number, in_display_unit
+from jalon.footprint.forms import FootprintForm, ScenarioForm, current_year
+from jalon.footprint.labels import CRITERION_LABELS, METHOD_LABELS, category_label
+from jalon.tenancy.models import Organisation, Role
+from jalon.tenancy.scope import can, organisation_view
+
+PUBLIC_MAX_AGE = 300
+
+
+@organisation_view(minimum=Role.VIEWER)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    year = current_year()
+    data = services.footprint_for(organisation, year, "stock")
+    return render(request, "footprint/dashboard.html", {
+        "year": year, "headline": presenters.headline(data),
+        "devices": presenters.devices_in_service(data),
+        "per_agent": presenters.per_agent(data, organisation.agents),
+        "last_import": selectors.last_import(organisation),
+        "problems": presenters.problems(data),
+        "category_chart": presenters.category_chart(data, "chart-dashboard"),
+        "categories": presenters.categories(data),
+    })
+
+
+@organisation_view(minimum=Role.VIEWER)
+def footprint(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    form = FootprintForm.from_query(request.GET)
+    context: dict[str, Any] = {"form": form,
+                               "can_publish": can(request.role,  # type: ignore[attr-defined]
+                                                  Role.ADMIN)}
+    if not form.is_valid():
+        return render(request, "footprint/footprint.html", context, status=400)
+    year, method = form.cleaned_data["year"], form.cleaned_data["method"]
+    result = services.footprint_result(organisation, year, method)
+    data = result.data
+    context.update(presenters.footprint_context(data))
+    context.update({
+        "year": year, "method": method, "method_label": METHOD_LABELS[method],
+        "computed_at": result.computed_at, "query": request.GET.urlencode(),
+        "entities": presenters.dimension(data, "entity"),
+        "sites": presenters.dimension(data, "site"),
+        "entity_chart": presenters.dimension_chart(
+            data, "entity", _("Changement climatique par entité, 10 premières (tCO2e)")),
+        "per_agent": presenters.per_agent(data, organisation.agents),
+        "references": presenters.references(data),
+        "problems": presenters.problems(data), "sources": selectors.sources(),
+        "last_import": selectors.last_import(organisation),
+        "export_query": f"year={year}&method={method}",
+    })
+    return render(request, "footprint/footprint.html", context)
+
+
+@organisation_view(minimum=Role.VIEWER)
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    form = FootprintForm.from_query(request.GET)
+    if fmt not in exports.CONTENT_TYPES or not form.is_valid():
+        raise Http404
+    year, method = form.cleaned_data["year"], form.cleaned_data["method"]
+    data = services.footprint_for(organisation, year, method)
+    body = exports.render(fmt, data, selectors.sources())
+    response = HttpResponse(body, content_type=exports.CONTENT_TYPES[fmt])
+    name = f"jalon-empreinte-{organisation.slug}-{year}-{method}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@organisation_view(minimum=Role.ADMIN)
+@require_POST
+def publish(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    public = request.POST.get("public") == "1"
+    services.set_publication(organisation, request.user, public)
+    messages.success(request, _("L'empreinte est publiée.") if public
+                     else _("L'empreinte n'est plus publiée."))
+    return redirect("footprint:footprint", organisation.slug)
+
+
+def _signed(percent: float) -> str:
+    # An explicit sign (typographic minus): a change must not read as a level.
+    return ("+" if percent > 0 else "−" if percent < 0 else "") + fr_number(abs(percent), 1)
+
+
+def _scenario_tables(data: dict[str, Any]) -> dict[str, Any]:
+    base, scen = data["baseline"], data["scenario"]
+    steady = []
+    for criterion in CRITERIA:
+        b = base["steady_state"]["totals"][criterion]["value"]
+        s = scen["steady_state"]["totals"][criterion]["value"]
+        steady.append({"label": CRITERION_LABELS[criterion], "unit": display_unit(criterion),
+                       "baseline": fr_criterion(criterion, b),
+                       "scenario": fr_criterion(criterion, s),
+                       "change": _signed(100 * (s - b) / b) if b else "–"})
+    per_category = []
+    for cat, entry in base["steady_state"]["by_category"].items():
+        other = scen["steady_state"]["by_category"].get(cat, entry)
+        per_category.append({"label": category_label(cat),
+                             "baseline": fr_criterion("gwp", entry["gwp"]["value"]),
+                             "scenario": fr_criterion("gwp", other["gwp"]["value"])})
+    years = [{"year": b["year"], "baseline": fr_criterion("gwp", b["totals"]["gwp"]["value"]),
+              "scenario": fr_criterion("gwp", s["totals"]["gwp"]["value"]),
+              "baseline_count": fr_number(b["count"], 0),
+              "scenario_count": fr_number(s["count"], 0)}
+             for b, s in zip(base["years"], scen["years"], strict=False)]
+    t = lambda side: in_display_unit("gwp", side["steady_state"]["totals"]["gwp"]["value"])  # noqa: E731
+    g = lambda side, k: in_display_unit("gwp", side["steady_state"]["totals"]["gwp"][k])  # noqa: E731
+    steady_chart = charts.bar_chart(
+        "chart-steady",
+        [charts.Bar(_("Référence"), t(base) or 0.0, g(base, "min"), g(base, "max")),
+         charts.Bar(_("Scénario"), t(scen) or 0.0, g(scen, "min"), g(scen, "max"))],
+        title=_("Régime permanent : référence et scénario (tCO2e par an)"),
+        desc=_("Deux barres horizontales, trait noir du minimum au maximum ; valeurs dans le "
+               "tableau voisin."), fmt=lambda v: fr_number(v, 1))
+    trajectory_chart = charts.line_chart(
+        "chart-trajectory", [y["year"] for y in base["years"]],
+        [(_("Référence"), [in_display_unit("gwp", y["totals"]["gwp"]["value"]) or 0.0
+                           for y in base["years"]]),
+         (_("Scénario"), [in_display_unit("gwp", y["totals"]["gwp"]["value"]) or 0.0
+                          for y in scen["years"]])],
+        title=_("Trajectoire année par année (tCO2e)"),
+        desc=_("Deux courbes : référence en trait plein avec des ronds, scénario en tirets avec "
+               "des carrés ; valeurs dans le tableau voisin."), fmt=lambda v: fr_number(v, 0))
+    return {"steady": steady, "per_category": per_category, "years": years,
+            "steady_chart": presenters._svg(steady_chart),
+            "trajectory_chart": presenters._svg(trajectory_chart)}
+
+
+@organisation_view(minimum=Role.VIEWER)
+def scenario(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    baseline = services.footprint_for(organisation, current_year(), "stock")
+    options = {"categories": [c for c in baseline["by_category"] if c != "virtual_machine"],
+               "countries": services.factor_set().countries()}
+    submitted = "start_year" in request.GET
+    form = (ScenarioForm(request.GET, **options) if submitted
+            else ScenarioForm(initial={"start_year": current_year()}, **options))
+    context: dict[str, Any] = {"form": form, "submitted": submitted}
+    status = 200
+    if submitted and form.is_valid():
+        data = services.scenario_for(organisation, form.params(),
+                                     form.cleaned_data["start_year"])
+        context["result"] = data
+        if data is not None:
+            context.update(_scenario_tables(data))
+            context["unchanged"] = not form.changes_anything()
+    elif submitted:
+        status = 400
+    return render(request, "footprint/scenario.html", context, status=status)
+
+
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def public_footprint(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The opt-in public page: same for everyone (no user, no session data), cached."""
+    organisation = get_object_or_404(Organisation, slug=org_slug, public_footprint=True)
+    year = current_year()
+    key = (f"jalon:public:{organisation.pk}:{organisation.inventory_version}:{year}:"
+           f"{translation.get_language()}")
+    html = cache.get(key)
+    if html is None:
+        data = services.footprint_for(organisation, year, "stock")
+        context = presenters.footprint_context(data)
+        context.update({
+            # Rendered as seen by an anonymous visitor: the cached page names nobody.
+            "user": AnonymousUser(), "organisation": None, "messages": (),
+            "public_org": organisation, "year": year,
+            "inventory_date": selectors.inventory_date(organisation),
+            "sources": selectors.sources(),
+        })
+        html = render_to_string("footprint/public.html", context, request=request)
+        cache.set(key, html, PUBLIC_MAX_AGE)
+    return HttpResponse(html)
