@@ -1,6 +1,19 @@
+"""Organisation settings, mounted at /o/<org_slug>/settings/ (admins only)."""
+
 from django.urls import path
 
-from jalon.tenancy.placeholders import page
+from jalon.accounts import org_views as views
 
 app_name = "orgadmin"
-urlpatterns = [path("", page("Paramètres"), name="settings")]
+urlpatterns = [
+    path("", views.settings_index, name="settings"),
+    path("members/", views.members, name="members"),
+    path("members/<int:membership_id>/role/", views.member_role, name="member_role"),
+    path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path("invitations/", views.invitations, name="invitations"),
+    path("invitations/<int:invitation_id>/revoke/", views.invitation_revoke,
+         name="invitation_revoke"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("audit/", views.audit, name="audit"),
+]

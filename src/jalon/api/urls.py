@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+"""/api/: a human page; /api/v1/: the REST API (OpenAPI 3 at /api/v1/openapi.json)."""
+
+from django.urls import path
+
+from jalon.api import views
+from jalon.api.api import api
 
 app_name = "api"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("v1/", api.urls),
+]

@@ -1,6 +1,11 @@
-"""Operator administration (organisations of an operator). Filled by the accounts work."""
+"""Operator administration (organisations of an operator), mounted at /operator/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jalon.tenancy import operator_views as views
 
 app_name = "operator"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+]

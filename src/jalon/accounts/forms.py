@@ -1,0 +1,164 @@
+"""Forms of accounts, organisation settings and operator pages.
+
+`Accessible` ties help texts and errors to their field (aria-describedby, aria-invalid), to be
+rendered by the template `accounts/_field.html`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from jalon.tenancy.models import Operator, Organisation, Role
+
+
+class Accessible:
+    fields: dict[str, forms.Field]
+
+    def _describe(self, errors: Any = None) -> None:
+        for name, field in self.fields.items():
+            ids = []
+            auto_id = f"id_{self.add_prefix(name)}"  # type: ignore[attr-defined]
+            if field.help_text:
+                ids.append(f"{auto_id}_help")
+            if errors and name in errors:
+                ids.append(f"{auto_id}_error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        self._describe(getattr(self, "_errors", None))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self._describe()
+
+
+class LoginForm(Accessible, AuthenticationForm):
+    pass
+
+
+class ResetRequestForm(Accessible, PasswordResetForm):
+    pass
+
+
+class ResetPasswordForm(Accessible, SetPasswordForm):
+    pass
+
+
+ROLE_CHOICES = Role.choices
+
+
+class InvitationForm(Accessible, forms.Form):
+    email = forms.EmailField(label=_("Adresse électronique"), max_length=254)
+    role = forms.ChoiceField(label=_("Rôle"), choices=ROLE_CHOICES, initial=Role.VIEWER)
+
+
+class RoleForm(Accessible, forms.Form):
+    role = forms.ChoiceField(label=_("Rôle"), choices=ROLE_CHOICES)
+
+
+class ApiTokenForm(Accessible, forms.Form):
+    name = forms.CharField(
+        label=_("Nom du jeton"), max_length=100,
+        help_text=_("Pour le reconnaître, par exemple « Export GLPI nocturne »."))
+    role = forms.ChoiceField(label=_("Rôle"), choices=ROLE_CHOICES, initial=Role.VIEWER,
+                             help_text=_("Lecture : consulter ; Édition : modifier l'inventaire "
+                                         "et importer."))
+
+
+def _digits(value: str, lengths: tuple[int, ...], message: str) -> str:
+    value = value.replace(" ", "")
+    if value and not (value.isdigit() and len(value) in lengths):
+        raise forms.ValidationError(message)
+    return value
+
+
+class OrganisationProfileForm(Accessible, forms.ModelForm):
+    # Declared here so that spaced numbers ("213 300 015") pass before they are normalised.
+    siren = forms.CharField(label=_("SIREN"), max_length=14, required=False,
+                            help_text=_("9 chiffres."))
+    insee_code = forms.CharField(
+        label=_("Code INSEE ou code EPCI"), max_length=14, required=False,
+        help_text=_("Code INSEE de la commune (5 caractères) ou SIREN de l'EPCI (9 chiffres)."))
+
+    class Meta:
+        model = Organisation
+        fields = ("name", "kind", "siren", "insee_code", "population", "agents")
+
+    def clean_siren(self) -> str:
+        return _digits(self.cleaned_data["siren"], (9,), str(_("Le SIREN compte 9 chiffres.")))
+
+    def clean_insee_code(self) -> str:
+        value = self.cleaned_data["insee_code"].replace(" ", "").upper()
+        if value and not re.fullmatch(r"(\d{5}|2[AB]\d{3}|\d{9})", value):
+            raise forms.ValidationError(_("Code INSEE (5 caractères) ou code EPCI (9 chiffres)."))
+        return value
+
+
+class OperatorOrganisationForm(OrganisationProfileForm):
+    operator = forms.ModelChoiceField(label=_("Opérateur"), queryset=Operator.objects.none(),
+                                      empty_label=None)
+    admin_email = forms.EmailField(
+        label=_("Adresse électronique du premier administrateur"), required=False,
+        help_text=_("Une invitation lui sera envoyée ; vous pourrez aussi inviter plus tard."))
+
+    class Meta(OrganisationProfileForm.Meta):
+        fields = ("operator", "name", "slug", "kind", "siren", "insee_code", "population",
+                  "agents")
+        help_texts: ClassVar[dict[str, Any]] = {
+            "slug": _("Identifiant dans les adresses : lettres minuscules, chiffres et tirets "
+                      "(par exemple « val-de-lisiere »)."),
+        }
+
+    def __init__(self, *args: Any, operators: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["operator"].queryset = operators if operators is not None else \
+            Operator.objects.none()
+
+
+class RegistrationForm(Accessible, forms.Form):
+    username = forms.CharField(label=_("Identifiant"), max_length=150,
+                               help_text=_("Lettres, chiffres et @ . + - _ uniquement."))
+    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
+    password1 = forms.CharField(label=_("Mot de passe"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=_("Au moins 12 caractères, pas uniquement des chiffres "
+                                            "ni un mot de passe courant."))
+    password2 = forms.CharField(label=_("Confirmation du mot de passe"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
+        self.email = email
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        get_user_model().username_validator(username)
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Cet identifiant est déjà pris."))
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
+        elif p1:
+            user = get_user_model()(username=data.get("username", ""), email=self.email,
+                                    first_name=data.get("first_name", ""),
+                                    last_name=data.get("last_name", ""))
+            try:
+                password_validation.validate_password(p1, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data

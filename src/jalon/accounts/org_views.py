@@ -1,0 +1,158 @@
+"""Organisation settings (admins only): profile, members, invitations, API tokens, audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from jalon.accounts import selectors, services
+from jalon.accounts.forms import ApiTokenForm, InvitationForm, OrganisationProfileForm, RoleForm
+from jalon.accounts.models import Invitation
+from jalon.tenancy.models import ApiToken, Membership, Role
+from jalon.tenancy.scope import organisation_view
+
+admin_view = organisation_view(minimum=Role.ADMIN)
+
+
+def _render(request: HttpRequest, template: str, section: str, context: dict[str, Any],
+            status: int = 200) -> HttpResponse:
+    return render(request, template, {"section": section, **context}, status=status)
+
+
+def _back(request: HttpRequest, name: str) -> HttpResponse:
+    return redirect(f"orgadmin:{name}", request.organisation.slug)  # type: ignore[attr-defined]
+
+
+@admin_view
+def settings_index(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    form = OrganisationProfileForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        changed = services.update_organisation(request.user, organisation, **form.cleaned_data)
+        messages.success(request, _("Profil enregistré.") if changed
+                         else _("Aucune modification."))
+        return _back(request, "settings")
+    if request.method == "POST":
+        organisation.refresh_from_db()  # the form mutated the instance while validating
+    return _render(request, "accounts/settings_profile.html", "profile", {"form": form},
+                   status=400 if form.errors else 200)
+
+
+@admin_view
+def members(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    return _render(request, "accounts/settings_members.html", "members", {
+        "members": selectors.members(organisation), "roles": Role.choices})
+
+
+@admin_view
+@require_POST
+def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = get_object_or_404(Membership.objects.select_related("user", "organisation"),
+                                   pk=membership_id,
+                                   organisation=request.organisation)  # type: ignore[attr-defined]
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Rôle inconnu."))
+    else:
+        try:
+            services.change_role(request.user, membership, form.cleaned_data["role"])
+            messages.success(request, _("Rôle de %(user)s modifié.")
+                             % {"user": membership.user.get_username()})
+        except services.AccountError as error:
+            messages.error(request, str(error))
+    return _back(request, "members")
+
+
+@admin_view
+@require_POST
+def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = get_object_or_404(Membership.objects.select_related("user", "organisation"),
+                                   pk=membership_id,
+                                   organisation=request.organisation)  # type: ignore[attr-defined]
+    try:
+        services.remove_member(request.user, membership)
+        messages.success(request, _("%(user)s ne fait plus partie de l'organisation.")
+                         % {"user": membership.user.get_username()})
+    except services.AccountError as error:
+        messages.error(request, str(error))
+    if membership.user_id == request.user.pk and membership.pk is None:
+        return redirect("home")
+    return _back(request, "members")
+
+
+@admin_view
+def invitations(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invite(request.user, organisation, form.cleaned_data["email"],
+                            form.cleaned_data["role"], request.build_absolute_uri("/"))
+        except services.AccountError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, _("Invitation envoyée à %(email)s.")
+                             % {"email": form.cleaned_data["email"]})
+            return _back(request, "invitations")
+    return _render(request, "accounts/settings_invitations.html", "invitations", {
+        "form": form, "invitations": selectors.pending_invitations(organisation)},
+        status=400 if form.errors else 200)
+
+
+@admin_view
+@require_POST
+def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation, pk=invitation_id,
+                                   organisation=request.organisation)  # type: ignore[attr-defined]
+    try:
+        services.revoke_invitation(request.user, invitation)
+        messages.success(request, _("Invitation révoquée."))
+    except services.AccountError as error:
+        messages.error(request, str(error))
+    return _back(request, "invitations")
+
+
+@admin_view
+@never_cache
+def tokens(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    form = ApiTokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        # The secret is shown in this response only (never stored, never redirected with).
+        _token, secret = services.create_api_token(request.user, organisation,
+                                                   form.cleaned_data["name"],
+                                                   form.cleaned_data["role"])
+        form = ApiTokenForm()
+    response = _render(request, "accounts/settings_tokens.html", "tokens", {
+        "form": form, "tokens": selectors.api_tokens(organisation), "secret": secret},
+        status=400 if form.errors else 200)
+    return response
+
+
+@admin_view
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=token_id,
+                              organisation=request.organisation)  # type: ignore[attr-defined]
+    try:
+        services.revoke_api_token(request.user, token)
+        messages.success(request, _("Jeton « %(name)s » révoqué.") % {"name": token.name})
+    except services.AccountError as error:
+        messages.error(request, str(error))
+    return _back(request, "tokens")
+
+
+@admin_view
+def audit(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    page = Paginator(selectors.audit_events(organisation), 50).get_page(request.GET.get("page"))
+    return _render(request, "accounts/settings_audit.html", "audit", {"page": page})

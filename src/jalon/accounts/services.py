@@ -1,0 +1,230 @@
+"""Writes for accounts, memberships, invitations, API tokens and organisations.
+
+Every change records an audit event in the same transaction (jalon.tenancy.audit.record).
+Views catch `AccountError` and show its message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jalon.accounts.models import Invitation
+from jalon.tenancy.audit import record
+from jalon.tenancy.models import (
+    ROLE_RANK,
+    ApiToken,
+    Membership,
+    Operator,
+    Organisation,
+    Role,
+)
+
+INVITATION_DAYS = 7
+PROFILE_FIELDS = ("name", "kind", "siren", "insee_code", "population", "agents")
+
+
+class AccountError(Exception):
+    """A change refused for a reason the person can act on (message in French)."""
+
+
+# Sign-in and account events -------------------------------------------------------------------
+
+def record_sign_in(user: Any) -> None:
+    record(user, "account.signed_in", target=user.get_username())
+
+
+def record_sign_out(user: Any) -> None:
+    record(user, "account.signed_out", target=user.get_username())
+
+
+def record_password_reset(user: Any) -> None:
+    record(user, "account.password_reset", target=user.get_username())
+
+
+# Invitations --------------------------------------------------------------------------------
+
+def _send_invitation(invitation: Invitation, token: str, base_url: str) -> None:
+    link = base_url.rstrip("/") + reverse("accounts:invitation", args=[token])
+    context = {"invitation": invitation, "link": link, "days": INVITATION_DAYS}
+    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+    body = render_to_string("accounts/email/invitation_body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+
+
+@transaction.atomic
+def invite(actor: Any, organisation: Organisation, email: str, role: str,
+           base_url: str) -> tuple[Invitation, str]:
+    """Invite an e-mail address with a role; the token only travels in the e-mail."""
+    email = email.strip()
+    if Membership.objects.filter(organisation=organisation,
+                                 user__email__iexact=email).exists():
+        raise AccountError(_("Cette personne est déjà membre de l'organisation."))
+    token = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        organisation=organisation, email=email, role=Role(role), token_hash=Invitation.hash(token),
+        invited_by=actor if getattr(actor, "is_authenticated", False) else None,
+        expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS))
+    record(actor, "invitation.created", organisation, target=email, role=role,
+           invitation=invitation.pk)
+    # Sent inside the transaction: if the mail cannot leave, no invitation is left dangling.
+    _send_invitation(invitation, token, base_url)
+    return invitation, token
+
+
+@transaction.atomic
+def revoke_invitation(actor: Any, invitation: Invitation) -> None:
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        raise AccountError(_("Cette invitation n'est plus en attente."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record(actor, "invitation.revoked", invitation.organisation, target=invitation.email,
+           invitation=invitation.pk)
+
+
+def _lock_pending(invitation: Invitation) -> Invitation:
+    locked = Invitation.objects.select_for_update().select_related("organisation").get(
+        pk=invitation.pk)
+    if not locked.is_pending:
+        raise AccountError(_("Cette invitation a déjà été utilisée, a expiré ou a été révoquée."))
+    return locked
+
+
+def _join(user: Any, invitation: Invitation) -> Membership:
+    organisation = invitation.organisation
+    membership = Membership.objects.filter(user=user, organisation=organisation).first()
+    if membership is None:
+        membership = Membership.objects.create(user=user, organisation=organisation,
+                                               role=invitation.role)
+        record(user, "membership.created", organisation, target=user.get_username(),
+               role=invitation.role, invitation=invitation.pk)
+    elif ROLE_RANK[Role(invitation.role)] > ROLE_RANK[Role(membership.role)]:
+        before = membership.role
+        membership.role = invitation.role
+        membership.save(update_fields=["role"])
+        record(user, "membership.role_changed", organisation, target=user.get_username(),
+               before=before, after=invitation.role, invitation=invitation.pk)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    record(user, "invitation.accepted", organisation, target=invitation.email,
+           invitation=invitation.pk)
+    return membership
+
+
+@transaction.atomic
+def accept_invitation(user: Any, invitation: Invitation) -> Membership:
+    return _join(user, _lock_pending(invitation))
+
+
+@transaction.atomic
+def register_from_invitation(invitation: Invitation, username: str, first_name: str,
+                             last_name: str, password: str) -> Any:
+    invitation = _lock_pending(invitation)
+    user_model = get_user_model()
+    if user_model.objects.filter(username__iexact=username).exists():
+        raise AccountError(_("Cet identifiant est déjà pris."))
+    user = user_model.objects.create_user(username=username, email=invitation.email,
+                                          password=password, first_name=first_name,
+                                          last_name=last_name)
+    record(user, "account.created", invitation.organisation, target=username,
+           invitation=invitation.pk)
+    _join(user, invitation)
+    return user
+
+
+# Members ------------------------------------------------------------------------------------
+
+def _other_admins(membership: Membership) -> bool:
+    return (Membership.objects.filter(organisation=membership.organisation, role=Role.ADMIN)
+            .exclude(pk=membership.pk).exists())
+
+
+@transaction.atomic
+def change_role(actor: Any, membership: Membership, role: str) -> None:
+    role = Role(role)
+    before = membership.role
+    if before == role:
+        return
+    if before == Role.ADMIN and not _other_admins(membership):
+        raise AccountError(_("L'organisation doit garder au moins un administrateur."))
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record(actor, "membership.role_changed", membership.organisation,
+           target=membership.user.get_username(), before=before, after=str(role))
+
+
+@transaction.atomic
+def remove_member(actor: Any, membership: Membership) -> None:
+    if membership.role == Role.ADMIN and not _other_admins(membership):
+        raise AccountError(_("L'organisation doit garder au moins un administrateur."))
+    username = membership.user.get_username()
+    organisation = membership.organisation
+    role = membership.role
+    membership.delete()
+    record(actor, "membership.removed", organisation, target=username, role=role)
+
+
+# API tokens ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def create_api_token(actor: Any, organisation: Organisation, name: str,
+                     role: str) -> tuple[ApiToken, str]:
+    """A new token; the secret is returned once and only its hash is kept."""
+    secret = ApiToken.new_secret()
+    token = ApiToken.objects.create(organisation=organisation, name=name.strip(), role=Role(role),
+                                    prefix=secret[:12], key_hash=ApiToken.hash(secret),
+                                    created_by=actor)
+    record(actor, "api_token.created", organisation, target=token.name, prefix=token.prefix,
+           role=role, token=token.pk)
+    return token, secret
+
+
+@transaction.atomic
+def revoke_api_token(actor: Any, token: ApiToken) -> None:
+    if token.revoked_at is not None:
+        raise AccountError(_("Ce jeton est déjà révoqué."))
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record(actor, "api_token.revoked", token.organisation, target=token.name,
+           prefix=token.prefix, token=token.pk)
+
+
+# Organisations ------------------------------------------------------------------------------
+
+@transaction.atomic
+def update_organisation(actor: Any, organisation: Organisation, **values: Any) -> list[str]:
+    before = Organisation.objects.get(pk=organisation.pk)
+    changed = [f for f in PROFILE_FIELDS
+               if f in values and getattr(before, f) != values[f]]
+    if not changed:
+        return []
+    for field in changed:
+        setattr(organisation, field, values[field])
+    organisation.save(update_fields=changed)
+    record(actor, "organisation.updated", organisation, target=organisation.slug,
+           changes={f: [getattr(before, f), values[f]] for f in changed})
+    return changed
+
+
+@transaction.atomic
+def create_organisation(actor: Any, operator: Operator, slug: str, admin_email: str,
+                        base_url: str, **values: Any) -> tuple[Organisation, Invitation | None]:
+    if Organisation.objects.filter(slug=slug).exists():
+        raise AccountError(_("Cet identifiant d'URL est déjà utilisé."))
+    organisation = Organisation.objects.create(
+        operator=operator, slug=slug, **{f: values[f] for f in PROFILE_FIELDS if f in values})
+    record(actor, "organisation.created", organisation, target=slug, operator=operator.slug)
+    invitation = None
+    if admin_email:
+        invitation, _token = invite(actor, organisation, admin_email, Role.ADMIN, base_url)
+    return organisation, invitation
