@@ -3,32 +3,67 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 PY := .venv/bin/python
 JALON := .venv/bin/jalon
+CHROMIUM ?= /usr/bin/chromium
+PG_URL ?= postgres://postgres@127.0.0.1:5432/jalon
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint bench clean
+.PHONY: help install chromium demo serve worker test test-fast test-browser test-postgres lint \
+	bench clean
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(UV):
 	python3 -m pip install --user --quiet uv
 
-install: $(UV) ## Install Jalon and its development tools in .venv (uv, from uv.lock)
+install: $(UV) chromium ## Install Jalon and its development tools in .venv (uv, from uv.lock)
 	$(UV) sync --frozen --quiet
 
-demo: install ## Print the footprint of the bundled demo authority
-	$(JALON) demo
+# The browser tests drive Debian's Chromium; a browser is never downloaded by Playwright.
+chromium: ## Check that Chromium is installed (apt-get install chromium when root)
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests…"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
+		|| { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive \
+		     apt-get install -y -q chromium >/dev/null; }; \
+	else \
+		echo "note: $(CHROMIUM) is missing: the browser tests will be skipped."; \
+		echo "      Install it with: sudo apt-get install chromium"; \
+	fi
 
-test: install ## Run the whole test suite, then the linters
+demo: install ## Run the demo platform on http://127.0.0.1:8000 (seeded; Ctrl-C stops it)
+	$(JALON) demo --host $(HOST) --port $(PORT)
+
+serve: install ## Run the web server (gunicorn) on HOST:PORT, without the demo data
+	$(JALON) manage migrate --noinput
+	$(JALON) serve --host $(HOST) --port $(PORT)
+
+worker: install ## Run the background task worker
+	$(JALON) worker
+
+test: install ## Run the whole test suite (browser tests included), then the linters
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory lint
+
+test-fast: install ## The test suite without the browser tests
+	$(PY) -m pytest -m "not browser"
+
+test-browser: install ## Only the browser tests (Playwright + Chromium: axe, weight, EcoIndex)
+	$(PY) -m pytest tests/browser -m browser
+
+test-postgres: install ## The whole test suite on PostgreSQL (PG_URL; pytest-django creates test_jalon)
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest
 
 lint: install ## ruff and mypy (strict on the core)
 	.venv/bin/ruff check src tests benchmarks
 	.venv/bin/mypy src/jalon/core
 
-bench: install ## Benchmarks: 1,000,000 devices, and Boavizta per device (results in benchmarks/README.md)
+bench: install ## Benchmarks: the engine (1,000,000 devices) and the web platform (results in benchmarks/README.md)
 	$(PY) benchmarks/bench_footprint.py
+	$(PY) benchmarks/bench_web.py
 
 clean: ## Remove the virtual environment and caches
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

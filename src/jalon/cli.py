@@ -381,15 +381,144 @@ def factors(
     out.print("Servers: Boavizta's bottom-up model per configuration (boaviztapi).")
 
 
+# --------------------------------------------------------------------------------------------
+# The web platform: manage, worker, serve, demo
+# --------------------------------------------------------------------------------------------
+
+PASSTHROUGH = {"allow_extra_args": True, "ignore_unknown_options": True,
+               "help_option_names": []}
+
+
+def _django_env() -> None:
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jalon.settings")
+
+
+@app.command(context_settings=PASSTHROUGH, add_help_option=False)
+def manage(ctx: typer.Context) -> None:
+    """Django's management commands with Jalon's settings (`jalon manage migrate`, …)."""
+    from django.core.management import execute_from_command_line
+
+    _django_env()
+    execute_from_command_line(["jalon manage", *ctx.args])
+
+
+@app.command(context_settings=PASSTHROUGH, add_help_option=False)
+def worker(ctx: typer.Context) -> None:
+    """The background task worker (django-tasks' database worker; options pass through)."""
+    from django.core.management import execute_from_command_line
+
+    _django_env()
+    execute_from_command_line(["jalon worker", "db_worker", *ctx.args])
+
+
+HostOpt = Annotated[str, typer.Option("--host", help="Address to listen on.")]
+PortOpt = Annotated[int, typer.Option("--port", help="TCP port.")]
+WorkersOpt = Annotated[int, typer.Option("--workers", help="gunicorn worker processes.")]
+ThreadsOpt = Annotated[int, typer.Option("--threads", help="Threads per worker process.")]
+
+
+def _gunicorn_args(host: str, port: int, workers: int, threads: int) -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "jalon.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", str(workers),
+            "--worker-class", "gthread", "--threads", str(threads),
+            "--timeout", "120", "--graceful-timeout", "10",
+            "--access-logfile", "-", "--error-logfile", "-"]
+
+
+@app.command()
+def serve(
+    host: HostOpt = "127.0.0.1",
+    port: PortOpt = 8000,
+    workers: WorkersOpt = 2,
+    threads: ThreadsOpt = 4,
+) -> None:
+    """The web server: collectstatic, then gunicorn (jalon.wsgi) with threads."""
+    import os
+
+    from jalon.demo_site import setup_django
+
+    _django_env()
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    args = _gunicorn_args(host, port, workers, threads)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, args)  # gunicorn takes over the process and its signals
+
+
 @app.command()
 def demo(
-    output: FormatOpt = Format.table,
+    output: Annotated[Format | None, typer.Option(
+        "--format", "-f", help="With --footprint-only: output format. Giving a format implies "
+                               "--footprint-only.")] = None,
     year: YearOpt = None,
+    footprint_only: Annotated[bool, typer.Option(
+        "--footprint-only", help="Only print the footprint of the demo inventory (no server).")
+    ] = False,
+    seed_only: Annotated[bool, typer.Option(
+        "--seed-only", help="Create and seed the database, then exit (no server).")] = False,
+    host: HostOpt = "127.0.0.1",
+    port: PortOpt = 8000,
+    workers: WorkersOpt = 2,
 ) -> None:
-    """The footprint of the bundled demo authority (Val-de-Lisière, fictitious)."""
-    from jalon.core.demo import demo_paths
+    """The demo platform: seeds a fictitious operator, two authorities and one person per role,
+    then runs the task worker and the web server until Ctrl-C."""
+    if footprint_only or output is not None:
+        from jalon.core.demo import demo_paths
 
-    footprint(demo_paths(), year=year, output=output)
+        footprint(demo_paths(), year=year, output=output or Format.table)
+        return
+    import os
+
+    from jalon import demo_site
+
+    _django_env()
+    demo_site.setup_django()
+    from django.conf import settings
+
+    data_dir = Path(settings.DATA_DIR)
+    err.print(f"Base de données : {settings.DATABASES['default']['NAME']}")
+    demo_site.migrate()
+    report = demo_site.seed(data_dir=data_dir, say=err.print)
+    for item in report.created:
+        err.print(f"  créé : {item}")
+    if seed_only:
+        _print_credentials(None)
+        return
+    env = {**os.environ, "JALON_DATA_DIR": str(data_dir),
+           "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
+    url = f"http://{host}:{port}/"
+    commands = {
+        "worker": demo_site.jalon_command("worker"),
+        "serveur web": demo_site.jalon_command("serve", "--host", host, "--port", str(port),
+                                               "--workers", str(workers)),
+    }
+
+    def ready() -> None:
+        if demo_site.wait_for_http(url, timeout=60):
+            _print_credentials(url)
+        else:
+            err.print(f"[red]Le serveur ne répond pas sur {url}[/]")
+
+    code = demo_site.run_processes(commands, env, err.print, ready)
+    raise typer.Exit(code)
+
+
+def _print_credentials(url: str | None) -> None:
+    from jalon.demo_site import DEMO_PASSWORD, DEMO_USERS
+
+    if url:
+        out.print(f"\n[bold]Jalon tourne sur {url}[/] (Ctrl-C pour arrêter)")
+    table = Table(title=f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
+    table.add_column("identifiant")
+    table.add_column("rôle")
+    for person in DEMO_USERS:
+        table.add_row(person.username, person.description)
+    out.print(table)
 
 
 if __name__ == "__main__":  # pragma: no cover

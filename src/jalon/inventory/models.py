@@ -52,14 +52,40 @@ class InventoryImport(models.Model):
     mapping = models.JSONField(default=dict, blank=True)  # header -> canonical column
     mapping_override = models.JSONField(default=dict, blank=True)  # the user's corrections
     classification = models.JSONField(default=list, blank=True)  # [{category, rule, count}]
+    # Distinct unclassified (item type, type, model) with their count and first lines.
+    unclassified = models.JSONField(default=list, blank=True)
     counts = models.JSONField(default=dict, blank=True)  # read, used, unclassified, ...
     problems = models.JSONField(default=list, blank=True)  # first problems, by line
     problem_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # Who confirmed the import: the actor of the audit event written when it is applied.
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+
+    # Statuses from which each step may start (services change them with conditional updates).
+    RUNNING = (ImportStatus.PENDING, ImportStatus.ANALYSING, ImportStatus.APPLYING)
+    MAPPABLE = (ImportStatus.PREVIEW, ImportStatus.FAILED)
+    CANCELLABLE = (ImportStatus.PREVIEW, ImportStatus.FAILED)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def can_edit_mapping(self) -> bool:
+        return self.status in self.MAPPABLE and bool(self.mapping)
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.status == ImportStatus.PREVIEW and bool(self.counts.get("used"))
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.status in self.CANCELLABLE
 
 
 class Asset(models.Model):

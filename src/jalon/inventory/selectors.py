@@ -2,16 +2,89 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from jalon.core.readers.base import CANONICAL_COLUMNS, conform
-from jalon.inventory.models import Asset
+from jalon.inventory.models import Asset, InventoryImport, LifecycleEvent
 from jalon.tenancy.models import Organisation
+
+# The sorts the asset list offers: public key -> ORDER BY (id last, for a stable page order).
+ASSET_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "category": ("category", "name", "id"),
+    "-category": ("-category", "name", "id"),
+    "purchase_date": ("purchase_date", "id"),
+    "-purchase_date": ("-purchase_date", "-id"),
+    "entity": ("entity", "name", "id"),
+    "-entity": ("-entity", "name", "id"),
+}
+IN_SERVICE = "in_service"
+RETIRED = "retired"
+
+
+@dataclass(frozen=True, slots=True)
+class AssetFilters:
+    category: str = ""
+    entity: str = ""
+    site: str = ""
+    condition: str = ""
+    status: str = ""  # IN_SERVICE, RETIRED or "" for both
+    q: str = ""
+    sort: str = "name"
 
 
 def assets(organisation: Organisation) -> QuerySet[Asset]:
     return Asset.objects.filter(organisation=organisation)
+
+
+def asset_list(organisation: Organisation, filters: AssetFilters) -> QuerySet[Asset]:
+    """The organisation's assets, filtered and sorted (unknown sorts fall back to the name)."""
+    rows = assets(organisation)
+    for name in ("category", "entity", "site", "condition"):
+        if value := getattr(filters, name):
+            rows = rows.filter(**{name: value})
+    if filters.status == IN_SERVICE:
+        rows = rows.filter(retirement_date__isnull=True)
+    elif filters.status == RETIRED:
+        rows = rows.filter(retirement_date__isnull=False)
+    if text := filters.q.strip():
+        rows = rows.filter(Q(name__icontains=text) | Q(model__icontains=text)
+                           | Q(inventory_number__icontains=text))
+    return rows.order_by(*ASSET_SORTS.get(filters.sort, ASSET_SORTS["name"]))
+
+
+def filter_choices(organisation: Organisation) -> dict[str, list[str]]:
+    """Distinct entities and sites, for the list's filter menus."""
+    rows = assets(organisation).order_by()
+    return {name: list(rows.exclude(**{name: ""}).values_list(name, flat=True)
+                       .distinct().order_by(name))
+            for name in ("entity", "site")}
+
+
+def asset(organisation: Organisation, asset_id: int) -> Asset:
+    """One asset of the organisation; another organisation's id is a 404."""
+    return get_object_or_404(assets(organisation).select_related("source_import"), pk=asset_id)
+
+
+def asset_events(target: Asset) -> QuerySet[LifecycleEvent]:
+    return target.events.select_related("actor")
+
+
+def imports(organisation: Organisation) -> QuerySet[InventoryImport]:
+    return (InventoryImport.objects.filter(organisation=organisation)
+            .select_related("uploaded_by")
+            .defer("problems", "classification", "unclassified", "mapping", "mapping_override"))
+
+
+def inventory_import(organisation: Organisation, import_id: int) -> InventoryImport:
+    return get_object_or_404(
+        InventoryImport.objects.filter(organisation=organisation).select_related(
+            "uploaded_by", "confirmed_by"), pk=import_id)
 
 
 def asset_frame(organisation: Organisation) -> pl.DataFrame:

@@ -1,9 +1,16 @@
 from django.urls import path
 
-from jalon.tenancy.placeholders import page
+from jalon.inventory import views
 
 app_name = "inventory"
 urlpatterns = [
-    path("", page("Inventaire"), name="assets"),
-    path("imports/", page("Imports"), name="imports"),
+    path("", views.asset_list, name="assets"),
+    path("retire/", views.retire, name="retire"),
+    path("<int:asset_id>/", views.asset_detail, name="asset"),
+    path("<int:asset_id>/events/", views.asset_event, name="asset_event"),
+    path("imports/", views.import_list, name="imports"),
+    path("imports/<int:import_id>/", views.import_detail, name="import_detail"),
+    path("imports/<int:import_id>/mapping/", views.import_mapping, name="import_mapping"),
+    path("imports/<int:import_id>/confirm/", views.import_confirm, name="import_confirm"),
+    path("imports/<int:import_id>/cancel/", views.import_cancel, name="import_cancel"),
 ]

@@ -1,0 +1,153 @@
+"""Forms of the inventory pages. Validation only: writes go through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jalon.core.model import CATEGORIES, CONDITIONS
+from jalon.inventory.analysis import MAPPING_TARGETS
+from jalon.inventory.models import Disposal, EventKind, ImportMode
+from jalon.inventory.selectors import ASSET_SORTS, IN_SERVICE, RETIRED, AssetFilters
+from jalon.inventory.uploads import ALLOWED_SUFFIXES, max_upload_bytes, suffix_of
+
+SORT_LABELS = {
+    "name": _("Nom (A → Z)"), "-name": _("Nom (Z → A)"),
+    "category": _("Catégorie (A → Z)"), "-category": _("Catégorie (Z → A)"),
+    "purchase_date": _("Date d'achat (anciens d'abord)"),
+    "-purchase_date": _("Date d'achat (récents d'abord)"),
+    "entity": _("Entité (A → Z)"), "-entity": _("Entité (Z → A)"),
+}
+assert set(SORT_LABELS) == set(ASSET_SORTS)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier d'inventaire"),
+        help_text=_("CSV ou XLSX (format Jalon, export GLPI, NumEcoEval), inventaire "
+                    "GLPI-Agent (.json) ou FusionInventory (.xml, .ocs), ou ZIP de fichiers "
+                    "d'agents."))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if suffix_of(upload.name or "") not in ALLOWED_SUFFIXES:
+            raise forms.ValidationError(
+                _("Format non accepté. Extensions acceptées : %(suffixes)s."),
+                params={"suffixes": " ".join(ALLOWED_SUFFIXES)}, code="suffix")
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(
+                _("Le fichier dépasse la taille maximale de %(limit)s Mo."),
+                params={"limit": max_upload_bytes() // (1024 * 1024)}, code="too_large")
+        return upload
+
+
+TARGET_LABELS = {"ignore": _("— ignorer cette colonne —"),
+                 "comment": _("commentaire (lu pour repérer le reconditionné)")}
+
+
+class MappingForm(forms.Form):
+    """One select per source header; the field names are positions, the labels the headers
+    (headers are free text and would make poor HTML names)."""
+
+    def __init__(self, *args: Any, mapping: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.headers = list(mapping)
+        choices = [(t, TARGET_LABELS.get(t, t)) for t in MAPPING_TARGETS]
+        for index, header in enumerate(self.headers):
+            self.fields[f"h{index}"] = forms.ChoiceField(
+                label=header, choices=choices, initial=mapping[header])
+
+    def columns(self) -> dict[str, str]:
+        return {header: self.cleaned_data[f"h{index}"]
+                for index, header in enumerate(self.headers)}
+
+
+class ConfirmForm(forms.Form):
+    mode = forms.ChoiceField(label=_("Mode d'import"), choices=ImportMode.choices,
+                             initial=ImportMode.REPLACE, widget=forms.RadioSelect)
+
+
+ALL_FEMININE = _("Toutes")
+
+
+def _with_blank(values: Any, blank: Any = ALL_FEMININE) -> list[tuple[str, Any]]:
+    return [("", blank), *values]
+
+
+class AssetFilterForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=200,
+                        help_text=_("Nom, modèle ou numéro d'inventaire"),
+                        widget=forms.TextInput(attrs={"type": "search"}))
+    category = forms.ChoiceField(label=_("Catégorie"), required=False,
+                                 choices=_with_blank([(c, c) for c in CATEGORIES]))
+    entity = forms.ChoiceField(label=_("Entité"), required=False)
+    site = forms.ChoiceField(label=_("Site"), required=False)
+    condition = forms.ChoiceField(label=_("État à l'achat"), required=False,
+                                  choices=_with_blank([(c, c) for c in CONDITIONS], _("Tous")))
+    status = forms.ChoiceField(label=_("Statut"), required=False, choices=[
+        ("", _("Tous")), (IN_SERVICE, _("En service")), (RETIRED, _("Sortis du parc"))])
+    sort = forms.ChoiceField(label=_("Trier par"), required=False,
+                             choices=list(SORT_LABELS.items()))
+
+    def __init__(self, *args: Any, choices: dict[str, list[str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["entity"].choices = _with_blank([(v, v) for v in choices["entity"]])
+        self.fields["site"].choices = _with_blank([(v, v) for v in choices["site"]], _("Tous"))
+
+    def filters(self) -> AssetFilters:
+        """The valid filters; an invalid one (stale link) is dropped rather than refused."""
+        if not self.is_bound:
+            return AssetFilters()
+        self.is_valid()
+        data = {name: self.cleaned_data.get(name) or "" for name in self.fields}
+        return AssetFilters(**{**data, "sort": data["sort"] or "name"})
+
+
+class DisposalMixin(forms.Form):
+    disposal = forms.ChoiceField(label=_("Filière de sortie"), required=False,
+                                 choices=_with_blank(Disposal.choices, "—"))
+    beneficiary = forms.CharField(label=_("Bénéficiaire du don"), required=False,
+                                  max_length=200)
+    weee_weight_kg = forms.FloatField(label=_("Poids DEEE (kg)"), required=False, min_value=0)
+
+    def check_disposal(self, retiring: bool) -> None:
+        disposal = self.cleaned_data.get("disposal")
+        if retiring and not disposal:
+            self.add_error("disposal", _("Indiquez la filière de sortie."))
+        if not retiring and disposal:
+            self.add_error("disposal", _("La filière ne s'indique que pour une sortie du parc."))
+        if disposal == Disposal.DONATED and not self.cleaned_data.get("beneficiary"):
+            self.add_error("beneficiary", _("Indiquez le bénéficiaire du don."))
+
+
+class EventForm(DisposalMixin):
+    kind = forms.ChoiceField(label=_("Événement"), choices=EventKind.choices)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Remarque"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    field_order = ("kind", "date", "disposal", "beneficiary", "weee_weight_kg", "note")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_disposal(retiring=cleaned.get("kind") == EventKind.RETIRED)
+        return cleaned
+
+
+class RetireForm(DisposalMixin):
+    """Bulk retirement: the asset checkboxes are named `asset`, outside this form's fields,
+    because they are rendered inside the table rows."""
+
+    date = forms.DateField(label=_("Date de sortie"),
+                           widget=forms.DateInput(attrs={"type": "date"}))
+    field_order = ("date", "disposal", "beneficiary", "weee_weight_kg")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["weee_weight_kg"].label = _("Poids DEEE par appareil (kg)")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_disposal(retiring=True)
+        return cleaned

@@ -1,0 +1,162 @@
+"""Every write to the inventory: each in a transaction, each leaving an audit event.
+
+Views call these with objects they obtained through `selectors` (hence already scoped to the
+request's organisation); services never trust an id on their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from jalon.inventory import tasks
+from jalon.inventory.models import (
+    Asset,
+    Disposal,
+    EventKind,
+    ImportMode,
+    ImportStatus,
+    InventoryImport,
+    LifecycleEvent,
+)
+from jalon.inventory.uploads import store_upload
+from jalon.tenancy.audit import record
+from jalon.tenancy.models import Organisation
+
+
+class ImportStateError(Exception):
+    """The import is not in a state that allows this (already applied, cancelled, running)."""
+
+
+def bump_inventory_version(organisation: Organisation) -> None:
+    """Every change of the assets invalidates the cached footprints (keyed on the version);
+    the new footprint is precomputed in the background once the change is committed."""
+    Organisation.objects.filter(pk=organisation.pk).update(
+        inventory_version=F("inventory_version") + 1)
+    tasks.schedule_footprint(organisation.pk)
+
+
+# --------------------------------------------------------------------------- imports
+
+
+def start_import(actor: Any, organisation: Organisation, upload: UploadedFile) -> InventoryImport:
+    """Store the file and queue its analysis; the preview is ready when the task has run."""
+    stored = store_upload(upload, organisation.pk)
+    with transaction.atomic():
+        source = InventoryImport.objects.create(
+            organisation=organisation, uploaded_by=actor,
+            file_name=(upload.name or "")[:255], stored_path=str(stored.path),
+            sha256=stored.sha256, size=stored.size)
+        record(actor, "inventory.upload", organisation, target=source.file_name,
+               import_id=source.pk, sha256=stored.sha256, size=stored.size)
+    return _enqueue(source, tasks.analyse_import)
+
+
+def correct_mapping(actor: Any, source: InventoryImport, columns: dict[str, str]
+                    ) -> InventoryImport:
+    """Re-analyse the file with the user's mapping (source header -> canonical column)."""
+    with transaction.atomic():
+        changed = _transition(source, InventoryImport.MAPPABLE, ImportStatus.PENDING,
+                              mapping_override=columns, confirmed_by=None, error="")
+        if not changed:
+            raise ImportStateError("the mapping can only be corrected before the import")
+        record(actor, "inventory.import_mapping", source.organisation,
+               target=source.file_name, import_id=source.pk, mapping=columns)
+    return _enqueue(source, tasks.analyse_import)
+
+
+def confirm_import(actor: Any, source: InventoryImport, mode: str) -> InventoryImport:
+    """Apply the analysed file to the inventory, in the background."""
+    if mode not in ImportMode.values:
+        raise ValueError(f"unknown mode {mode!r}")
+    if not source.counts.get("used"):
+        raise ImportStateError("no device was read from this file")
+    with transaction.atomic():
+        changed = _transition(source, (ImportStatus.PREVIEW,), ImportStatus.APPLYING,
+                              mode=mode, confirmed_by=actor)
+        if not changed:
+            raise ImportStateError("only an import waiting for confirmation can be applied")
+        record(actor, "inventory.import_confirm", source.organisation, target=source.file_name,
+               import_id=source.pk, mode=mode)
+    return _enqueue(source, tasks.apply_import)
+
+
+def cancel_import(actor: Any, source: InventoryImport) -> None:
+    with transaction.atomic():
+        changed = _transition(source, InventoryImport.CANCELLABLE, ImportStatus.CANCELLED,
+                              finished_at=timezone.now())
+        if not changed:
+            raise ImportStateError("this import can no longer be cancelled")
+        record(actor, "inventory.import_cancel", source.organisation, target=source.file_name,
+               import_id=source.pk)
+    tasks.frame_path(source).unlink(missing_ok=True)
+
+
+def _transition(source: InventoryImport, allowed: Iterable[str], status: str,
+                **changes: Any) -> bool:
+    """Change the status only if it still is one of `allowed`: a conditional UPDATE, so that
+    two clicks or two people cannot start the same step twice."""
+    changed = InventoryImport.objects.filter(pk=source.pk, status__in=list(allowed)).update(
+        status=status, progress=0, **changes)
+    return changed == 1
+
+
+def _enqueue(source: InventoryImport, job: Any) -> InventoryImport:
+    result = job.enqueue(source.pk)
+    InventoryImport.objects.filter(pk=source.pk).update(task_id=str(result.id)[:64])
+    source.refresh_from_db()
+    return source
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+
+def add_event(actor: Any, asset: Asset, *, kind: str, date: dt.date, disposal: str = "",
+              beneficiary: str = "", weee_weight_kg: float | None = None, note: str = ""
+              ) -> LifecycleEvent:
+    """Record what happened to an asset; a retirement also retires the asset itself."""
+    with transaction.atomic():
+        event = LifecycleEvent.objects.create(
+            asset=asset, kind=kind, date=date, disposal=disposal, beneficiary=beneficiary,
+            weee_weight_kg=weee_weight_kg, note=note, actor=actor)
+        if kind == EventKind.RETIRED:
+            asset.retirement_date, asset.disposal = date, disposal
+            asset.save(update_fields=["retirement_date", "disposal", "updated_at"])
+            bump_inventory_version(asset.organisation)
+        record(actor, "inventory.event", asset.organisation, target=_label(asset),
+               asset_id=asset.pk, kind=kind, date=date.isoformat(), disposal=disposal)
+    return event
+
+
+def retire_assets(actor: Any, organisation: Organisation, asset_ids: Iterable[int], *,
+                  date: dt.date, disposal: str, beneficiary: str = "",
+                  weee_weight_kg: float | None = None, note: str = "") -> int:
+    """Retire several assets of the organisation at once; returns how many."""
+    if disposal not in Disposal.values:
+        raise ValueError(f"unknown disposal route {disposal!r}")
+    with transaction.atomic():
+        ids = list(Asset.objects.filter(organisation=organisation, pk__in=list(asset_ids))
+                   .values_list("pk", flat=True))
+        if not ids:
+            return 0
+        LifecycleEvent.objects.bulk_create([
+            LifecycleEvent(asset_id=pk, kind=EventKind.RETIRED, date=date, disposal=disposal,
+                           beneficiary=beneficiary, weee_weight_kg=weee_weight_kg, note=note,
+                           actor=actor)
+            for pk in ids])
+        Asset.objects.filter(pk__in=ids).update(retirement_date=date, disposal=disposal,
+                                                updated_at=timezone.now())
+        bump_inventory_version(organisation)
+        record(actor, "inventory.retire", organisation, target=f"{len(ids)} assets",
+               asset_ids=ids[:500], count=len(ids), date=date.isoformat(), disposal=disposal)
+    return len(ids)
+
+
+def _label(asset: Asset) -> str:
+    return asset.inventory_number or asset.name or f"#{asset.pk}"

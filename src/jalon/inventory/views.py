@@ -1,0 +1,208 @@
+"""Inventory pages. Thin: scope (decorator), form, selector or service, template."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jalon.inventory import selectors, services
+from jalon.inventory.forms import (
+    AssetFilterForm,
+    ConfirmForm,
+    EventForm,
+    MappingForm,
+    RetireForm,
+    UploadForm,
+)
+from jalon.inventory.models import Asset, Disposal, InventoryImport
+from jalon.tenancy.models import Role
+from jalon.tenancy.scope import can, organisation_view
+
+ASSETS_PER_PAGE = 50
+IMPORTS_PER_PAGE = 50
+PROBLEMS_PER_PAGE = 100
+REFRESH_SECONDS = 2
+
+
+# --------------------------------------------------------------------------- assets
+
+
+@organisation_view(minimum=Role.VIEWER)
+@require_http_methods(["GET"])
+def asset_list(request: HttpRequest) -> HttpResponse:
+    return _render_asset_list(request, RetireForm())
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_POST
+def retire(request: HttpRequest) -> HttpResponse:
+    """Bulk retirement. The list's filters travel in `query` so that the user comes back to
+    the same page, or sees it again with the errors."""
+    query = QueryDict(request.POST.get("query", ""))
+    form = RetireForm(request.POST)
+    ids = [int(v) for v in request.POST.getlist("asset") if v.isdigit()]
+    if form.is_valid() and not ids:
+        form.add_error(None, _("Cochez au moins un appareil à sortir du parc."))
+    if not form.is_valid():
+        return _render_asset_list(request, form, query, status=400)
+    count = services.retire_assets(
+        request.user, request.organisation, ids, date=form.cleaned_data["date"],
+        disposal=form.cleaned_data["disposal"], beneficiary=form.cleaned_data["beneficiary"],
+        weee_weight_kg=form.cleaned_data["weee_weight_kg"])
+    messages.success(request, _("%(count)d appareil(s) sorti(s) du parc.") % {"count": count})
+    url = reverse("inventory:assets", args=[request.organisation.slug])
+    return redirect(f"{url}?{query.urlencode()}" if query else url)
+
+
+def _render_asset_list(request: HttpRequest, retire_form: RetireForm,
+                       query: QueryDict | None = None, status: int = 200) -> HttpResponse:
+    query = request.GET if query is None else query
+    organisation = request.organisation
+    filter_form = AssetFilterForm(query or None, choices=selectors.filter_choices(organisation))
+    filters = filter_form.filters()
+    page = Paginator(selectors.asset_list(organisation, filters), ASSETS_PER_PAGE).get_page(
+        query.get("page"))
+    return render(request, "inventory/assets.html", {
+        "filter_form": filter_form, "page": page, "retire_form": retire_form,
+        "query": query.urlencode(), "page_base": _without(query, "page"),
+        "can_edit": can(request.role, Role.EDITOR),
+        "total": selectors.assets(organisation).count(),
+    }, status=status)
+
+
+@organisation_view(minimum=Role.VIEWER)
+@require_http_methods(["GET"])
+def asset_detail(request: HttpRequest, asset_id: int) -> HttpResponse:
+    target = selectors.asset(request.organisation, asset_id)
+    return _render_asset(request, target, EventForm())
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_POST
+def asset_event(request: HttpRequest, asset_id: int) -> HttpResponse:
+    target = selectors.asset(request.organisation, asset_id)
+    form = EventForm(request.POST)
+    if not form.is_valid():
+        return _render_asset(request, target, form, status=400)
+    services.add_event(request.user, target, **form.cleaned_data)
+    messages.success(request, _("Événement enregistré."))
+    return redirect("inventory:asset", request.organisation.slug, target.pk)
+
+
+def _render_asset(request: HttpRequest, target: Asset, form: EventForm,
+                  status: int = 200) -> HttpResponse:
+    return render(request, "inventory/asset.html", {
+        "asset": target, "events": selectors.asset_events(target), "form": form,
+        "can_edit": can(request.role, Role.EDITOR),
+        # Imported files may carry their own wording of the route: shown as written.
+        "disposal_label": dict(Disposal.choices).get(target.disposal, target.disposal),
+    }, status=status)
+
+
+# --------------------------------------------------------------------------- imports
+
+
+@organisation_view(minimum=Role.VIEWER)
+@require_http_methods(["GET", "POST"])
+def import_list(request: HttpRequest) -> HttpResponse:
+    can_edit = can(request.role, Role.EDITOR)
+    form = UploadForm()
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            return HttpResponse(status=403)
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            source = services.start_import(request.user, request.organisation,
+                                           form.cleaned_data["file"])
+            return redirect("inventory:import_detail", request.organisation.slug, source.pk)
+        status = 400
+    page = Paginator(selectors.imports(request.organisation), IMPORTS_PER_PAGE).get_page(
+        request.GET.get("page"))
+    return render(request, "inventory/imports.html", {
+        "form": form, "page": page, "can_edit": can_edit}, status=status)
+
+
+@organisation_view(minimum=Role.VIEWER)
+@require_http_methods(["GET"])
+def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
+    source = selectors.inventory_import(request.organisation, import_id)
+    return _render_import(request, source)
+
+
+def _render_import(request: HttpRequest, source: InventoryImport,
+                   mapping_form: MappingForm | None = None, status: int = 200) -> HttpResponse:
+    can_edit = can(request.role, Role.EDITOR)
+    if mapping_form is None and can_edit and source.can_edit_mapping:
+        mapping_form = MappingForm(mapping=source.mapping)
+    response = render(request, "inventory/import_detail.html", {
+        "import": source, "can_edit": can_edit, "mapping_form": mapping_form,
+        "confirm_form": ConfirmForm() if can_edit and source.can_confirm else None,
+        "problems": Paginator(source.problems, PROBLEMS_PER_PAGE).get_page(
+            request.GET.get("problems")),
+        "problems_base": _without(request.GET, "problems"),
+    }, status=status)
+    if source.is_running:
+        # The Refresh header does what a meta refresh does, without touching the base
+        # template's <head> and without JavaScript (CSP forbids inline scripts).
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_POST
+def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
+    source = selectors.inventory_import(request.organisation, import_id)
+    if not source.can_edit_mapping:
+        messages.error(request, _("La correspondance ne peut plus être modifiée."))
+        return redirect("inventory:import_detail", request.organisation.slug, source.pk)
+    form = MappingForm(request.POST, mapping=source.mapping)
+    if not form.is_valid():
+        return _render_import(request, source, form, status=400)
+    try:
+        services.correct_mapping(request.user, source, form.columns())
+    except services.ImportStateError:
+        messages.error(request, _("La correspondance ne peut plus être modifiée."))
+    else:
+        messages.success(request, _("Correspondance enregistrée : le fichier est réanalysé."))
+    return redirect("inventory:import_detail", request.organisation.slug, source.pk)
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_POST
+def import_confirm(request: HttpRequest, import_id: int) -> HttpResponse:
+    source = selectors.inventory_import(request.organisation, import_id)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un mode d'import."))
+    else:
+        try:
+            services.confirm_import(request.user, source, form.cleaned_data["mode"])
+        except services.ImportStateError:
+            messages.error(request, _("Cet import ne peut pas être appliqué dans son état."))
+    return redirect("inventory:import_detail", request.organisation.slug, source.pk)
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_POST
+def import_cancel(request: HttpRequest, import_id: int) -> HttpResponse:
+    source = selectors.inventory_import(request.organisation, import_id)
+    try:
+        services.cancel_import(request.user, source)
+    except services.ImportStateError:
+        messages.error(request, _("Cet import ne peut plus être annulé."))
+    else:
+        messages.success(request, _("Import annulé : l'inventaire n'a pas changé."))
+    return redirect("inventory:import_detail", request.organisation.slug, source.pk)
+
+
+def _without(query: QueryDict, param: str) -> str:
+    """The query string minus one parameter: pagination links keep the filters."""
+    kept = query.copy()
+    kept.pop(param, None)
+    return kept.urlencode()

@@ -1,0 +1,230 @@
+"""What every page reached in a browser test must pass: accessibility (axe-core), page weight
+and EcoIndex, keyboard-only use, and no horizontal overflow at desktop and phone widths.
+
+`audit(page, label)` runs every check on the page as it is and records the figures; the tests
+call `assert_audits_clean` at the end so that one run reports every page's problems at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = Path(os.environ.get("JALON_CHROMIUM", "/usr/bin/chromium"))
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run",
+               "--disable-quic"]
+MAX_PAGE_BYTES = 200_000  # transferred, all responses of a cold load
+MIN_ECOINDEX_GRADE = "A"  # score > 80
+VIEWPORTS = ((1280, 720), (360, 640))
+
+# EcoIndex (https://www.ecoindex.fr/comment-ca-marche/): the DOM size, the number of requests
+# and the transferred size in KB each placed among the quantiles of the HTTP Archive
+# reference pages, weighted 3, 2 and 1. The quantiles and grade thresholds come from the
+# `ecoindex-compute` package (ecoindex.data), the reference implementation of ecoindex.fr.
+
+
+def _run_coroutine(coroutine: Any) -> Any:
+    # Playwright's sync API owns an event loop in this thread: run the (pure) coroutine in
+    # another one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def ecoindex(dom: int, size_kb: float, requests: int) -> tuple[float, str]:
+    from ecoindex.compute import compute_ecoindex
+
+    result = _run_coroutine(compute_ecoindex(nodes=dom, size=size_kb, requests=requests))
+    return float(result.score), str(result.grade.value if hasattr(result.grade, "value")
+                                     else result.grade)
+
+
+@dataclass
+class PageAudit:
+    role: str
+    label: str
+    url: str
+    status: int | None = None
+    axe: list[dict[str, Any]] = field(default_factory=list)
+    bytes: int = 0
+    requests: int = 0
+    dom: int = 0
+    score: float = 0.0
+    grade: str = ""
+    keyboard: list[str] = field(default_factory=list)
+    overflow: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        found = []
+        for violation in self.axe:
+            nodes = "; ".join(
+                " ".join(node.get("target", [])) if isinstance(node.get("target"), list)
+                else str(node.get("target")) for node in violation.get("nodes", [])[:5])
+            found.append(f"axe {violation['id']} ({violation.get('impact')}): "
+                         f"{violation.get('help')} — {nodes}")
+        if self.bytes >= MAX_PAGE_BYTES:
+            found.append(f"page weight {self.bytes} B >= {MAX_PAGE_BYTES} B")
+        if self.grade != MIN_ECOINDEX_GRADE:
+            found.append(f"EcoIndex {self.score:.0f} ({self.grade}), expected grade A (> 80): "
+                         f"{self.dom} elements, {self.requests} requests, "
+                         f"{self.bytes / 1000:.1f} kB")
+        found += [f"keyboard: {p}" for p in self.keyboard]
+        found += [f"overflow: {p}" for p in self.overflow]
+        return found
+
+    def line(self) -> str:
+        ok = "ok " if not self.problems() else "BAD"
+        return (f"{ok} {self.role:<9} {self.label:<28} axe={len(self.axe):<2} "
+                f"{self.bytes / 1000:6.1f} kB {self.requests:>2} req {self.dom:>4} el "
+                f"EcoIndex {self.score:>3.0f} {self.grade}  {self.url}")
+
+
+AUDITS: list[PageAudit] = []  # every audit of the session, for the summary
+
+
+def enable_cold_loads(context: Any, page: Any) -> None:
+    """Disable the HTTP cache so that every load is measured as a first visit."""
+    session = context.new_cdp_session(page)
+    session.send("Network.enable")
+    session.send("Network.setCacheDisabled", {"cacheDisabled": True})
+
+
+def measure(page: Any) -> tuple[int, int, int]:
+    """(transferred bytes, requests, DOM elements) of the current document."""
+    return tuple(page.evaluate("""() => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        const resources = performance.getEntriesByType('resource');
+        let bytes = nav ? nav.transferSize : 0;
+        for (const r of resources) bytes += r.transferSize;
+        // EcoIndex counts the DOM elements without the children of inline SVG images.
+        const dom = document.getElementsByTagName('*').length
+                    - document.querySelectorAll('svg *').length;
+        return [bytes, 1 + resources.length, dom];
+    }"""))
+
+
+def check_axe(page: Any) -> list[dict[str, Any]]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return list(results.response.get("violations", []))
+
+
+FOCUSABLE = ("a[href], area[href], button:not([disabled]), "
+             "input:not([disabled]):not([type=hidden]), select:not([disabled]), "
+             "textarea:not([disabled]), summary, iframe, [contenteditable=''], "
+             "[contenteditable=true], [tabindex]:not([tabindex='-1'])")
+
+
+def check_keyboard(page: Any) -> list[str]:
+    """Tab through the page: the skip link first, a visible focus on every stop, and every
+    interactive element reached (one stop per radio group, as browsers do)."""
+    expected = page.evaluate("""(selector) => {
+        const shown = (el) => {
+            if (el.closest('details:not([open])') && el.tagName !== 'SUMMARY') return false;
+            if (el.closest('[hidden], [inert]')) return false;
+            const s = getComputedStyle(el);
+            if (s.display === 'none' || s.visibility === 'hidden') return false;
+            return el.getClientRects().length > 0;
+        };
+        const seen = new Set();
+        const ids = [];
+        let n = 0;
+        for (const el of document.querySelectorAll(selector)) {
+            if (!shown(el)) continue;
+            if (el.type === 'radio') {
+                const key = 'radio:' + el.name;
+                if (seen.has(key)) continue;
+                seen.add(key);
+            }
+            el.dataset.kbd = 'k' + (n++);
+            if (el.type === 'radio') {
+                for (const other of document.querySelectorAll(
+                        'input[type=radio][name="' + CSS.escape(el.name) + '"]'))
+                    other.dataset.kbd = el.dataset.kbd;
+            }
+            ids.push({id: el.dataset.kbd,
+                      text: (el.outerHTML || '').slice(0, 90)});
+        }
+        return ids;
+    }""", FOCUSABLE)
+    problems: list[str] = []
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); "
+                  "window.scrollTo(0, 0); }")
+    reached: list[str] = []
+    # Date and time inputs take one Tab stop per part (day, month, year) in Chromium.
+    parts = page.evaluate("() => document.querySelectorAll("
+                          "'input[type=date], input[type=time], "
+                          "input[type=datetime-local], input[type=month]').length")
+    for step in range(len(expected) + 4 * parts + 5):
+        page.keyboard.press("Tab")
+        info = page.evaluate("""() => {
+            const el = document.activeElement;
+            if (!el || el === document.body) return null;
+            const s = getComputedStyle(el);
+            const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+            const shadow = s.boxShadow && s.boxShadow !== 'none';
+            const r = el.getBoundingClientRect();
+            // Date and time inputs: Chromium highlights the focused part (day, month…).
+            const parts = /^(date|time|datetime-local|month|week)$/.test(el.type || '');
+            return {id: el.dataset.kbd || '', skip: el.matches('a[href="#main"], .skip'),
+                    visible: outline || shadow || parts, onscreen: r.width > 0 && r.height > 0,
+                    text: el.outerHTML.slice(0, 90)};
+        }""")
+        if info is None:
+            break
+        if step == 0 and not info["skip"]:
+            problems.append(f"the first Tab stop is not the skip link: {info['text']}")
+        if not info["visible"]:
+            problems.append(f"no visible focus on {info['text']}")
+        if not info["onscreen"]:
+            problems.append(f"focused element has no size: {info['text']}")
+        if reached and info["id"] == reached[-1]:
+            continue  # another part of the same control
+        if info["id"] in reached:
+            break  # wrapped around
+        reached.append(info["id"])
+    missing = [e["text"] for e in expected if e["id"] not in reached]
+    problems += [f"not reachable with Tab: {text}" for text in missing]
+    return problems
+
+
+def check_overflow(page: Any) -> list[str]:
+    problems = []
+    original = page.viewport_size
+    for width, height in VIEWPORTS:
+        page.set_viewport_size({"width": width, "height": height})
+        sizes = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        if sizes[0] > sizes[1]:
+            problems.append(f"{width}×{height}: the page is {sizes[0]} px wide "
+                            f"(viewport {sizes[1]} px)")
+    if original:
+        page.set_viewport_size(original)
+    return problems
+
+
+def audit(page: Any, label: str, role: str, status: int | None = None) -> PageAudit:
+    page.wait_for_load_state("load")
+    size, requests, dom = measure(page)
+    score, grade = ecoindex(dom, size / 1024, requests)
+    result = PageAudit(role=role, label=label, url=page.url, status=status,
+                       axe=check_axe(page), bytes=size, requests=requests, dom=dom,
+                       score=score, grade=grade, keyboard=check_keyboard(page),
+                       overflow=check_overflow(page))
+    AUDITS.append(result)
+    return result
+
+
+def assert_audits_clean(audits: list[PageAudit]) -> None:
+    failing = [a for a in audits if a.problems()]
+    if failing:
+        lines = []
+        for a in failing:
+            lines.append(f"\n[{a.role}] {a.label} — {a.url}")
+            lines += [f"    - {p}" for p in a.problems()]
+        raise AssertionError(f"{len(failing)} of {len(audits)} pages fail the checks:"
+                             + "\n".join(lines))
