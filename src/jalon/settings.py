@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jalon.accounts",
     "jalon.inventory",
     "jalon.footprint",
+    "jalon.strategy",
     "jalon.api",
 ]
 

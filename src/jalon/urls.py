@@ -7,10 +7,14 @@ from jalon.tenancy import views as tenancy_views
 urlpatterns = [
     path("", tenancy_views.home, name="home"),
     path("accounts/", include("jalon.accounts.urls")),
+    path("operator/strategy/", include("jalon.strategy.operator_urls")),
     path("operator/", include("jalon.tenancy.operator_urls")),
     path("o/<slug:org_slug>/inventory/", include("jalon.inventory.urls")),
     path("o/<slug:org_slug>/settings/", include("jalon.accounts.org_urls")),
+    path("o/<slug:org_slug>/strategy/", include("jalon.strategy.urls")),
     path("o/<slug:org_slug>/", include("jalon.footprint.urls")),
+    path("p/<slug:org_slug>/strategy/", include("jalon.strategy.public_urls")),
+    path("p/<slug:org_slug>/data/", include("jalon.strategy.opendata_urls")),
     path("p/<slug:org_slug>/", include("jalon.footprint.public_urls")),
     path("api/", include("jalon.api.urls")),
 ]

@@ -1,0 +1,188 @@
+"""A REEN strategy and its follow-up (loi 2021-1485 art. 35, décret 2022-1084, CGCT D. 2311-15-1).
+
+Strategy → axes → objectives (→ sub-objectives) → actions; indicators with typed targets
+(jalon.core.trajectory) attached to objectives; dated values (results or estimates). Indicator
+definitions are shared: built into Jalon (templates), published by an operator to its members,
+or an organisation's own.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jalon.core.trajectory import Direction, TargetKind
+from jalon.tenancy.models import Operator, Organisation
+
+
+class Strategy(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="strategies")
+    title = models.CharField(_("titre"), max_length=300)
+    adopted_on = models.DateField(_("date d'adoption"), null=True, blank=True)
+    deliberation = models.CharField(_("référence de la délibération"), max_length=200,
+                                    blank=True)
+    period_start = models.PositiveSmallIntegerField(_("début de la période"))
+    period_end = models.PositiveSmallIntegerField(_("fin de la période"))
+    template_key = models.CharField(max_length=100, blank=True)
+    public = models.BooleanField(_("publiée"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period_start", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Axis(models.Model):
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="axes")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("titre"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+
+class Objective(models.Model):
+    axis = models.ForeignKey(Axis, on_delete=models.CASCADE, related_name="objectives")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="children")  # a sub-objective
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("titre"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("Prévue")
+    IN_PROGRESS = "in_progress", _("En cours")
+    DONE = "done", _("Réalisée")
+    ABANDONED = "abandoned", _("Abandonnée")
+
+
+class Action(models.Model):
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("intitulé"), max_length=300)
+    status = models.CharField(_("état"), max_length=12, choices=ActionStatus.choices,
+                              default=ActionStatus.PLANNED)
+    owner = models.CharField(_("pilote"), max_length=200, blank=True)
+    start_date = models.DateField(_("début"), null=True, blank=True)
+    end_date = models.DateField(_("fin"), null=True, blank=True)
+    budget_eur = models.DecimalField(_("budget (€)"), max_digits=14, decimal_places=2,
+                                     null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+
+class IndicatorDefinition(models.Model):
+    """What is measured and how. Exactly one owner: built in (both null), an operator (shared
+    with its members), or an organisation."""
+
+    key = models.SlugField(max_length=100)
+    operator = models.ForeignKey(Operator, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="indicator_definitions")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True,
+                                     on_delete=models.CASCADE,
+                                     related_name="indicator_definitions")
+    name = models.CharField(_("nom"), max_length=300)
+    unit = models.CharField(_("unité"), max_length=50)
+    precision = models.PositiveSmallIntegerField(_("décimales"), default=0)
+    direction = models.CharField(_("sens"), max_length=4,
+                                 choices=[(d.value, d.value) for d in Direction],
+                                 default=Direction.UP)
+    description = models.TextField(_("description"), blank=True)
+    method = models.TextField(_("méthode de calcul"), blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    # Empty for a manual indicator; else the key of a computation in strategy/computed.py.
+    computed = models.CharField(_("calculé depuis le parc"), max_length=60, blank=True)
+    shared = models.BooleanField(_("partagé avec les membres"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["key", "operator", "organisation"],
+                                               name="one_definition_per_key_and_owner")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    """An indicator followed by a strategy, with its typed target."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="indicators")
+    objective = models.ForeignKey(Objective, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="indicators")
+    definition = models.ForeignKey(IndicatorDefinition, on_delete=models.PROTECT,
+                                   related_name="indicators")
+    position = models.PositiveSmallIntegerField(default=0)
+    target_kind = models.CharField(_("type de cible"), max_length=14,
+                                   choices=[(k.value, k.value) for k in TargetKind])
+    target_value = models.FloatField(_("valeur cible"))
+    target_date = models.DateField(_("échéance"), null=True, blank=True)
+    baseline_date = models.DateField(_("date de référence"), null=True, blank=True)
+    baseline_value = models.FloatField(_("valeur de référence"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+
+class ValueKind(models.TextChoices):
+    RESULT = "result", _("Résultat")
+    ESTIMATE = "estimate", _("Estimation")
+
+
+class IndicatorValue(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    date = models.DateField(_("date"))
+    value = models.FloatField(_("valeur"))
+    kind = models.CharField(_("nature"), max_length=10, choices=ValueKind.choices,
+                            default=ValueKind.RESULT)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    # Computed values carry the inventory they come from.
+    inventory_version = models.PositiveIntegerField(null=True, blank=True)
+    source_import = models.ForeignKey("inventory.InventoryImport", null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+
+
+class StrategyTemplate(models.Model):
+    """A template an operator publishes to its members (built-in templates are data files)."""
+
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE,
+                                 related_name="strategy_templates")
+    key = models.SlugField(max_length=100)
+    title = models.CharField(_("titre"), max_length=300)
+    data = models.JSONField(default=dict)  # same shape as data/strategy_templates/*.json
+    published = models.BooleanField(_("publié aux membres"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["operator", "key"],
+                                               name="one_template_per_key_and_operator")]
+
+
+class AnnualReport(models.Model):
+    """The yearly review of year N (CGCT L. 2311-1-1): its editable introduction."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="reports")
+    year = models.PositiveSmallIntegerField()
+    introduction = models.TextField(_("introduction"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["strategy", "year"],
+                                               name="one_report_per_year")]
