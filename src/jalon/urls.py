@@ -11,6 +11,8 @@ urlpatterns = [
     path("operator/", include("jalon.tenancy.operator_urls")),
     path("o/<slug:org_slug>/inventory/", include("jalon.inventory.urls")),
     path("o/<slug:org_slug>/settings/", include("jalon.accounts.org_urls")),
+    path("o/<slug:org_slug>/strategy/report/", include("jalon.strategy.report_urls")),
+    path("o/<slug:org_slug>/strategy/peers/", include("jalon.strategy.peers_urls")),
     path("o/<slug:org_slug>/strategy/", include("jalon.strategy.urls")),
     path("o/<slug:org_slug>/", include("jalon.footprint.urls")),
     path("p/<slug:org_slug>/strategy/", include("jalon.strategy.public_urls")),
