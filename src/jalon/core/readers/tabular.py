@@ -272,7 +272,8 @@ def _consistency(frame: pl.DataFrame, chosen: dict[str, tuple[str, str]],
     numbers = frame.get_column("inventory_number").drop_nulls() \
         if "inventory_number" in chosen else pl.Series(dtype=pl.Utf8)
     # The cheap test first: most files have no duplicate, and this runs on every import.
-    if numbers.n_unique() < numbers.len():
+    # Hashes first (a cheap integer count); a collision only costs the exact check below.
+    if numbers.hash().n_unique() < numbers.len():
         numbered = frame.filter(pl.col("inventory_number").is_not_null()).select(
             "line", "inventory_number")
         first = numbered.group_by("inventory_number").agg(pl.col("line").min().alias("first"))

@@ -136,7 +136,7 @@ def _keep(text: pl.Series, ok: pl.Series) -> pl.Series:
 
 def parse_text(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
     text = _text(raw)
-    return text, pl.Series([False] * len(text), dtype=pl.Boolean)
+    return text, pl.repeat(False, len(text), dtype=pl.Boolean, eager=True)
 
 
 # What each canonical column is parsed as, and the message a person reads when it fails.
