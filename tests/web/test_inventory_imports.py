@@ -333,3 +333,49 @@ def test_demo_glpi_export_imports_in_reasonable_time(editor_client, org):
     assert source.status == ImportStatus.DONE, source.error
     assert Asset.objects.filter(organisation=org).count() == source.counts["used"] > 9_000
     assert elapsed < 30
+
+
+def test_mapping_inputs_share_one_datalist_and_name_empty_headers(editor_client, org):
+    upload(editor_client, org, FIXTURES / "glpi_global_utf8bom.csv")
+    source = last_import(org)
+    headers = list(source.mapping)
+    assert headers[-1] == ""  # the trailing ";" of a GLPI export
+    page = editor_client.get(url("import_detail", org, source.pk)).content.decode()
+    assert "<select" not in page
+    assert page.count('<datalist id="jalon-columns">') == 1
+    assert page.count('list="jalon-columns"') == len(headers)
+    assert f'<label for="id_h{len(headers) - 1}">Colonne {len(headers)} (sans en-tête)' in page
+    assert 'tabindex="0" role="region"' in page
+
+
+def test_mapping_accepts_any_case_and_explains_unknown_columns(editor_client, org):
+    upload(editor_client, org, GLPI)
+    source = last_import(org)
+    fields = {f"h{i}": target for i, target in enumerate(source.mapping.values())}
+    index = list(source.mapping).index("Valeur")
+    fields[f"h{index}"] = "  IGNORE "
+    fields["h0"] = "nom"
+    response = editor_client.post(url("import_mapping", org, source.pk), fields)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "« nom » n&#x27;est pas une colonne de Jalon" in page
+    source.refresh_from_db()
+    assert source.mapping_override in (None, {})
+    fields["h0"] = "name"
+    assert editor_client.post(url("import_mapping", org, source.pk), fields).status_code == 302
+    source.refresh_from_db()
+    assert source.mapping_override["Valeur"] == "ignore"
+
+
+def test_problems_are_paginated(editor_client, org):
+    upload(editor_client, org, GLPI)
+    source = last_import(org)
+    source.problems = [{"source": "f.csv", "line": n, "column": "Valeur", "value": "x",
+                        "message": "?"} for n in range(1, 46)]
+    source.problem_count = 45
+    source.save(update_fields=["problems", "problem_count"])
+    response = editor_client.get(url("import_detail", org, source.pk))
+    assert len(response.context["problems"].object_list) == 20
+    assert "?problems=2#problems" in response.content.decode()
+    last = editor_client.get(url("import_detail", org, source.pk), {"problems": 3})
+    assert [p["line"] for p in last.context["problems"].object_list] == list(range(41, 46))

@@ -43,21 +43,50 @@ class UploadForm(forms.Form):
         return upload
 
 
-TARGET_LABELS = {"ignore": _("— ignorer cette colonne —"),
+TARGET_LABELS = {"ignore": _("ignorer cette colonne"),
                  "comment": _("commentaire (lu pour repérer le reconditionné)")}
+# The id of the one <datalist> of Jalon's columns that every mapping input shares.
+COLUMNS_DATALIST = "jalon-columns"
 
 
 class MappingForm(forms.Form):
-    """One select per source header; the field names are positions, the labels the headers
-    (headers are free text and would make poor HTML names)."""
+    """One text input per source header, suggesting Jalon's columns from one shared
+    <datalist> (a select per header would repeat ~35 options for every column of the file).
+    The field names are positions, the labels the headers (headers are free text and would
+    make poor HTML names); a header left empty in the file is named by its position."""
 
     def __init__(self, *args: Any, mapping: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.headers = list(mapping)
-        choices = [(t, TARGET_LABELS.get(t, t)) for t in MAPPING_TARGETS]
         for index, header in enumerate(self.headers):
-            self.fields[f"h{index}"] = forms.ChoiceField(
-                label=header, choices=choices, initial=mapping[header])
+            label = header.strip() or _("Colonne %(number)d (sans en-tête)") % {
+                "number": index + 1}
+            self.fields[f"h{index}"] = forms.CharField(
+                label=label, initial=mapping[header], max_length=100,
+                widget=forms.TextInput(attrs={
+                    "list": COLUMNS_DATALIST, "autocomplete": "off", "spellcheck": "false"}))
+
+    @staticmethod
+    def targets() -> list[tuple[str, str]]:
+        """Jalon's columns for the datalist: (value, description or "")."""
+        return [(t, TARGET_LABELS.get(t, "")) for t in MAPPING_TARGETS]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        allowed = {t.lower(): t for t in MAPPING_TARGETS}
+        for name in list(self.fields):
+            value = cleaned.get(name)
+            if value is None:
+                continue
+            target = allowed.get(value.strip().lower())
+            if target is None:
+                self.add_error(name, forms.ValidationError(
+                    _("« %(value)s » n'est pas une colonne de Jalon. Choisissez une colonne "
+                      "de la liste proposée, ou « ignore » pour ne pas lire cette colonne."),
+                    params={"value": value}, code="unknown_column"))
+            else:
+                cleaned[name] = target
+        return cleaned
 
     def columns(self) -> dict[str, str]:
         return {header: self.cleaned_data[f"h{index}"]

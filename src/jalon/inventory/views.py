@@ -23,9 +23,9 @@ from jalon.inventory.models import Asset, Disposal, InventoryImport
 from jalon.tenancy.models import Role
 from jalon.tenancy.scope import can, organisation_view
 
-ASSETS_PER_PAGE = 50
+ASSETS_PER_PAGE = 25
 IMPORTS_PER_PAGE = 50
-PROBLEMS_PER_PAGE = 100
+PROBLEMS_PER_PAGE = 20
 REFRESH_SECONDS = 2
 
 

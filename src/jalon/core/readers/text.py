@@ -118,7 +118,10 @@ def read_delimited(
     # Physical line of each record. The fast path holds when no field spans several lines and
     # no line is blank, which is true of almost every export; otherwise the csv module counts.
     physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    frame = _parse_with_polars(text, delim, header_index, source)
+    # Valid UTF-8 goes to Polars as it is; only re-encode what was decoded from another charset.
+    utf8 = data[3:] if used_encoding == "utf-8-sig" else data
+    payload = utf8 if used_encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
+    frame = _parse_with_polars(payload, delim, header_index, source)
     header_line = header_index + 1
     n = frame.height
     if physical_lines == header_line + n:
@@ -135,10 +138,11 @@ def read_delimited(
     return TextTable(source, used_encoding, delim, header_line, headers, frame, lines)
 
 
-def _parse_with_polars(text: str, delim: str, header_index: int, source: str) -> pl.DataFrame:
+def _parse_with_polars(payload: bytes, delim: str, header_index: int,
+                       source: str) -> pl.DataFrame:
     try:
         return pl.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(payload),
             separator=delim,
             skip_rows=header_index,
             infer_schema=False,
