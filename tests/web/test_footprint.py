@@ -84,7 +84,7 @@ def test_footprint_page_shows_the_engines_totals(client, setup):
     assert fr_criterion("gwp", gwp) + " tCO2e" in html
     assert "non évalué" in html  # water is only assessed for the use phase
     assert h1_count(html) == 1
-    assert "<title" in html and "<caption>" in html and 'scope="col"' in html
+    assert "<title" in html and "<caption" in html and 'scope="col"' in html
     assert "jalon-fr" in html and "Green IT" in html
     assert 'style="' not in html and "<script" not in html
 
@@ -184,7 +184,7 @@ def test_scenario_longer_laptop_life_lowers_the_steady_state(client, setup):
     assert scen < base
     assert result["parameters"]["lifespans"] == {"laptop": 7.0}
     html = response.content.decode()
-    assert html.count("<svg") == 2 and "<title" in html and "<caption>" in html
+    assert html.count("<svg") == 2 and "<title" in html and "<caption" in html
     assert str(result["until"]) in html
 
 
@@ -200,7 +200,7 @@ def test_public_page_is_404_until_published(client, setup):
     html = response.content.decode()
     assert SECRET_USER not in html
     assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
-    assert h1_count(html) == 1 and "<title" in html and "<caption>" in html
+    assert h1_count(html) == 1 and "<title" in html and "<caption" in html
     assert "jalon-fr" in html
     # A signed-in visitor gets the very same page (it is cached for everyone).
     client.force_login(setup["viewer"])
@@ -244,7 +244,7 @@ def test_dashboard(client, setup):
     html = response.content.decode()
     assert h1_count(html) == 1
     assert "tCO2e" in html and "kgCO2e" in html  # per agent: organisation.agents = 20
-    assert "<svg" in html and "<title" in html and "<caption>" in html
+    assert "<svg" in html and "<title" in html and "<caption" in html
     assert reverse("inventory:imports", args=[org.slug]) in html
 
 
@@ -255,3 +255,49 @@ def test_empty_inventory_pages(client, setup):
         response = client.get(reverse(name, args=[other.slug]))
         assert response.status_code == 200
         assert h1_count(response.content.decode()) == 1
+
+
+@pytest.mark.parametrize("dimension", ["category", "entity", "site"])
+def test_breakdown_page_lists_every_row_with_all_criteria(client, setup, dimension):
+    org = setup["org"]
+    client.force_login(setup["viewer"])
+    url = reverse("footprint:breakdown", args=[org.slug])
+    response = client.get(url, {"dimension": dimension, "year": current_year()})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert h1_count(html) == 1 and "<caption" in html
+    assert "Consommation d&#x27;eau" in html  # every criterion, not only the climate
+    expected = {"category": "Écrans", "entity": "Services techniques", "site": "École"}
+    assert expected[dimension] in html
+    assert SECRET_USER not in html
+    # Linked from the footprint page.
+    page = client.get(reverse("footprint:footprint", args=[org.slug])).content.decode()
+    assert f"{url}?dimension={dimension}" in page
+
+
+def test_breakdown_page_paginates_and_rejects_unknown_dimensions(client, setup):
+    from jalon.footprint.views import BREAKDOWN_PER_PAGE
+
+    org = setup["org"]
+    Asset.objects.bulk_create([Asset(organisation=org, category="laptop", quantity=1,
+                                     purchase_date=dt.date(current_year() - 1, 1, 1),
+                                     entity=f"Service {i:02d}", site="Mairie")
+                               for i in range(BREAKDOWN_PER_PAGE + 5)])
+    Organisation.objects.filter(pk=org.pk).update(inventory_version=org.inventory_version + 1)
+    client.force_login(setup["viewer"])
+    url = reverse("footprint:breakdown", args=[org.slug])
+    first = client.get(url, {"dimension": "entity"})
+    assert first.status_code == 200
+    assert len(first.context["page"].object_list) == BREAKDOWN_PER_PAGE
+    assert first.context["total"] > BREAKDOWN_PER_PAGE
+    assert "page=2" in first.content.decode()
+    second = client.get(url, {"dimension": "entity", "page": 2})
+    assert second.status_code == 200 and second.context["page"].number == 2
+    assert client.get(url, {"dimension": "user"}).status_code == 404
+    assert client.get(url, {"dimension": "site", "year": 1990}).status_code == 404
+
+
+def test_breakdown_page_of_another_organisation_is_404(client, setup):
+    client.force_login(setup["stranger"])
+    url = reverse("footprint:breakdown", args=[setup["org"].slug])
+    assert client.get(url, {"dimension": "entity"}).status_code == 404

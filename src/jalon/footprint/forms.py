@@ -56,19 +56,24 @@ class ScenarioForm(forms.Form):
         self.categories = list(categories)
         for category in self.categories:
             name = category_label(category)
+            # In the table-shaped form, each input is named by its row and column headers.
+            named = {p: {"aria-labelledby": f"cat-{category} col-{p}"}
+                     for p in ("lifespan", "refurbished", "reduce")}
             self.fields[f"lifespan_{category}"] = forms.FloatField(
                 label=_("Durée de vie, %(c)s (ans)") % {"c": name}, required=False,
-                min_value=1, max_value=20)
+                min_value=1, max_value=20,
+                widget=forms.NumberInput(attrs=named["lifespan"]))
             self.fields[f"refurbished_{category}"] = forms.FloatField(
                 label=_("Part d'achats reconditionnés, %(c)s (%%)") % {"c": name},
-                required=False, min_value=0, max_value=100)
+                required=False, min_value=0, max_value=100,
+                widget=forms.NumberInput(attrs=named["refurbished"]))
             self.fields[f"reduce_{category}"] = forms.FloatField(
                 label=_("Réduction du parc, %(c)s (%%)") % {"c": name}, required=False,
-                min_value=0, max_value=100)
+                min_value=0, max_value=100, widget=forms.NumberInput(attrs=named["reduce"]))
 
     def rows(self) -> list[dict[str, Any]]:
         """Bound fields per category, for a table-shaped form."""
-        return [{"label": category_label(c),
+        return [{"key": c, "label": category_label(c),
                  "fields": [self[f"{p}_{c}"] for p in ("lifespan", "refurbished", "reduce")]}
                 for c in self.categories]
 

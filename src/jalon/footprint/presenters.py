@@ -16,8 +16,8 @@ from jalon.footprint import charts
 from jalon.footprint.formatting import display_unit, fr_criterion, fr_number, in_display_unit
 from jalon.footprint.labels import CRITERION_LABELS, PHASE_LABELS, category_label
 
-TABLE_CAP: Final = 50  # rows of entity/site tables; the exports hold them all
-CHART_CAP: Final = 10
+CHART_CAP: Final = 10  # bars of the entity chart, rows of the table beside it
+DIMENSIONS: Final = ("category", "entity", "site")
 # Published references (docs/validation.md), both with a broader scope than an inventory.
 GREENIT_KG_PER_USER: Final = 460.0
 LA_ROCHELLE_T: Final = 680.0
@@ -35,6 +35,11 @@ def gwp_t(value: float) -> str:
     return fr_criterion("gwp", value)
 
 
+def _range(criterion: str, triple: dict[str, float]) -> str:
+    """"min – max" of a value, in its display unit."""
+    return f"{fr_criterion(criterion, triple['min'])} – {fr_criterion(criterion, triple['max'])}"
+
+
 def totals(data: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for criterion in CRITERIA:
@@ -46,6 +51,7 @@ def totals(data: dict[str, Any]) -> list[dict[str, Any]]:
             "value": fr_criterion(criterion, triple["value"]),
             "min": fr_criterion(criterion, triple["min"]),
             "max": fr_criterion(criterion, triple["max"]),
+            "range": _range(criterion, triple),
             "phases": [PHASE_LABELS[p] for p in assessed],
             "not_assessed": [PHASE_LABELS[p] for p in PHASES if p not in assessed],
         })
@@ -62,6 +68,7 @@ def categories(data: dict[str, Any]) -> list[dict[str, Any]]:
         "key": key, "label": category_label(key), "count": fr_number(entry["count"]),
         "lifespan": ("–" if entry["lifespan_years"] is None
                      else fr_number(entry["lifespan_years"], 1)),
+        "gwp": fr_criterion("gwp", entry["gwp"]["value"]), "gwp_range": _range("gwp", entry["gwp"]),
         "values": [{"criterion": c, "value": fr_criterion(c, entry[c]["value"]),
                     "min": fr_criterion(c, entry[c]["min"]),
                     "max": fr_criterion(c, entry[c]["max"])} for c in CRITERIA],
@@ -86,13 +93,20 @@ def criteria_header() -> list[dict[str, str]]:
             for c in CRITERIA]
 
 
-def dimension(data: dict[str, Any], name: str) -> dict[str, Any]:
-    """Entities or sites by decreasing gwp, capped for the page (the exports have them all)."""
+def dimension_rows(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """Every entity or site (name: "entity", "site") by decreasing gwp, all criteria."""
     entries = sorted(data.get(f"by_{name}", {}).items(), key=lambda kv: -kv[1]["gwp"]["value"])
-    rows = [{"label": key or _("(non renseigné)"),
+    return [{"label": key or _("(non renseigné)"),
              "values": [fr_criterion(c, entry[c]["value"]) for c in CRITERIA],
-             "gwp": entry["gwp"]["value"]} for key, entry in entries[:TABLE_CAP]]
-    return {"rows": rows, "total": len(entries), "capped": len(entries) > TABLE_CAP}
+             "gwp": fr_criterion("gwp", entry["gwp"]["value"])} for key, entry in entries]
+
+
+def dimension(data: dict[str, Any], name: str, cap: int = CHART_CAP) -> dict[str, Any]:
+    """The first `cap` entities or sites by decreasing gwp (the breakdown page and the
+    exports have them all)."""
+    rows = dimension_rows(data, name)
+    return {"rows": rows[:cap], "total": len(rows), "capped": len(rows) > cap,
+            "more": max(len(rows) - cap, 0)}
 
 
 def category_chart(data: dict[str, Any], chart_id: str = "chart-categories") -> SafeString:

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -28,6 +29,7 @@ from jalon.tenancy.models import Organisation, Role
 from jalon.tenancy.scope import can, organisation_view
 
 PUBLIC_MAX_AGE = 300
+BREAKDOWN_PER_PAGE = 25
 
 
 @organisation_view(minimum=Role.VIEWER)
@@ -63,7 +65,7 @@ def footprint(request: HttpRequest) -> HttpResponse:
         "year": year, "method": method, "method_label": METHOD_LABELS[method],
         "computed_at": result.computed_at, "query": request.GET.urlencode(),
         "entities": presenters.dimension(data, "entity"),
-        "sites": presenters.dimension(data, "site"),
+        "sites": len(data.get("by_site", {})),
         "entity_chart": presenters.dimension_chart(
             data, "entity", _("Changement climatique par entité, 10 premières (tCO2e)")),
         "per_agent": presenters.per_agent(data, organisation.agents),
@@ -73,6 +75,29 @@ def footprint(request: HttpRequest) -> HttpResponse:
         "export_query": f"year={year}&method={method}",
     })
     return render(request, "footprint/footprint.html", context)
+
+
+@organisation_view(minimum=Role.VIEWER)
+def breakdown(request: HttpRequest) -> HttpResponse:
+    """Every category, entity or site with all criteria, 25 rows a page."""
+    organisation = request.organisation  # type: ignore[attr-defined]
+    dimension = request.GET.get("dimension") or "entity"
+    form = FootprintForm.from_query(request.GET)
+    if dimension not in presenters.DIMENSIONS or not form.is_valid():
+        raise Http404
+    year, method = form.cleaned_data["year"], form.cleaned_data["method"]
+    data = services.footprint_for(organisation, year, method)
+    rows = (presenters.categories(data) if dimension == "category"
+            else presenters.dimension_rows(data, dimension))
+    query = f"dimension={dimension}&year={year}&method={method}"
+    return render(request, "footprint/breakdown.html", {
+        "dimension": dimension, "year": year, "method": method,
+        "method_label": METHOD_LABELS[method], "criteria": presenters.criteria_header(),
+        "page": Paginator(rows, BREAKDOWN_PER_PAGE).get_page(request.GET.get("page")),
+        "total": len(rows), "page_base": query,
+        "export_query": f"year={year}&method={method}",
+        "footprint_query": f"year={year}&method={method}",
+    })
 
 
 @organisation_view(minimum=Role.VIEWER)
@@ -112,16 +137,16 @@ def _scenario_tables(data: dict[str, Any]) -> dict[str, Any]:
     for criterion in CRITERIA:
         b = base["steady_state"]["totals"][criterion]["value"]
         s = scen["steady_state"]["totals"][criterion]["value"]
-        steady.append({"label": CRITERION_LABELS[criterion], "unit": display_unit(criterion),
+        steady.append({"label": f"{CRITERION_LABELS[criterion]} ({display_unit(criterion)})",
                        "baseline": fr_criterion(criterion, b),
                        "scenario": fr_criterion(criterion, s),
                        "change": _signed(100 * (s - b) / b) if b else "–"})
-    per_category = []
+    per_category = {}
     for cat, entry in base["steady_state"]["by_category"].items():
         other = scen["steady_state"]["by_category"].get(cat, entry)
-        per_category.append({"label": category_label(cat),
+        per_category[cat] = {"key": cat, "label": category_label(cat), "fields": [],
                              "baseline": fr_criterion("gwp", entry["gwp"]["value"]),
-                             "scenario": fr_criterion("gwp", other["gwp"]["value"])})
+                             "scenario": fr_criterion("gwp", other["gwp"]["value"])}
     years = [{"year": b["year"], "baseline": fr_criterion("gwp", b["totals"]["gwp"]["value"]),
               "scenario": fr_criterion("gwp", s["totals"]["gwp"]["value"]),
               "baseline_count": fr_number(b["count"], 0),
@@ -159,14 +184,20 @@ def scenario(request: HttpRequest) -> HttpResponse:
     submitted = "start_year" in request.GET
     form = (ScenarioForm(request.GET, **options) if submitted
             else ScenarioForm(initial={"start_year": current_year()}, **options))
-    context: dict[str, Any] = {"form": form, "submitted": submitted}
+    context: dict[str, Any] = {"form": form, "submitted": submitted, "rows": form.rows()}
     status = 200
     if submitted and form.is_valid():
         data = services.scenario_for(organisation, form.params(),
                                      form.cleaned_data["start_year"])
         context["result"] = data
         if data is not None:
-            context.update(_scenario_tables(data))
+            tables = _scenario_tables(data)
+            # One table: each category's inputs, then its steady state before and after.
+            results = tables.pop("per_category")
+            rows = [{**row, **results.pop(row["key"], {"baseline": "–", "scenario": "–"}),
+                     "fields": row["fields"]} for row in context["rows"]]
+            context["rows"] = rows + list(results.values())  # e.g. virtual machines
+            context.update(tables)
             context["unchanged"] = not form.changes_anything()
     elif submitted:
         status = 400
