@@ -3,7 +3,14 @@ authorities with their inventories and one person per role, then the task worker
 server, stopped together on Ctrl-C.
 
 Seeding is idempotent: running it again keeps what exists (people keep the demo password,
-inventories are only imported into an organisation that has none).
+inventories are only imported into an organisation that has none, strategies are only created
+for an organisation that has none).
+
+Strategies (issue 4): the operator publishes a template (a copy of the REEN guide's) and a
+shared indicator definition; the agglomeration gets a published strategy from the "reen-guide"
+template — computed indicators from its inventory, a few manual values for 2023-2025 with
+targets so that statuses vary, the operator's shared indicator, and the introduction of the
+previous year's annual report; the commune gets an unpublished strategy from "idf-2025".
 """
 
 from __future__ import annotations
@@ -37,6 +44,50 @@ COMMUNE = {
     "agents": 25,
 }
 COMMUNE_DEVICES = 60
+OPERATOR_TEMPLATE = {"key": "gip-socle-reen", "base": "reen-guide",
+                     "title": "Socle REEN du GIP Numérique Val-de-Lisière"}
+OPERATOR_DEFINITION = {
+    "key": "deee-reemployes-filiere-locale",
+    "name": "Part des équipements réformés confiés à la filière locale de réemploi",
+    "unit": "%", "precision": 1, "direction": "up",
+    "description": "Part, en nombre d'appareils, des équipements sortis du parc dans l'année "
+                   "et confiés à la ressourcerie partenaire du GIP.",
+    "method": "Appareils remis à la ressourcerie l'année N / appareils sortis du parc en N "
+              "× 100 (bordereaux de remise).",
+    "source": "GIP Numérique Val-de-Lisière, bordereaux de la ressourcerie partenaire",
+}
+AGGLOMERATION_STRATEGY = {
+    "template": "reen-guide",
+    "title": "Stratégie numérique responsable 2024-2030 de Val-de-Lisière",
+    "period_start": 2024, "period_end": 2030, "adopted_on": dt.date(2024, 6, 27),
+    "deliberation": "Délibération n° 2024-112 du conseil communautaire",
+}
+COMMUNE_STRATEGY = {
+    "template": "idf-2025",
+    "title": "Stratégie numérique et IA responsables de Saint-Aubin-sur-Lisière",
+    "period_start": 2025, "period_end": 2030,
+}
+# Manual indicators of the agglomeration: (definition key, target or None, values of the last
+# three complete years). Chosen so that the statuses differ: on track, at risk, off track,
+# achieved, no target.
+DEMO_VALUES: tuple[tuple[str, dict[str, Any] | None, tuple[float, float, float]], ...] = (
+    ("ecodesign_trained_share", {"kind": "level", "value": 60, "date": dt.date(2028, 12, 31)},
+     (10, 25, 40)),  # en bonne voie
+    ("rgesn_score", {"kind": "level", "value": 75, "date": dt.date(2027, 12, 31)},
+     (40, 48, 55)),  # à surveiller
+    ("sustainable_clauses_spend_share",
+     {"kind": "level", "value": 50, "date": dt.date(2027, 12, 31)}, (5, 7, 8)),  # hors trajectoire
+    ("devices_repaired", {"kind": "floor", "value": 100, "date": dt.date(2024, 1, 1)},
+     (80, 120, 150)),  # atteint
+    ("internal_workshops", None, (2, 4, 6)),  # cible à définir
+    (OPERATOR_DEFINITION["key"], {"kind": "level", "value": 80, "date": dt.date(2027, 12, 31)},
+     (35, 48, 62)),  # the operator's shared indicator
+)
+REPORT_INTRODUCTION = (
+    "En {year}, la Communauté d'agglomération a poursuivi la mise en œuvre de sa stratégie "
+    "numérique responsable adoptée en 2024 : allongement de la durée de vie des postes de "
+    "travail, premiers achats reconditionnés, formation des équipes projets à l'écoconception. "
+    "Ce rapport présente l'état d'avancement de chaque indicateur et les actions engagées.")
 
 
 @dataclass(frozen=True)
@@ -288,8 +339,10 @@ class SeedReport:
 
 
 def seed(*, data_dir: Path, say: Callable[[str], None] = lambda _m: None,
-         agglomeration_paths: Sequence[Path] | None = None) -> SeedReport:
-    """Create the demo operator, organisations, people and inventories when missing."""
+         agglomeration_paths: Sequence[Path] | None = None,
+         strategies: bool = True) -> SeedReport:
+    """Create the demo operator, organisations, people, inventories and (unless `strategies`
+    is false) strategies when missing."""
     from django.contrib.auth import get_user_model
 
     from jalon.core.demo import demo_paths
@@ -342,7 +395,124 @@ def seed(*, data_dir: Path, say: Callable[[str], None] = lambda _m: None,
         count = import_inventory(organisation, paths, people["admin"], say)
         report.imported[slug] = count
         say(f"  {count} équipements en {time.perf_counter() - started:.1f} s")
+    if strategies:
+        seed_strategies(operator, organisations, people, report, say)
     return report
+
+
+def seed_strategies(operator: Any, organisations: dict[str, Any], people: dict[str, Any],
+                    report: SeedReport, say: Callable[[str], None] = lambda _m: None) -> None:
+    """The demo's strategies, through the strategy services. A missing or failing piece is
+    reported and skipped: the rest of the demo still starts."""
+    steps: tuple[tuple[str, Callable[[], None]], ...] = (
+        ("modèle et indicateur de l'opérateur",
+         lambda: _seed_operator(operator, people["operateur"], report)),
+        ("stratégie de l'agglomération",
+         lambda: _seed_agglomeration(organisations[AGGLOMERATION["slug"]], operator,
+                                     people["admin"], report, say)),
+        ("stratégie de la commune",
+         lambda: _seed_commune(organisations[COMMUNE["slug"]], people["operateur"], report)),
+    )
+    for label, step in steps:
+        try:
+            step()
+        except Exception as exc:  # the strategy app is young: the demo must still start
+            say(f"  démo des stratégies — {label} non créée : {type(exc).__name__}: {exc}")
+
+
+def _seed_operator(operator: Any, actor: Any, report: SeedReport) -> None:
+    from jalon.strategy import operator_views
+    from jalon.strategy.models import IndicatorDefinition, StrategyTemplate
+
+    spec = dict(OPERATOR_DEFINITION)
+    if not IndicatorDefinition.objects.filter(operator=operator, organisation__isnull=True,
+                                              key=spec["key"]).exists():
+        operator_views.create_definition(actor, operator, key=spec.pop("key"), **spec)
+        report.created.append("indicateur partagé de l'opérateur")
+    if not StrategyTemplate.objects.filter(operator=operator,
+                                           key=OPERATOR_TEMPLATE["key"]).exists():
+        operator_views.create_template(actor, operator, OPERATOR_TEMPLATE["base"],
+                                       OPERATOR_TEMPLATE["title"], OPERATOR_TEMPLATE["key"],
+                                       published=True)
+        report.created.append("modèle de stratégie de l'opérateur (publié)")
+
+
+def _create_strategy(organisation: Any, actor: Any, spec: dict[str, Any]) -> tuple[Any, bool]:
+    from jalon.strategy import services
+    from jalon.strategy.models import Strategy
+
+    existing = Strategy.objects.filter(organisation=organisation,
+                                       template_key=spec["template"]).first()
+    if existing is not None:
+        return existing, False
+    strategy = services.create_from_template(
+        actor, organisation, spec["template"], title=spec["title"],
+        period_start=spec["period_start"], period_end=spec["period_end"],
+        adopted_on=spec.get("adopted_on"), deliberation=spec.get("deliberation", ""))
+    return strategy, True
+
+
+def _seed_agglomeration(organisation: Any, operator: Any, actor: Any, report: SeedReport,
+                        say: Callable[[str], None]) -> None:
+    from jalon.strategy import services
+    from jalon.strategy.models import IndicatorDefinition, Strategy
+
+    strategy, made = _create_strategy(organisation, actor, AGGLOMERATION_STRATEGY)
+    if made:
+        report.created.append(f"stratégie {strategy.title}")
+    say("Calcul des indicateurs de la stratégie depuis l'inventaire…")
+    services.recompute_computed_indicators(organisation)
+
+    shared = IndicatorDefinition.objects.filter(operator=operator, organisation__isnull=True,
+                                                key=OPERATOR_DEFINITION["key"]).first()
+    if shared is not None and not strategy.indicators.filter(definition=shared).exists():
+        objective = strategy.indicators.filter(definition__key="reuse_rate_retired").first()
+        services.add_indicator(actor, strategy, shared, target_kind="level", target_value=0,
+                               objective=objective.objective if objective else None)
+
+    years = [dt.date.today().year - n for n in (3, 2, 1)]
+    for key, target, values in DEMO_VALUES:
+        indicator = strategy.indicators.filter(definition__key=key).first()
+        if indicator is None:
+            continue
+        if target is not None and (not indicator.target_defined or made
+                                   or indicator.target_value != target["value"]):
+            services.update_indicator(actor, indicator, target_kind=target["kind"],
+                                      target_value=float(target["value"]),
+                                      target_date=target["date"], target_defined=True)
+        if indicator.values.exists():
+            continue
+        for year, value in zip(years, values, strict=True):
+            services.add_value(actor, indicator, dt.date(year, 12, 31), value, "result",
+                               "Tableau de suivi de la DSI (démonstration)", "")
+
+    if not strategy.public:
+        publish = getattr(services, "set_public", None) or getattr(services, "publish_strategy",
+                                                                   None)
+        if publish is not None:
+            publish(actor, strategy, True)
+        else:
+            from jalon.tenancy import audit
+
+            Strategy.objects.filter(pk=strategy.pk).update(public=True)
+            audit.record(actor, "strategy.publish", organisation, target=strategy.title,
+                         strategy_id=strategy.pk, public=True)
+        report.created.append("publication de la stratégie de l'agglomération")
+
+    from jalon.strategy import report as annual_report
+    from jalon.strategy.models import AnnualReport
+
+    year = dt.date.today().year - 1
+    if not AnnualReport.objects.filter(strategy=strategy, year=year).exists():
+        annual_report.save_introduction(actor, strategy, year,
+                                        REPORT_INTRODUCTION.format(year=year))
+        report.created.append(f"introduction du rapport annuel {year}")
+
+
+def _seed_commune(organisation: Any, actor: Any, report: SeedReport) -> None:
+    strategy, made = _create_strategy(organisation, actor, COMMUNE_STRATEGY)
+    if made:
+        report.created.append(f"stratégie {strategy.title} (non publiée)")
 
 
 # --------------------------------------------------------------------------------------------

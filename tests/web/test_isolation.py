@@ -24,6 +24,16 @@ from jalon.accounts import services as account_services
 from jalon.accounts.models import Invitation
 from jalon.api.api import api
 from jalon.inventory.models import Asset, InventoryImport, LifecycleEvent
+from jalon.strategy.models import (
+    Action,
+    AnnualReport,
+    Axis,
+    Indicator,
+    IndicatorDefinition,
+    IndicatorValue,
+    Objective,
+    Strategy,
+)
 from jalon.tenancy.models import ApiToken, AuditEvent, Membership, Operator, Organisation
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +42,10 @@ ID = 4242  # every object of the target organisation has this primary key
 SECRET = "ZZSECRET-OF-A"  # appears in the target organisation's data only
 # Integer path parameters and the object of the target organisation they point to.
 TARGET_IDS = {"asset_id", "import_id", "membership_id", "invitation_id", "token_id",
-              "event_id", "pk", "id"}
+              "event_id", "pk", "id", "strategy_id", "axis_id", "objective_id", "action_id",
+              "indicator_id", "value_id", "definition_id", "report_id"}
+# Integer path parameters that are not object ids.
+NUMBER_VALUES = {"year": 2025}
 # Values for string path parameters other than org_slug.
 STRING_VALUES = {"fmt": "csv", "format": "csv", "uidb64": "MQ", "token": "x" * 20}
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
@@ -57,6 +70,8 @@ def concrete(route: str, slug: str) -> str:
         converter, name = match.group("converter") or "str", match.group("name")
         if name == "org_slug":
             return slug
+        if converter == "int" and name in NUMBER_VALUES:
+            return str(NUMBER_VALUES[name])
         if converter == "int":
             if name not in TARGET_IDS:
                 pytest.fail(f"{route}: integer parameter {name!r} has no target object; add "
@@ -90,6 +105,19 @@ def world():
                               expires_at=timezone.now() + dt.timedelta(days=7))
     ApiToken.objects.create(pk=ID, organisation=target, name=SECRET, role="admin",
                             prefix="jal_target", key_hash="1" * 64)
+    strategy = Strategy.objects.create(pk=ID, organisation=target, title=SECRET,
+                                       period_start=2024, period_end=2028, public=False)
+    axis = Axis.objects.create(pk=ID, strategy=strategy, title=SECRET)
+    objective = Objective.objects.create(pk=ID, axis=axis, title=SECRET)
+    Action.objects.create(pk=ID, objective=objective, title=SECRET)
+    definition = IndicatorDefinition.objects.create(pk=ID, key="secret", organisation=target,
+                                                    name=SECRET, unit="%")
+    indicator = Indicator.objects.create(pk=ID, strategy=strategy, objective=objective,
+                                         definition=definition, target_kind="level",
+                                         target_value=100, target_date=dt.date(2027, 12, 31))
+    IndicatorValue.objects.create(pk=ID, indicator=indicator, date=dt.date(2025, 1, 1),
+                                  value=42, comment=SECRET)
+    AnnualReport.objects.create(pk=ID, strategy=strategy, year=2025, introduction=SECRET)
     # The attacker's own organisation has data too, under other ids.
     Asset.objects.create(organisation=attacker_org, category="laptop", inventory_number="B-1")
     _token, attacker_secret = account_services.create_api_token(attacker, attacker_org, "b",
@@ -111,6 +139,15 @@ def snapshot(org: Organisation) -> dict:
         "invitations": list(Invitation.objects.filter(organisation=org)
                             .values("pk", "revoked_at", "accepted_at")),
         "tokens": list(ApiToken.objects.filter(organisation=org).values("pk", "revoked_at")),
+        "strategies": list(Strategy.objects.filter(organisation=org).values()),
+        "axes": list(Axis.objects.filter(strategy__organisation=org).values()),
+        "objectives": list(Objective.objects.filter(axis__strategy__organisation=org).values()),
+        "actions": list(Action.objects.filter(objective__axis__strategy__organisation=org)
+                        .values()),
+        "indicators": list(Indicator.objects.filter(strategy__organisation=org).values()),
+        "values": list(IndicatorValue.objects.filter(indicator__strategy__organisation=org)
+                       .values()),
+        "reports": list(AnnualReport.objects.filter(strategy__organisation=org).values()),
     }
 
 

@@ -24,6 +24,7 @@ from jalon.core.scenario import HORIZON, ScenarioParams
 from jalon.inventory import services as inventory_services
 from jalon.inventory.models import Asset, InventoryImport
 from jalon.inventory.uploads import ALLOWED_SUFFIXES, max_upload_bytes, suffix_of
+from jalon.strategy.api import strategy_router
 from jalon.tenancy.models import Role
 
 DESCRIPTION = """API de Jalon pour une organisation (collectivité).
@@ -225,3 +226,6 @@ def scenario(request: HttpRequest, payload: schemas.ScenarioIn) -> dict[str, Any
     if data is None:
         raise HttpError(409, "L'inventaire ne contient aucun équipement.")
     return data
+
+
+api.add_router("/", strategy_router)

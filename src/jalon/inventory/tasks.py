@@ -86,10 +86,16 @@ def _analysis_failed(source: InventoryImport, message: str, headers: list[str]) 
 
 
 def schedule_footprint(organisation_id: int) -> None:
-    """Precompute the footprint of the new inventory once the change is committed."""
+    """Once the change is committed, precompute the new inventory's footprint, then the
+    strategy indicators computed from the estate (which read that footprint)."""
     from jalon.footprint.tasks import recompute_footprint
+    from jalon.strategy.tasks import recompute_indicators
 
-    transaction.on_commit(lambda: recompute_footprint.enqueue(organisation_id))
+    def enqueue() -> None:
+        recompute_footprint.enqueue(organisation_id)
+        recompute_indicators.enqueue(organisation_id)
+
+    transaction.on_commit(enqueue)
 
 
 @task()

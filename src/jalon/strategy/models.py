@@ -129,6 +129,11 @@ class Indicator(models.Model):
     target_date = models.DateField(_("échéance"), null=True, blank=True)
     baseline_date = models.DateField(_("date de référence"), null=True, blank=True)
     baseline_value = models.FloatField(_("valeur de référence"), null=True, blank=True)
+    # False while the authority has not set a target yet (catalogue indicators of the guide
+    # that no text quantifies): target_kind/target_value are then placeholders, not shown.
+    target_defined = models.BooleanField(_("cible définie"), default=True)
+    # For a computed indicator: the organisation's inventory_version its values come from.
+    computed_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -153,6 +158,8 @@ class IndicatorValue(models.Model):
     inventory_version = models.PositiveIntegerField(null=True, blank=True)
     source_import = models.ForeignKey("inventory.InventoryImport", null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="+")
+    # Computed values: the figures behind the value (counts, per-category breakdown).
+    detail = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

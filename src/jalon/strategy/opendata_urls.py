@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+"""Open data of a published strategy, mounted at /p/<org_slug>/data/ (docs/open-data.md)."""
+
+from django.urls import path
+
+from jalon.strategy import public_views
 
 app_name = "opendata"
-urlpatterns: list = []
+urlpatterns = [
+    path("catalogue.jsonld", public_views.catalogue_jsonld, name="catalogue_jsonld"),
+    path("catalogue.ttl", public_views.catalogue_ttl, name="catalogue_ttl"),
+    path("schemas/<slug:name>.schema.json", public_views.schema, name="schema"),
+    path("<slug:name>.csv", public_views.csv_resource, name="csv"),
+]

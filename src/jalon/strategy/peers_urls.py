@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+"""Comparison with anonymised peers, mounted at /o/<org_slug>/strategy/peers/."""
+
+from django.urls import path
+
+from jalon.strategy import peers_views as views
 
 app_name = "peers"
-urlpatterns: list = []
+urlpatterns = [path("", views.index, name="index")]

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+"""The annual review, mounted at /o/<org_slug>/strategy/report/."""
+
+from django.urls import path
+
+from jalon.strategy import report_views
 
 app_name = "report"
-urlpatterns: list = []
+urlpatterns = [
+    path("", report_views.index, name="index"),
+    path("<int:year>/", report_views.html, name="html"),
+    path("<int:year>.pdf", report_views.pdf, name="pdf"),
+    path("<int:year>/introduction/", report_views.edit, name="edit"),
+]

@@ -1,0 +1,304 @@
+"""Indicators computed from the inventory (formulas in docs/strategy-indicators.md).
+
+An indicator whose definition has `computed = "<key>"` gets its values from here: one value per
+year with data among the last five years (31 December of a past year, a result; today for the
+current year, an estimate since the year is not over). Each value is stored with the inventory
+version and the latest applied import it comes from (services.recompute_indicator), and with the
+figures behind it in `detail`.
+
+Every function takes the organisation (obtained through tenancy.scope) and reads only its assets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Final
+
+from django.db.models import DecimalField, F, Q, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from jalon.inventory.models import (
+    Asset,
+    Disposal,
+    EventKind,
+    ImportStatus,
+    InventoryImport,
+    LifecycleEvent,
+)
+from jalon.tenancy.models import Organisation
+
+YEARS: Final = 5
+DAYS_PER_YEAR: Final = 365.25
+# Décret 2023-266: devices over ten years old at their retirement are left out of the rate.
+MAX_AGE_YEARS: Final = 10
+REUSE_CONDITIONS: Final = ("refurbished", "reused")
+REUSE_ROUTES: Final = (Disposal.REUSED_INTERNALLY, Disposal.DONATED, Disposal.SOLD_REFURBISHED)
+ALL_ROUTES: Final = (*REUSE_ROUTES, Disposal.RECYCLED)
+
+
+@dataclass(frozen=True, slots=True)
+class ComputedValue:
+    year: int
+    date: dt.date
+    value: float
+    kind: str  # "result" for a past year, "estimate" for the current one
+    detail: dict[str, Any] = field(default_factory=dict)
+    comment: str = ""
+
+
+def years(today: dt.date | None = None) -> list[int]:
+    today = today or timezone.localdate()
+    return list(range(today.year - YEARS + 1, today.year + 1))
+
+
+def _value(year: int, value: float, detail: dict[str, Any], today: dt.date) -> ComputedValue:
+    if year < today.year:
+        return ComputedValue(year, dt.date(year, 12, 31), value, "result", detail)
+    return ComputedValue(year, today, value, "estimate", detail,
+                         f"Année {year} en cours, au {today:%d/%m/%Y}.")
+
+
+def _age_years(start: dt.date | None, end: dt.date) -> float | None:
+    if start is None or start > end:
+        return None
+    return (end - start).days / DAYS_PER_YEAR
+
+
+def _share(part: float, whole: float) -> float:
+    return 100.0 * part / whole
+
+
+# --------------------------------------------------------------------------- formulas
+
+
+def avg_lifespan_retired(organisation: Organisation, today: dt.date) -> list[ComputedValue]:
+    """Average years between commissioning (else purchase) and retirement of the devices
+    retired in year N, weighted by quantity; per category in the detail."""
+    span = years(today)
+    rows = (Asset.objects.filter(organisation=organisation, retirement_date__year__gte=span[0],
+                                 retirement_date__lte=today)
+            .values_list("category", "quantity", "purchase_date", "commissioning_date",
+                         "retirement_date"))
+    sums: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
+    undated: dict[int, int] = defaultdict(int)
+    for category, quantity, bought, commissioned, retired in rows:
+        age = _age_years(commissioned or bought, retired)
+        if age is None:
+            undated[retired.year] += quantity
+            continue
+        cell = sums[retired.year][category or "unclassified"]
+        cell[0] += age * quantity
+        cell[1] += quantity
+    out = []
+    for year in span:
+        by_category = sums.get(year, {})
+        units = sum(int(c[1]) for c in by_category.values())
+        if not units:
+            continue
+        total = sum(c[0] for c in by_category.values())
+        detail = {"units": units, "units_without_date": undated.get(year, 0),
+                  "by_category": {cat: {"years": round(c[0] / c[1], 2), "units": int(c[1])}
+                                  for cat, c in sorted(by_category.items())}}
+        out.append(_value(year, total / units, detail, today))
+    return out
+
+
+def _purchases(organisation: Organisation, today: dt.date) -> dict[int, dict[str, Any]]:
+    """Per purchase year: units and priced spend, overall and for refurbished/reused devices."""
+    span = years(today)
+    rows = (Asset.objects.filter(organisation=organisation, purchase_date__year__gte=span[0],
+                                 purchase_date__lte=today)
+            .annotate(year=ExtractYear("purchase_date")).values("year", "condition")
+            .annotate(units=Sum("quantity"),
+                      spend=Sum(F("purchase_price_eur") * F("quantity"),
+                                output_field=DecimalField(max_digits=20, decimal_places=2)),
+                      priced=Sum("quantity", filter=Q(purchase_price_eur__isnull=False)))
+            .order_by())
+    table: dict[int, dict[str, Any]] = defaultdict(lambda: {
+        "units": 0, "reuse_units": 0, "spend": Decimal(0), "reuse_spend": Decimal(0),
+        "priced_units": 0})
+    for row in rows:
+        cell = table[row["year"]]
+        reuse = row["condition"] in REUSE_CONDITIONS
+        cell["units"] += row["units"] or 0
+        cell["priced_units"] += row["priced"] or 0
+        cell["spend"] += row["spend"] or Decimal(0)
+        if reuse:
+            cell["reuse_units"] += row["units"] or 0
+            cell["reuse_spend"] += row["spend"] or Decimal(0)
+    return table
+
+
+def reuse_spend_share(organisation: Organisation, today: dt.date) -> list[ComputedValue]:
+    """Share of the year's IT spend (price × quantity of devices bought in N, priced ones only)
+    that went to refurbished or reused devices (AGEC art. 58)."""
+    out = []
+    for year, cell in sorted(_purchases(organisation, today).items()):
+        if cell["spend"] <= 0:
+            continue
+        detail = {"spend_eur": float(cell["spend"]), "reuse_spend_eur": float(cell["reuse_spend"]),
+                  "units": cell["units"], "units_without_price": cell["units"]
+                  - cell["priced_units"]}
+        out.append(_value(year, _share(float(cell["reuse_spend"]), float(cell["spend"])),
+                          detail, today))
+    return out
+
+
+def refurbished_purchase_share(organisation: Organisation, today: dt.date
+                               ) -> list[ComputedValue]:
+    """Share of the units bought in N that are refurbished or reused."""
+    out = []
+    for year, cell in sorted(_purchases(organisation, today).items()):
+        if not cell["units"]:
+            continue
+        detail = {"units": cell["units"], "reuse_units": cell["reuse_units"]}
+        out.append(_value(year, _share(cell["reuse_units"], cell["units"]), detail, today))
+    return out
+
+
+def reuse_rate_retired(organisation: Organisation, today: dt.date) -> list[ComputedValue]:
+    """Décret 2023-266: A / B × 100. A: units retired in N sent to reuse (reused internally,
+    donated, sold for refurbishment). B: units retired in N plus units retired before N still
+    without a route (approximates the decree's stock of retired devices on 1 January). Devices
+    over ten years old at retirement are left out; devices of unknown age are kept."""
+    span = years(today)
+    first = dt.date(span[0], 1, 1)
+    rows = (Asset.objects.filter(organisation=organisation, retirement_date__lte=today)
+            .filter(Q(retirement_date__gte=first) | Q(disposal=""))
+            .values_list("quantity", "purchase_date", "commissioning_date", "retirement_date",
+                         "disposal"))
+    out = []
+    for year in span:
+        start = dt.date(year, 1, 1)
+        reused = retired = waiting = too_old = 0
+        for quantity, bought, commissioned, when, disposal in rows:
+            in_year = when.year == year
+            pending = when < start and not disposal
+            if not (in_year or pending):
+                continue
+            age = _age_years(commissioned or bought, when)
+            if age is not None and age > MAX_AGE_YEARS:
+                too_old += quantity
+                continue
+            if in_year:
+                retired += quantity
+                reused += quantity if disposal in REUSE_ROUTES else 0
+            else:
+                waiting += quantity
+        if not retired + waiting:
+            continue
+        detail = {"reused_units": reused, "retired_units": retired,
+                  "waiting_units": waiting, "excluded_over_10_years": too_old}
+        out.append(_value(year, _share(reused, retired + waiting), detail, today))
+    return out
+
+
+def end_of_life_route_share(organisation: Organisation, today: dt.date) -> list[ComputedValue]:
+    """Share of the units retired in N that have a route: reuse, donation, sale for
+    refurbishment or WEEE recycling."""
+    span = years(today)
+    rows = (Asset.objects.filter(organisation=organisation, retirement_date__year__gte=span[0],
+                                 retirement_date__lte=today)
+            .annotate(year=ExtractYear("retirement_date")).values("year")
+            .annotate(units=Sum("quantity"),
+                      routed=Sum("quantity", filter=Q(disposal__in=ALL_ROUTES)))
+            .order_by("year"))
+    return [_value(r["year"], _share(r["routed"] or 0, r["units"]),
+                   {"units": r["units"], "routed_units": r["routed"] or 0}, today)
+            for r in rows if r["units"]]
+
+
+def weee_recycled_kg(organisation: Organisation, today: dt.date) -> list[ComputedValue]:
+    """WEEE weight sent to recycling in N: per asset, the weight recorded on its recycling
+    retirement event of year N, else the asset's weight × quantity. Assets retired to recycling
+    by an import (no event) count with their own weight."""
+    span = years(today)
+    events = (LifecycleEvent.objects
+              .filter(asset__organisation=organisation, kind=EventKind.RETIRED,
+                      disposal=Disposal.RECYCLED, date__year__gte=span[0], date__lte=today)
+              .order_by("date", "id").values_list("asset_id", "date", "weee_weight_kg"))
+    recorded: dict[tuple[int, int], float | None] = {}
+    for asset_id, when, weight in events:
+        key = (asset_id, when.year)
+        if weight is not None or key not in recorded:
+            recorded[key] = weight
+    for pk, when in Asset.objects.filter(
+            organisation=organisation, retirement_date__year__gte=span[0],
+            retirement_date__lte=today, disposal=Disposal.RECYCLED).values_list(
+                "pk", "retirement_date"):
+        recorded.setdefault((pk, when.year), None)
+    assets = {pk: (quantity, weight) for pk, quantity, weight in Asset.objects.filter(
+        organisation=organisation, pk__in={k[0] for k in recorded}).values_list(
+            "pk", "quantity", "weight_kg")}
+    totals: dict[int, list[float]] = defaultdict(lambda: [0.0, 0, 0])
+    for (pk, year), weight in recorded.items():
+        if year not in span or pk not in assets:
+            continue
+        quantity, asset_weight = assets[pk]
+        cell = totals[year]
+        cell[1] += quantity
+        if weight is None and asset_weight is not None:
+            weight = asset_weight * quantity
+        if weight is None:
+            cell[2] += quantity
+        else:
+            cell[0] += weight
+    return [_value(year, cell[0], {"units": int(cell[1]), "units_without_weight": int(cell[2])},
+                   today)
+            for year, cell in sorted(totals.items()) if cell[1] > cell[2]]
+
+
+def footprint_per_agent(organisation: Organisation, today: dt.date) -> list[ComputedValue]:
+    """Climate-change footprint of year N (stock method, footprint_for) per agent."""
+    from jalon.footprint.services import footprint_for
+
+    agents = organisation.agents
+    if not agents or not Asset.objects.filter(organisation=organisation).exists():
+        return []
+    out = []
+    for year in years(today):
+        data = footprint_for(organisation, year, "stock")
+        gwp = float(data["totals"]["gwp"]["value"])
+        if gwp <= 0:
+            continue
+        detail = {"gwp_kg": gwp, "agents": agents, "method": "stock",
+                  "factor_set": data.get("factor_set", {})}
+        out.append(_value(year, gwp / agents, detail, today))
+    return out
+
+
+Computation = Callable[[Organisation, dt.date], list[ComputedValue]]
+COMPUTATIONS: Final[dict[str, Computation]] = {
+    "avg_lifespan_retired": avg_lifespan_retired,
+    "reuse_spend_share": reuse_spend_share,
+    "reuse_rate_retired": reuse_rate_retired,
+    "weee_recycled_kg": weee_recycled_kg,
+    "footprint_per_agent": footprint_per_agent,
+    "refurbished_purchase_share": refurbished_purchase_share,
+    "end_of_life_route_share": end_of_life_route_share,
+}
+
+
+def compute(key: str, organisation: Organisation, today: dt.date | None = None
+            ) -> list[ComputedValue]:
+    """The values of computation `key` for the organisation (none for an unknown key)."""
+    function = COMPUTATIONS.get(key)
+    return function(organisation, today or timezone.localdate()) if function else []
+
+
+def latest_import(organisation: Organisation) -> InventoryImport | None:
+    return (InventoryImport.objects.filter(organisation=organisation, status=ImportStatus.DONE)
+            .order_by("-finished_at", "-id").first())
+
+
+def source_label(version: int, source: InventoryImport | None) -> str:
+    label = f"Calculé depuis l'inventaire (version {version}"
+    if source is not None:
+        when = source.finished_at or source.created_at
+        label += f", import « {source.file_name} » du {timezone.localtime(when):%d/%m/%Y}"
+    return label + ")"

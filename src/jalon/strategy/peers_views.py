@@ -1,0 +1,52 @@
+"""The peers page: an organisation beside anonymised peers of its operator (see peers.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.formats import number_format
+
+from jalon.strategy import peers
+from jalon.tenancy.models import OrganisationKind, Role
+from jalon.tenancy.scope import organisation_view
+
+
+def _number(value: float | None, precision: int) -> str:
+    if value is None:
+        return "—"
+    return number_format(round(value, precision), decimal_pos=precision, use_l10n=True,
+                         force_grouping=True)
+
+
+def _present(row: peers.Row) -> dict[str, Any]:
+    precision = row.definition.precision
+    return {
+        "name": row.definition.name,
+        "unit": row.definition.unit,
+        "direction": row.definition.direction,
+        "computed": bool(row.definition.computed),
+        "own": _number(row.own.value, precision) if row.own else None,
+        "own_date": row.own.date if row.own else None,
+        "compared": row.compared,
+        "peer_count": row.peer_count,
+        "minimum": _number(row.minimum, precision),
+        "median": _number(row.median, precision),
+        "maximum": _number(row.maximum, precision),
+        "peers": [{"label": p.label, "value": _number(p.value, precision)} for p in row.peers],
+    }
+
+
+@organisation_view(minimum=Role.VIEWER)
+def index(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    comparison = peers.compare(organisation, salt=settings.SECRET_KEY)
+    return render(request, "strategy/peers/index.html", {
+        "comparison": comparison,
+        "rows": [_present(row) for row in comparison.rows],
+        "kind_label": OrganisationKind(organisation.kind).label
+        if organisation.kind in OrganisationKind.values else organisation.kind,
+        "enough_peers": comparison.peer_total >= comparison.k,
+    })

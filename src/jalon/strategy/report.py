@@ -1,0 +1,297 @@
+"""The annual review of a strategy (CGCT L. 2311-1-1, D. 2311-15-1) and what publishing shares.
+
+Shared by the public page, the embeddable charts and the report: targets worded by kind,
+statuses in words, one SVG chart per indicator (jalon.footprint.charts) with its data table.
+
+The report of year N reads the strategy as assessed on 31 December of N, the values of N, the
+footprint of N-2..N, and renders one HTML document, turned into a tagged PDF (PDF/UA-1) by
+WeasyPrint. Reproducible: the same data gives the same bytes. The document never shows the
+current time; its dates (shown and in the PDF metadata) are the data's own dates of change;
+every list has a fixed order; the PDF identifier is derived from the HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+from dataclasses import dataclass
+from typing import Any, Final
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from jalon.core.trajectory import Point, Status, TargetKind
+from jalon.footprint import charts
+from jalon.footprint.formatting import display_unit, fr_criterion, fr_number
+from jalon.footprint.labels import CATEGORY_LABELS, CRITERION_LABELS, PHASE_LABELS
+from jalon.strategy import opendata
+from jalon.strategy.models import ActionStatus, AnnualReport, Indicator, Strategy
+from jalon.tenancy import audit
+from jalon.tenancy.models import Organisation
+
+STATUS_LABELS: Final = {
+    Status.ACHIEVED: "Atteint", Status.ON_TRACK: "En bonne voie",
+    Status.AT_RISK: "À surveiller", Status.OFF_TRACK: "Hors trajectoire",
+    Status.NO_DATA: "Pas encore de valeur",
+}
+STATUS_CLASSES: Final = {
+    Status.ACHIEVED: "status-ok", Status.ON_TRACK: "status-ok", Status.AT_RISK: "status-warn",
+    Status.OFF_TRACK: "status-bad", Status.NO_DATA: "muted",
+}
+
+
+def number(value: float | None, indicator: Indicator) -> str:
+    return fr_number(value, indicator.definition.precision)
+
+
+def target_text(indicator: Indicator) -> str:
+    """The target in words, by kind: « Atteindre 7 ans d'ici le 31/12/2027 »."""
+    if not has_target(indicator):
+        return "Cible à définir"
+    unit = indicator.definition.unit
+    value = f"{number(indicator.target_value, indicator)} {unit}".strip()
+    date = indicator.target_date.strftime("%d/%m/%Y") if indicator.target_date else ""
+    kind = TargetKind(indicator.target_kind)
+    if kind is TargetKind.LEVEL:
+        return f"Atteindre {value} d'ici le {date}" if date else f"Atteindre {value}"
+    if kind is TargetKind.RATE:
+        rate = fr_number(indicator.target_value * 100, 1).replace(",0", "")
+        sign = "+" if indicator.target_value >= 0 else ""
+        text = f"{sign}{rate} % par an"
+        return f"{text} jusqu'au {date}" if date else text
+    if kind is TargetKind.FLOOR:
+        return f"Au moins {value}" + (f" à partir du {date}" if date else "")
+    if kind is TargetKind.CEILING:
+        return f"Au plus {value}" + (f" à partir du {date}" if date else "")
+    return f"Durée maximale : {value}"
+
+
+def has_target(indicator: Indicator) -> bool:
+    return bool(getattr(indicator, "target_defined", True))
+
+
+def status_label(status: Any) -> str:
+    return STATUS_LABELS.get(Status(status), str(status))
+
+
+def yearly_points(values: list[Any]) -> list[Point]:
+    """The last value of each year, in date order (what the chart and its table show)."""
+    by_year: dict[int, Point] = {}
+    for value in sorted(values, key=lambda v: (v.date, v.pk or 0)):
+        by_year[value.date.year] = Point(value.date, value.value)
+    return [by_year[y] for y in sorted(by_year)]
+
+
+def _on_path(path: list[Point], at: dt.date) -> float | None:
+    if not path:
+        return None
+    if at <= path[0].date:
+        return path[0].value
+    for before, after in itertools.pairwise(path):
+        if before.date <= at <= after.date:
+            span = (after.date - before.date).days or 1
+            return before.value + (after.value - before.value) * (at - before.date).days / span
+    return path[-1].value
+
+
+def chart_data(status: Any) -> dict[str, Any]:
+    """Years, measured values and the target path at the same dates, for a chart and a table."""
+    indicator = status.indicator
+    points = yearly_points(list(indicator.values.all()))
+    path = list(status.assessment.path)
+    kind = TargetKind(indicator.target_kind)
+    defined = has_target(indicator)
+    rows = []
+    for point in points:
+        wanted = _on_path(path, point.date) if defined else None
+        if wanted is None and defined and kind is not TargetKind.RATE:
+            wanted = indicator.target_value
+        rows.append({"year": point.date.year, "date": point.date, "value": point.value,
+                     "target": wanted, "value_text": number(point.value, indicator),
+                     "target_text": "–" if wanted is None else number(wanted, indicator)})
+    return {"rows": rows, "has_target": any(r["target"] is not None for r in rows)}
+
+
+def chart_svg(status: Any, chart_id: str) -> str:
+    indicator, definition = status.indicator, status.definition
+    data = chart_data(status)
+    rows = data["rows"]
+    series: list[tuple[str, list[float]]] = [
+        (f"Valeur ({definition.unit})", [r["value"] for r in rows])]
+    if data["has_target"]:
+        series.append(("Trajectoire cible", [r["target"] or 0.0 for r in rows]))
+    if rows:
+        desc = (f"{len(rows)} valeurs annuelles de {rows[0]['year']} à {rows[-1]['year']}, "
+                f"dernière : {rows[-1]['value_text']} {definition.unit}. "
+                f"Cible : {target_text(indicator)}. Statut : "
+                f"{status_label(status.assessment.status)}.")
+    else:
+        desc = f"Aucune valeur. Cible : {target_text(indicator)}."
+    return charts.line_chart(chart_id, [r["year"] for r in rows], series,
+                             title=definition.name, desc=desc,
+                             fmt=lambda v: fr_number(v, definition.precision))
+
+
+@dataclass
+class IndicatorView:
+    status: Any
+    target: str
+    latest: str
+    latest_date: dt.date | None
+    label: str
+    css: str
+    chart: str
+    rows: list[dict[str, Any]]
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.status.indicator  # type: ignore[no-any-return]
+
+    @property
+    def explanation(self) -> str:
+        return str(self.status.explanation)
+
+
+def indicator_view(status: Any, *, chart: bool = True, prefix: str = "ind") -> IndicatorView:
+    latest = status.assessment.latest
+    indicator = status.indicator
+    return IndicatorView(
+        status=status, target=target_text(indicator),
+        latest=(f"{number(latest.value, indicator)} {indicator.definition.unit}".strip()
+                if latest else "–"),
+        latest_date=latest.date if latest else None,
+        label=status_label(status.assessment.status),
+        css=STATUS_CLASSES.get(Status(status.assessment.status), ""),
+        chart=chart_svg(status, f"{prefix}-{indicator.pk}") if chart else "",
+        rows=chart_data(status)["rows"])
+
+
+def tree_view(strategy: Strategy) -> list[opendata.Node]:
+    return opendata.tree(strategy)
+
+
+ACTION_LABELS: Final = dict(ActionStatus.choices)
+
+
+def action_counts(nodes: list[opendata.Node]) -> list[tuple[str, int]]:
+    counts = {key: 0 for key in ActionStatus.values}
+    for node in opendata.walk(nodes):
+        for action in node.actions:
+            counts[action.status] = counts.get(action.status, 0) + 1
+    return [(str(ACTION_LABELS[k]), n) for k, n in counts.items() if n]
+
+
+# --- The annual report -------------------------------------------------------------------------
+
+def available_years(strategy: Strategy, today: dt.date | None = None) -> list[int]:
+    """Years a review can be written for: the strategy's period, up to the current year."""
+    last = min(strategy.period_end, (today or timezone.localdate()).year)
+    return list(range(strategy.period_start, last + 1))
+
+
+def last_change(organisation: Organisation, strategy: Strategy, year: int) -> dt.datetime:
+    """When the data behind the report of `year` last changed (its only date)."""
+    dates = [opendata.strategy_modified(strategy), opendata.inventory_modified(organisation)]
+    saved = AnnualReport.objects.filter(strategy=strategy, year=year).first()
+    if saved is not None:
+        dates.append(saved.updated_at)
+    return max(dates)
+
+
+def _footprint(organisation: Organisation, year: int) -> dict[str, Any]:
+    from jalon.footprint.services import footprint_for
+
+    years = [year - 2, year - 1, year]
+    data = {y: footprint_for(organisation, y, opendata.METHOD) for y in years}
+    current = data[year]
+    evolution = [{
+        "label": str(CRITERION_LABELS[c]), "unit": display_unit(c),
+        "values": [fr_criterion(c, data[y]["totals"][c]["value"]) for y in years],
+    } for c in ("gwp", "adpe", "pe", "wu")]
+    phases = [{"label": str(PHASE_LABELS[p]),
+               "value": fr_criterion("gwp", current["by_phase"].get(p, {}).get("gwp",
+                                                                              {}).get("value"))}
+              for p in PHASE_LABELS]
+    categories = sorted(
+        ((str(CATEGORY_LABELS.get(k, k)), v["gwp"]["value"], v.get("count"))
+         for k, v in current["by_category"].items()), key=lambda r: (-r[1], r[0]))
+    chart = charts.line_chart(
+        f"fp-{year}", years,
+        [("Changement climatique (tCO2e)",
+          [data[y]["totals"]["gwp"]["value"] / 1000 for y in years])],
+        title=f"Changement climatique, {years[0]}–{year}",
+        desc="Empreinte carbone du parc (tCO2e), méthode stock : "
+             + ", ".join(f"{y} : {fr_criterion('gwp', data[y]['totals']['gwp']['value'])}"
+                         for y in years) + ".",
+        fmt=lambda v: fr_number(v, 1))
+    return {
+        "years": years, "evolution": evolution, "phases": phases, "chart": chart,
+        "categories": [{"label": label, "value": fr_criterion("gwp", value),
+                        "count": fr_number(count)} for label, value, count in categories],
+        "devices": current["rows"]["used"], "factor_set": current["factor_set"],
+    }
+
+
+def report_context(organisation: Organisation, strategy: Strategy, year: int
+                   ) -> dict[str, Any]:
+    """Everything the report of `year` shows, as of 31 December of that year."""
+    as_of = dt.date(year, 12, 31)
+    saved = AnnualReport.objects.filter(strategy=strategy, year=year).first()
+    indicators = []
+    for status in opendata.statuses(strategy, today=as_of):
+        view = indicator_view(status, prefix=f"r{year}")
+        view.rows = [r for r in view.rows if r["year"] <= year]
+        values = sorted((v for v in status.indicator.values.all() if v.date.year == year),
+                        key=lambda v: (v.date, v.pk))
+        indicators.append({"view": view, "values": values})
+    nodes = tree_view(strategy)
+    sources = sorted({(s.status.definition.name, s.status.definition.source,
+                       s.status.definition.method) for s in (i["view"] for i in indicators)
+                      if s.status.definition.source or s.status.definition.method})
+    from jalon.footprint.selectors import sources as factor_sources
+
+    changed = last_change(organisation, strategy, year)
+    return {
+        "report_org": organisation, "strategy": strategy, "year": year, "as_of": as_of,
+        "introduction": saved.introduction if saved else "",
+        "nodes": nodes, "action_counts": action_counts(nodes),
+        "action_labels": ACTION_LABELS, "indicators": indicators,
+        "footprint": _footprint(organisation, year),
+        "indicator_sources": sources, "factor_sources": factor_sources(),
+        "changed": changed, "changed_date": timezone.localtime(changed).date(),
+        "title": f"Bilan {year} de la stratégie numérique responsable — {organisation.name}",
+    }
+
+
+def render_document(organisation: Organisation, strategy: Strategy, year: int) -> str:
+    """The standalone HTML document of the report (the PDF's source)."""
+    context = report_context(organisation, strategy, year)
+    context["stylesheet"] = render_to_string("strategy/report/print.css")
+    context["stamp"] = (timezone.localtime(context["changed"], dt.UTC)
+                        .replace(microsecond=0).isoformat().replace("+00:00", "Z"))
+    context["created"] = (timezone.localtime(strategy.created_at, dt.UTC)
+                          .replace(microsecond=0).isoformat().replace("+00:00", "Z"))
+    return render_to_string("strategy/report/document.html", context)
+
+
+def render_pdf(html: str, base_url: str) -> bytes:
+    """A tagged PDF/UA-1 document, identical for identical HTML."""
+    from weasyprint import HTML
+
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    return HTML(string=html, base_url=base_url).write_pdf(  # type: ignore[no-any-return]
+        pdf_variant="pdf/ua-1", pdf_tags=True, pdf_identifier=identifier)
+
+
+@transaction.atomic
+def save_introduction(actor: Any, strategy: Strategy, year: int, text: str) -> AnnualReport:
+    report, created = AnnualReport.objects.get_or_create(strategy=strategy, year=year)
+    if report.introduction != text or created:
+        report.introduction = text
+        report.save()
+        audit.record(actor, "strategy.report.introduction", strategy.organisation,
+                     target=f"{strategy.pk}:{year}", year=year)
+    return report
+

@@ -1,0 +1,134 @@
+"""Reads of the strategy app. Callers pass an organisation obtained from tenancy.scope; every
+getter by id returns a 404 for an object of another organisation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from jalon.strategy import services
+from jalon.strategy.models import (
+    Action,
+    Axis,
+    Indicator,
+    IndicatorDefinition,
+    IndicatorValue,
+    Objective,
+    Strategy,
+)
+from jalon.tenancy.models import Organisation
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateChoice:
+    key: str
+    title: str
+    source: str
+    origin: str  # "builtin" or "operator"
+
+
+@dataclass(slots=True)
+class ObjectiveNode:
+    objective: Objective
+    children: list[ObjectiveNode] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class AxisNode:
+    axis: Axis
+    objectives: list[ObjectiveNode] = field(default_factory=list)
+
+
+def strategies(organisation: Organisation) -> QuerySet[Strategy]:
+    return Strategy.objects.filter(organisation=organisation)
+
+
+def current_strategy(organisation: Organisation) -> Strategy | None:
+    """The strategy whose period covers this year, else the most recent one."""
+    year = timezone.localdate().year
+    rows = strategies(organisation)
+    return (rows.filter(period_start__lte=year, period_end__gte=year).first() or rows.first())
+
+
+def strategy(organisation: Organisation, strategy_id: int) -> Strategy:
+    return get_object_or_404(strategies(organisation), pk=strategy_id)
+
+
+def axis(organisation: Organisation, axis_id: int) -> Axis:
+    return get_object_or_404(Axis.objects.select_related("strategy"),
+                             strategy__organisation=organisation, pk=axis_id)
+
+
+def objective(organisation: Organisation, objective_id: int) -> Objective:
+    return get_object_or_404(Objective.objects.select_related("axis__strategy", "parent"),
+                             axis__strategy__organisation=organisation, pk=objective_id)
+
+
+def action(organisation: Organisation, action_id: int) -> Action:
+    return get_object_or_404(Action.objects.select_related("objective__axis__strategy"),
+                             objective__axis__strategy__organisation=organisation, pk=action_id)
+
+
+def indicators(organisation: Organisation) -> QuerySet[Indicator]:
+    return Indicator.objects.filter(strategy__organisation=organisation).select_related(
+        "definition", "objective", "objective__axis", "strategy")
+
+
+def indicator(organisation: Organisation, indicator_id: int) -> Indicator:
+    return get_object_or_404(indicators(organisation), pk=indicator_id)
+
+
+def indicator_values(target: Indicator) -> QuerySet[IndicatorValue]:
+    return target.values.select_related("author", "source_import").order_by("-date", "-id")
+
+
+def value(organisation: Organisation, value_id: int) -> IndicatorValue:
+    return get_object_or_404(IndicatorValue.objects.select_related("indicator__strategy"),
+                             indicator__strategy__organisation=organisation, pk=value_id)
+
+
+def available_templates(organisation: Organisation) -> list[TemplateChoice]:
+    """Built-in templates and those the organisation's operator published to its members."""
+    published = services.operator_templates(organisation)
+    choices = [TemplateChoice(key, data.get("title", key), data.get("source", ""), "builtin")
+               for key, data in services.builtin_templates().items() if key not in published]
+    choices += [TemplateChoice(row.key, row.title, (row.data or {}).get("source", ""),
+                               "operator") for row in published.values()]
+    return choices
+
+
+def available_definitions(organisation: Organisation) -> QuerySet[IndicatorDefinition]:
+    """Definitions an organisation may follow: built in, shared by its operator, its own."""
+    return IndicatorDefinition.objects.filter(
+        Q(operator__isnull=True, organisation__isnull=True)
+        | Q(operator_id=organisation.operator_id, organisation__isnull=True, shared=True)
+        | Q(organisation=organisation)).order_by("name", "id")
+
+
+def strategy_tree(target: Strategy) -> list[AxisNode]:
+    """Axes → objectives → sub-objectives (any depth), with actions and indicators; four
+    queries whatever the size."""
+    axes = list(target.axes.all())
+    objectives = list(Objective.objects.filter(axis__strategy=target).order_by("position", "id"))
+    actions: dict[int, list[Action]] = defaultdict(list)
+    for row in Action.objects.filter(objective__axis__strategy=target).order_by("position", "id"):
+        actions[row.objective_id].append(row)
+    by_objective: dict[int, list[Indicator]] = defaultdict(list)
+    for row in target.indicators.select_related("definition"):
+        if row.objective_id:
+            by_objective[row.objective_id].append(row)
+    nodes = {o.pk: ObjectiveNode(o, actions=actions[o.pk], indicators=by_objective[o.pk])
+             for o in objectives}
+    roots: dict[int, list[ObjectiveNode]] = defaultdict(list)
+    for o in objectives:
+        if o.parent_id and o.parent_id in nodes:
+            nodes[o.parent_id].children.append(nodes[o.pk])
+        else:
+            roots[o.axis_id].append(nodes[o.pk])
+    return [AxisNode(a, roots[a.pk]) for a in axes]

@@ -1,0 +1,548 @@
+"""Strategy pages: the strategy and its tree, the team view of indicators, indicator pages.
+
+Thin: scope (organisation_view), form, selector or service, template. Computed indicators are
+brought up to date lazily when a page shows them (services.recompute_computed_indicators).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jalon.core.trajectory import Point
+from jalon.footprint import charts
+from jalon.footprint.formatting import fr_number
+from jalon.strategy import selectors, services, status, tasks
+from jalon.strategy.forms import (
+    ActionForm,
+    AxisForm,
+    CreateStrategyForm,
+    IndicatorFilterForm,
+    IndicatorForm,
+    ObjectiveForm,
+    StrategyForm,
+    ValueForm,
+    indicator_initial,
+)
+from jalon.strategy.models import ActionStatus, Objective, Strategy
+from jalon.tenancy.models import Role
+from jalon.tenancy.scope import can, organisation_view
+
+INDICATORS_PER_PAGE = 15
+VALUES_PER_PAGE = 10
+MAX_CHART_YEARS = 12
+
+
+def _can_edit(request: HttpRequest) -> bool:
+    return can(request.role, Role.EDITOR)  # type: ignore[attr-defined]
+
+
+def _strategy_or_404(request: HttpRequest) -> Strategy:
+    from django.http import Http404
+
+    found = selectors.current_strategy(request.organisation)  # type: ignore[attr-defined]
+    if found is None:
+        raise Http404("No strategy yet")
+    return found
+
+
+def _index_url(request: HttpRequest) -> str:
+    return reverse("strategy:index", args=[request.organisation.slug])  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- strategy
+
+
+@organisation_view(minimum=Role.VIEWER)
+@require_http_methods(["GET"])
+def index(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    current = selectors.current_strategy(organisation)
+    if current is None:
+        return _render_create(request, None)
+    services.recompute_computed_indicators(organisation)
+    statuses = status.strategy_statuses(current)
+    counts: dict[str, int] = {}
+    for item in statuses:
+        counts[item.status] = counts.get(item.status, 0) + 1
+    summary = [(status.STATUS_SYMBOLS[s], status.STATUS_LABELS[s], counts.get(s, 0))
+               for s in status.STATUS_ORDER if counts.get(s)]
+    return render(request, "strategy/index.html", {
+        "strategy": current, "tree": selectors.strategy_tree(current),
+        "summary": summary, "indicator_count": len(statuses), "can_edit": _can_edit(request),
+        "template_title": selectors_title(organisation, current.template_key),
+    })
+
+
+def selectors_title(organisation: Any, key: str) -> str:
+    for choice in selectors.available_templates(organisation):
+        if choice.key == key:
+            return choice.title
+    return key
+
+
+def _render_create(request: HttpRequest, form: CreateStrategyForm | None,
+                   status_code: int = 200) -> HttpResponse:
+    templates = selectors.available_templates(request.organisation)  # type: ignore[attr-defined]
+    form = form or CreateStrategyForm(templates=templates)
+    return render(request, "strategy/create.html", {
+        "form": form, "templates": templates, "can_edit": _can_edit(request)},
+        status=status_code)
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_POST
+def create(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    templates = selectors.available_templates(organisation)
+    form = CreateStrategyForm(request.POST, templates=templates)
+    if not form.is_valid():
+        return _render_create(request, form, 400)
+    data = form.cleaned_data
+    services.create_from_template(
+        request.user, organisation, data["template"], title=data["title"],
+        period_start=data["period_start"], period_end=data["period_end"],
+        adopted_on=data["adopted_on"], deliberation=data["deliberation"])
+    messages.success(request, _("Stratégie créée à partir du modèle."))
+    return redirect(_index_url(request))
+
+
+def _form_page(request: HttpRequest, form: Any, *, title: str, back: str,
+               status_code: int = 200, intro: str = "") -> HttpResponse:
+    return render(request, "strategy/form.html", {
+        "form": form, "title": title, "back": back, "intro": intro}, status=status_code)
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def strategy_edit(request: HttpRequest) -> HttpResponse:
+    current = _strategy_or_404(request)
+    form = StrategyForm(request.POST or None, instance=Strategy.objects.get(pk=current.pk))
+    if request.method == "POST" and form.is_valid():
+        services.update_strategy(request.user, current, **form.cleaned_data)
+        messages.success(request, _("Stratégie mise à jour."))
+        return redirect(_index_url(request))
+    return _form_page(request, form, title=_("Modifier la stratégie"), back=_index_url(request),
+                      status_code=400 if request.method == "POST" else 200)
+
+
+def _confirm_delete(request: HttpRequest, *, title: str, name: str, back: str) -> HttpResponse:
+    return render(request, "strategy/confirm_delete.html",
+                  {"title": title, "name": name, "back": back})
+
+
+# --------------------------------------------------------------------------- axes
+
+
+def _axis_url(request: HttpRequest, axis_id: int) -> str:
+    return reverse("strategy:axis", args=[request.organisation.slug, axis_id])  # type: ignore
+
+
+@organisation_view(minimum=Role.VIEWER)
+@require_http_methods(["GET"])
+def axis_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    axis = selectors.axis(request.organisation, pk)  # type: ignore[attr-defined]
+    node = next(n for n in selectors.strategy_tree(axis.strategy) if n.axis.pk == axis.pk)
+    return render(request, "strategy/axis.html", {
+        "axis": axis, "node": node, "can_edit": _can_edit(request),
+        "status_labels": dict(ActionStatus.choices)})
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def axis_new(request: HttpRequest) -> HttpResponse:
+    current = _strategy_or_404(request)
+    form = AxisForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        axis = services.add_axis(request.user, current, **form.cleaned_data)
+        messages.success(request, _("Axe ajouté."))
+        return redirect(_axis_url(request, axis.pk))
+    return _form_page(request, form, title=_("Ajouter un axe"), back=_index_url(request),
+                      status_code=400 if request.method == "POST" else 200)
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def axis_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    axis = selectors.axis(request.organisation, pk)  # type: ignore[attr-defined]
+    form = AxisForm(request.POST or None, instance=selectors.axis(request.organisation, pk))  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        services.update_axis(request.user, axis, **form.cleaned_data)
+        messages.success(request, _("Axe mis à jour."))
+        return redirect(_axis_url(request, axis.pk))
+    return _form_page(request, form, title=_("Modifier l'axe"), back=_axis_url(request, pk),
+                      status_code=400 if request.method == "POST" else 200)
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def axis_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    axis = selectors.axis(request.organisation, pk)  # type: ignore[attr-defined]
+    if request.method == "POST":
+        services.delete_axis(request.user, axis)
+        messages.success(request, _("Axe supprimé, avec ses objectifs et actions."))
+        return redirect(_index_url(request))
+    return _confirm_delete(request, title=_("Supprimer l'axe"), name=axis.title,
+                           back=_axis_url(request, pk))
+
+
+# --------------------------------------------------------------------------- objectives
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def objective_new(request: HttpRequest, pk: int) -> HttpResponse:
+    axis = selectors.axis(request.organisation, pk)  # type: ignore[attr-defined]
+    initial = {}
+    parent_id = request.GET.get("parent", "")
+    if parent_id.isdigit():
+        initial["parent"] = Objective.objects.filter(axis=axis, pk=int(parent_id)).first()
+    form = ObjectiveForm(request.POST or None, axis=axis, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.add_objective(request.user, axis, **form.cleaned_data)
+        messages.success(request, _("Objectif ajouté."))
+        return redirect(_axis_url(request, axis.pk))
+    return _form_page(request, form, title=_("Ajouter un objectif"),
+                      back=_axis_url(request, axis.pk), intro=axis.title,
+                      status_code=400 if request.method == "POST" else 200)
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = selectors.objective(request.organisation, pk)  # type: ignore[attr-defined]
+    form = ObjectiveForm(request.POST or None, axis=objective.axis,
+                         instance=selectors.objective(request.organisation, pk))  # type: ignore
+    if request.method == "POST" and form.is_valid():
+        parent = form.cleaned_data.pop("parent")
+        services.update_objective(request.user, objective, **form.cleaned_data)
+        if parent != objective.parent:
+            Objective.objects.filter(pk=objective.pk).update(parent=parent)
+        messages.success(request, _("Objectif mis à jour."))
+        return redirect(_axis_url(request, objective.axis_id))
+    return _form_page(request, form, title=_("Modifier l'objectif"),
+                      back=_axis_url(request, objective.axis_id),
+                      status_code=400 if request.method == "POST" else 200)
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = selectors.objective(request.organisation, pk)  # type: ignore[attr-defined]
+    back = _axis_url(request, objective.axis_id)
+    if request.method == "POST":
+        services.delete_objective(request.user, objective)
+        messages.success(request, _("Objectif supprimé, avec ses sous-objectifs et actions."))
+        return redirect(back)
+    return _confirm_delete(request, title=_("Supprimer l'objectif"), name=objective.title,
+                           back=back)
+
+
+# --------------------------------------------------------------------------- actions
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def action_new(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = selectors.objective(request.organisation, pk)  # type: ignore[attr-defined]
+    form = ActionForm(request.POST or None)
+    back = _axis_url(request, objective.axis_id)
+    if request.method == "POST" and form.is_valid():
+        services.add_action(request.user, objective, **form.cleaned_data)
+        messages.success(request, _("Action ajoutée."))
+        return redirect(back)
+    return _form_page(request, form, title=_("Ajouter une action"), back=back,
+                      intro=objective.title,
+                      status_code=400 if request.method == "POST" else 200)
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action(request.organisation, pk)  # type: ignore[attr-defined]
+    form = ActionForm(request.POST or None,
+                      instance=selectors.action(request.organisation, pk))  # type: ignore
+    back = _axis_url(request, action.objective.axis_id)
+    if request.method == "POST" and form.is_valid():
+        services.update_action(request.user, action, **form.cleaned_data)
+        messages.success(request, _("Action mise à jour."))
+        return redirect(back)
+    return _form_page(request, form, title=_("Modifier l'action"), back=back,
+                      status_code=400 if request.method == "POST" else 200)
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action(request.organisation, pk)  # type: ignore[attr-defined]
+    back = _axis_url(request, action.objective.axis_id)
+    if request.method == "POST":
+        services.delete_action(request.user, action)
+        messages.success(request, _("Action supprimée."))
+        return redirect(back)
+    return _confirm_delete(request, title=_("Supprimer l'action"), name=action.title,
+                           back=back)
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def _sort_key(sort: str) -> Any:
+    far = dt.date.min
+
+    def by_date(item: status.IndicatorStatus) -> dt.date:
+        return item.latest.date if item.latest else far
+
+    keys = {
+        "name": lambda i: i.definition.name.lower(),
+        "status": lambda i: (status.STATUS_ORDER[i.status], i.definition.name.lower()),
+        "date": by_date,
+    }
+    return keys.get(sort.lstrip("-"), keys["name"])
+
+
+def filter_statuses(items: list[status.IndicatorStatus], filters: dict[str, Any]
+                    ) -> list[status.IndicatorStatus]:
+    """The team view's filters (axis, status, target kind, computed/manual) and sort."""
+    if filters.get("axis"):
+        items = [i for i in items if i.indicator.objective
+                 and i.indicator.objective.axis_id == filters["axis"]]
+    if filters.get("status"):
+        items = [i for i in items if i.status == filters["status"]]
+    if filters.get("kind"):
+        items = [i for i in items if i.indicator.target_defined
+                 and i.indicator.target_kind == filters["kind"]]
+    if filters.get("origin") == "computed":
+        items = [i for i in items if i.definition.computed]
+    elif filters.get("origin") == "manual":
+        items = [i for i in items if not i.definition.computed]
+    sort = filters.get("sort") or "name"
+    return sorted(items, key=_sort_key(sort), reverse=sort.startswith("-"))
+
+
+@organisation_view(minimum=Role.VIEWER)
+@require_http_methods(["GET"])
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    current = _strategy_or_404(request)
+    services.recompute_computed_indicators(request.organisation)  # type: ignore[attr-defined]
+    form = IndicatorFilterForm(request.GET or None, axes=list(current.axes.all()))
+    items = filter_statuses(status.strategy_statuses(current), form.values())
+    page = Paginator(items, INDICATORS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "strategy/indicators.html", {
+        "strategy": current, "form": form, "page": page, "page_base": query.urlencode(),
+        "can_edit": _can_edit(request)})
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def indicator_new(request: HttpRequest) -> HttpResponse:
+    current = _strategy_or_404(request)
+    organisation = request.organisation  # type: ignore[attr-defined]
+    form = IndicatorForm(request.POST or None,
+                         definitions=selectors.available_definitions(organisation),
+                         objectives=Objective.objects.filter(axis__strategy=current))
+    if request.method == "POST" and form.is_valid():
+        definition = form.cleaned_data["definition"]
+        if definition is None:
+            values = form.definition_values()
+            key = values.pop("key")
+            taken = set(organisation.indicator_definitions.values_list("key", flat=True))
+            unique, n = key, 2
+            while unique in taken:
+                unique, n = f"{key[:85]}-{n}", n + 1
+            definition = services.create_definition(request.user, organisation, key=unique,
+                                                     **values)
+        indicator = services.add_indicator(request.user, current, definition,
+                                           **form.indicator_values())
+        messages.success(request, _("Indicateur ajouté."))
+        return redirect("strategy:indicator", organisation.slug, indicator.pk)
+    return render(request, "strategy/indicator_form.html", {
+        "form": form, "title": _("Ajouter un indicateur"),
+        "back": reverse("strategy:indicators", args=[organisation.slug])},
+        status=400 if request.method == "POST" else 200)
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    indicator = selectors.indicator(organisation, pk)
+    form = IndicatorForm(request.POST or None, initial=indicator_initial(indicator),
+                         definitions=selectors.available_definitions(organisation),
+                         objectives=Objective.objects.filter(axis__strategy=indicator.strategy),
+                         editing=True)
+    back = reverse("strategy:indicator", args=[organisation.slug, pk])
+    if request.method == "POST" and form.is_valid():
+        services.update_indicator(request.user, indicator, **form.indicator_values())
+        messages.success(request, _("Cible mise à jour."))
+        return redirect(back)
+    return render(request, "strategy/indicator_form.html", {
+        "form": form, "title": _("Modifier l'indicateur"), "back": back,
+        "definition": indicator.definition},
+        status=400 if request.method == "POST" else 200)
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    indicator = selectors.indicator(organisation, pk)
+    if request.method == "POST":
+        services.delete_indicator(request.user, indicator)
+        messages.success(request, _("Indicateur retiré de la stratégie."))
+        return redirect("strategy:indicators", organisation.slug)
+    return _confirm_delete(request, title=_("Retirer l'indicateur"),
+                           name=indicator.definition.name,
+                           back=reverse("strategy:indicator", args=[organisation.slug, pk]))
+
+
+@organisation_view(minimum=Role.VIEWER)
+@require_http_methods(["GET"])
+def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    services.recompute_computed_indicators(organisation)
+    indicator = selectors.indicator(organisation, pk)
+    return _render_indicator(request, indicator, ValueForm(initial={
+        "date": timezone.localdate()}))
+
+
+def _render_indicator(request: HttpRequest, indicator: Any, form: ValueForm,
+                      status_code: int = 200) -> HttpResponse:
+    item = status.assess_indicator(indicator)
+    page = Paginator(list(reversed(item.values)), VALUES_PER_PAGE).get_page(
+        request.GET.get("page"))
+    for entry in page.object_list:
+        entry.display = status.format_value(item.definition, entry.value)
+    chart, chart_rows = indicator_chart(item)
+    return render(request, "strategy/indicator.html", {
+        "item": item, "indicator": indicator, "definition": item.definition, "page": page,
+        "chart": chart, "chart_rows": chart_rows, "form": form,
+        "can_edit": _can_edit(request), "manual": not item.definition.computed,
+        "kind_label": status.KIND_LABELS.get(indicator.target_kind, ""),
+        "baseline": status.baseline_text(indicator)}, status=status_code)
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_POST
+def indicator_value(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    indicator = selectors.indicator(organisation, pk)
+    form = ValueForm(request.POST)
+    if indicator.definition.computed:
+        form.add_error(None, _("Les valeurs de cet indicateur sont calculées depuis "
+                               "l'inventaire."))
+    if not form.is_valid():
+        return _render_indicator(request, indicator, form, 400)
+    services.add_value(request.user, indicator, **form.cleaned_data)
+    messages.success(request, _("Valeur enregistrée."))
+    return redirect("strategy:indicator", organisation.slug, indicator.pk)
+
+
+@organisation_view(minimum=Role.EDITOR)
+@require_POST
+def recompute(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    tasks.recompute_indicators.enqueue(organisation.pk)
+    messages.success(request, _("Recalcul des indicateurs de l'inventaire lancé."))
+    return redirect("strategy:indicators", organisation.slug)
+
+
+# --------------------------------------------------------------------------- chart
+
+
+def _at(points: list[Point], year: int) -> float | None:
+    """The series' value at 1 July of `year`: linear between its points, None outside."""
+    if not points:
+        return None
+    moment = dt.date(year, 7, 1)
+    in_year = [p for p in points if p.date.year == year]
+    if in_year:
+        return in_year[-1].value
+    before = [p for p in points if p.date < moment]
+    after = [p for p in points if p.date > moment]
+    if not before or not after:
+        return None
+    a, b = before[-1], after[0]
+    share = (moment - a.date).days / max((b.date - a.date).days, 1)
+    return a.value + (b.value - a.value) * share
+
+
+def _target_points(item: status.IndicatorStatus, years: list[int]) -> list[Point]:
+    """The target path of the assessment, or, without a baseline, the bound (level, floor,
+    ceiling, duration) or the compound rate from the first value."""
+    if item.assessment.path:
+        return item.assessment.path
+    indicator = item.indicator
+    if not indicator.target_defined or not item.values:
+        return []
+    if indicator.target_kind == "rate":
+        first = item.values[0]
+        return [Point(dt.date(y, 7, 1), first.value * (1 + indicator.target_value)
+                      ** (y - first.date.year)) for y in years if y >= first.date.year]
+    return [Point(dt.date(y, 7, 1), indicator.target_value) for y in years]
+
+
+def _filled(values: list[float | None]) -> list[float] | None:
+    """A value per year for line_chart: before and after the series, its nearest value."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return None
+    out, last = [], known[0]
+    for v in values:
+        last = v if v is not None else last
+        out.append(last)
+    return out
+
+
+def indicator_chart(item: status.IndicatorStatus) -> tuple[str, list[list[str]]]:
+    """Server-rendered SVG (values then projection, target path) and the rows of its data
+    table (year, observed value, target, projection). The line joins the years' last values;
+    the table gives only the real figures."""
+    definition = item.definition
+    indicator = item.indicator
+    observed = [Point(v.date, v.value) for v in item.values]
+    if not observed:
+        return "", []
+    baseline = ([Point(indicator.baseline_date, indicator.baseline_value)]
+                if indicator.baseline_date and indicator.baseline_value is not None
+                and indicator.baseline_date < observed[0].date else [])
+    projection = item.assessment.projection[1:]
+    line = baseline + observed + projection
+    last_year = max(p.date.year for p in line + item.assessment.path)
+    years = list(range(line[0].date.year, last_year + 1))[-MAX_CHART_YEARS:]
+    target = _target_points(item, years)
+    by_year = {p.date.year: p.value for p in observed}
+    projected = {p.date.year: p.value for p in projection}
+    fmt_value = status.format_value
+    rows = [[str(y), fmt_value(definition, by_year.get(y)),
+             fmt_value(definition, _at(target, y)), fmt_value(definition, projected.get(y))]
+            for y in years]
+    series = []
+    for name, points in ((_("Valeurs observées puis projection"), line),
+                         (_("Trajectoire cible"), target)):
+        values = _filled([_at(points, y) for y in years])
+        if values is not None:
+            series.append((name, values))
+    precision = definition.precision
+    svg = charts.line_chart(
+        f"indicator-{indicator.pk}", years, series,
+        title=_("%(name)s : valeurs, trajectoire cible et projection") % {
+            "name": definition.name},
+        desc=_("Unité : %(unit)s. Cible : %(target)s. %(explanation)s Les valeurs exactes sont "
+               "dans le tableau qui suit le graphique.") % {
+            "unit": definition.unit, "target": item.target_text,
+            "explanation": item.explanation},
+        fmt=lambda value: fr_number(value, precision))
+    return mark_safe(svg), rows  # markup built and escaped by jalon.footprint.charts

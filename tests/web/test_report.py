@@ -1,0 +1,137 @@
+"""The annual review: HTML, reproducible tagged PDF, editable introduction, permissions."""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from jalon.strategy import report
+from jalon.strategy.models import AnnualReport
+from jalon.tenancy.models import AuditEvent, Role
+
+from .test_opendata_world import build, member, no_personal_data
+
+pytestmark = pytest.mark.django_db
+YEAR = 2025
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def world(db):
+    data = build()
+    data["viewer"] = member(data["org"], "lecteur")
+    data["editor"] = member(data["org"], "editeur", Role.EDITOR)
+    other = build(slug="ailleurs")
+    data["stranger"] = member(other["org"], "etranger", Role.ADMIN)
+    return data
+
+
+def inflated(pdf: bytes) -> bytes:
+    """The PDF with its compressed streams (object streams included) inflated."""
+    parts = [pdf]
+    for match in re.finditer(rb"stream\r?\n", pdf):
+        try:
+            parts.append(zlib.decompressobj().decompress(pdf[match.end():]))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def signed(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_viewer_reads_the_index_and_the_report(world):
+    client = signed(world["viewer"])
+    index = client.get(reverse("report:index", args=["lisiere"]))
+    assert index.status_code == 200
+    assert reverse("report:html", args=["lisiere", YEAR]) in index.content.decode()
+    assert reverse("report:edit", args=["lisiere", YEAR]) not in index.content.decode()
+    response = client.get(reverse("report:html", args=["lisiere", YEAR]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for status in report.opendata.statuses(world["strategy"], today=report.dt.date(YEAR, 12, 31)):
+        assert status.explanation and status.explanation in html.replace("&#x27;", "'")
+    assert "Contrat de réparation" in html and "Réalisée" in html
+    assert "Empreinte environnementale du numérique en 2025" in html
+    assert "2023" in html  # evolution N-2..N
+
+
+def test_pdf_is_tagged_and_identical_across_generations(world):
+    client = signed(world["viewer"])
+    url = reverse("report:pdf", args=["lisiere", YEAR])
+    first, second = client.get(url), client.get(url)
+    assert first.status_code == 200
+    assert first["Content-Type"] == "application/pdf"
+    assert first.content.startswith(b"%PDF")
+    assert first.content == second.content
+    objects = inflated(first.content)
+    assert b"/StructTreeRoot" in objects and b"/MarkInfo" in objects  # tagged
+    assert b"/Lang (fr)" in objects
+    assert b"pdfuaid:part" in objects  # PDF/UA-1 identification in the XMP metadata
+    assert "Bilan 2025".encode("utf-16-be") in objects or b"Bilan 2025" in objects  # title
+    org, strategy = world["org"], world["strategy"]
+    html = report.render_document(org, strategy, YEAR)
+    assert html == report.render_document(org, strategy, YEAR)
+    assert '<html lang="fr">' in html and "dcterms.modified" in html
+    assert no_personal_data(html)
+
+
+def test_pdf_changes_when_the_data_changes(world):
+    client = signed(world["viewer"])
+    url = reverse("report:pdf", args=["lisiere", YEAR])
+    before = client.get(url).content
+    report.save_introduction(world["editor"], world["strategy"], YEAR, "Une année utile.")
+    after = client.get(url).content
+    assert before != after
+
+
+def test_only_editors_edit_the_introduction(world):
+    url = reverse("report:edit", args=["lisiere", YEAR])
+    assert signed(world["viewer"]).get(url).status_code == 403
+    assert signed(world["viewer"]).post(url, {"introduction": "x"}).status_code == 403
+    client = signed(world["editor"])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"introduction": "  Notre bilan 2025.\n\nSuite.  "})
+    assert response.status_code == 302
+    saved = AnnualReport.objects.get(strategy=world["strategy"], year=YEAR)
+    assert saved.introduction == "Notre bilan 2025.\n\nSuite."
+    assert AuditEvent.objects.filter(action="strategy.report.introduction").exists()
+    html = client.get(reverse("report:html", args=["lisiere", YEAR])).content.decode()
+    assert "<p>Notre bilan 2025.</p>" in html
+
+
+def test_other_organisations_and_bad_years_are_404(world):
+    client = signed(world["stranger"])
+    for path in (reverse("report:index", args=["lisiere"]),
+                 reverse("report:html", args=["lisiere", YEAR]),
+                 reverse("report:pdf", args=["lisiere", YEAR]),
+                 reverse("report:edit", args=["lisiere", YEAR])):
+        assert client.get(path).status_code == 404, path
+    viewer = signed(world["viewer"])
+    assert viewer.get(reverse("report:html", args=["lisiere", 2019])).status_code == 404
+    assert viewer.get(reverse("report:pdf", args=["lisiere", 2099])).status_code == 404
+
+
+def test_published_report_pdf_is_public_when_the_strategy_is(world):
+    AnnualReport.objects.create(strategy=world["strategy"], year=YEAR, introduction="Bilan")
+    url = reverse("publicstrategy:report_pdf", args=["lisiere", YEAR])
+    response = Client().get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert "public" in response["Cache-Control"]
+    private = signed(world["viewer"]).get(reverse("report:pdf", args=["lisiere", YEAR]))
+    assert private.content == response.content  # the same document
+    world["strategy"].public = False
+    world["strategy"].save()
+    assert Client().get(url).status_code == 404
