@@ -473,15 +473,12 @@ def _seed_agglomeration(organisation: Any, operator: Any, actor: Any, report: Se
     years = [dt.date.today().year - n for n in (3, 2, 1)]
     for key, target, values in DEMO_VALUES:
         indicator = strategy.indicators.filter(definition__key=key).first()
-        if indicator is None:
-            continue
-        if target is not None and (not indicator.target_defined or made
-                                   or indicator.target_value != target["value"]):
+        if indicator is None or indicator.values.exists():
+            continue  # what people entered since is kept
+        if target is not None:
             services.update_indicator(actor, indicator, target_kind=target["kind"],
                                       target_value=float(target["value"]),
                                       target_date=target["date"], target_defined=True)
-        if indicator.values.exists():
-            continue
         for year, value in zip(years, values, strict=True):
             services.add_value(actor, indicator, dt.date(year, 12, 31), value, "result",
                                "Tableau de suivi de la DSI (démonstration)", "")

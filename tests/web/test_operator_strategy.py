@@ -203,3 +203,38 @@ def test_a_template_cannot_shadow_a_builtin_one(client, world):
                            {"base": "reen-test", "title": "Copie", "key": "reen-test"})
     assert response.status_code == 400
     assert not StrategyTemplate.objects.exists()
+
+
+def test_shared_definitions_reach_members_of_that_operator_only(world):
+    selectors = pytest.importorskip("jalon.strategy.selectors")
+    if not hasattr(selectors, "available_definitions"):
+        pytest.xfail("selectors.available_definitions not built yet")
+    shared = operator_views.create_definition(world["operator_admin"], world["gip"],
+                                              name="Réemploi local", unit="%")
+    hidden = operator_views.create_definition(world["operator_admin"], world["gip"],
+                                              name="Brouillon", unit="%")
+    operator_views.update_definition(world["operator_admin"], hidden, shared=False,
+                                     name="Brouillon", unit="%")
+    assert shared in selectors.available_definitions(world["member"])
+    assert hidden not in selectors.available_definitions(world["member"])
+    assert shared not in selectors.available_definitions(world["outsider_org"])
+
+
+def test_a_member_creates_a_strategy_from_the_operator_template(world, monkeypatch):
+    services = pytest.importorskip("jalon.strategy.services")
+    data = {"key": "x", "title": "Socle", "axes": [{"title": "Axe", "objectives": [{
+        "title": "Objectif", "indicators": [{"definition": {
+            "key": "reemploi-local", "name": "Réemploi local", "unit": "%"},
+            "target": {"kind": "level", "value": 50, "date": "2028-12-31"}}]}]}]}
+    monkeypatch.setattr(operator_views, "builtin_templates", lambda: {"base": data})
+    template = operator_views.create_template(world["operator_admin"], world["gip"], "base",
+                                              "Socle du GIP", published=True)
+    strategy = services.create_from_template(world["member_admin"], world["member"],
+                                             template.key, title="Notre stratégie",
+                                             period_start=2025, period_end=2030)
+    (indicator,) = strategy.indicators.select_related("definition")
+    assert indicator.definition.operator == world["gip"] and indicator.definition.shared
+    with pytest.raises(services.TemplateError):
+        services.create_from_template(world["other_operator_admin"], world["outsider_org"],
+                                      template.key, title="Non", period_start=2025,
+                                      period_end=2030)

@@ -272,3 +272,34 @@ def test_api_is_scoped_to_the_token(world, strategy):
     assert other_post(f"/indicators/{gdpr['id']}/values", {"date": "2025-01-31", "value": 1}
                       ).status_code == 404
     assert other_get("/indicators").json() == []
+
+
+@pytest.mark.django_db
+def test_only_an_admin_publishes_the_strategy_and_it_is_audited(client):
+    from jalon.tenancy.models import AuditEvent
+
+    operator = Operator.objects.create(name="GIP", slug="gip-pub")
+    org = Organisation.objects.create(operator=operator, name="Ville", slug="ville-pub",
+                                      kind="commune")
+    users = get_user_model().objects
+    editor = users.create_user("ed-pub", "e@a.fr", "x")
+    admin = users.create_user("ad-pub", "a@a.fr", "x")
+    Membership.objects.create(user=editor, organisation=org, role="editor")
+    Membership.objects.create(user=admin, organisation=org, role="admin")
+    strategy = services.create_from_template(admin, org, "reen-guide", title="SNR",
+                                             period_start=2024, period_end=2030)
+    url = f"/o/{org.slug}/strategy/publish/"
+    client.force_login(editor)
+    assert client.post(url, {"public": "1"}).status_code == 403
+    client.force_login(admin)
+    page = client.get(f"/o/{org.slug}/strategy/")
+    assert "Publier la stratégie" in page.content.decode()
+    assert client.post(url, {"public": "1"}).status_code == 302
+    strategy.refresh_from_db()
+    assert strategy.public
+    assert AuditEvent.objects.filter(action="strategy.published", organisation=org).exists()
+    assert client.get(f"/p/{org.slug}/strategy/").status_code == 200
+    client.post(url, {"public": "0"})
+    strategy.refresh_from_db()
+    assert not strategy.public
+    assert client.get(f"/p/{org.slug}/strategy/").status_code == 404

@@ -206,6 +206,16 @@ def update_strategy(actor: Any, strategy: Strategy, **changes: Any) -> Strategy:
                    changes, strategy_id=strategy.pk)
 
 
+def set_publication(actor: Any, strategy: Strategy, public: bool) -> Strategy:
+    """Publish or withdraw the strategy: its public page, open data and reports follow."""
+    with transaction.atomic():
+        Strategy.objects.filter(pk=strategy.pk).update(public=public)
+        strategy.public = public
+        record(actor, "strategy.published" if public else "strategy.unpublished",
+               strategy.organisation, target=strategy.title, strategy_id=strategy.pk)
+    return strategy
+
+
 def _next_position(rows: Any) -> int:
     top = rows.aggregate(top=Max("position"))["top"]
     return 0 if top is None else top + 1

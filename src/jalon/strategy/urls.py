@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("create/", views.create, name="create"),
     path("edit/", views.strategy_edit, name="edit"),
+    path("publish/", views.publish, name="publish"),
     path("axes/new/", views.axis_new, name="axis_new"),
     path("axes/<int:pk>/", views.axis_detail, name="axis"),
     path("axes/<int:pk>/edit/", views.axis_edit, name="axis_edit"),

@@ -80,8 +80,22 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "strategy/index.html", {
         "strategy": current, "tree": selectors.strategy_tree(current),
         "summary": summary, "indicator_count": len(statuses), "can_edit": _can_edit(request),
+        "is_admin": request.role == Role.ADMIN,  # type: ignore[attr-defined]
         "template_title": selectors_title(organisation, current.template_key),
     })
+
+
+@organisation_view(minimum=Role.ADMIN)
+@require_POST
+def publish(request: HttpRequest) -> HttpResponse:
+    """Publication is an administrator's decision, like the footprint page's."""
+    current = _strategy_or_404(request)
+    public = request.POST.get("public") == "1"
+    services.set_publication(request.user, current, public)
+    messages.success(request, _("La stratégie est publiée : page publique, données ouvertes et "
+                                "rapports annuels sont en ligne.") if public else
+                     _("La stratégie n'est plus publiée."))
+    return redirect(_index_url(request))
 
 
 def selectors_title(organisation: Any, key: str) -> str:
