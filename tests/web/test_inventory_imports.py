@@ -96,8 +96,8 @@ def test_glpi_upload_preview_shows_problems_mapping_and_classification(editor_cl
 def test_mapping_correction_reanalyses_the_file(editor_client, org):
     upload(editor_client, org, GLPI)
     source = last_import(org)
-    fields = {f"h{i}": target for i, target in enumerate(source.mapping.values())}
-    index = list(source.mapping).index("Valeur")
+    fields = {f"h{i}": target for i, target in enumerate(source.ordered_mapping().values())}
+    index = list(source.ordered_mapping()).index("Valeur")
     fields[f"h{index}"] = "ignore"
     response = editor_client.post(url("import_mapping", org, source.pk), fields)
     assert response.status_code == 302
@@ -112,7 +112,7 @@ def test_mapping_correction_reanalyses_the_file(editor_client, org):
 def test_mapping_rejects_unknown_columns(editor_client, org):
     upload(editor_client, org, GLPI)
     source = last_import(org)
-    fields = {f"h{i}": target for i, target in enumerate(source.mapping.values())}
+    fields = {f"h{i}": target for i, target in enumerate(source.ordered_mapping().values())}
     fields["h0"] = "not_a_column"
     response = editor_client.post(url("import_mapping", org, source.pk), fields)
     assert response.status_code == 400
@@ -243,7 +243,7 @@ def test_unmappable_file_offers_its_headers_for_mapping(editor_client, org):
     assert "Famille" in source.mapping and set(source.mapping.values()) == {"ignore"}
     page = editor_client.get(url("import_detail", org, source.pk)).content.decode()
     assert "custom_export.csv" in page and 'name="h0"' in page
-    headers = list(source.mapping)
+    headers = list(source.ordered_mapping())
     fields = {f"h{i}": "ignore" for i in range(len(headers))}
     fields[f"h{headers.index('Famille')}"] = "type"
     fields[f"h{headers.index('Référence')}"] = "model"
@@ -338,7 +338,7 @@ def test_demo_glpi_export_imports_in_reasonable_time(editor_client, org):
 def test_mapping_inputs_share_one_datalist_and_name_empty_headers(editor_client, org):
     upload(editor_client, org, FIXTURES / "glpi_global_utf8bom.csv")
     source = last_import(org)
-    headers = list(source.mapping)
+    headers = list(source.ordered_mapping())
     assert headers[-1] == ""  # the trailing ";" of a GLPI export
     page = editor_client.get(url("import_detail", org, source.pk)).content.decode()
     assert "<select" not in page
@@ -351,8 +351,8 @@ def test_mapping_inputs_share_one_datalist_and_name_empty_headers(editor_client,
 def test_mapping_accepts_any_case_and_explains_unknown_columns(editor_client, org):
     upload(editor_client, org, GLPI)
     source = last_import(org)
-    fields = {f"h{i}": target for i, target in enumerate(source.mapping.values())}
-    index = list(source.mapping).index("Valeur")
+    fields = {f"h{i}": target for i, target in enumerate(source.ordered_mapping().values())}
+    index = list(source.ordered_mapping()).index("Valeur")
     fields[f"h{index}"] = "  IGNORE "
     fields["h0"] = "nom"
     response = editor_client.post(url("import_mapping", org, source.pk), fields)

@@ -50,6 +50,8 @@ class InventoryImport(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)  # percent
     formats = models.JSONField(default=list, blank=True)
     mapping = models.JSONField(default=dict, blank=True)  # header -> canonical column
+    # The headers in file order: PostgreSQL's jsonb does not keep the keys' order.
+    header_order = models.JSONField(default=list, blank=True)
     mapping_override = models.JSONField(default=dict, blank=True)  # the user's corrections
     classification = models.JSONField(default=list, blank=True)  # [{category, rule, count}]
     # Distinct unclassified (item type, type, model) with their count and first lines.
@@ -78,6 +80,15 @@ class InventoryImport(models.Model):
     @property
     def can_edit_mapping(self) -> bool:
         return self.status in self.MAPPABLE and bool(self.mapping)
+
+    def set_mapping(self, mapping: dict[str, str]) -> None:
+        self.mapping = dict(mapping)
+        self.header_order = list(mapping)
+
+    def ordered_mapping(self) -> dict[str, str]:
+        """The mapping in the file's column order, whatever the database did to the keys."""
+        order = [h for h in self.header_order if h in self.mapping]
+        return {**{h: self.mapping[h] for h in order}, **self.mapping}
 
     @property
     def can_confirm(self) -> bool:

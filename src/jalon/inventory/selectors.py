@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from jalon.core.readers.base import CANONICAL_COLUMNS, conform
@@ -13,13 +14,14 @@ from jalon.inventory.models import Asset, InventoryImport, LifecycleEvent
 from jalon.tenancy.models import Organisation
 
 # The sorts the asset list offers: public key -> ORDER BY (id last, for a stable page order).
-ASSET_SORTS: dict[str, tuple[str, ...]] = {
+# Undated devices last in both directions, as SQLite does and PostgreSQL does not by default.
+ASSET_SORTS: dict[str, tuple[Any, ...]] = {
     "name": ("name", "id"),
     "-name": ("-name", "-id"),
     "category": ("category", "name", "id"),
     "-category": ("-category", "name", "id"),
-    "purchase_date": ("purchase_date", "id"),
-    "-purchase_date": ("-purchase_date", "-id"),
+    "purchase_date": (F("purchase_date").asc(nulls_last=True), "id"),
+    "-purchase_date": (F("purchase_date").desc(nulls_last=True), "-id"),
     "entity": ("entity", "name", "id"),
     "-entity": ("-entity", "name", "id"),
 }

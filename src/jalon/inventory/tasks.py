@@ -62,7 +62,7 @@ def analyse_import(import_id: int) -> None:
     source.save(update_fields=["progress"])
     result.frame.write_parquet(frame_path(source))
     source.formats = result.formats
-    source.mapping = result.mapping
+    source.set_mapping(result.mapping)
     source.counts = result.counts
     source.classification = result.classification
     source.unclassified = result.unclassified
@@ -80,7 +80,7 @@ def _analysis_failed(source: InventoryImport, message: str, headers: list[str]) 
     source.problems, source.problem_count = [], 0
     if headers and not source.mapping:
         # Offer every header to the mapping form, so that the user can say which is which.
-        source.mapping = {h: source.mapping_override.get(h, "ignore") for h in headers}
+        source.set_mapping({h: source.mapping_override.get(h, "ignore") for h in headers})
     source.finished_at = timezone.now()
     source.save()
 

@@ -139,7 +139,7 @@ def _render_import(request: HttpRequest, source: InventoryImport,
                    mapping_form: MappingForm | None = None, status: int = 200) -> HttpResponse:
     can_edit = can(request.role, Role.EDITOR)
     if mapping_form is None and can_edit and source.can_edit_mapping:
-        mapping_form = MappingForm(mapping=source.mapping)
+        mapping_form = MappingForm(mapping=source.ordered_mapping())
     response = render(request, "inventory/import_detail.html", {
         "import": source, "can_edit": can_edit, "mapping_form": mapping_form,
         "confirm_form": ConfirmForm() if can_edit and source.can_confirm else None,
@@ -161,7 +161,7 @@ def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
     if not source.can_edit_mapping:
         messages.error(request, _("La correspondance ne peut plus être modifiée."))
         return redirect("inventory:import_detail", request.organisation.slug, source.pk)
-    form = MappingForm(request.POST, mapping=source.mapping)
+    form = MappingForm(request.POST, mapping=source.ordered_mapping())
     if not form.is_valid():
         return _render_import(request, source, form, status=400)
     try:
