@@ -111,6 +111,10 @@ def test_embed_page_may_be_framed_by_any_site(world):
     html = response.content.decode()
     assert "<svg" in html and "<table" in html and "6,1" in html
     assert no_personal_data(html)
+    # Keyboard: the first focusable element is a skip link to the chart.
+    first = re.search(r"<(a|button|input|select|textarea)\b[^>]*>", html.split("<body", 1)[1])
+    assert first and 'class="skip"' in first.group(0) and 'href="#chart"' in first.group(0)
+    assert 'id="chart"' in html
     # Other pages keep refusing to be framed.
     other = Client().get(reverse("publicstrategy:index", args=["lisiere"]))
     assert "frame-ancestors 'none'" in other["Content-Security-Policy"]

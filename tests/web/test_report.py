@@ -52,20 +52,63 @@ def signed(user) -> Client:
     return client
 
 
+def screen_parts(client: Client, year: int = YEAR) -> list[str]:
+    """Every part of the on-screen review, following its table of contents."""
+    url = reverse("report:html", args=["lisiere", year])
+    first = client.get(url)
+    assert first.status_code == 200
+    numbers = sorted({int(n) for n in re.findall(r'href="\?part=(\d+)"',
+                                                  first.content.decode())})
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 3
+    return [first.content.decode()] + [client.get(f"{url}?part={n}").content.decode()
+                                       for n in numbers[1:]]
+
+
 def test_viewer_reads_the_index_and_the_report(world):
     client = signed(world["viewer"])
     index = client.get(reverse("report:index", args=["lisiere"]))
     assert index.status_code == 200
     assert reverse("report:html", args=["lisiere", YEAR]) in index.content.decode()
     assert reverse("report:edit", args=["lisiere", YEAR]) not in index.content.decode()
-    response = client.get(reverse("report:html", args=["lisiere", YEAR]))
-    assert response.status_code == 200
-    html = response.content.decode()
+    parts = screen_parts(client)
+    html = "".join(parts)
     for status in report.opendata.statuses(world["strategy"], today=report.dt.date(YEAR, 12, 31)):
         assert status.explanation and status.explanation in html.replace("&#x27;", "'")
-    assert "Contrat de réparation" in html and "Réalisée" in html
-    assert "Empreinte environnementale du numérique en 2025" in html
-    assert "2023" in html  # evolution N-2..N
+    assert "Contrat de réparation" in parts[0] and "Réalisée" in parts[0]
+    assert "Empreinte environnementale du numérique en 2025" in parts[-1]
+    assert "2023" in parts[-1]  # evolution N-2..N
+    assert "Sources et méthodes" in parts[-1]
+
+
+def test_the_screen_review_is_in_light_parts_and_the_pdf_is_whole(world, monkeypatch):
+    monkeypatch.setattr(report, "INDICATORS_PER_PART", 1)
+    client = signed(world["viewer"])
+    parts = screen_parts(client)
+    statuses = report.opendata.statuses(world["strategy"], today=report.dt.date(YEAR, 12, 31))
+    assert len(parts) == len(statuses) + 2  # introduction; one part per indicator; footprint
+    for number, html in enumerate(parts, start=1):
+        assert f'href="?part={number}" aria-current="page"' in html
+        assert html.count('class="pub-indicator"') == (1 if 1 < number < len(parts) else 0)
+        # Tables scroll in a focusable region named by their caption.
+        for caption in re.findall(r'<div class="table-wrap" tabindex="0" role="region" '
+                                  r'aria-labelledby="([^"]+)"><table>\n<caption id="([^"]+)"',
+                                  html):
+            assert caption[0] == caption[1]
+        assert html.count("<table") == html.count('class="table-wrap"')
+    assert 'rel="next"' in parts[0] and 'rel="prev"' not in parts[0]
+    assert 'rel="prev"' in parts[-1] and 'rel="next"' not in parts[-1]
+    url = reverse("report:html", args=["lisiere", YEAR])
+
+    def main(html: str) -> str:
+        return html[html.index("<main"):html.index("</main>")]
+
+    assert main(client.get(f"{url}?part=nonsense").content.decode()) == main(parts[0])
+    assert main(client.get(f"{url}?part=999").content.decode()) == main(parts[-1])
+    # The PDF's document is the whole review, without the screen's scroll regions.
+    document = report.render_document(world["org"], world["strategy"], YEAR)
+    assert document.count('class="pub-indicator"') == len(statuses)
+    assert "Empreinte environnementale du numérique en 2025" in document
+    assert "table-wrap" not in document and "?part=" not in document
 
 
 def test_pdf_is_tagged_and_identical_across_generations(world):

@@ -7,7 +7,8 @@ The report of year N reads the strategy as assessed on 31 December of N, the val
 footprint of N-2..N, and renders one HTML document, turned into a tagged PDF (PDF/UA-1) by
 WeasyPrint. Reproducible: the same data gives the same bytes. The document never shows the
 current time; its dates (shown and in the PDF metadata) are the data's own dates of change;
-every list has a fixed order; the PDF identifier is derived from the HTML.
+every list has a fixed order; the PDF identifier is derived from the HTML. On screen, the
+same sections are shown one part at a time (screen_parts), to keep each page light.
 """
 
 from __future__ import annotations
@@ -234,22 +235,77 @@ def _footprint(organisation: Organisation, year: int) -> dict[str, Any]:
     }
 
 
-def report_context(organisation: Organisation, strategy: Strategy, year: int
-                   ) -> dict[str, Any]:
-    """Everything the report of `year` shows, as of 31 December of that year."""
+INDICATORS_PER_PART: Final = 5  # keeps a screen part under ~330 DOM elements
+
+
+@dataclass(frozen=True)
+class Part:
+    """One screen part of the report: some of its sections, or some of its indicators
+    (`first`..`last`, 1-based, inclusive). The PDF is the whole document."""
+
+    number: int
+    title: str
+    sections: tuple[str, ...]
+    first: int = 0
+    last: int = 0
+
+
+def screen_parts(indicator_count: int) -> list[Part]:
+    """Introduction and strategy; the indicators, INDICATORS_PER_PART at a time; the
+    footprint with the sources (the PDF's order)."""
+    parts = [Part(1, "Introduction et stratégie", ("intro", "strategy"))]
+    for start in range(0, indicator_count, INDICATORS_PER_PART):
+        first, last = start + 1, min(start + INDICATORS_PER_PART, indicator_count)
+        title = (f"Indicateurs {first} à {last}" if last > first else f"Indicateur {first}")
+        parts.append(Part(len(parts) + 1, title, ("indicators",), first, last))
+    if not indicator_count:
+        parts.append(Part(2, "Indicateurs", ("indicators",)))
+    parts.append(Part(len(parts) + 1, "Empreinte, sources et méthodes",
+                      ("footprint", "sources")))
+    return parts
+
+
+def screen_part(parts: list[Part], requested: Any) -> Part:
+    """The part asked for (?part=N); the first one for anything else, the last one beyond."""
+    try:
+        number = int(requested)
+    except (TypeError, ValueError):
+        number = 1
+    return parts[min(max(number, 1), len(parts)) - 1]
+
+
+def report_context(organisation: Organisation, strategy: Strategy, year: int,
+                   part: Any = None) -> dict[str, Any]:
+    """Everything the report of `year` shows, as of 31 December of that year.
+
+    `part` None is the whole document (the PDF); anything else is the screen part
+    ?part=`part` (screen_parts): only what that part shows is computed, plus the list of
+    parts for the table of contents."""
     as_of = dt.date(year, 12, 31)
     saved = AnnualReport.objects.filter(strategy=strategy, year=year).first()
+    statuses = list(opendata.statuses(strategy, today=as_of))
+    sections: tuple[str, ...] = ("intro", "strategy", "indicators", "footprint", "sources")
+    shown = statuses
+    extra: dict[str, Any] = {}
+    if part is not None:
+        parts = screen_parts(len(statuses))
+        current = screen_part(parts, part)
+        sections = current.sections
+        shown = statuses[current.first - 1:current.last] if current.last else []
+        extra = {"screen": True, "parts": parts, "part": current,
+                 "previous_part": parts[current.number - 2] if current.number > 1 else None,
+                 "next_part": parts[current.number] if current.number < len(parts) else None,
+                 "indicator_count": len(statuses)}
     indicators = []
-    for status in opendata.statuses(strategy, today=as_of):
+    for status in shown if "indicators" in sections else []:
         view = indicator_view(status, prefix=f"r{year}")
         view.rows = [r for r in view.rows if r["year"] <= year]
         values = sorted((v for v in status.indicator.values.all() if v.date.year == year),
                         key=lambda v: (v.date, v.pk))
         indicators.append({"view": view, "values": values})
-    nodes = tree_view(strategy)
-    sources = sorted({(s.status.definition.name, s.status.definition.source,
-                       s.status.definition.method) for s in (i["view"] for i in indicators)
-                      if s.status.definition.source or s.status.definition.method})
+    nodes = tree_view(strategy) if "strategy" in sections else []
+    sources = sorted({(s.definition.name, s.definition.source, s.definition.method)
+                      for s in statuses if s.definition.source or s.definition.method})
     from jalon.footprint.selectors import sources as factor_sources
 
     changed = last_change(organisation, strategy, year)
@@ -258,10 +314,13 @@ def report_context(organisation: Organisation, strategy: Strategy, year: int
         "introduction": saved.introduction if saved else "",
         "nodes": nodes, "action_counts": action_counts(nodes),
         "action_labels": ACTION_LABELS, "indicators": indicators,
-        "footprint": _footprint(organisation, year),
-        "indicator_sources": sources, "factor_sources": factor_sources(),
+        "footprint": (_footprint(organisation, year)
+                      if {"footprint", "sources"} & set(sections) else None),
+        "indicator_sources": sources,
+        "factor_sources": factor_sources() if "sources" in sections else [],
         "changed": changed, "changed_date": timezone.localtime(changed).date(),
         "title": f"Bilan {year} de la stratégie numérique responsable — {organisation.name}",
+        **extra,
     }
 
 

@@ -64,7 +64,10 @@ def index(request: HttpRequest) -> HttpResponse:
 def html(request: HttpRequest, year: int) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     strategy = _strategy(organisation)
-    context = report.report_context(organisation, strategy, _year(strategy, year))
+    # The screen shows one part at a time (?part=N), with a table of contents: the whole
+    # review in one page would be too heavy. The PDF is the whole document.
+    context = report.report_context(organisation, strategy, _year(strategy, year),
+                                    part=request.GET.get("part", "1"))
     context["can_edit"] = can(request.role, Role.EDITOR)  # type: ignore[attr-defined]
     return render(request, "strategy/report/report.html", context)
 
