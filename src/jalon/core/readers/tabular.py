@@ -8,8 +8,10 @@ top, then parse every column vectorised (values.py) and turn bad values into loc
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tomllib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -233,10 +235,12 @@ def parse_table(table: TextTable, profile: Profile, mapping: Mapping) -> ReadRes
             .replace_strict(COUNTRY_NAMES, default=pl.col("country").str.strip_chars(),
                             return_dtype=pl.Utf8).alias("country"))
 
-    typed: list[pl.Series] = []
     parsed_columns = [c for c in chosen if c != COMMENT]
-    for column in parsed_columns:
-        typed.extend(parse_column(raw.get_column(column), column, date_formats))
+    # Columns parse independently and Polars releases the GIL: one thread per core.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        results = pool.map(lambda c: parse_column(raw.get_column(c), c, date_formats),
+                           parsed_columns)
+        typed = [series for pair in results for series in pair]
     checked = raw.with_columns(typed)
     for column, rule, _message in RANGE_RULES:
         if column in parsed_columns:
