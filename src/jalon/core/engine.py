@@ -106,19 +106,21 @@ def prepare(frame: pl.DataFrame, factors: FactorSet, options: Options,
         pl.when(is_server).then(pl.lit("server")).otherwise(pl.col("category"))
         .alias("category"),
     )
-    server_rows = devices.filter(pl.col("category") == "server")
+    is_server_row = pl.col("category") == "server"
+    server_rows = devices.filter(is_server_row)
+    others = devices.filter(~is_server_row).with_columns(pl.col("category").alias("factor_key"))
     if server_rows.height:
+        # Only the servers (a few percent of an estate) need their configuration's key.
         keys = server_rows.select(CONFIG_COLUMNS).unique()
         mapping = pl.DataFrame({
             **{c: keys.get_column(c) for c in CONFIG_COLUMNS},
             "factor_key": [config_key(r) for r in keys.iter_rows(named=True)],
         })
-        devices = devices.join(mapping, on=list(CONFIG_COLUMNS), how="left", nulls_equal=True)
-        devices = devices.with_columns(
-            pl.when(pl.col("category") == "server").then(pl.col("factor_key"))
-            .otherwise(pl.col("category")).alias("factor_key"))
+        keyed = server_rows.join(mapping, on=list(CONFIG_COLUMNS), how="left",
+                                 nulls_equal=True)
+        devices = pl.concat([others, keyed], how="vertical")
     else:
-        devices = devices.with_columns(pl.col("category").alias("factor_key"))
+        devices = others
 
     groups = (
         devices.group_by([*GROUP_KEYS, *options.dimensions])
