@@ -1,0 +1,74 @@
+"""The real task worker: an import enqueued in the database is run by `jalon worker`.
+
+The rest of the suite runs tasks inline (tests/settings.py); this test uses Jalon's own
+settings in a separate data folder, with the database-backed queue of django-tasks-db, and runs
+each stage with `jalon worker --batch` as a separate process, as in production.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+FIXTURE = Path(__file__).parent / "fixtures" / "canonical.csv"
+JALON = str(Path(sys.executable).parent / "jalon")
+
+SETUP = f"""
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from jalon.inventory import services
+from jalon.tenancy.models import Membership, Operator, Organisation
+operator = Operator.objects.create(name="GIP", slug="gip")
+org = Organisation.objects.create(operator=operator, name="Ville", slug="ville", kind="commune")
+user = get_user_model().objects.create_user("editeur", "e@a.fr", "x")
+Membership.objects.create(user=user, organisation=org, role="editor")
+data = open({str(FIXTURE)!r}, "rb").read()
+source = services.start_import(user, org, SimpleUploadedFile("inventaire.csv", data))
+print(source.pk, source.status)
+"""
+
+CONFIRM = """
+from jalon.inventory import services
+from jalon.inventory.models import InventoryImport
+source = InventoryImport.objects.get()
+print(source.status)
+services.confirm_import(source.uploaded_by, source, "replace")
+print(InventoryImport.objects.get().status)
+"""
+
+REPORT = """
+import json
+from jalon.inventory.models import Asset, InventoryImport
+source = InventoryImport.objects.get()
+print(json.dumps({"status": source.status, "progress": source.progress,
+                  "assets": Asset.objects.count(), "used": source.counts.get("used")}))
+"""
+
+
+def run(args: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run([JALON, *args], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_imports_are_run_by_the_database_worker(tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "JALON_TASK_BACKEND", "DJANGO_SETTINGS_MODULE")}
+    env.update(JALON_DATA_DIR=str(tmp_path), JALON_CACHE_DIR="")
+    run(["manage", "migrate", "--noinput", "-v", "0"], env)
+
+    created = run(["manage", "shell", "-v", "0", "-c", SETUP], env).split()
+    assert created[-1] == "pending"  # enqueued, not run: no worker yet
+
+    run(["worker", "--batch", "--no-startup-delay"], env)
+    statuses = run(["manage", "shell", "-v", "0", "-c", CONFIRM], env).split()
+    assert statuses == ["preview", "applying"]
+
+    run(["worker", "--batch", "--no-startup-delay"], env)
+    printed = run(["manage", "shell", "-v", "0", "-c", REPORT], env)
+    report = json.loads(printed.strip().splitlines()[-1])
+    assert report["status"] == "done" and report["progress"] == 100
+    assert report["assets"] == report["used"] > 0
