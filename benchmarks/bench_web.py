@@ -91,15 +91,7 @@ def bench_import(csv_path: Path) -> tuple[Any, float, int, str]:
     Membership.objects.create(user=user, organisation=organisation, role="admin")
     started = time.perf_counter()
     how = "inventory services (upload, analysis, confirmation; tasks inline)"
-    try:
-        count = demo_site._import_with_services(organisation, [csv_path], user)
-    except Exception as exc:
-        print(f"  the inventory services failed ({exc}); direct import instead")
-        count = None
-    if count is None:
-        started = time.perf_counter()
-        count = demo_site.import_frame(organisation, [csv_path], user)
-        how = "direct import (read_inventory + classify + bulk_create): services failed"
+    count = demo_site.import_inventory(organisation, [csv_path], user)
     elapsed = time.perf_counter() - started
     organisation.refresh_from_db()
     return organisation, elapsed, count, how

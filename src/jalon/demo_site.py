@@ -220,15 +220,13 @@ def _upload_for(path: Path) -> Any:
                               content_type="application/zip")
 
 
-def _import_with_services(organisation: Any, paths: Sequence[Path], user: Any) -> int | None:
+def import_inventory(organisation: Any, paths: Sequence[Path], user: Any) -> int:
     """Import as a person would: upload, analysis, confirmation (replace, then merge), through
-    the inventory services, their tasks run inline. None when the services are unavailable."""
-    try:
-        from jalon.inventory import services
-        from jalon.inventory.models import Asset, ImportStatus
-    except ImportError:
-        return None
+    the inventory services, their tasks run inline. Returns the number of assets."""
     from django.test.utils import override_settings
+
+    from jalon.inventory import services
+    from jalon.inventory.models import Asset, ImportStatus
 
     inline = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                           "QUEUES": ["default"]}}
@@ -245,87 +243,6 @@ def _import_with_services(organisation: Any, paths: Sequence[Path], user: Any) -
                 raise RuntimeError(f"{path.name}: import ended as {source.status} "
                                    f"({source.error})")
     return Asset.objects.filter(organisation=organisation).count()
-
-
-def _python_value(value: Any) -> Any:
-    return "" if value is None else value
-
-
-def import_frame(organisation: Any, paths: Sequence[Path], user: Any,
-                 batch_size: int = 5_000) -> int:
-    """Read, classify and store the inventory files as assets (one import record).
-
-    The fallback when the inventory services have no synchronous import: the same reader and
-    classifier as the engine, then `bulk_create`.
-    """
-    import hashlib
-
-    from django.db import transaction
-    from django.utils import timezone
-
-    from jalon.core.classify import classify
-    from jalon.core.readers import read_inventory
-    from jalon.inventory.models import Asset, ImportStatus, InventoryImport
-    from jalon.tenancy.models import Organisation
-
-    result = read_inventory(list(paths))
-    frame = classify(result.frame)
-    report = result.report
-    digest = hashlib.sha256()
-    size = 0
-    for path in paths:
-        files = sorted(path.rglob("*")) if path.is_dir() else [path]
-        for file in files:
-            if file.is_file():
-                data = file.read_bytes()
-                digest.update(data)
-                size += len(data)
-    fields = {f.name for f in Asset._meta.get_fields() if hasattr(f, "column")}
-    columns = [c for c in frame.columns if c in fields and c not in ("source", "line")]
-    nullable = {f.name for f in Asset._meta.get_fields()
-                if hasattr(f, "column") and getattr(f, "null", False)}
-    with transaction.atomic():
-        record = InventoryImport.objects.create(
-            organisation=organisation, uploaded_by=user,
-            file_name=", ".join(p.name for p in paths)[:255], stored_path=str(paths[0]),
-            sha256=digest.hexdigest(), size=size, status=ImportStatus.DONE, progress=100,
-            formats=sorted(set(getattr(report, "formats", []) or [])),
-            counts={"read": frame.height, "used": frame.height,
-                    "unclassified": int(frame.get_column("category").is_null().sum())},
-            problem_count=len(report.problems), finished_at=timezone.now())
-        Asset.objects.filter(organisation=organisation).delete()
-        batch: list[Asset] = []
-        for row in frame.iter_rows(named=True):
-            values = {c: (row[c] if c in nullable else _python_value(row[c])) for c in columns}
-            if values.get("quantity") in ("", None):
-                values["quantity"] = 1
-            if values.get("condition") in ("", None):
-                values["condition"] = "new"
-            if values.get("is_virtual") in ("", None):
-                values["is_virtual"] = False
-            batch.append(Asset(organisation=organisation, source_import=record,
-                               source_line=row["line"], **values))
-            if len(batch) >= batch_size:
-                Asset.objects.bulk_create(batch)
-                batch = []
-        if batch:
-            Asset.objects.bulk_create(batch)
-        Organisation.objects.filter(pk=organisation.pk).update(
-            inventory_version=organisation.inventory_version + 1)
-    return frame.height
-
-
-def import_inventory(organisation: Any, paths: Sequence[Path], user: Any,
-                     say: Callable[[str], None] = lambda _m: None) -> int:
-    """Through the inventory services when they work, else straight from the core's reader."""
-    try:
-        count = _import_with_services(organisation, paths, user)
-    except Exception as exc:  # the services are young: the demo must still start
-        say(f"  import par les services impossible ({exc}) ; import direct")
-        count = None
-    if count is None:
-        count = import_frame(organisation, paths, user)
-    return count
 
 
 # --------------------------------------------------------------------------------------------
@@ -392,7 +309,7 @@ def seed(*, data_dir: Path, say: Callable[[str], None] = lambda _m: None,
             continue
         say(f"Import de l'inventaire de {organisation.name}…")
         started = time.perf_counter()
-        count = import_inventory(organisation, paths, people["admin"], say)
+        count = import_inventory(organisation, paths, people["admin"])
         report.imported[slug] = count
         say(f"  {count} équipements en {time.perf_counter() - started:.1f} s")
     if strategies:
@@ -455,7 +372,7 @@ def _create_strategy(organisation: Any, actor: Any, spec: dict[str, Any]) -> tup
 def _seed_agglomeration(organisation: Any, operator: Any, actor: Any, report: SeedReport,
                         say: Callable[[str], None]) -> None:
     from jalon.strategy import services
-    from jalon.strategy.models import IndicatorDefinition, Strategy
+    from jalon.strategy.models import IndicatorDefinition
 
     strategy, made = _create_strategy(organisation, actor, AGGLOMERATION_STRATEGY)
     if made:
@@ -484,16 +401,7 @@ def _seed_agglomeration(organisation: Any, operator: Any, actor: Any, report: Se
                                "Tableau de suivi de la DSI (démonstration)", "")
 
     if not strategy.public:
-        publish = getattr(services, "set_public", None) or getattr(services, "publish_strategy",
-                                                                   None)
-        if publish is not None:
-            publish(actor, strategy, True)
-        else:
-            from jalon.tenancy import audit
-
-            Strategy.objects.filter(pk=strategy.pk).update(public=True)
-            audit.record(actor, "strategy.publish", organisation, target=strategy.title,
-                         strategy_id=strategy.pk, public=True)
+        services.set_publication(actor, strategy, True)
         report.created.append("publication de la stratégie de l'agglomération")
 
     from jalon.strategy import report as annual_report

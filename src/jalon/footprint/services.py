@@ -17,8 +17,7 @@ from django.db import transaction
 
 from jalon.core import engine
 from jalon.core.factors import FactorSet, load_factor_set
-from jalon.core.model import CRITERIA, PHASES, UNITS
-from jalon.core.output import SCHEMA_VERSION, criteria_coverage, footprint_to_dict, scenario_to_dict
+from jalon.core.output import footprint_to_dict, scenario_to_dict
 from jalon.core.scenario import HORIZON, ScenarioParams, run_scenario
 from jalon.footprint.models import FootprintResult
 from jalon.inventory.selectors import asset_frame
@@ -36,27 +35,9 @@ def factor_set() -> FactorSet:
     return load_factor_set()  # cached by the core: loaded once per process
 
 
-def empty_footprint(year: int, method: str) -> dict[str, Any]:
-    """The contract's shape for an inventory without devices (the engine needs one row)."""
-    factors = factor_set()
-    zero = {c: {"value": 0.0, "min": 0.0, "max": 0.0, "unit": UNITS[c]} for c in CRITERIA}
-    return {
-        "schema_version": SCHEMA_VERSION, "year": year, "method": method,
-        "lifespan_rule": LIFESPAN_RULE,
-        "factor_set": {"name": factors.name, "version": factors.version},
-        "criteria": criteria_coverage(factors), "totals": zero, "by_category": {},
-        "by_phase": {p: zero for p in PHASES},
-        "rows": {"read": 0, "used": 0, "unclassified": 0, "unclassified_types": [],
-                 "problems": []},
-        "formats": [], **{f"by_{d}": {} for d in DIMENSIONS},
-    }
-
-
 def compute_footprint(organisation: Organisation, year: int, method: str) -> dict[str, Any]:
     """Run the engine on the organisation's assets now (seconds for a large inventory)."""
     frame = asset_frame(organisation)
-    if frame.height == 0:
-        return empty_footprint(year, method)
     options = engine.Options(year=year, method=method,  # type: ignore[arg-type]
                              lifespan_rule=LIFESPAN_RULE, dimensions=DIMENSIONS)
     return footprint_to_dict(engine.compute(frame, factor_set(), options))

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from jalon.inventory import tasks
@@ -34,12 +33,9 @@ class ImportStateError(Exception):
     """The import is not in a state that allows this (already applied, cancelled, running)."""
 
 
-def bump_inventory_version(organisation: Organisation) -> None:
-    """Every change of the assets invalidates the cached footprints (keyed on the version);
-    the new footprint is precomputed in the background once the change is committed."""
-    Organisation.objects.filter(pk=organisation.pk).update(
-        inventory_version=F("inventory_version") + 1)
-    tasks.schedule_footprint(organisation.pk)
+# Every change of the assets goes through this one function (defined beside the tasks it
+# schedules, which the apply task also calls).
+bump_inventory_version = tasks.bump_inventory_version
 
 
 # --------------------------------------------------------------------------- imports

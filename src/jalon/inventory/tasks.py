@@ -85,6 +85,14 @@ def _analysis_failed(source: InventoryImport, message: str, headers: list[str]) 
     source.save()
 
 
+def bump_inventory_version(organisation: Organisation) -> None:
+    """Every change of the assets invalidates the cached footprints (keyed on the version);
+    the new footprint is precomputed in the background once the change is committed."""
+    Organisation.objects.filter(pk=organisation.pk).update(
+        inventory_version=F("inventory_version") + 1)
+    schedule_footprint(organisation.pk)
+
+
 def schedule_footprint(organisation_id: int) -> None:
     """Once the change is committed, precompute the new inventory's footprint, then the
     strategy indicators computed from the estate (which read that footprint)."""
@@ -114,9 +122,7 @@ def apply_import(import_id: int) -> None:
             write = (apply.merge_inventory if source.mode == ImportMode.MERGE
                      else apply.replace_inventory)
             written = write(source, assets)
-            Organisation.objects.filter(pk=source.organisation_id).update(
-                inventory_version=F("inventory_version") + 1)
-            schedule_footprint(source.organisation_id)
+            bump_inventory_version(source.organisation)
             source.counts = {**source.counts, **written}
             record(source.confirmed_by, "inventory.import", source.organisation,
                    target=source.file_name, import_id=source.pk, mode=source.mode,

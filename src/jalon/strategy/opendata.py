@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib
-import importlib.util
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
@@ -28,7 +26,6 @@ from django.utils import timezone
 
 from jalon.core.exports import safe_cell
 from jalon.core.model import CRITERIA, PHASES
-from jalon.core.trajectory import Assessment, Direction, Point, Target, TargetKind, assess
 from jalon.inventory.models import Asset
 from jalon.strategy.models import (
     Action,
@@ -39,6 +36,8 @@ from jalon.strategy.models import (
     Objective,
     Strategy,
 )
+from jalon.strategy.selectors import current_strategy
+from jalon.strategy.status import assess_indicator
 from jalon.tenancy.models import Organisation
 
 SCHEMA_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "schemas" / "opendata"
@@ -48,67 +47,7 @@ FOOTPRINT_YEARS: Final = 3  # the footprint CSV covers the last three years
 METHOD: Final = "stock"
 
 
-# --- The other half of the strategy app (selectors, status) -----------------------------------
-# Written by the strategy app; until a module lands, a minimal equivalent keeps the public
-# outputs working. Once the module exists, its function is used and errors inside it propagate.
-
-def _module(name: str) -> Any | None:
-    full = f"jalon.strategy.{name}"
-    if importlib.util.find_spec(full) is None:
-        return None
-    return importlib.import_module(full)
-
-
-@dataclass
-class IndicatorStatus:  # same fields as jalon.strategy.status.IndicatorStatus
-    indicator: Indicator
-    definition: Any
-    assessment: Assessment
-    values: list[Any] = field(default_factory=list)
-    explanation: str = ""
-
-
-def current_strategy(organisation: Organisation) -> Strategy | None:
-    selectors = _module("selectors")
-    if selectors is not None and hasattr(selectors, "current_strategy"):
-        return selectors.current_strategy(organisation)  # type: ignore[no-any-return]
-    year = timezone.localdate().year
-    strategies = Strategy.objects.filter(organisation=organisation)
-    return (strategies.filter(period_start__lte=year, period_end__gte=year).first()
-            or strategies.first())
-
-
-def assess_indicator(indicator: Indicator, today: dt.date | None = None) -> Any:
-    status = _module("status")
-    if status is not None and hasattr(status, "assess_indicator"):
-        return status.assess_indicator(indicator, today=today)
-    today = today or timezone.localdate()
-    definition = indicator.definition
-    values = [v for v in indicator.values.all() if v.date <= today]
-    baseline = (Point(indicator.baseline_date, indicator.baseline_value)
-                if indicator.baseline_date and indicator.baseline_value is not None else None)
-    target = Target(TargetKind(indicator.target_kind), indicator.target_value,
-                    indicator.target_date, baseline)
-    assessment = assess(target, [Point(v.date, v.value) for v in values],
-                        Direction(definition.direction), today)
-    return IndicatorStatus(indicator, definition, assessment, values,
-                           _FALLBACK_EXPLANATIONS.get(assessment.reason, ""))
-
-
-_FALLBACK_EXPLANATIONS: Final = {
-    "no_data": "Aucune valeur n'est encore saisie.",
-    "reached": "La dernière valeur atteint la cible.",
-    "reached_late": "L'échéance est passée et la dernière valeur n'atteint pas la cible.",
-    "projection_meets": "La tendance observée atteint la cible à l'échéance.",
-    "projection_close": "La tendance observée s'approche de la cible sans l'atteindre.",
-    "projection_misses": "La tendance observée n'atteint pas la cible.",
-    "rate_meets": "Le rythme annuel observé atteint le rythme visé.",
-    "rate_close": "Le rythme annuel observé est proche du rythme visé.",
-    "rate_misses": "Le rythme annuel observé est loin du rythme visé.",
-    "bound_kept": "La dernière valeur respecte le seuil.",
-    "bound_broken": "La dernière valeur ne respecte pas le seuil.",
-    "bound_returning": "La dernière valeur dépasse le seuil mais la tendance y revient.",
-}
+# Strategy and indicator status come from the strategy app itself (selectors, status).
 
 
 def indicators_of(strategy: Strategy, until: dt.date | None = None) -> list[Indicator]:

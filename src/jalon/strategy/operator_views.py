@@ -9,7 +9,6 @@ The writes below are small services (each one audited); views only parse and ren
 from __future__ import annotations
 
 import json
-from importlib import resources
 from typing import Any
 
 from django import forms
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_POST
 from jalon.accounts.forms import Accessible
 from jalon.accounts.selectors import administered_operators
 from jalon.core.trajectory import Direction
+from jalon.strategy import services
 from jalon.strategy.models import IndicatorDefinition, StrategyTemplate
 from jalon.tenancy import audit
 from jalon.tenancy.models import Operator
@@ -37,27 +37,7 @@ from jalon.tenancy.models import Operator
 
 def builtin_templates() -> dict[str, dict[str, Any]]:
     """Jalon's built-in templates by key: {key: data}, the data as in the JSON file."""
-    try:
-        from jalon.strategy import services
-
-        return dict(services.builtin_templates())
-    except (ImportError, AttributeError):
-        pass
-    found: dict[str, dict[str, Any]] = {}
-    try:
-        folder = resources.files("jalon.data").joinpath("strategy_templates")
-        files = sorted((f for f in folder.iterdir() if f.name.endswith(".json")),
-                       key=lambda f: f.name)
-    except (FileNotFoundError, NotADirectoryError, ModuleNotFoundError):
-        return found
-    for file in files:
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, dict):
-            found[str(data.get("key") or file.name[:-5])] = data
-    return found
+    return dict(services.builtin_templates())
 
 
 def template_title(data: dict[str, Any], key: str) -> str:
