@@ -84,9 +84,12 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _input_size(paths: list[Path]) -> int:
+    return sum(p.stat().st_size for p in paths if p.is_file())
+
+
 def _progress(paths: list[Path]) -> Progress:
-    size = sum(p.stat().st_size for p in paths if p.is_file())
-    show = size >= LARGE_INPUT_BYTES and err.is_terminal
+    show = _input_size(paths) >= LARGE_INPUT_BYTES and err.is_terminal
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                     console=err, transient=True, disable=not show)
 
@@ -94,7 +97,10 @@ def _progress(paths: list[Path]) -> Progress:
 def _load(paths: list[Path], mapping_path: Path | None, factors: str) -> tuple[Any, Any]:
     from jalon.core.servers import prefetch_boavizta
 
-    prefetch_boavizta()
+    # Overlapping boaviztapi's import with reading only pays on large inputs; on a small file
+    # it would make a run without servers wait for an import it does not need.
+    if _input_size(paths) >= LARGE_INPUT_BYTES:
+        prefetch_boavizta()
     try:
         mapping = Mapping.load(mapping_path) if mapping_path else None
         factor_set = load_factor_set(factors)
