@@ -33,6 +33,8 @@ DEFAULT_COUNTRY: Final = "FRA"
 UNKNOWN_SERVER: Final = "server:" + "/".join("-" for _ in CONFIG_COLUMNS)
 GROUP_KEYS: Final = ("factor_key", "category", "start", "end", "retired_undated", "lifespan",
                      "condition", "country", "annual_kwh", "pue", "purchase_year")
+# What decides a device's per-unit factors (embodied, consumption, electricity mix).
+FACTOR_GROUP_KEYS: Final = ("factor_key", "category", "condition", "country", "annual_kwh", "pue")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,15 +71,23 @@ def year_bounds(year: int) -> tuple[dt.date, dt.date]:
 
 # --- preparation: one table of device groups with their per-unit factors -------------------
 
-def prepare(frame: pl.DataFrame, factors: FactorSet, options: Options,
-            report: ReadReport) -> tuple[pl.DataFrame, int, int, list[dict[str, object]]]:
-    """Classify, attach lifespans, countries and factor keys, and group identical devices.
+@dataclass(slots=True)
+class Devices:
+    """The classified devices of an inventory, one row per record, ready to be grouped."""
 
-    Returns (groups with per-unit factors, rows used, rows unclassified, unclassified list).
-    """
+    frame: pl.DataFrame  # canonical columns + start, end, lifespan, factor_key, ...
+    server_rows: pl.DataFrame  # the physical servers, with their configuration columns
+    unclassified_rows: int
+    unclassified: list[dict[str, object]]
+
+
+def prepare_devices(frame: pl.DataFrame, factors: FactorSet, options: Options,
+                    report: ReadReport) -> Devices:
+    """Classify, and attach lifespans, countries and factor keys to every device record."""
     classified = classify(frame)
     unclassified = classified.filter(pl.col("category").is_null())
-    devices = classified.filter(pl.col("category").is_not_null())
+    devices = classified.filter(pl.col("category").is_not_null()) if unclassified.height \
+        else classified
 
     reference = factors.lifespan_table()
     override = {k: float(v) for k, v in options.lifespans.items()}
@@ -105,29 +115,41 @@ def prepare(frame: pl.DataFrame, factors: FactorSet, options: Options,
         pl.coalesce("purchase_date", "commissioning_date").dt.year().alias("purchase_year"),
         pl.when(is_server).then(pl.lit("server")).otherwise(pl.col("category"))
         .alias("category"),
-    )
-    is_server_row = pl.col("category") == "server"
+    ).with_columns(pl.col("category").alias("factor_key"))
+    is_server_row = devices.get_column("category") == "server"
     server_rows = devices.filter(is_server_row)
-    others = devices.filter(~is_server_row).with_columns(pl.col("category").alias("factor_key"))
     if server_rows.height:
-        # Only the servers (a few percent of an estate) need their configuration's key.
+        # Only the servers (a few percent of an estate) need their configuration's key: it is
+        # computed once per distinct configuration and written back in place, rows kept in order.
         keys = server_rows.select(CONFIG_COLUMNS).unique()
         mapping = pl.DataFrame({
             **{c: keys.get_column(c) for c in CONFIG_COLUMNS},
             "factor_key": [config_key(r) for r in keys.iter_rows(named=True)],
         })
-        keyed = server_rows.join(mapping, on=list(CONFIG_COLUMNS), how="left",
-                                 nulls_equal=True)
-        devices = pl.concat([others, keyed], how="vertical")
-    else:
-        devices = others
+        server_keys = server_rows.select(CONFIG_COLUMNS).join(
+            mapping, on=list(CONFIG_COLUMNS), how="left", nulls_equal=True,
+            maintain_order="left").get_column("factor_key")
+        factor_key = devices.get_column("factor_key").scatter(is_server_row.arg_true(),
+                                                              server_keys)
+        devices = devices.with_columns(factor_key)
+    return Devices(devices, server_rows, unclassified.height,
+                   unclassified_summary(unclassified))
 
+
+def prepare(frame: pl.DataFrame, factors: FactorSet, options: Options,
+            report: ReadReport) -> tuple[pl.DataFrame, int, int, list[dict[str, object]]]:
+    """Groups of identical devices (same factors, dates, lifespan...) with per-unit factors.
+
+    Used by scenarios, which follow each group's dates over the years. Returns (groups, rows
+    used, rows unclassified, unclassified list).
+    """
+    devices = prepare_devices(frame, factors, options, report)
     groups = (
-        devices.group_by([*GROUP_KEYS, *options.dimensions])
-        .agg(pl.col("quantity").sum().alias("quantity"), pl.len().alias("records"))
+        devices.frame.group_by([*GROUP_KEYS, *options.dimensions])
+        .agg(pl.col("quantity").sum().alias("quantity"))
     )
-    groups = attach_factors(groups, server_rows, factors, report)
-    return groups, devices.height, unclassified.height, unclassified_summary(unclassified)
+    groups = attach_factors(groups, devices.server_rows, factors, report)
+    return groups, devices.frame.height, devices.unclassified_rows, devices.unclassified
 
 
 def attach_factors(groups: pl.DataFrame, server_rows: pl.DataFrame,
@@ -248,18 +270,21 @@ def year_fractions(groups: pl.DataFrame, options: Options) -> pl.DataFrame:
 
 
 def impact_columns(groups: pl.DataFrame, elec: pl.DataFrame) -> pl.DataFrame:
-    """Multiply fractions by per-unit factors: `<criterion>__<phase>__<stat>` totals per group."""
+    """Multiply the groups' device-years by per-unit factors: `<criterion>__<phase>__<stat>`.
+
+    `embodied_units` is the number of units' embodied impact charged to the year (sum of
+    quantity × embodied fraction), `use_units` the number of unit-years in service.
+    """
     with_elec = groups.join(elec, on="country", how="left")
-    q = pl.col("quantity").cast(pl.Float64)
     exprs = []
     for criterion in CRITERIA:
         for phase in EMBODIED_PHASES:
             for stat in STATS:
                 col = f"{criterion}__{phase}__{stat}"
-                exprs.append((q * pl.col("embodied_fraction") * pl.col(col)).alias(col))
+                exprs.append((pl.col("embodied_units") * pl.col(col)).alias(col))
         for stat in STATS:
             exprs.append(
-                (q * pl.col("use_fraction") * pl.col(f"kwh__{stat}") * pl.col("pue")
+                (pl.col("use_units") * pl.col(f"kwh__{stat}") * pl.col("pue")
                  * pl.col(f"elec__{criterion}__{stat}").fill_null(0.0))
                 .alias(f"{criterion}__use__{stat}"))
     return with_elec.with_columns(exprs)
@@ -286,16 +311,28 @@ def with_stats(frame: pl.DataFrame) -> pl.DataFrame:
 def compute(frame: pl.DataFrame, factors: FactorSet, options: Options,
             report: ReadReport | None = None) -> Footprint:
     report = report if report is not None else ReadReport(read=frame.height)
-    groups, used, unclassified_rows, unclassified = prepare(frame, factors, options, report)
-    fractions = year_fractions(groups, options)
-    wide = impact_columns(fractions, factors.wide_electricity())
+    devices = prepare_devices(frame, factors, options, report)
+    # Each device's share of the year is computed on its own row (a few vectorised operations),
+    # then devices that share every per-unit factor are summed: a few hundred groups, whatever
+    # the dates, so the factors are joined and multiplied once per group.
+    fractions = year_fractions(devices.frame, options)
+    quantity = pl.col("quantity").cast(pl.Float64)
+    groups = fractions.group_by([*FACTOR_GROUP_KEYS, *options.dimensions]).agg(
+        (quantity * pl.col("embodied_fraction")).sum().alias("embodied_units"),
+        (quantity * pl.col("use_fraction")).sum().alias("use_units"),
+        pl.col("in_service_end").sum(),
+        pl.col("quantity").sum(),
+        (quantity * pl.col("lifespan")).sum().alias("lifespan_units"),
+    )
+    groups = attach_factors(groups, devices.server_rows, factors, report)
+    wide = impact_columns(groups, factors.wide_electricity())
     impacts = to_long(wide)
     categories = wide.group_by("category").agg(
         pl.col("in_service_end").sum().alias("count"),
-        ((pl.col("lifespan") * pl.col("quantity")).sum() / pl.col("quantity").sum())
-        .alias("lifespan_years"),
+        (pl.col("lifespan_units").sum() / pl.col("quantity").sum()).alias("lifespan_years"),
     ).sort("category")
     by_dimension = {dim: to_long(wide.with_columns(pl.col(dim).fill_null("")), by=dim)
                     for dim in options.dimensions}
     return Footprint(options.year, options.method, options.lifespan_rule, factors, impacts,
-                     categories, report, used, unclassified_rows, unclassified, by_dimension)
+                     categories, report, devices.frame.height, devices.unclassified_rows,
+                     devices.unclassified, by_dimension)
