@@ -122,14 +122,6 @@ def _derive_glpi(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.coalesce(existing, derived).alias("condition"))
 
 
-COUNTRY_NAMES: Final[dict[str, str]] = {
-    "france": "FRA", "allemagne": "DEU", "germany": "DEU", "belgique": "BEL", "belgium": "BEL",
-    "espagne": "ESP", "spain": "ESP", "italie": "ITA", "italy": "ITA", "suisse": "CHE",
-    "switzerland": "CHE", "luxembourg": "LUX", "pays-bas": "NLD", "netherlands": "NLD",
-    "royaume-uni": "GBR", "united kingdom": "GBR", "europe": "EEE",
-}
-
-
 GLPI: Final = Profile(
     "glpi",
     _aliases({
@@ -229,33 +221,50 @@ def parse_table(table: TextTable, profile: Profile, mapping: Mapping) -> ReadRes
     date_formats = profile.date_formats
     if mapping.date_format:
         date_formats = (mapping.date_format, *date_formats)
-    if "country" in raw.columns:
-        raw = raw.with_columns(
-            pl.col("country").str.strip_chars().str.to_lowercase()
-            .replace_strict(COUNTRY_NAMES, default=pl.col("country").str.strip_chars(),
-                            return_dtype=pl.Utf8).alias("country"))
 
     parsed_columns = [c for c in chosen if c != COMMENT]
     # Columns parse independently and Polars releases the GIL: one thread per core.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        results = pool.map(lambda c: parse_column(raw.get_column(c), c, date_formats),
-                           parsed_columns)
-        typed = [series for pair in results for series in pair]
-    checked = raw.with_columns(typed)
-    for column, rule, _message in RANGE_RULES:
-        if column in parsed_columns:
-            out_of_range = (~rule).fill_null(False)
-            checked = checked.with_columns(out_of_range.alias(f"__range_{column}"))
-    report.problems.extend(_collect_problems(checked, raw, chosen, table.source))
-    nulls = [pl.when(pl.col(f"__range_{c}")).then(None).otherwise(pl.col(c)).alias(c)
-             for c, _, _ in RANGE_RULES if f"__range_{c}" in checked.columns]
-    frame = checked.with_columns(nulls) if nulls else checked
+        parsed = dict(zip(parsed_columns, pool.map(
+            lambda c: parse_column(raw.get_column(c), c, date_formats), parsed_columns),
+            strict=True))
+    lines = raw.get_column("line")
+    columns: dict[str, pl.Series] = {}
+    for column, (value, bad) in parsed.items():
+        header = chosen[column][1]
+        if bad.any():
+            report.problems.extend(_located(table.source, header, lines, raw.get_column(column),
+                                            bad, PARSERS[column][1]))
+        rule = RANGE_BY_COLUMN.get(column)
+        if rule is not None and value.null_count() < value.len():
+            out_of_range = value.to_frame().select((~rule[0]).fill_null(False)).to_series()
+            if out_of_range.any():
+                report.problems.extend(_located(table.source, header, lines,
+                                                raw.get_column(column), out_of_range, rule[1]))
+                value = pl.select(pl.when(pl.lit(out_of_range)).then(None)
+                                  .otherwise(pl.lit(value))).to_series().alias(column)
+        columns[column] = value
+    report.problems.sort(key=lambda p: (p.line, p.column))
+    frame = pl.DataFrame([lines, *columns.values()])
+    if COMMENT in chosen:
+        frame = frame.with_columns(raw.get_column(COMMENT))
     if profile.derive is not None:
         frame = profile.derive(frame)
     frame = frame.with_columns(pl.lit(table.source).alias("source"))
     report.problems.extend(_retired_without_date(frame, chosen, table.source))
     report.problems.extend(_consistency(frame, chosen, table.source))
     return ReadResult(conform(frame), report)
+
+
+RANGE_BY_COLUMN: Final = {column: (rule, message) for column, rule, message in RANGE_RULES}
+
+
+def _located(source: str, header: str, lines: pl.Series, raw: pl.Series, rows: pl.Series,
+             message: str) -> list[Problem]:
+    """One problem per flagged row, with its physical line and the value as written."""
+    return [Problem(source, int(line), header, str(value), message)
+            for line, value in zip(lines.filter(rows).to_list(), raw.filter(rows).to_list(),
+                                   strict=True)]
 
 
 def _consistency(frame: pl.DataFrame, chosen: dict[str, tuple[str, str]],
@@ -288,26 +297,6 @@ def _consistency(frame: pl.DataFrame, chosen: dict[str, tuple[str, str]],
                     f"this inventory number is already on line {first_line}; both devices are "
                     "counted, but a merged re-import uses it as the key: make it unique")
             for line, number, first_line in dupes.sort("line").iter_rows())
-    return problems
-
-
-def _collect_problems(checked: pl.DataFrame, raw: pl.DataFrame,
-                      chosen: dict[str, tuple[str, str]], source: str) -> list[Problem]:
-    problems: list[Problem] = []
-    for column, (_, header) in chosen.items():
-        for flag, message in ((f"__bad_{column}", PARSERS.get(column, ("", ""))[1]),
-                              (f"__range_{column}", None)):
-            if flag not in checked.columns:
-                continue
-            rows = checked.filter(pl.col(flag)).select("line")
-            if rows.height == 0:
-                continue
-            values = raw.filter(checked.get_column(flag)).get_column(column).to_list()
-            text = message or next(m for c, _, m in RANGE_RULES if c == column)
-            problems.extend(Problem(source, int(line), header, str(value), text)
-                            for line, value in zip(rows.get_column("line").to_list(), values,
-                                                   strict=True))
-    problems.sort(key=lambda p: (p.line, p.column))
     return problems
 
 

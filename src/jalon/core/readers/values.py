@@ -7,6 +7,7 @@ become nulls: the rest of the row, and of the file, still computes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 import polars as pl
@@ -32,13 +33,12 @@ _NUMBER = r"^-?\d+(\.\d+)?$"
 DISPOSALS: Final[tuple[str, ...]] = ("reused_internally", "donated", "sold_refurbished", "recycled")
 
 
-def blank_to_null(column: pl.Expr) -> pl.Expr:
-    stripped = column.str.strip_chars()
-    return pl.when(stripped == "").then(None).otherwise(stripped)
-
-
 def _text(raw: pl.Series) -> pl.Series:
-    return pl.select(blank_to_null(pl.lit(raw))).to_series()
+    stripped = raw.str.strip_chars()
+    if not (stripped.str.len_bytes() == 0).any():
+        return stripped  # the common case: no blank cell left once stripped
+    return pl.select(pl.when(pl.lit(stripped) == "").then(None).otherwise(pl.lit(stripped))
+                     ).to_series()
 
 
 def _slow_path(text: pl.Series, fast: pl.Series, slow: pl.Expr) -> pl.Series:
@@ -124,8 +124,20 @@ def parse_enum(raw: pl.Series, allowed: tuple[str, ...]) -> tuple[pl.Series, pl.
     return _keep(text, ok), text.is_not_null() & ~ok
 
 
+# Country names asset tools write instead of ISO codes.
+COUNTRY_NAMES: Final[dict[str, str]] = {
+    "france": "FRA", "allemagne": "DEU", "germany": "DEU", "belgique": "BEL", "belgium": "BEL",
+    "espagne": "ESP", "spain": "ESP", "italie": "ITA", "italy": "ITA", "suisse": "CHE",
+    "switzerland": "CHE", "luxembourg": "LUX", "pays-bas": "NLD", "netherlands": "NLD",
+    "royaume-uni": "GBR", "united kingdom": "GBR", "europe": "EEE",
+}
+
+
 def parse_country(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
-    text = _text(raw).str.to_uppercase()
+    stripped = _text(raw)
+    named = stripped.str.to_lowercase().replace_strict(COUNTRY_NAMES, default=stripped,
+                                                       return_dtype=pl.Utf8)
+    text = named.str.to_uppercase()
     ok = text.str.contains(r"^[A-Z]{3}$").fill_null(False)
     return _keep(text, ok), text.is_not_null() & ~ok
 
@@ -180,28 +192,71 @@ RANGE_RULES: Final[tuple[tuple[str, pl.Expr, str], ...]] = (
 )
 
 
+# Columns that repeat a few values (types, models, sites, statuses): their distinct values are
+# parsed once each. Dates are parsed the same way: a year of purchases has a few hundred days.
+REPEATING: Final = frozenset({
+    "quantity", "purchase_price_eur", "category", "item_type", "type", "manufacturer", "model", "condition", "status", "entity",
+    "site", "country", "is_virtual", "disposal", "purchase_date", "commissioning_date",
+    "retirement_date", "lifespan_years", "cpu_units", "cpu_cores", "ram_gb", "ssd_count",
+    "ssd_capacity_gb", "hdd_count", "hdd_capacity_gb", "pue", "annual_kwh", "weight_kg",
+})
+
+Parser = Callable[[pl.Series], tuple[pl.Series, pl.Series]]
+
+
+def _parser(kind: str, date_formats: tuple[str, ...]) -> Parser:
+    parsers: dict[str, Parser] = {
+        "date": lambda raw: parse_date(raw, date_formats),
+        "float": parse_float,
+        "int": parse_int,
+        "bool": parse_bool,
+        "category": lambda raw: parse_enum(raw, CATEGORIES),
+        "condition": lambda raw: parse_enum(raw, CONDITIONS),
+        "disposal": lambda raw: parse_enum(raw, DISPOSALS),
+        "country": parse_country,
+    }
+    return parsers.get(kind, parse_text)
+
+
+def _by_distinct_value(raw: pl.Series, parse: Parser) -> tuple[pl.Series, pl.Series] | None:
+    """Parse each distinct value once and spread the results back; None when values repeat
+    too little for it to pay (every parser works value by value, so the result is the same)."""
+    encoded = raw.cast(pl.Categorical(pl.Categories.random()))
+    distinct = encoded.unique().drop_nulls()
+    if distinct.len() > max(1000, raw.len() // 20):
+        return None
+    value, bad = parse(distinct.cast(pl.Utf8))
+    # Results are laid out by the categorical's code, then looked up by every row's code.
+    ids = distinct.to_physical()
+    size = (ids.max() or 0) + 1 if ids.len() else 0
+    by_id = pl.repeat(None, size, dtype=value.dtype, eager=True).scatter(ids, value)
+    bad_by_id = pl.repeat(False, size, dtype=pl.Boolean, eager=True).scatter(ids, bad)
+    codes = encoded.to_physical()
+    return by_id.gather(codes), bad_by_id.gather(codes)
+
+
+def _on_present_values(raw: pl.Series, parse: Parser) -> tuple[pl.Series, pl.Series]:
+    """Parse only the non-empty cells of a mostly empty column (server columns in a fleet)."""
+    present = raw.is_not_null().arg_true()
+    value, bad = parse(raw.gather(present))
+    empty = pl.repeat(None, raw.len(), dtype=value.dtype, eager=True)
+    return (empty.scatter(present, value),
+            pl.repeat(False, raw.len(), dtype=pl.Boolean, eager=True).scatter(present, bad))
+
+
 def parse_column(raw: pl.Series, column: str, date_formats: tuple[str, ...] = DATE_FORMATS,
                  ) -> tuple[pl.Series, pl.Series]:
-    """Typed column and bad-value mask for the raw Utf8 column of a canonical column."""
-    kind = PARSERS.get(column, ("text", ""))[0]
-    typed: tuple[pl.Series, pl.Series]
-    if kind == "date":
-        typed = parse_date(raw, date_formats)
-    elif kind == "float":
-        typed = parse_float(raw)
-    elif kind == "int":
-        typed = parse_int(raw)
-    elif kind == "bool":
-        typed = parse_bool(raw)
-    elif kind == "category":
-        typed = parse_enum(raw, CATEGORIES)
-    elif kind == "condition":
-        typed = parse_enum(raw, CONDITIONS)
-    elif kind == "disposal":
-        typed = parse_enum(raw, DISPOSALS)
-    elif kind == "country":
-        typed = parse_country(raw)
-    else:
-        typed = parse_text(raw)
-    value, bad = typed
+    """Typed column and bad-value mask for the raw Utf8 column of a canonical column.
+
+    Large files are parsed on what varies: mostly empty columns on their filled cells, repeating
+    columns on their distinct values (1,000,000 rows in a fraction of a second, `make bench`).
+    """
+    parse = _parser(PARSERS.get(column, ("text", ""))[0], date_formats)
+    typed: tuple[pl.Series, pl.Series] | None = None
+    if raw.len() >= 10_000:
+        if raw.null_count() * 2 > raw.len():
+            typed = _on_present_values(raw, parse)
+        elif column in REPEATING:
+            typed = _by_distinct_value(raw, parse)
+    value, bad = typed if typed is not None else parse(raw)
     return value.alias(column), bad.fill_null(False).alias(f"__bad_{column}")
