@@ -147,6 +147,15 @@ def test_virtual_machine_with_declared_consumption():
     assert use == pytest.approx(50.0 * FRA)
 
 
+def test_server_flagged_virtual_is_a_virtual_machine():
+    embodied, use, result = gwp([device(category="server", is_virtual=True, cpu_units=2,
+                                        purchase_date=d("2023-01-01"))])
+    assert (embodied, use) == (0.0, 0.0)
+    assert result["by_category"]["virtual_machine"]["count"] == 1
+    assert "server" not in result["by_category"] or \
+        result["by_category"]["server"]["count"] == 0
+
+
 def test_country_mix_changes_the_use_phase():
     deu = FS.electricity.filter((pl.col("country") == "DEU") & (pl.col("criterion") == "gwp"))
     factor = float(deu.get_column("value")[0])

@@ -32,7 +32,7 @@ DAYS_PER_YEAR: Final = 365.25
 DEFAULT_COUNTRY: Final = "FRA"
 UNKNOWN_SERVER: Final = "server:" + "/".join("-" for _ in CONFIG_COLUMNS)
 GROUP_KEYS: Final = ("factor_key", "category", "start", "end", "retired_undated", "lifespan",
-                     "condition", "country", "annual_kwh", "pue", "purchase_year")
+                     "condition", "country", "annual_kwh", "pue")
 # What decides a device's per-unit factors (embodied, consumption, electricity mix).
 FACTOR_GROUP_KEYS: Final = ("factor_key", "category", "condition", "country", "annual_kwh", "pue")
 
@@ -92,15 +92,23 @@ def prepare_devices(frame: pl.DataFrame, factors: FactorSet, options: Options,
     reference = factors.lifespan_table()
     override = {k: float(v) for k, v in options.lifespans.items()}
     known_countries = factors.countries()
-    report.problems.extend(_unknown_countries(devices, known_countries, options.country))
+    unknown_countries = _unknown_countries(devices, known_countries, options.country)
+    report.problems.extend(unknown_countries)
 
     scenario_lifespan = pl.col("category").replace_strict(override, default=None,
                                                           return_dtype=pl.Float64)
     reference_lifespan = pl.col("category").replace_strict(reference, default=None,
                                                            return_dtype=pl.Float64)
-    status_retired = pl.col("status").str.to_lowercase().str.contains(RETIRED_STATUS)
-    country = pl.col("country").fill_null(options.country)
-    is_server = (pl.col("category") == "server") & ~pl.col("is_virtual").fill_null(False)
+    # The status column is free text in asset tools and empty in most canonical files.
+    status_retired = (pl.col("status").str.to_lowercase().str.contains(RETIRED_STATUS)
+                      if devices.get_column("status").null_count() < devices.height
+                      else pl.lit(False))
+    country = pl.col("country")
+    if unknown_countries or devices.get_column("country").null_count():
+        country = (pl.when(country.is_in(list(known_countries))).then(country)
+                   .otherwise(pl.lit(options.country)))
+    # A server flagged virtual is a virtual machine: its host carries the embodied impact.
+    virtual_server = (pl.col("category") == "server") & pl.col("is_virtual").fill_null(False)
     devices = devices.with_columns(
         pl.col("quantity").fill_null(1),
         pl.coalesce("commissioning_date", "purchase_date").alias("start"),
@@ -109,11 +117,9 @@ def prepare_devices(frame: pl.DataFrame, factors: FactorSet, options: Options,
         .alias("retired_undated"),
         pl.coalesce(scenario_lifespan, pl.col("lifespan_years"), reference_lifespan)
         .alias("lifespan"),
-        pl.when(country.is_in(list(known_countries))).then(country)
-        .otherwise(pl.lit(options.country)).alias("country"),
+        country.alias("country"),
         pl.col("condition").fill_null("new"),
-        pl.coalesce("purchase_date", "commissioning_date").dt.year().alias("purchase_year"),
-        pl.when(is_server).then(pl.lit("server")).otherwise(pl.col("category"))
+        pl.when(virtual_server).then(pl.lit("virtual_machine")).otherwise(pl.col("category"))
         .alias("category"),
     ).with_columns(pl.col("category").alias("factor_key"))
     is_server_row = devices.get_column("category") == "server"
@@ -241,7 +247,7 @@ def year_fractions(groups: pl.DataFrame, options: Options) -> pl.DataFrame:
     lifespan_days = pl.col("lifespan") * DAYS_PER_YEAR
 
     if options.method == "flux":
-        bought = pl.col("purchase_year") == options.year
+        bought = pl.coalesce("purchase_date", "commissioning_date").dt.year() == options.year
         embodied = pl.when(bought).then(1.0).otherwise(0.0)
     elif options.lifespan_rule == "real":
         # NumEcoEval's dureeUsage=REEL: lifespan = retirement (or the end of year N) minus the

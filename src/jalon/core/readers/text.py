@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -99,6 +100,11 @@ def find_header(rows: list[list[str]], score: Callable[[list[str]], int]) -> int
     return best_index
 
 
+UTF8_NAMES = frozenset({"utf-8", "utf8", "utf-8-sig", "utf_8", "utf_8_sig"})
+HEAD_BYTES = 65536
+BOM = b"\xef\xbb\xbf"
+
+
 def read_delimited(
     path: Path,
     score_header: Callable[[list[str]], int],
@@ -106,28 +112,99 @@ def read_delimited(
     delimiter: str | None = None,
 ) -> TextTable:
     source = str(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+            whole = len(head) < HEAD_BYTES
+    except OSError as exc:
+        raise ReaderError(Problem(source, 0, "", "", f"cannot read the file: {exc}")) from exc
+    if whole and not head.strip():
+        raise ReaderError(Problem(source, 0, "", "", "the file is empty"))
+    head_text = None if whole else _utf8_head(head, encoding)
+    if head_text is not None:
+        # A large UTF-8 file: Polars reads it from disk (memory-mapped, in parallel) and checks
+        # the UTF-8 itself; only a file that turns out not to be UTF-8 is decoded in Python.
+        table = _read_utf8_file(path, head_text, score_header, delimiter)
+        if table is not None:
+            return table
     data = path.read_bytes()
     text, used_encoding = decode(data, source, encoding)
     if not text or text.isspace():
         raise ReaderError(Problem(source, 0, "", "", "the file is empty"))
-    head = text[:65536].splitlines()[:HEADER_SCAN_LINES + 5]
-    delim = delimiter or sniff_delimiter(head)
-    sample_rows = list(csv.reader(head, delimiter=delim))
-    header_index = find_header(sample_rows, score_header)
+    delim, header_index = _sniff(text[:HEAD_BYTES], score_header, delimiter)
 
-    # Physical line of each record. The fast path holds when no field spans several lines and
-    # no line is blank, which is true of almost every export; otherwise the csv module counts.
-    physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     # Valid UTF-8 goes to Polars as it is; only re-encode what was decoded from another charset.
     utf8 = data[3:] if used_encoding == "utf-8-sig" else data
     payload = utf8 if used_encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
     frame = _parse_with_polars(payload, delim, header_index, source)
-    header_line = header_index + 1
-    n = frame.height
-    if physical_lines == header_line + n:
-        lines = pl.Series("line", range(header_line + 1, header_line + 1 + n), dtype=pl.Int64)
+    # Physical line of each record. The fast path holds when no field spans several lines,
+    # which is true of almost every export; otherwise the csv module counts.
+    physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if physical_lines == header_index + 1 + frame.height:
+        lines = _consecutive_lines(header_index, frame.height)
     else:
         lines, frame = _count_lines(text, delim, header_index, frame)
+    return _table(source, used_encoding, delim, header_index, frame, lines)
+
+
+def _utf8_head(head: bytes, encoding: str | None) -> str | None:
+    """The beginning of a file as text, when the file claims or seems to be UTF-8."""
+    if encoding is not None and encoding.lower() not in UTF8_NAMES:
+        return None
+    try:
+        return head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # not a character cut at the end of the sample
+            return None
+        return head[:exc.start].decode("utf-8-sig")
+
+
+def _read_utf8_file(path: Path, head_text: str,
+                    score_header: Callable[[list[str]], int],
+                    delimiter: str | None) -> TextTable | None:
+    source = str(path)
+    delim, header_index = _sniff(head_text, score_header, delimiter)
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        quoted = mm.find(b'"') != -1
+        bom = mm[:3] == BOM
+    try:
+        frame = pl.read_csv(path, separator=delim, skip_rows=header_index, infer_schema=False,
+                            truncate_ragged_lines=True, raise_if_empty=False)
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" in str(exc).lower():
+            return None  # not UTF-8 after all: decoded in Python (cp1252...)
+        raise ReaderError(Problem(source, 0, "", "", f"cannot parse the file as delimited "
+                                  f"text ({delim!r}): {exc}")) from exc
+    except pl.exceptions.PolarsError as exc:
+        raise ReaderError(Problem(source, 0, "", "", f"cannot parse the file as delimited "
+                                  f"text ({delim!r}): {exc}")) from exc
+    # Without a quote, no field can span lines and Polars keeps blank lines as empty records:
+    # record i is on physical line header + 1 + i. With quotes, the csv module counts.
+    if quoted:
+        text = path.read_bytes().decode("utf-8-sig")
+        physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+        if physical_lines != header_index + 1 + frame.height:
+            lines, frame = _count_lines(text, delim, header_index, frame)
+            return _table(source, "utf-8-sig" if bom else "utf-8", delim, header_index, frame,
+                          lines)
+    return _table(source, "utf-8-sig" if bom else "utf-8", delim, header_index, frame,
+                  _consecutive_lines(header_index, frame.height))
+
+
+def _sniff(head_text: str, score_header: Callable[[list[str]], int],
+           delimiter: str | None) -> tuple[str, int]:
+    head = head_text.splitlines()[:HEADER_SCAN_LINES + 5]
+    delim = delimiter or sniff_delimiter(head)
+    return delim, find_header(list(csv.reader(head, delimiter=delim)), score_header)
+
+
+def _consecutive_lines(header_index: int, n: int) -> pl.Series:
+    first = header_index + 2  # header on line header_index + 1, records right after it
+    return pl.Series("line", range(first, first + n), dtype=pl.Int64)
+
+
+def _table(source: str, encoding: str, delim: str, header_index: int, frame: pl.DataFrame,
+           lines: pl.Series) -> TextTable:
     # Blank lines are not devices (polars keeps them as empty records).
     empty = frame.select(pl.all_horizontal(pl.all().is_null())).to_series() if frame.width \
         else pl.Series(dtype=pl.Boolean)
@@ -135,7 +212,7 @@ def read_delimited(
         frame, lines = frame.filter(~empty), lines.filter(~empty)
     headers = list(frame.columns)
     frame = frame.rename({name: f"c{i}" for i, name in enumerate(headers)})
-    return TextTable(source, used_encoding, delim, header_line, headers, frame, lines)
+    return TextTable(source, encoding, delim, header_index + 1, headers, frame, lines)
 
 
 def _parse_with_polars(payload: bytes, delim: str, header_index: int,
