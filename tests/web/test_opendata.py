@@ -161,3 +161,19 @@ def test_unknown_names_and_organisations_are_404(client, world):
     assert client.get(url("opendata:csv", "lisiere", "members")).status_code == 404
     assert client.get(url("opendata:schema", "lisiere", "members")).status_code == 404
     assert client.get(url("opendata:catalogue_jsonld", "nowhere")).status_code == 404
+
+
+def test_footprint_stays_out_of_open_data_until_the_footprint_is_published(client, db):
+    """A public strategy publishes the strategy dataset; the footprint and inventory aggregates
+    follow the organisation's own choice to publish its footprint."""
+    build(public_footprint=False)
+    for name in ("footprint", "inventory"):
+        assert client.get(url("opendata:csv", "lisiere", name)).status_code == 404
+    for name in ("strategy", "indicators", "values"):
+        assert client.get(url("opendata:csv", "lisiere", name)).status_code == 200
+    catalogue = json.loads(client.get(url("opendata:catalogue_jsonld")).content)
+    text = json.dumps(catalogue)
+    assert "footprint.csv" not in text and "inventory.csv" not in text
+    assert "strategy.csv" in text
+    page = client.get(url("publicstrategy:index")).content.decode()
+    assert "footprint.csv" not in page and "strategy.csv" in page

@@ -31,10 +31,11 @@ def member(org: Organisation, username: str, role: Role = Role.VIEWER, **names: 
     return user
 
 
-def build(public: bool = True, slug: str = "lisiere") -> dict:
+def build(public: bool = True, slug: str = "lisiere", public_footprint: bool = True) -> dict:
     operator = Operator.objects.get_or_create(name="GIP", slug="gip")[0]
     org = Organisation.objects.create(operator=operator, name=f"Commune {slug}", slug=slug,
-                                      kind="commune", siren="213300015")
+                                      kind="commune", siren="213300015",
+                                      public_footprint=public_footprint)
     first, last = AUTHOR.split()
     author = member(org, f"auteur-{slug}", Role.EDITOR, first_name=first, last_name=last)
     strategy = Strategy.objects.create(

@@ -269,6 +269,16 @@ DATASETS: Final = {
 }
 
 
+def published_resources(organisation: Organisation) -> list[Resource]:
+    """What the open data of a public strategy holds.
+
+    The footprint and the inventory aggregates follow the organisation's own choice to publish
+    its footprint (the public footprint page): making the strategy public does not publish them.
+    """
+    return [r for r in RESOURCES.values()
+            if r.dataset != "empreinte" or organisation.public_footprint]
+
+
 def schema(name: str) -> dict[str, Any]:
     if name not in RESOURCES:
         raise Http404("No such schema")
@@ -348,12 +358,15 @@ def catalogue(organisation: Organisation, strategy: Strategy, urls: Urls) -> dic
     if organisation.siren:
         publisher["siren"] = organisation.siren
     datasets = []
+    published = published_resources(organisation)
     for key, (title, description, keywords) in DATASETS.items():
         distributions = [{
             "id": urls.csv(r.name), "title": r.title, "description": r.description,
             "download": urls.csv(r.name), "schema": urls.schema(r.name),
             "modified": _stamp(resource_modified(r.name, organisation, strategy)),
-        } for r in RESOURCES.values() if r.dataset == key]
+        } for r in published if r.dataset == key]
+        if not distributions:
+            continue
         datasets.append({
             "id": f"{urls.catalogue}#{key}", "title": f"{title} — {organisation.name}",
             "description": description, "keywords": keywords, "landing": urls.page,
@@ -364,7 +377,8 @@ def catalogue(organisation: Organisation, strategy: Strategy, urls: Urls) -> dic
         "id": urls.catalogue,
         "title": f"Données ouvertes du numérique responsable — {organisation.name}",
         "description": f"{strategy.title} ({strategy.period_start}–{strategy.period_end}), "
-                       "son suivi et l'empreinte du parc informatique, publiés avec Jalon.",
+                       + ("son suivi et l'empreinte du parc informatique, publiés avec Jalon."
+                          if organisation.public_footprint else "et son suivi, publiés avec Jalon."),
         "homepage": urls.page, "publisher": publisher, "datasets": datasets,
         "modified": max(d["modified"] for d in datasets),
     }

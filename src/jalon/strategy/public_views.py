@@ -65,7 +65,7 @@ def index(request: HttpRequest, org_slug: str) -> HttpResponse:
         **ANONYMOUS, "public_org": organisation, "strategy": strategy, "page": page,
         "indicators": indicators, "nodes": nodes,
         "action_counts": report.action_counts(report.tree_view(strategy)),
-        "resources": opendata.RESOURCES.values(),
+        "resources": opendata.published_resources(organisation),
         "reports": list(reversed([y for y in opendata.published_years(strategy)
                                   if y in report.available_years(strategy)])),
     }
@@ -139,7 +139,7 @@ def catalogue_ttl(request: HttpRequest, org_slug: str) -> HttpResponse:
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def csv_resource(request: HttpRequest, org_slug: str, name: str) -> HttpResponse:
     organisation, strategy = opendata.public_strategy(org_slug)
-    if name not in opendata.RESOURCES:
+    if name not in {r.name for r in opendata.published_resources(organisation)}:
         raise Http404("No such resource")
     response = HttpResponse(opendata.csv_text(name, organisation, strategy).encode("utf-8"),
                             content_type="text/csv; charset=utf-8")
