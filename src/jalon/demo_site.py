@@ -1,6 +1,7 @@
 """The demo platform behind `jalon demo`: a database seeded with a fictitious operator, two
-authorities with their inventories and one person per role, then the task worker and the web
-server, stopped together on Ctrl-C.
+authorities with their inventories and one person per role (and five peer authorities without
+inventory nor users, for the comparison with peers), then the task worker and the web server,
+stopped together on Ctrl-C.
 
 Seeding is idempotent: running it again keeps what exists (people keep the demo password,
 inventories are only imported into an organisation that has none, strategies are only created
@@ -11,6 +12,15 @@ shared indicator definition; the agglomeration gets a published strategy from th
 template — computed indicators from its inventory, a few manual values for 2023-2025 with
 targets so that statuses vary, the operator's shared indicator, and the introduction of the
 previous year's annual report; the commune gets an unpublished strategy from "idf-2025".
+
+Peers (strategy/peers.py): five fictitious agglomerations of the same operator, kind (EPCI) and
+population band (50,000 to 200,000) as Val-de-Lisière, so that its peers page shows an
+anonymised comparison. Each has an unpublished strategy from the same "reen-guide" template with
+the operator's shared indicator, and the same deterministic values for the last three complete
+years (PEER_VALUES): manual values for the shared indicator, and for the computed ones values
+stored directly (no inventory, no footprint computation: the demo starts fast). Those carry no
+inventory version, so a recomputation from their (empty) inventory keeps them. Peers have no
+sign-in and no public page: they are only ever seen as « Pair A », « Pair B »…
 """
 
 from __future__ import annotations
@@ -83,6 +93,51 @@ DEMO_VALUES: tuple[tuple[str, dict[str, Any] | None, tuple[float, float, float]]
     (OPERATOR_DEFINITION["key"], {"kind": "level", "value": 80, "date": dt.date(2027, 12, 31)},
      (35, 48, 62)),  # the operator's shared indicator
 )
+# Peers of the agglomeration: same operator, kind and population band (peers.py), no users.
+PEERS: tuple[dict[str, Any], ...] = (
+    {"slug": "ca-trois-vallees", "name": "Communauté d'agglomération des Trois-Vallées",
+     "kind": "epci", "population": 64_300, "agents": 780},
+    {"slug": "ca-haut-val-d-orvanne", "name": "Communauté d'agglomération du Haut-Val-d'Orvanne",
+     "kind": "epci", "population": 118_900, "agents": 1_420},
+    {"slug": "ca-pays-de-montreval", "name": "Communauté d'agglomération du Pays de Montreval",
+     "kind": "epci", "population": 97_500, "agents": 1_150},
+    {"slug": "ca-rives-de-l-aubrelle", "name": "Communauté d'agglomération Rives-de-l'Aubrelle",
+     "kind": "epci", "population": 71_200, "agents": 840},
+    {"slug": "ca-coteaux-de-saint-firmin",
+     "name": "Communauté d'agglomération des Coteaux de Saint-Firmin",
+     "kind": "epci", "population": 168_000, "agents": 2_050},
+)
+PEER_STRATEGY = {"template": AGGLOMERATION_STRATEGY["template"],
+                 "title": "Stratégie numérique responsable 2024-2030",
+                 "period_start": 2024, "period_end": 2030}
+PEER_SOURCE = "Tableau de suivi de la collectivité (démonstration)"
+PEER_COMPUTED_SOURCE = ("Valeur de démonstration (inventaire de cette collectivité non importé "
+                        "dans la démo)")
+# Values of the last three complete years, per peer and definition key (the built-in computed
+# indicators, and the operator's shared one): fixed, different from one peer to the next. A
+# missing key is an indicator the peer does not follow up yet (then fewer peers are compared).
+PEER_VALUES: dict[str, dict[str, tuple[float, float, float]]] = {
+    "ca-trois-vallees": {
+        "avg_lifespan_retired": (5.8, 6.1, 6.4), "footprint_per_agent": (112, 106, 98),
+        "reuse_spend_share": (3.5, 5.2, 6.8), "refurbished_purchase_share": (4.0, 6.5, 9.0),
+        "reuse_rate_retired": (12.0, 18.5, 24.0), OPERATOR_DEFINITION["key"]: (20, 31, 44)},
+    "ca-haut-val-d-orvanne": {
+        "avg_lifespan_retired": (7.2, 7.4, 7.9), "footprint_per_agent": (74, 71, 69),
+        "reuse_spend_share": (11.0, 13.5, 15.2), "refurbished_purchase_share": (12.0, 15.0, 18.5),
+        "reuse_rate_retired": (30.0, 34.0, 41.0), OPERATOR_DEFINITION["key"]: (55, 61, 70)},
+    "ca-pays-de-montreval": {
+        "avg_lifespan_retired": (5.1, 5.3, 5.6), "footprint_per_agent": (131, 127, 124),
+        "reuse_spend_share": (1.2, 2.0, 2.4), "refurbished_purchase_share": (1.5, 2.2, 3.1),
+        "reuse_rate_retired": (5.0, 6.5, 9.0), OPERATOR_DEFINITION["key"]: (12, 15, 22)},
+    "ca-rives-de-l-aubrelle": {
+        "avg_lifespan_retired": (6.4, 6.9, 7.1), "footprint_per_agent": (88, 90, 85),
+        "reuse_spend_share": (6.1, 7.4, 8.9), "refurbished_purchase_share": (7.5, 8.0, 11.2),
+        OPERATOR_DEFINITION["key"]: (38, 45, 51)},
+    "ca-coteaux-de-saint-firmin": {
+        "avg_lifespan_retired": (8.1, 8.3, 8.6), "footprint_per_agent": (61, 58, 52),
+        "reuse_spend_share": (14.8, 17.9, 20.3), "refurbished_purchase_share": (16.0, 19.5, 23.0),
+        "reuse_rate_retired": (44.0, 47.5, 52.0), OPERATOR_DEFINITION["key"]: (68, 74, 79)},
+}
 REPORT_INTRODUCTION = (
     "En {year}, la Communauté d'agglomération a poursuivi la mise en œuvre de sa stratégie "
     "numérique responsable adoptée en 2024 : allongement de la durée de vie des postes de "
@@ -272,12 +327,13 @@ def seed(*, data_dir: Path, say: Callable[[str], None] = lambda _m: None,
     if made:
         report.created.append(f"opérateur {operator.name}")
     organisations = {}
-    for spec in (AGGLOMERATION, COMMUNE):
+    for spec in (AGGLOMERATION, COMMUNE, *PEERS):
         defaults = {k: v for k, v in spec.items() if k != "slug"}
         organisation, made = Organisation.objects.get_or_create(
             slug=spec["slug"], defaults={**defaults, "operator": operator})
         if made:
-            report.created.append(f"organisation {organisation.name}")
+            report.created.append(f"organisation {organisation.name}"
+                                  + (" (pair de comparaison)" if spec in PEERS else ""))
         organisations[spec["slug"]] = organisation
     agglomeration = organisations[AGGLOMERATION["slug"]]
 
@@ -329,6 +385,10 @@ def seed_strategies(operator: Any, organisations: dict[str, Any], people: dict[s
                                      people["admin"], report, say)),
         ("stratégie de la commune",
          lambda: _seed_commune(organisations[COMMUNE["slug"]], people["operateur"], report)),
+        *((f"stratégie du pair {spec['name']}",
+           lambda spec=spec: _seed_peer(organisations[spec["slug"]], operator,
+                                        people["operateur"], report))
+          for spec in PEERS),
     )
     for label, step in steps:
         try:
@@ -418,6 +478,47 @@ def _seed_commune(organisation: Any, actor: Any, report: SeedReport) -> None:
     strategy, made = _create_strategy(organisation, actor, COMMUNE_STRATEGY)
     if made:
         report.created.append(f"stratégie {strategy.title} (non publiée)")
+
+
+def _seed_peer(organisation: Any, operator: Any, actor: Any, report: SeedReport) -> None:
+    """A peer's strategy (unpublished), the operator's shared indicator and the values of
+    PEER_VALUES for indicators that have none yet."""
+    from jalon.strategy import services
+    from jalon.strategy.models import Indicator, IndicatorDefinition, IndicatorValue, ValueKind
+
+    spec = {**PEER_STRATEGY, "title": f"{PEER_STRATEGY['title']} – {organisation.name}"}
+    strategy, made = _create_strategy(organisation, actor, spec)
+    if made:
+        report.created.append(f"stratégie {strategy.title} (pair, non publiée)")
+    shared = IndicatorDefinition.objects.filter(operator=operator, organisation__isnull=True,
+                                                key=OPERATOR_DEFINITION["key"]).first()
+    if shared is not None and not strategy.indicators.filter(definition=shared).exists():
+        objective = strategy.indicators.filter(definition__key="reuse_rate_retired").first()
+        services.add_indicator(actor, strategy, shared, target_kind="level", target_value=80,
+                               target_date=dt.date(2027, 12, 31),
+                               objective=objective.objective if objective else None)
+
+    years = [dt.date.today().year - n for n in (3, 2, 1)]
+    for key, values in PEER_VALUES.get(organisation.slug, {}).items():
+        indicator = (strategy.indicators.filter(definition__key=key)
+                     .select_related("definition").first())
+        if indicator is None or indicator.values.exists():
+            continue  # what people entered since is kept
+        dated = [(dt.date(year, 12, 31), float(value))
+                 for year, value in zip(years, values, strict=True)]
+        if not indicator.definition.computed:
+            for date, value in dated:
+                services.add_value(actor, indicator, date, value, ValueKind.RESULT,
+                                   PEER_SOURCE, "")
+            continue
+        # A computed indicator without an inventory: demo values, stored without an inventory
+        # version (a recomputation only replaces values that have one), the indicator marked
+        # up to date with the (empty) inventory so that pages do not recompute it.
+        IndicatorValue.objects.bulk_create([
+            IndicatorValue(indicator=indicator, date=date, value=value, kind=ValueKind.RESULT,
+                           source=PEER_COMPUTED_SOURCE) for date, value in dated])
+        Indicator.objects.filter(pk=indicator.pk).update(
+            computed_version=organisation.inventory_version)
 
 
 # --------------------------------------------------------------------------------------------
