@@ -193,6 +193,8 @@ class IndicatorForm(forms.Form):
             return data
         if kind == TargetKind.RATE:
             if not -100 < value <= 1000:
+                # Translators: not a format string ("%" is the percent sign).
+                # xgettext:no-python-format
                 self.add_error("target_value", _("Une évolution annuelle entre −100 % et "
                                                  "+1000 % est attendue."))
             data["target_value"] = value / 100

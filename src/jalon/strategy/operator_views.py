@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jalon.accounts.forms import Accessible
@@ -162,18 +162,19 @@ def update_definition(actor: Any, definition: IndicatorDefinition, *, shared: bo
 
 class OperatorChoice(forms.ModelChoiceField):
     def __init__(self, operators: Any, **kwargs: Any) -> None:
-        super().__init__(queryset=operators, label=_l("Opérateur"), empty_label=None, **kwargs)
+        super().__init__(queryset=operators, label=gettext_lazy("Opérateur"), empty_label=None,
+                         **kwargs)
 
 
 class TemplateCreateForm(Accessible, forms.Form):
-    base = forms.ChoiceField(label=_l("Modèle de départ"),
-                             help_text=_l("Le modèle intégré à Jalon dont les axes, objectifs "
-                                          "et indicateurs sont copiés."))
-    title = forms.CharField(label=_l("Titre"), max_length=300)
-    key = forms.SlugField(label=_l("Identifiant"), max_length=90, required=False,
-                          help_text=_l("Lettres, chiffres et tirets ; déduit du titre si "
-                                       "vide."))
-    published = forms.BooleanField(label=_l("Publier aux membres dès maintenant"),
+    base = forms.ChoiceField(label=gettext_lazy("Modèle de départ"),
+                             help_text=gettext_lazy("Le modèle intégré à Jalon dont les axes, "
+                                                    "objectifs et indicateurs sont copiés."))
+    title = forms.CharField(label=gettext_lazy("Titre"), max_length=300)
+    key = forms.SlugField(label=gettext_lazy("Identifiant"), max_length=90, required=False,
+                          help_text=gettext_lazy("Lettres, chiffres et tirets ; déduit du titre "
+                                                 "si vide."))
+    published = forms.BooleanField(label=gettext_lazy("Publier aux membres dès maintenant"),
                                    required=False)
 
     def __init__(self, *args: Any, operators: Any, **kwargs: Any) -> None:
@@ -187,12 +188,12 @@ class TemplateCreateForm(Accessible, forms.Form):
 
 
 class TemplateEditForm(Accessible, forms.Form):
-    title = forms.CharField(label=_l("Titre"), max_length=300)
-    data = forms.CharField(label=_l("Contenu du modèle (JSON)"), widget=forms.Textarea(
+    title = forms.CharField(label=gettext_lazy("Titre"), max_length=300)
+    data = forms.CharField(label=gettext_lazy("Contenu du modèle (JSON)"), widget=forms.Textarea(
         attrs={"rows": 16, "cols": 80, "spellcheck": "false"}),
-        help_text=_l("Axes, objectifs, actions et indicateurs, dans le format des modèles "
-                     "intégrés. Un JSON invalide est refusé."))
-    published = forms.BooleanField(label=_l("Publié aux membres"), required=False)
+        help_text=gettext_lazy("Axes, objectifs, actions et indicateurs, dans le format des "
+                               "modèles intégrés. Un JSON invalide est refusé."))
+    published = forms.BooleanField(label=gettext_lazy("Publié aux membres"), required=False)
 
     def clean_data(self) -> dict[str, Any]:
         try:
@@ -211,20 +212,21 @@ class DefinitionForm(Accessible, forms.ModelForm):
         fields = ["name", "unit", "precision", "direction", "description", "method", "source"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3, "cols": 60}),
                    "method": forms.Textarea(attrs={"rows": 3, "cols": 60})}
-        help_texts = {"unit": _l("Par exemple « % », « kgCO2e/agent », « jours »."),
-                      "precision": _l("Nombre de décimales affichées."),
-                      "method": _l("Comment la valeur est obtenue : numérateur, "
-                                   "dénominateur, périmètre.")}
+        help_texts = {"unit": gettext_lazy("Par exemple « % », « kgCO2e/agent », « jours »."),
+                      "precision": gettext_lazy("Nombre de décimales affichées."),
+                      "method": gettext_lazy("Comment la valeur est obtenue : numérateur, "
+                                             "dénominateur, périmètre.")}
 
     def __init__(self, *args: Any, operators: Any = None, with_shared: bool = False,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["direction"] = forms.ChoiceField(
-            label=_l("Sens"), choices=[(Direction.UP.value, _l("Plus est mieux")),
-                                       (Direction.DOWN.value, _l("Moins est mieux"))])
+            label=gettext_lazy("Sens"),
+            choices=[(Direction.UP.value, gettext_lazy("Plus est mieux")),
+                     (Direction.DOWN.value, gettext_lazy("Moins est mieux"))])
         if with_shared:
             self.fields["shared"] = forms.BooleanField(
-                label=_l("Partagé avec les membres"), required=False,
+                label=gettext_lazy("Partagé avec les membres"), required=False,
                 initial=self.instance.shared if self.instance.pk else True)
         if operators is not None and operators.count() > 1:
             self.fields["operator"] = OperatorChoice(operators)
