@@ -7,6 +7,12 @@ JALON_DEBUG        1 to enable Django's debug mode (never in production)
 JALON_ALLOWED_HOSTS comma-separated host names (default 127.0.0.1,localhost)
 JALON_SECURE_COOKIES 0 to allow cookies over plain HTTP on a non-local host (default 1)
 JALON_MAX_UPLOAD_MB largest inventory file accepted (default 50)
+JALON_EMAIL_BACKEND, JALON_FROM_EMAIL, JALON_EMAIL_HOST, JALON_EMAIL_PORT, JALON_EMAIL_USER,
+JALON_EMAIL_PASSWORD, JALON_EMAIL_TLS=1   outgoing mail (invitations, password resets)
+JALON_TRUSTED_PROXIES comma-separated addresses or networks of the reverse proxies in front of
+                   Jalon (e.g. 127.0.0.1); from them only, X-Forwarded-For gives the client's
+                   address (sign-in throttling) and X-Forwarded-Proto: https marks the request
+                   secure. Default: none (REMOTE_ADDR is the client). See docs/deployment.md.
 """
 
 from __future__ import annotations
@@ -125,6 +131,13 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'none'; object-src 'none'"
 )
 
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("JALON_TRUSTED_PROXIES", "").split(",")
+                   if p.strip()]
+if TRUSTED_PROXIES:
+    # Only behind a proxy that sets this header itself; Jalon must then listen on an address
+    # that only the proxy reaches (docs/deployment.md).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 MAX_UPLOAD_MB = int(os.environ.get("JALON_MAX_UPLOAD_MB", "50"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -150,6 +163,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 EMAIL_BACKEND = os.environ.get("JALON_EMAIL_BACKEND",
                                "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("JALON_FROM_EMAIL", "jalon@localhost")
+# With JALON_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (docs/deployment.md).
+EMAIL_HOST = os.environ.get("JALON_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("JALON_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("JALON_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("JALON_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("JALON_EMAIL_TLS") == "1"
 
 TASKS = {"default": {
     "BACKEND": os.environ.get("JALON_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -139,6 +139,33 @@ def test_sign_in_is_throttled_per_address(client):
     assert login(Client(REMOTE_ADDR="10.0.0.9"), "bob").status_code == 302
 
 
+@override_settings(LOGIN_ATTEMPTS=3, LOGIN_WINDOW_SECONDS=600, TRUSTED_PROXIES=["10.1.0.0/24"])
+def test_behind_a_trusted_proxy_the_forwarded_client_is_throttled():
+    """Every request comes from the proxy: throttling its address would lock everyone out."""
+    make_user("bob")
+    proxy = {"REMOTE_ADDR": "10.1.0.5"}
+    attacker = Client(HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    for name in ("x1", "x2", "x3"):
+        login(attacker, name, "wrong")
+    assert login(attacker, "bob").status_code == 429
+    # Another client through the same proxy is not blocked...
+    assert login(Client(HTTP_X_FORWARDED_FOR="198.51.100.4", **proxy), "bob").status_code == 302
+    # ...and the attacker cannot escape by writing another address at the left of the header:
+    # the proxy appends the real one at the right.
+    forged = Client(HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.7", **proxy)
+    assert login(forged, "bob").status_code == 429
+
+
+@override_settings(LOGIN_ATTEMPTS=3, LOGIN_WINDOW_SECONDS=600, TRUSTED_PROXIES=["10.1.0.5"])
+def test_forwarded_header_from_an_untrusted_address_is_ignored(client):
+    make_user("bob")
+    forger = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    for name in ("x1", "x2", "x3"):
+        login(forger, name, "wrong")
+    rotated = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert login(rotated, "bob").status_code == 429
+
+
 @override_settings(LOGIN_ATTEMPTS=3, LOGIN_WINDOW_SECONDS=600)
 def test_old_failures_leave_the_window_and_success_clears_the_counter(client):
     make_user("alice")
