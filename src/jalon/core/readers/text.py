@@ -181,10 +181,10 @@ def _read_utf8_file(path: Path, head_text: str,
     # Without a quote, no field can span lines and Polars keeps blank lines as empty records:
     # record i is on physical line header + 1 + i. With quotes, the csv module counts.
     if quoted:
-        text = path.read_bytes().decode("utf-8-sig")
-        physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+        data = path.read_bytes()
+        physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
         if physical_lines != header_index + 1 + frame.height:
-            lines, frame = _count_lines(text, delim, header_index, frame)
+            lines, frame = _count_lines(data.decode("utf-8-sig"), delim, header_index, frame)
             return _table(source, "utf-8-sig" if bom else "utf-8", delim, header_index, frame,
                           lines)
     return _table(source, "utf-8-sig" if bom else "utf-8", delim, header_index, frame,
