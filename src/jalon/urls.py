@@ -19,4 +19,6 @@ urlpatterns = [
     path("p/<slug:org_slug>/data/", include("jalon.strategy.opendata_urls")),
     path("p/<slug:org_slug>/", include("jalon.footprint.public_urls")),
     path("api/", include("jalon.api.urls")),
+    # Language switcher (a plain POST form in the footer; no JavaScript).
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
