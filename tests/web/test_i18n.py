@@ -143,18 +143,15 @@ def test_catalogue_covers_every_string_of_the_sources(tmp_path):
 # -- Pages ---------------------------------------------------------------------------------
 
 class Forms(HTMLParser):
-    """The footer's language form: attributes of its form, inputs, select, options, label."""
+    """The footer's language form: its attributes, inputs, title, current language, buttons."""
 
     def __init__(self) -> None:
         super().__init__()
         self.form: dict | None = None
         self.inputs: dict[str, str] = {}
-        self.select: dict | None = None
-        self.options: list[dict] = []
-        self.labels: dict[str, str] = {}
-        self.buttons: list[str] = []
-        self._label: str | None = None
-        self._button = False
+        self.buttons: list[dict] = []
+        self.texts: dict[str, str] = {}
+        self._text: str | None = None
         self._inside = False
 
     def handle_starttag(self, tag, attrs):
@@ -165,30 +162,26 @@ class Forms(HTMLParser):
             return
         if tag == "input":
             self.inputs[attrs["name"]] = attrs.get("value", "")
-        elif tag == "select":
-            self.select = attrs
-        elif tag == "option":
-            self.options.append(attrs)
-        elif tag == "label":
-            self._label = attrs.get("for")
-            self.labels[self._label] = ""
         elif tag == "button":
-            self._button = True
-            self.buttons.append("")
+            self.buttons.append({**attrs, "text": ""})
+            self._text = "button"
+        elif tag == "span":
+            self._text = attrs.get("id") or attrs.get("class")
+            self.texts[self._text] = ""
+            if "aria-current" in attrs:
+                self.texts["current-lang"] = attrs.get("lang", "")
 
     def handle_endtag(self, tag):
         if tag == "form":
             self._inside = False
-        elif tag == "label":
-            self._label = None
-        elif tag == "button":
-            self._button = False
+        if tag in ("span", "button"):
+            self._text = None
 
     def handle_data(self, data):
-        if self._label is not None:
-            self.labels[self._label] += data.strip()
-        if self._button:
-            self.buttons[-1] += data.strip()
+        if self._text == "button":
+            self.buttons[-1]["text"] += data.strip()
+        elif self._text is not None:
+            self.texts[self._text] += data.strip()
 
 
 def switcher(html: str) -> Forms:
@@ -242,18 +235,20 @@ def test_signed_in_page_in_english_with_accept_language(client, world):
     assert "Tableau de bord" not in html and "Se déconnecter" not in html
 
 
-def test_switcher_is_a_labelled_post_form_with_the_current_path(db):
+def test_switcher_is_a_named_post_form_with_the_current_path(db):
+    """No JavaScript and no <select> (pages such as the column mapping must have none): the
+    current language as text, a submit button for each other one."""
     html = Client().get("/accounts/login/?next=/o/lisiere/").content.decode()
     form = switcher(html)
-    assert form.form == {"class": "lang", "method": "post", "action": reverse("set_language")}
+    assert form.form == {"class": "lang", "method": "post", "action": reverse("set_language"),
+                         "aria-labelledby": "lang-title"}
     assert form.inputs["next"] == "/accounts/login/?next=/o/lisiere/"
     assert form.inputs["csrfmiddlewaretoken"]
-    assert form.select == {"id": "lang-select", "name": "language"}
-    assert form.labels == {"lang-select": "Langue"}
-    assert form.buttons == ["Changer de langue"]
-    assert [(o["value"], o["lang"]) for o in form.options] == [("fr", "fr"), ("en", "en")]
-    assert "selected" in form.options[0] and "selected" not in form.options[1]
-    assert "<script" not in html and 'style="' not in html
+    assert form.texts["lang-title"] == "Langue :"
+    assert form.texts["lang-current"] == "Français" and form.texts["current-lang"] == "fr"
+    assert form.buttons == [{"type": "submit", "class": "secondary", "name": "language",
+                             "value": "en", "lang": "en", "text": "English"}]
+    assert "<script" not in html and 'style="' not in html and "<select" not in html
 
 
 def test_switching_without_javascript_sets_the_cookie_and_redirects_to_next(world):
@@ -269,7 +264,9 @@ def test_switching_without_javascript_sets_the_cookie_and_redirects_to_next(worl
     # The cookie wins over the browser's language, on public and signed-in pages.
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert '<html lang="en">' in html and "Skip to content" in html
-    assert "selected" in switcher(html).options[1]
+    form = switcher(html)
+    assert form.texts["lang-title"] == "Language:" and form.texts["lang-current"] == "English"
+    assert [button["value"] for button in form.buttons] == ["fr"]
     client.force_login(world["user"])
     html = client.get(reverse("footprint:dashboard", args=["lisiere"]),
                       HTTP_ACCEPT_LANGUAGE="fr").content.decode()
