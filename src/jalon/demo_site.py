@@ -18,9 +18,11 @@ population band (50,000 to 200,000) as Val-de-Lisière, so that its peers page s
 anonymised comparison. Each has an unpublished strategy from the same "reen-guide" template with
 the operator's shared indicator, and the same deterministic values for the last three complete
 years (PEER_VALUES): manual values for the shared indicator, and for the computed ones values
-stored directly (no inventory, no footprint computation: the demo starts fast). Those carry no
-inventory version, so a recomputation from their (empty) inventory keeps them. Peers have no
-sign-in and no public page: they are only ever seen as « Pair A », « Pair B »…
+stored directly (no inventory, no footprint computation: the demo starts fast) as if computed
+from their current, empty, inventory version, the indicators marked up to date. Pages do not
+recompute them; an import or a forced recomputation replaces them, as any computed value, and
+the next `jalon demo` puts them back. Peers have no sign-in and no public page: they are only
+ever seen as « Pair A », « Pair B »…
 """
 
 from __future__ import annotations
@@ -511,14 +513,18 @@ def _seed_peer(organisation: Any, operator: Any, actor: Any, report: SeedReport)
                 services.add_value(actor, indicator, date, value, ValueKind.RESULT,
                                    PEER_SOURCE, "")
             continue
-        # A computed indicator without an inventory: demo values, stored without an inventory
-        # version (a recomputation only replaces values that have one), the indicator marked
-        # up to date with the (empty) inventory so that pages do not recompute it.
+        # A computed indicator without an inventory: demo values stored as computed from the
+        # current (empty) inventory version, the indicator marked up to date so that pages do
+        # not recompute it (an import or a forced recomputation replaces them).
+        organisation.refresh_from_db(fields=["inventory_version"])
+        version = organisation.inventory_version
         IndicatorValue.objects.bulk_create([
             IndicatorValue(indicator=indicator, date=date, value=value, kind=ValueKind.RESULT,
-                           source=PEER_COMPUTED_SOURCE) for date, value in dated])
-        Indicator.objects.filter(pk=indicator.pk).update(
-            computed_version=organisation.inventory_version)
+                           source=PEER_COMPUTED_SOURCE, inventory_version=version)
+            for date, value in dated])
+        Indicator.objects.filter(pk=indicator.pk).update(computed_version=version)
+    # The other computed indicators, from the empty inventory: no values, but up to date.
+    services.recompute_computed_indicators(organisation)
 
 
 # --------------------------------------------------------------------------------------------
