@@ -19,8 +19,10 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 import jalon
+from jalon.strategy import peers
 from jalon.tenancy.models import Membership, Operator, Organisation, Role
 
 PACKAGE = Path(jalon.__file__).resolve().parent
@@ -305,3 +307,12 @@ def test_public_page_in_english_and_the_same_for_everyone(world):
     assert settings.CSRF_COOKIE_NAME not in english.cookies
     french = Client().get(url).content.decode()
     assert '<html lang="fr">' in french and "Aller au contenu" in french
+
+
+def test_peer_labels_and_population_bands_follow_the_language():
+    with translation.override("en"):
+        assert peers.peer_label(0) == "Peer A"
+        assert peers.band_label(peers.population_band(150_000)) == "50,000 to 200,000 inhabitants"
+    with translation.override("fr"):
+        assert peers.peer_label(27) == "Pair AB"
+        assert peers.band_label(peers.population_band(3_000)) == "moins de 3 500 habitants"

@@ -34,14 +34,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from django.utils.translation import gettext, gettext_lazy
+
 K_ANONYMITY: Final = 3
 # (lower bound included, upper bound excluded or None, label)
 POPULATION_BANDS: Final = (
-    (0, 3_500, "moins de 3 500 habitants"),
-    (3_500, 20_000, "de 3 500 à 20 000 habitants"),
-    (20_000, 50_000, "de 20 000 à 50 000 habitants"),
-    (50_000, 200_000, "de 50 000 à 200 000 habitants"),
-    (200_000, None, "plus de 200 000 habitants"),
+    (0, 3_500, gettext_lazy("moins de 3 500 habitants")),
+    (3_500, 20_000, gettext_lazy("de 3 500 à 20 000 habitants")),
+    (20_000, 50_000, gettext_lazy("de 20 000 à 50 000 habitants")),
+    (50_000, 200_000, gettext_lazy("de 50 000 à 200 000 habitants")),
+    (200_000, None, gettext_lazy("plus de 200 000 habitants")),
 )
 
 
@@ -56,7 +58,7 @@ def population_band(population: int | None) -> int | None:
 
 
 def band_label(band: int | None) -> str:
-    return POPULATION_BANDS[band][2] if band is not None else ""
+    return str(POPULATION_BANDS[band][2]) if band is not None else ""
 
 
 def peer_label(position: int) -> str:
@@ -66,7 +68,7 @@ def peer_label(position: int) -> str:
     while n:
         n, rest = divmod(n - 1, 26)
         letters = string.ascii_uppercase[rest] + letters
-    return f"Pair {letters}"
+    return gettext("Pair %(letters)s") % {"letters": letters}
 
 
 def shuffle_key(salt: str, viewer: int, indicator: Any, peer: int) -> str:
