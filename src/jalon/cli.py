@@ -471,7 +471,7 @@ def demo(
     port: PortOpt = 8000,
     workers: WorkersOpt = 2,
 ) -> None:
-    """The demo platform: seeds a fictitious operator, two authorities and one person per role,
+    """The demo platform: seeds a fictitious operator, its authorities and one person per role,
     then runs the task worker and the web server until Ctrl-C."""
     if footprint_only or output is not None:
         from jalon.core.demo import demo_paths

@@ -198,6 +198,21 @@ def test_indicator_page_chart_table_and_value_entry(world, strategy):
                        ).status_code == 400
 
 
+def test_value_whose_author_account_was_deleted_still_shows(world, strategy):
+    """author is SET_NULL: the value stays, the page names nobody instead of failing."""
+    a = world["a"]
+    indicator = strategy.indicators.get(definition__key="idf_cyber_trained_share")
+    leaver = get_user_model().objects.create_user("partie", password="x" * 16,
+                                                  first_name="Agathe", last_name="Partie")
+    Membership.objects.create(user=leaver, organisation=a, role=Role.EDITOR)
+    services.add_value(leaver, indicator, dt.date(2024, 12, 31), 40.0)
+    leaver.delete()
+    page = client_for(world["viewer"]).get(url("indicator", a, indicator.pk))
+    assert page.status_code == 200
+    assert "Partie" not in page.content.decode()
+    assert IndicatorValue.objects.get(indicator=indicator).author is None
+
+
 def test_indicator_creation_validates_targets_per_kind(world, strategy):
     editor = client_for(world["editor"])
     a = world["a"]

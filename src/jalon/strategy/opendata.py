@@ -378,7 +378,8 @@ def catalogue(organisation: Organisation, strategy: Strategy, urls: Urls) -> dic
         "title": f"Données ouvertes du numérique responsable — {organisation.name}",
         "description": f"{strategy.title} ({strategy.period_start}–{strategy.period_end}), "
                        + ("son suivi et l'empreinte du parc informatique, publiés avec Jalon."
-                          if organisation.public_footprint else "et son suivi, publiés avec Jalon."),
+                          if organisation.public_footprint
+                          else "et son suivi, publiés avec Jalon."),
         "homepage": urls.page, "publisher": publisher, "datasets": datasets,
         "modified": max(d["modified"] for d in datasets),
     }

@@ -8,7 +8,7 @@ become nulls: the rest of the row, and of the file, still computes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Final
+from typing import Final, cast
 
 import polars as pl
 
@@ -195,8 +195,9 @@ RANGE_RULES: Final[tuple[tuple[str, pl.Expr, str], ...]] = (
 # Columns that repeat a few values (types, models, sites, statuses): their distinct values are
 # parsed once each. Dates are parsed the same way: a year of purchases has a few hundred days.
 REPEATING: Final = frozenset({
-    "quantity", "purchase_price_eur", "category", "item_type", "type", "manufacturer", "model", "condition", "status", "entity",
-    "site", "country", "is_virtual", "disposal", "purchase_date", "commissioning_date",
+    "quantity", "purchase_price_eur", "category", "item_type", "type", "manufacturer", "model",
+    "condition", "status", "entity", "site", "country", "is_virtual", "disposal",
+    "purchase_date", "commissioning_date",
     "retirement_date", "lifespan_years", "cpu_units", "cpu_cores", "ram_gb", "ssd_count",
     "ssd_capacity_gb", "hdd_count", "hdd_capacity_gb", "pue", "annual_kwh", "weight_kg",
 })
@@ -228,7 +229,7 @@ def _by_distinct_value(raw: pl.Series, parse: Parser) -> tuple[pl.Series, pl.Ser
     value, bad = parse(distinct.cast(pl.Utf8))
     # Results are laid out by the categorical's code, then looked up by every row's code.
     ids = distinct.to_physical()
-    size = (ids.max() or 0) + 1 if ids.len() else 0
+    size = cast(int, ids.max()) + 1 if ids.len() else 0
     by_id = pl.repeat(None, size, dtype=value.dtype, eager=True).scatter(ids, value)
     bad_by_id = pl.repeat(False, size, dtype=pl.Boolean, eager=True).scatter(ids, bad)
     codes = encoded.to_physical()
