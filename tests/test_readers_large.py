@@ -106,3 +106,16 @@ def test_semicolon_glpi_export_saved_by_excel(tmp_path: Path) -> None:
     assert [(p.line, p.value) for p in report.problems] == [(701, "12,3,4")]
     assert set(frame.get_column("type").to_list()) == {"Portable"}
     assert frame.get_column("entity")[0] == "Mairie > DSI"
+
+
+@pytest.mark.parametrize("rows", [50, ROWS])
+def test_excel_unicode_text_utf16_with_tabs(tmp_path: Path, rows: int) -> None:
+    """Excel's « Texte Unicode (*.txt) »: UTF-16 LE with a byte-order mark, tab-separated."""
+    lines = [HEADER.replace(",", "\t")] + [row(i).replace(",", "\t") for i in range(rows)]
+    path = tmp_path / "export.txt"
+    path.write_bytes("\r\n".join(lines).encode("utf-16") + "\r\n".encode("utf-16-le"))
+    frame, report = read(path)
+    assert frame.height == rows
+    assert frame.get_column("site")[0] == "Hôtel de ville"
+    assert line_of(frame, "PC-00001") == 3
+    assert report.problems == []

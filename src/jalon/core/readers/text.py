@@ -54,6 +54,9 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
                                       "check the encoding in the mapping file")) from exc
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's « Texte Unicode » (tab-separated UTF-16 with a byte-order mark).
+        return data.decode("utf-16", errors="replace"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
