@@ -370,6 +370,13 @@ def seed(*, data_dir: Path, say: Callable[[str], None] = lambda _m: None,
         count = import_inventory(organisation, paths, people["admin"])
         report.imported[slug] = count
         say(f"  {count} équipements en {time.perf_counter() - started:.1f} s")
+        if organisation == agglomeration:
+            # Its public footprint page (/p/<slug>/) and the footprint in its open data are on
+            # show; published once, with its first import: a later withdrawal is kept.
+            from jalon.footprint.services import set_publication
+
+            set_publication(organisation, people["admin"], True)
+            report.created.append("publication de l'empreinte de l'agglomération")
     if strategies:
         seed_strategies(operator, organisations, people, report, say)
     return report
