@@ -381,3 +381,13 @@ def test_operator_and_admin_forms(open_browser: Any, demo_world: dict[str, Any],
         "button", name="Créer le jeton")) == 200
     admin.audit("API tokens (new secret shown)")
     assert_audits_clean(operator.audits + admin.audits)
+
+
+def test_peers_page_with_peers(open_browser: Any, demo_world: dict[str, Any]) -> None:
+    """The peers page now that the demo has peer agglomerations: the comparison shown."""
+    viewer = open_browser("viewer")
+    viewer.sign_in(USERS["viewer"], demo_world["password"])
+    _open(viewer, f"/o/{AGGLO}/strategy/peers/")
+    assert "Pair A" in _main_text(viewer)
+    viewer.audit("peers (with peers)")
+    assert_audits_clean(viewer.audits)
