@@ -37,7 +37,7 @@ class Accessible:
         self._describe(getattr(self, "_errors", None))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         self._describe()
 
 

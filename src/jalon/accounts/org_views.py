@@ -16,7 +16,7 @@ from jalon.accounts import selectors, services
 from jalon.accounts.forms import ApiTokenForm, InvitationForm, OrganisationProfileForm, RoleForm
 from jalon.accounts.models import Invitation
 from jalon.tenancy.models import ApiToken, Membership, Role
-from jalon.tenancy.scope import organisation_view
+from jalon.tenancy.scope import OrganisationRequest, organisation_view
 
 admin_view = organisation_view(minimum=Role.ADMIN)
 
@@ -26,13 +26,13 @@ def _render(request: HttpRequest, template: str, section: str, context: dict[str
     return render(request, template, {"section": section, **context}, status=status)
 
 
-def _back(request: HttpRequest, name: str) -> HttpResponse:
-    return redirect(f"orgadmin:{name}", request.organisation.slug)  # type: ignore[attr-defined]
+def _back(request: OrganisationRequest, name: str) -> HttpResponse:
+    return redirect(f"orgadmin:{name}", request.organisation.slug)
 
 
 @admin_view
-def settings_index(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def settings_index(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     form = OrganisationProfileForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         changed = services.update_organisation(request.user, organisation, **form.cleaned_data)
@@ -46,18 +46,18 @@ def settings_index(request: HttpRequest) -> HttpResponse:
 
 
 @admin_view
-def members(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def members(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     return _render(request, "accounts/settings_members.html", "members", {
         "members": selectors.members(organisation), "roles": Role.choices})
 
 
 @admin_view
 @require_POST
-def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+def member_role(request: OrganisationRequest, membership_id: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("user", "organisation"),
                                    pk=membership_id,
-                                   organisation=request.organisation)  # type: ignore[attr-defined]
+                                   organisation=request.organisation)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Rôle inconnu."))
@@ -73,10 +73,10 @@ def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @admin_view
 @require_POST
-def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+def member_remove(request: OrganisationRequest, membership_id: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("user", "organisation"),
                                    pk=membership_id,
-                                   organisation=request.organisation)  # type: ignore[attr-defined]
+                                   organisation=request.organisation)
     try:
         services.remove_member(request.user, membership)
         messages.success(request, _("%(user)s ne fait plus partie de l'organisation.")
@@ -89,8 +89,8 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 
 @admin_view
-def invitations(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def invitations(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,9 +109,9 @@ def invitations(request: HttpRequest) -> HttpResponse:
 
 @admin_view
 @require_POST
-def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_revoke(request: OrganisationRequest, invitation_id: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=invitation_id,
-                                   organisation=request.organisation)  # type: ignore[attr-defined]
+                                   organisation=request.organisation)
     try:
         services.revoke_invitation(request.user, invitation)
         messages.success(request, _("Invitation révoquée."))
@@ -122,8 +122,8 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 @admin_view
 @never_cache
-def tokens(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def tokens(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     form = ApiTokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
@@ -140,9 +140,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @admin_view
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: OrganisationRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id,
-                              organisation=request.organisation)  # type: ignore[attr-defined]
+                              organisation=request.organisation)
     try:
         services.revoke_api_token(request.user, token)
         messages.success(request, _("Jeton « %(name)s » révoqué.") % {"name": token.name})
@@ -152,7 +152,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 @admin_view
-def audit(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def audit(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     page = Paginator(selectors.audit_events(organisation), 50).get_page(request.GET.get("page"))
     return _render(request, "accounts/settings_audit.html", "audit", {"page": page})

@@ -7,7 +7,7 @@ only (request.organisation), never on an id or slug given by the caller.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -15,9 +15,15 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from jalon.tenancy.models import ApiToken, Organisation, Role
-from jalon.tenancy.scope import can
+from jalon.tenancy.scope import OrganisationRequest, can
 
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+class ApiRequest(OrganisationRequest):
+    """For type checking only: a request authenticated by `TokenAuth`, which sets these."""
+
+    api_token: ApiToken
 
 
 class TokenAuth(HttpBearer):
@@ -35,23 +41,30 @@ class TokenAuth(HttpBearer):
             # At most one write a minute per token, not one per request.
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
             api_token.last_used_at = now
-        request.api_token = api_token  # type: ignore[attr-defined]
-        request.organisation = api_token.organisation  # type: ignore[attr-defined]
-        request.role = Role(api_token.role)  # type: ignore[attr-defined]
+        authenticated = cast(ApiRequest, request)
+        authenticated.api_token = api_token
+        authenticated.organisation = api_token.organisation
+        authenticated.role = Role(api_token.role)
         return api_token
 
 
+def _authenticated(request: HttpRequest) -> ApiRequest:
+    """The endpoints' request, which `TokenAuth` (the API's auth) went through."""
+    return cast(ApiRequest, request)
+
+
 def organisation(request: HttpRequest) -> Organisation:
-    return request.organisation  # type: ignore[attr-defined,no-any-return]
+    return _authenticated(request).organisation
 
 
 def token(request: HttpRequest) -> ApiToken:
-    return request.api_token  # type: ignore[attr-defined,no-any-return]
+    return _authenticated(request).api_token
 
 
 def require(request: HttpRequest, minimum: Role) -> None:
-    if not can(request.role, minimum):  # type: ignore[attr-defined]
-        raise HttpError(403, f"Ce jeton a le rôle « {request.role} » ; "  # type: ignore[attr-defined]
+    role = _authenticated(request).role
+    if not can(role, minimum):
+        raise HttpError(403, f"Ce jeton a le rôle « {role} » ; "
                              f"cette opération demande « {minimum} » ou plus.")
 
 

@@ -26,15 +26,15 @@ from jalon.footprint.formatting import display_unit, fr_criterion, fr_number, in
 from jalon.footprint.forms import FootprintForm, ScenarioForm, current_year
 from jalon.footprint.labels import CRITERION_LABELS, METHOD_LABELS, category_label
 from jalon.tenancy.models import Organisation, Role
-from jalon.tenancy.scope import can, organisation_view
+from jalon.tenancy.scope import OrganisationRequest, can, organisation_view
 
 PUBLIC_MAX_AGE = 300
 BREAKDOWN_PER_PAGE = 25
 
 
 @organisation_view(minimum=Role.VIEWER)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def dashboard(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     year = current_year()
     data = services.footprint_for(organisation, year, "stock")
     return render(request, "footprint/dashboard.html", {
@@ -49,11 +49,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_view(minimum=Role.VIEWER)
-def footprint(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def footprint(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     form = FootprintForm.from_query(request.GET)
     context: dict[str, Any] = {"form": form,
-                               "can_publish": can(request.role,  # type: ignore[attr-defined]
+                               "can_publish": can(request.role,
                                                   Role.ADMIN)}
     if not form.is_valid():
         return render(request, "footprint/footprint.html", context, status=400)
@@ -78,9 +78,9 @@ def footprint(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_view(minimum=Role.VIEWER)
-def breakdown(request: HttpRequest) -> HttpResponse:
+def breakdown(request: OrganisationRequest) -> HttpResponse:
     """Every category, entity or site with all criteria, 25 rows a page."""
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     dimension = request.GET.get("dimension") or "entity"
     form = FootprintForm.from_query(request.GET)
     if dimension not in presenters.DIMENSIONS or not form.is_valid():
@@ -101,8 +101,8 @@ def breakdown(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_view(minimum=Role.VIEWER)
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def export(request: OrganisationRequest, fmt: str) -> HttpResponse:
+    organisation = request.organisation
     form = FootprintForm.from_query(request.GET)
     if fmt not in exports.CONTENT_TYPES or not form.is_valid():
         raise Http404
@@ -117,8 +117,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @organisation_view(minimum=Role.ADMIN)
 @require_POST
-def publish(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def publish(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     public = request.POST.get("public") == "1"
     services.set_publication(organisation, request.user, public)
     messages.success(request, _("L'empreinte est publiée.") if public
@@ -152,8 +152,13 @@ def _scenario_tables(data: dict[str, Any]) -> dict[str, Any]:
               "baseline_count": fr_number(b["count"], 0),
               "scenario_count": fr_number(s["count"], 0)}
              for b, s in zip(base["years"], scen["years"], strict=False)]
-    t = lambda side: in_display_unit("gwp", side["steady_state"]["totals"]["gwp"]["value"])  # noqa: E731
-    g = lambda side, k: in_display_unit("gwp", side["steady_state"]["totals"]["gwp"][k])  # noqa: E731
+
+    def t(side: dict[str, Any]) -> float | None:
+        return in_display_unit("gwp", side["steady_state"]["totals"]["gwp"]["value"])
+
+    def g(side: dict[str, Any], k: str) -> float | None:
+        return in_display_unit("gwp", side["steady_state"]["totals"]["gwp"][k])
+
     steady_chart = charts.bar_chart(
         "chart-steady",
         [charts.Bar(_("Référence"), t(base) or 0.0, g(base, "min"), g(base, "max")),
@@ -176,8 +181,8 @@ def _scenario_tables(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @organisation_view(minimum=Role.VIEWER)
-def scenario(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def scenario(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     baseline = services.footprint_for(organisation, current_year(), "stock")
     options = {"categories": [c for c in baseline["by_category"] if c != "virtual_machine"],
                "countries": services.factor_set().countries()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from jalon.inventory.forms import (
 )
 from jalon.inventory.models import Asset, Disposal, InventoryImport
 from jalon.tenancy.models import Role
-from jalon.tenancy.scope import can, organisation_view
+from jalon.tenancy.scope import OrganisationRequest, can, organisation_view
 
 ASSETS_PER_PAGE = 25
 IMPORTS_PER_PAGE = 50
@@ -34,13 +34,13 @@ REFRESH_SECONDS = 2
 
 @organisation_view(minimum=Role.VIEWER)
 @require_http_methods(["GET"])
-def asset_list(request: HttpRequest) -> HttpResponse:
+def asset_list(request: OrganisationRequest) -> HttpResponse:
     return _render_asset_list(request, RetireForm())
 
 
 @organisation_view(minimum=Role.EDITOR)
 @require_POST
-def retire(request: HttpRequest) -> HttpResponse:
+def retire(request: OrganisationRequest) -> HttpResponse:
     """Bulk retirement. The list's filters travel in `query` so that the user comes back to
     the same page, or sees it again with the errors."""
     query = QueryDict(request.POST.get("query", ""))
@@ -59,7 +59,7 @@ def retire(request: HttpRequest) -> HttpResponse:
     return redirect(f"{url}?{query.urlencode()}" if query else url)
 
 
-def _render_asset_list(request: HttpRequest, retire_form: RetireForm,
+def _render_asset_list(request: OrganisationRequest, retire_form: RetireForm,
                        query: QueryDict | None = None, status: int = 200) -> HttpResponse:
     query = request.GET if query is None else query
     organisation = request.organisation
@@ -77,14 +77,14 @@ def _render_asset_list(request: HttpRequest, retire_form: RetireForm,
 
 @organisation_view(minimum=Role.VIEWER)
 @require_http_methods(["GET"])
-def asset_detail(request: HttpRequest, asset_id: int) -> HttpResponse:
+def asset_detail(request: OrganisationRequest, asset_id: int) -> HttpResponse:
     target = selectors.asset(request.organisation, asset_id)
     return _render_asset(request, target, EventForm())
 
 
 @organisation_view(minimum=Role.EDITOR)
 @require_POST
-def asset_event(request: HttpRequest, asset_id: int) -> HttpResponse:
+def asset_event(request: OrganisationRequest, asset_id: int) -> HttpResponse:
     target = selectors.asset(request.organisation, asset_id)
     form = EventForm(request.POST)
     if not form.is_valid():
@@ -94,7 +94,7 @@ def asset_event(request: HttpRequest, asset_id: int) -> HttpResponse:
     return redirect("inventory:asset", request.organisation.slug, target.pk)
 
 
-def _render_asset(request: HttpRequest, target: Asset, form: EventForm,
+def _render_asset(request: OrganisationRequest, target: Asset, form: EventForm,
                   status: int = 200) -> HttpResponse:
     return render(request, "inventory/asset.html", {
         "asset": target, "events": selectors.asset_events(target), "form": form,
@@ -109,7 +109,7 @@ def _render_asset(request: HttpRequest, target: Asset, form: EventForm,
 
 @organisation_view(minimum=Role.VIEWER)
 @require_http_methods(["GET", "POST"])
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: OrganisationRequest) -> HttpResponse:
     can_edit = can(request.role, Role.EDITOR)
     form = UploadForm()
     status = 200
@@ -130,12 +130,12 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 @organisation_view(minimum=Role.VIEWER)
 @require_http_methods(["GET"])
-def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_detail(request: OrganisationRequest, import_id: int) -> HttpResponse:
     source = selectors.inventory_import(request.organisation, import_id)
     return _render_import(request, source)
 
 
-def _render_import(request: HttpRequest, source: InventoryImport,
+def _render_import(request: OrganisationRequest, source: InventoryImport,
                    mapping_form: MappingForm | None = None, status: int = 200) -> HttpResponse:
     can_edit = can(request.role, Role.EDITOR)
     if mapping_form is None and can_edit and source.can_edit_mapping:
@@ -156,7 +156,7 @@ def _render_import(request: HttpRequest, source: InventoryImport,
 
 @organisation_view(minimum=Role.EDITOR)
 @require_POST
-def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_mapping(request: OrganisationRequest, import_id: int) -> HttpResponse:
     source = selectors.inventory_import(request.organisation, import_id)
     if not source.can_edit_mapping:
         messages.error(request, _("La correspondance ne peut plus être modifiée."))
@@ -175,7 +175,7 @@ def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
 
 @organisation_view(minimum=Role.EDITOR)
 @require_POST
-def import_confirm(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_confirm(request: OrganisationRequest, import_id: int) -> HttpResponse:
     source = selectors.inventory_import(request.organisation, import_id)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
@@ -190,7 +190,7 @@ def import_confirm(request: HttpRequest, import_id: int) -> HttpResponse:
 
 @organisation_view(minimum=Role.EDITOR)
 @require_POST
-def import_cancel(request: HttpRequest, import_id: int) -> HttpResponse:
+def import_cancel(request: OrganisationRequest, import_id: int) -> HttpResponse:
     source = selectors.inventory_import(request.organisation, import_id)
     try:
         services.cancel_import(request.user, source)

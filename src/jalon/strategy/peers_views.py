@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.formats import number_format
 
 from jalon.strategy import peers
 from jalon.tenancy.models import OrganisationKind, Role
-from jalon.tenancy.scope import organisation_view
+from jalon.tenancy.scope import OrganisationRequest, organisation_view
 
 
 def _number(value: float | None, precision: int) -> str:
@@ -40,8 +40,8 @@ def _present(row: peers.Row) -> dict[str, Any]:
 
 
 @organisation_view(minimum=Role.VIEWER)
-def index(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def index(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     comparison = peers.compare(organisation, salt=settings.SECRET_KEY)
     return render(request, "strategy/peers/index.html", {
         "comparison": comparison,

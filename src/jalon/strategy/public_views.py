@@ -21,6 +21,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from jalon.strategy import opendata, report
 from jalon.strategy.models import Indicator, Strategy
 from jalon.strategy.report_views import pdf_response
+from jalon.strategy.status import assess_indicator
 
 PUBLIC_MAX_AGE: Final = 300
 INDICATORS_PER_PAGE: Final = 4  # keeps a page under ~330 DOM elements
@@ -39,7 +40,7 @@ def _indicator(strategy: Strategy, indicator_id: int) -> Any:
                  .select_related("definition").prefetch_related("values").first())
     if indicator is None:
         raise Http404("No such indicator")
-    return opendata.assess_indicator(indicator)
+    return assess_indicator(indicator)
 
 
 def _embed_url(request: HttpRequest, slug: str, indicator_id: int) -> str:

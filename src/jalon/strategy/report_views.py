@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jalon.strategy import opendata, report
+from jalon.strategy import report, selectors
 from jalon.strategy.models import AnnualReport, Strategy
 from jalon.tenancy.models import Organisation, Role
-from jalon.tenancy.scope import can, organisation_view
+from jalon.tenancy.scope import OrganisationRequest, can, organisation_view
 
 INTRODUCTION_MAX = 20_000
 
@@ -25,7 +25,7 @@ class IntroductionForm(forms.Form):
 
 
 def _strategy(organisation: Organisation) -> Strategy:
-    strategy = opendata.current_strategy(organisation)
+    strategy = selectors.current_strategy(organisation)
     if strategy is None:
         raise Http404("No strategy")
     return strategy
@@ -45,9 +45,9 @@ def pdf_response(html: str, request: HttpRequest, filename: str) -> HttpResponse
 
 
 @organisation_view(minimum=Role.VIEWER)
-def index(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
-    strategy = opendata.current_strategy(organisation)
+def index(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
+    strategy = selectors.current_strategy(organisation)
     years = []
     if strategy is not None:
         saved = set(AnnualReport.objects.filter(strategy=strategy).exclude(introduction="")
@@ -56,33 +56,33 @@ def index(request: HttpRequest) -> HttpResponse:
                  for y in reversed(report.available_years(strategy))]
     return render(request, "strategy/report/index.html", {
         "strategy": strategy, "years": years,
-        "can_edit": can(request.role, Role.EDITOR),  # type: ignore[attr-defined]
+        "can_edit": can(request.role, Role.EDITOR),
     })
 
 
 @organisation_view(minimum=Role.VIEWER)
-def html(request: HttpRequest, year: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def html(request: OrganisationRequest, year: int) -> HttpResponse:
+    organisation = request.organisation
     strategy = _strategy(organisation)
     # The screen shows one part at a time (?part=N), with a table of contents: the whole
     # review in one page would be too heavy. The PDF is the whole document.
     context = report.report_context(organisation, strategy, _year(strategy, year),
                                     part=request.GET.get("part", "1"))
-    context["can_edit"] = can(request.role, Role.EDITOR)  # type: ignore[attr-defined]
+    context["can_edit"] = can(request.role, Role.EDITOR)
     return render(request, "strategy/report/report.html", context)
 
 
 @organisation_view(minimum=Role.VIEWER)
-def pdf(request: HttpRequest, year: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def pdf(request: OrganisationRequest, year: int) -> HttpResponse:
+    organisation = request.organisation
     strategy = _strategy(organisation)
     document = report.render_document(organisation, strategy, _year(strategy, year))
     return pdf_response(document, request, f"bilan-{organisation.slug}-{year}.pdf")
 
 
 @organisation_view(minimum=Role.EDITOR)
-def edit(request: HttpRequest, year: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def edit(request: OrganisationRequest, year: int) -> HttpResponse:
+    organisation = request.organisation
     strategy = _strategy(organisation)
     _year(strategy, year)
     saved = AnnualReport.objects.filter(strategy=strategy, year=year).first()

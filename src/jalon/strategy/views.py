@@ -36,28 +36,28 @@ from jalon.strategy.forms import (
 )
 from jalon.strategy.models import ActionStatus, Objective, Strategy
 from jalon.tenancy.models import Role
-from jalon.tenancy.scope import can, organisation_view
+from jalon.tenancy.scope import OrganisationRequest, can, organisation_view
 
 INDICATORS_PER_PAGE = 15
 VALUES_PER_PAGE = 10
 MAX_CHART_YEARS = 12
 
 
-def _can_edit(request: HttpRequest) -> bool:
-    return can(request.role, Role.EDITOR)  # type: ignore[attr-defined]
+def _can_edit(request: OrganisationRequest) -> bool:
+    return can(request.role, Role.EDITOR)
 
 
-def _strategy_or_404(request: HttpRequest) -> Strategy:
+def _strategy_or_404(request: OrganisationRequest) -> Strategy:
     from django.http import Http404
 
-    found = selectors.current_strategy(request.organisation)  # type: ignore[attr-defined]
+    found = selectors.current_strategy(request.organisation)
     if found is None:
         raise Http404("No strategy yet")
     return found
 
 
-def _index_url(request: HttpRequest) -> str:
-    return reverse("strategy:index", args=[request.organisation.slug])  # type: ignore[attr-defined]
+def _index_url(request: OrganisationRequest) -> str:
+    return reverse("strategy:index", args=[request.organisation.slug])
 
 
 # --------------------------------------------------------------------------- strategy
@@ -65,8 +65,8 @@ def _index_url(request: HttpRequest) -> str:
 
 @organisation_view(minimum=Role.VIEWER)
 @require_http_methods(["GET"])
-def index(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def index(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     current = selectors.current_strategy(organisation)
     if current is None:
         return _render_create(request, None)
@@ -80,14 +80,14 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "strategy/index.html", {
         "strategy": current, "tree": selectors.strategy_tree(current),
         "summary": summary, "indicator_count": len(statuses), "can_edit": _can_edit(request),
-        "is_admin": request.role == Role.ADMIN,  # type: ignore[attr-defined]
+        "is_admin": request.role == Role.ADMIN,
         "template_title": selectors_title(organisation, current.template_key),
     })
 
 
 @organisation_view(minimum=Role.ADMIN)
 @require_POST
-def publish(request: HttpRequest) -> HttpResponse:
+def publish(request: OrganisationRequest) -> HttpResponse:
     """Publication is an administrator's decision, like the footprint page's."""
     current = _strategy_or_404(request)
     public = request.POST.get("public") == "1"
@@ -105,9 +105,9 @@ def selectors_title(organisation: Any, key: str) -> str:
     return key
 
 
-def _render_create(request: HttpRequest, form: CreateStrategyForm | None,
+def _render_create(request: OrganisationRequest, form: CreateStrategyForm | None,
                    status_code: int = 200) -> HttpResponse:
-    templates = selectors.available_templates(request.organisation)  # type: ignore[attr-defined]
+    templates = selectors.available_templates(request.organisation)
     form = form or CreateStrategyForm(templates=templates)
     return render(request, "strategy/create.html", {
         "form": form, "templates": templates, "can_edit": _can_edit(request)},
@@ -116,8 +116,8 @@ def _render_create(request: HttpRequest, form: CreateStrategyForm | None,
 
 @organisation_view(minimum=Role.EDITOR)
 @require_POST
-def create(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def create(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     templates = selectors.available_templates(organisation)
     form = CreateStrategyForm(request.POST, templates=templates)
     if not form.is_valid():
@@ -139,7 +139,7 @@ def _form_page(request: HttpRequest, form: Any, *, title: str, back: str,
 
 @organisation_view(minimum=Role.EDITOR)
 @require_http_methods(["GET", "POST"])
-def strategy_edit(request: HttpRequest) -> HttpResponse:
+def strategy_edit(request: OrganisationRequest) -> HttpResponse:
     current = _strategy_or_404(request)
     form = StrategyForm(request.POST or None, instance=Strategy.objects.get(pk=current.pk))
     if request.method == "POST" and form.is_valid():
@@ -158,14 +158,14 @@ def _confirm_delete(request: HttpRequest, *, title: str, name: str, back: str) -
 # --------------------------------------------------------------------------- axes
 
 
-def _axis_url(request: HttpRequest, axis_id: int) -> str:
-    return reverse("strategy:axis", args=[request.organisation.slug, axis_id])  # type: ignore
+def _axis_url(request: OrganisationRequest, axis_id: int) -> str:
+    return reverse("strategy:axis", args=[request.organisation.slug, axis_id])
 
 
 @organisation_view(minimum=Role.VIEWER)
 @require_http_methods(["GET"])
-def axis_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    axis = selectors.axis(request.organisation, pk)  # type: ignore[attr-defined]
+def axis_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
+    axis = selectors.axis(request.organisation, pk)
     node = next(n for n in selectors.strategy_tree(axis.strategy) if n.axis.pk == axis.pk)
     return render(request, "strategy/axis.html", {
         "axis": axis, "node": node, "can_edit": _can_edit(request),
@@ -174,7 +174,7 @@ def axis_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view(minimum=Role.EDITOR)
 @require_http_methods(["GET", "POST"])
-def axis_new(request: HttpRequest) -> HttpResponse:
+def axis_new(request: OrganisationRequest) -> HttpResponse:
     current = _strategy_or_404(request)
     form = AxisForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -187,9 +187,9 @@ def axis_new(request: HttpRequest) -> HttpResponse:
 
 @organisation_view(minimum=Role.EDITOR)
 @require_http_methods(["GET", "POST"])
-def axis_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    axis = selectors.axis(request.organisation, pk)  # type: ignore[attr-defined]
-    form = AxisForm(request.POST or None, instance=selectors.axis(request.organisation, pk))  # type: ignore[attr-defined]
+def axis_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
+    axis = selectors.axis(request.organisation, pk)
+    form = AxisForm(request.POST or None, instance=selectors.axis(request.organisation, pk))
     if request.method == "POST" and form.is_valid():
         services.update_axis(request.user, axis, **form.cleaned_data)
         messages.success(request, _("Axe mis à jour."))
@@ -200,8 +200,8 @@ def axis_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view(minimum=Role.EDITOR)
 @require_http_methods(["GET", "POST"])
-def axis_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    axis = selectors.axis(request.organisation, pk)  # type: ignore[attr-defined]
+def axis_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
+    axis = selectors.axis(request.organisation, pk)
     if request.method == "POST":
         services.delete_axis(request.user, axis)
         messages.success(request, _("Axe supprimé, avec ses objectifs et actions."))
@@ -215,8 +215,8 @@ def axis_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view(minimum=Role.EDITOR)
 @require_http_methods(["GET", "POST"])
-def objective_new(request: HttpRequest, pk: int) -> HttpResponse:
-    axis = selectors.axis(request.organisation, pk)  # type: ignore[attr-defined]
+def objective_new(request: OrganisationRequest, pk: int) -> HttpResponse:
+    axis = selectors.axis(request.organisation, pk)
     initial = {}
     parent_id = request.GET.get("parent", "")
     if parent_id.isdigit():
@@ -233,10 +233,10 @@ def objective_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view(minimum=Role.EDITOR)
 @require_http_methods(["GET", "POST"])
-def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    objective = selectors.objective(request.organisation, pk)  # type: ignore[attr-defined]
+def objective_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
+    objective = selectors.objective(request.organisation, pk)
     form = ObjectiveForm(request.POST or None, axis=objective.axis,
-                         instance=selectors.objective(request.organisation, pk))  # type: ignore
+                         instance=selectors.objective(request.organisation, pk))
     if request.method == "POST" and form.is_valid():
         parent = form.cleaned_data.pop("parent")
         services.update_objective(request.user, objective, **form.cleaned_data)
@@ -251,8 +251,8 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view(minimum=Role.EDITOR)
 @require_http_methods(["GET", "POST"])
-def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    objective = selectors.objective(request.organisation, pk)  # type: ignore[attr-defined]
+def objective_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
+    objective = selectors.objective(request.organisation, pk)
     back = _axis_url(request, objective.axis_id)
     if request.method == "POST":
         services.delete_objective(request.user, objective)
@@ -267,8 +267,8 @@ def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view(minimum=Role.EDITOR)
 @require_http_methods(["GET", "POST"])
-def action_new(request: HttpRequest, pk: int) -> HttpResponse:
-    objective = selectors.objective(request.organisation, pk)  # type: ignore[attr-defined]
+def action_new(request: OrganisationRequest, pk: int) -> HttpResponse:
+    objective = selectors.objective(request.organisation, pk)
     form = ActionForm(request.POST or None)
     back = _axis_url(request, objective.axis_id)
     if request.method == "POST" and form.is_valid():
@@ -282,10 +282,10 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view(minimum=Role.EDITOR)
 @require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action(request.organisation, pk)  # type: ignore[attr-defined]
+def action_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
+    action = selectors.action(request.organisation, pk)
     form = ActionForm(request.POST or None,
-                      instance=selectors.action(request.organisation, pk))  # type: ignore
+                      instance=selectors.action(request.organisation, pk))
     back = _axis_url(request, action.objective.axis_id)
     if request.method == "POST" and form.is_valid():
         services.update_action(request.user, action, **form.cleaned_data)
@@ -297,8 +297,8 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view(minimum=Role.EDITOR)
 @require_http_methods(["GET", "POST"])
-def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action(request.organisation, pk)  # type: ignore[attr-defined]
+def action_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
+    action = selectors.action(request.organisation, pk)
     back = _axis_url(request, action.objective.axis_id)
     if request.method == "POST":
         services.delete_action(request.user, action)
@@ -346,9 +346,9 @@ def filter_statuses(items: list[status.IndicatorStatus], filters: dict[str, Any]
 
 @organisation_view(minimum=Role.VIEWER)
 @require_http_methods(["GET"])
-def indicator_list(request: HttpRequest) -> HttpResponse:
+def indicator_list(request: OrganisationRequest) -> HttpResponse:
     current = _strategy_or_404(request)
-    services.recompute_computed_indicators(request.organisation)  # type: ignore[attr-defined]
+    services.recompute_computed_indicators(request.organisation)
     form = IndicatorFilterForm(request.GET or None, axes=list(current.axes.all()))
     items = filter_statuses(status.strategy_statuses(current), form.values())
     page = Paginator(items, INDICATORS_PER_PAGE).get_page(request.GET.get("page"))
@@ -361,9 +361,9 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 
 @organisation_view(minimum=Role.EDITOR)
 @require_http_methods(["GET", "POST"])
-def indicator_new(request: HttpRequest) -> HttpResponse:
+def indicator_new(request: OrganisationRequest) -> HttpResponse:
     current = _strategy_or_404(request)
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     form = IndicatorForm(request.POST or None,
                          definitions=selectors.available_definitions(organisation),
                          objectives=Objective.objects.filter(axis__strategy=current))
@@ -390,8 +390,8 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
 
 @organisation_view(minimum=Role.EDITOR)
 @require_http_methods(["GET", "POST"])
-def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def indicator_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     indicator = selectors.indicator(organisation, pk)
     form = IndicatorForm(request.POST or None, initial=indicator_initial(indicator),
                          definitions=selectors.available_definitions(organisation),
@@ -410,8 +410,8 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view(minimum=Role.EDITOR)
 @require_http_methods(["GET", "POST"])
-def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def indicator_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     indicator = selectors.indicator(organisation, pk)
     if request.method == "POST":
         services.delete_indicator(request.user, indicator)
@@ -424,21 +424,23 @@ def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view(minimum=Role.VIEWER)
 @require_http_methods(["GET"])
-def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def indicator_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     services.recompute_computed_indicators(organisation)
     indicator = selectors.indicator(organisation, pk)
     return _render_indicator(request, indicator, ValueForm(initial={
         "date": timezone.localdate()}))
 
 
-def _render_indicator(request: HttpRequest, indicator: Any, form: ValueForm,
+def _render_indicator(request: OrganisationRequest, indicator: Any, form: ValueForm,
                       status_code: int = 200) -> HttpResponse:
     item = status.assess_indicator(indicator)
     page = Paginator(list(reversed(item.values)), VALUES_PER_PAGE).get_page(
         request.GET.get("page"))
     for entry in page.object_list:
-        entry.display = status.format_value(item.definition, entry.value)
+        # An attribute for the template only, on the page's model instances.
+        entry.display = status.format_value(  # type: ignore[attr-defined]
+            item.definition, entry.value)
     chart, chart_rows = indicator_chart(item)
     return render(request, "strategy/indicator.html", {
         "item": item, "indicator": indicator, "definition": item.definition, "page": page,
@@ -450,8 +452,8 @@ def _render_indicator(request: HttpRequest, indicator: Any, form: ValueForm,
 
 @organisation_view(minimum=Role.EDITOR)
 @require_POST
-def indicator_value(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def indicator_value(request: OrganisationRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     indicator = selectors.indicator(organisation, pk)
     form = ValueForm(request.POST)
     if indicator.definition.computed:
@@ -466,8 +468,8 @@ def indicator_value(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_view(minimum=Role.EDITOR)
 @require_POST
-def recompute(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def recompute(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     tasks.recompute_indicators.enqueue(organisation.pk)
     messages.success(request, _("Recalcul des indicateurs de l'inventaire lancé."))
     return redirect("strategy:indicators", organisation.slug)
