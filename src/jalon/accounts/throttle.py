@@ -42,7 +42,7 @@ def client_ip(request: HttpRequest) -> str | None:
     appended) and the first address that is not a trusted proxy is the client: whatever a
     client writes at the left of the header itself cannot choose its throttling key.
     """
-    remote = request.META.get("REMOTE_ADDR") or None
+    remote: str | None = request.META.get("REMOTE_ADDR") or None
     networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
     if remote is None or not networks or not _trusted(remote, networks):
         return remote

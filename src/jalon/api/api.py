@@ -16,6 +16,7 @@ from ninja import File, NinjaAPI, Query
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.params import functions as param_functions
 
 from jalon.api import auth, schemas
 from jalon.api import services as api_services
@@ -176,7 +177,8 @@ def _current_year() -> int:
 
 @api.get("/footprint", response={200: dict[str, Any], **ERRORS}, tags=["empreinte"],
          summary="Empreinte de l'inventaire (contrat JSON de docs/json-output.md)")
-def footprint(request: HttpRequest, year: int | None = Query(None, ge=1990, le=2100),
+def footprint(request: HttpRequest,
+              year: int | None = param_functions.Query(None, ge=1990, le=2100),
               method: Literal["stock", "flux"] = "stock") -> dict[str, Any]:
     from jalon.footprint.services import footprint_for
 

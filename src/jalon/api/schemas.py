@@ -2,10 +2,11 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import create_model
+from pydantic.fields import FieldInfo
 
 from jalon.core.model import CATEGORIES, CONDITIONS
 
@@ -71,11 +72,19 @@ class AssetIn(Schema):
 
 
 # The same fields, all optional: only those sent are changed.
-AssetPatch = create_model(
-    "AssetPatch", __base__=Schema,
-    **{name: (field.annotation | None,
-              Field(None, **({"description": field.description} if field.description else {})))
-       for name, field in AssetIn.model_fields.items()})
+def _optional(field: FieldInfo) -> tuple[Any, Any]:
+    annotation: Any = field.annotation
+    extra: dict[str, Any] = {"description": field.description} if field.description else {}
+    return annotation | None, Field(None, **extra)
+
+
+_PATCH_FIELDS: dict[str, Any] = {name: _optional(field)
+                                 for name, field in AssetIn.model_fields.items()}
+if TYPE_CHECKING:
+    class AssetPatch(Schema):
+        """What type checkers see of the model built at run time: a schema."""
+else:
+    AssetPatch = create_model("AssetPatch", __base__=Schema, **_PATCH_FIELDS)
 
 
 class AssetOut(AssetIn):
