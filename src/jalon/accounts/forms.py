@@ -7,7 +7,7 @@ rendered by the template `accounts/_field.html`.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
@@ -49,7 +49,8 @@ class ResetRequestForm(Accessible, PasswordResetForm):
     pass
 
 
-class ResetPasswordForm(Accessible, SetPasswordForm):
+# SetPasswordForm and ModelForm are generic for type checkers only: not subscriptable at run time.
+class ResetPasswordForm(Accessible, SetPasswordForm):  # type: ignore[type-arg]
     pass
 
 
@@ -81,7 +82,7 @@ def _digits(value: str, lengths: tuple[int, ...], message: str) -> str:
     return value
 
 
-class OrganisationProfileForm(Accessible, forms.ModelForm):
+class OrganisationProfileForm(Accessible, forms.ModelForm):  # type: ignore[type-arg]
     # Declared here so that spaced numbers ("213 300 015") pass before they are normalised.
     siren = forms.CharField(label=_("SIREN"), max_length=14, required=False,
                             help_text=_("9 chiffres."))
@@ -91,13 +92,14 @@ class OrganisationProfileForm(Accessible, forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ("name", "kind", "siren", "insee_code", "population", "agents")
+        fields: tuple[str, ...] = ("name", "kind", "siren", "insee_code", "population",
+                                   "agents")
 
     def clean_siren(self) -> str:
         return _digits(self.cleaned_data["siren"], (9,), str(_("Le SIREN compte 9 chiffres.")))
 
     def clean_insee_code(self) -> str:
-        value = self.cleaned_data["insee_code"].replace(" ", "").upper()
+        value: str = self.cleaned_data["insee_code"].replace(" ", "").upper()
         if value and not re.fullmatch(r"(\d{5}|2[AB]\d{3}|\d{9})", value):
             raise forms.ValidationError(_("Code INSEE (5 caractères) ou code EPCI (9 chiffres)."))
         return value
@@ -120,8 +122,8 @@ class OperatorOrganisationForm(OrganisationProfileForm):
 
     def __init__(self, *args: Any, operators: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["operator"].queryset = operators if operators is not None else \
-            Operator.objects.none()
+        operator = cast("forms.ModelChoiceField[Operator]", self.fields["operator"])
+        operator.queryset = operators if operators is not None else Operator.objects.none()
 
 
 class RegistrationForm(Accessible, forms.Form):
@@ -142,7 +144,7 @@ class RegistrationForm(Accessible, forms.Form):
         self.fields["username"].widget.attrs["autocomplete"] = "username"
 
     def clean_username(self) -> str:
-        username = self.cleaned_data["username"].strip()
+        username: str = self.cleaned_data["username"].strip()
         get_user_model().username_validator(username)
         if get_user_model().objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("Cet identifiant est déjà pris."))
@@ -150,6 +152,7 @@ class RegistrationForm(Accessible, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -30,10 +30,10 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-YEAR = {"min_value": 2000, "max_value": 2100}
+YEAR: dict[str, Any] = {"min_value": 2000, "max_value": 2100}
 
 
-def _check_period(form: forms.Form, data: dict[str, Any]) -> None:
+def _check_period(form: forms.BaseForm, data: dict[str, Any]) -> None:
     start, end = data.get("period_start"), data.get("period_end")
     if start and end and end < start:
         form.add_error("period_end", _("La fin de la période doit suivre son début."))
@@ -51,18 +51,20 @@ class CreateStrategyForm(forms.Form):
 
     def __init__(self, *args: Any, templates: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].choices = [(t.key, t.title) for t in templates]
+        cast(forms.ChoiceField, self.fields["template"]).choices = [
+            (t.key, t.title) for t in templates]
         year = timezone.localdate().year
         self.fields["period_start"].initial = year
         self.fields["period_end"].initial = year + 5
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         _check_period(self, data)
         return data
 
 
-class StrategyForm(forms.ModelForm):
+class StrategyForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time
     class Meta:
         model = Strategy
         fields = ["title", "adopted_on", "deliberation", "period_start", "period_end"]
@@ -70,18 +72,19 @@ class StrategyForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         _check_period(self, data)
         return data
 
 
-class AxisForm(forms.ModelForm):
+class AxisForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time
     class Meta:
         model = Axis
         fields = ["title", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class ObjectiveForm(forms.ModelForm):
+class ObjectiveForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time
     parent = forms.ModelChoiceField(label=_("Sous-objectif de"), required=False,
                                     queryset=Objective.objects.none(),
                                     empty_label=_("(objectif de l'axe)"))
@@ -96,8 +99,10 @@ class ObjectiveForm(forms.ModelForm):
         choices = Objective.objects.filter(axis=axis)
         if self.instance.pk:
             choices = choices.exclude(pk__in=_self_and_descendants(self.instance))
-        self.fields["parent"].queryset = choices
-        self.fields["parent"].label_from_instance = lambda o: o.title
+        parent = cast("forms.ModelChoiceField[Objective]", self.fields["parent"])
+        parent.queryset = choices
+        # Set on the instance (as Django allows): the choices are labelled by title.
+        parent.label_from_instance = lambda o: o.title  # type: ignore[method-assign,assignment]
 
 
 def _self_and_descendants(objective: Objective) -> set[int]:
@@ -109,7 +114,7 @@ def _self_and_descendants(objective: Objective) -> set[int]:
     return found
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time
     class Meta:
         model = Action
         fields = ["title", "status", "owner", "start_date", "end_date", "budget_eur"]
@@ -117,6 +122,7 @@ class ActionForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("La fin doit suivre le début."))
@@ -167,9 +173,12 @@ class IndicatorForm(forms.Form):
                  editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.editing = editing
-        self.fields["definition"].queryset = definitions
-        self.fields["objective"].queryset = objectives
-        self.fields["objective"].label_from_instance = lambda o: o.title
+        cast("forms.ModelChoiceField[IndicatorDefinition]",
+             self.fields["definition"]).queryset = definitions
+        objective = cast("forms.ModelChoiceField[Objective]", self.fields["objective"])
+        objective.queryset = objectives
+        # Set on the instance (as Django allows): the choices are labelled by title.
+        objective.label_from_instance = lambda o: o.title  # type: ignore[method-assign,assignment]
         if editing:
             for name in ("definition", "name", "unit", "precision", "direction", "description",
                          "method", "source"):
@@ -177,6 +186,7 @@ class IndicatorForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if not self.editing and not data.get("definition"):
             if not data.get("name"):
                 self.add_error("name", _("Choisissez un indicateur du catalogue ou nommez le "
@@ -279,7 +289,7 @@ class IndicatorFilterForm(forms.Form):
 
     def __init__(self, *args: Any, axes: list[Axis], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["axis"].choices = [("", _("Tous"))] + [
+        cast(forms.ChoiceField, self.fields["axis"]).choices = [("", _("Tous"))] + [
             (a.pk, a.title[:60]) for a in axes]
 
     def values(self) -> dict[str, Any]:
