@@ -391,3 +391,21 @@ def test_peers_page_with_peers(open_browser: Any, demo_world: dict[str, Any]) ->
     assert "Pair A" in _main_text(viewer)
     viewer.audit("peers (with peers)")
     assert_audits_clean(viewer.audits)
+
+
+# -- Error pages -------------------------------------------------------------------------
+
+def test_error_pages(open_browser: Any, demo_world: dict[str, Any]) -> None:
+    """Jalon's own 404 and 403 pages, for a visitor and for a viewer: audited like the others."""
+    visitor = open_browser("anonymous")
+    assert visitor.goto("/pas/de/page/ici/") == 404
+    assert "Page introuvable" in _main_text(visitor)
+    visitor.audit("404 (anonymous)")
+    viewer = open_browser("viewer")
+    viewer.sign_in(USERS["viewer"], demo_world["password"])
+    assert viewer.goto(f"/o/{AGGLO}/strategy/indicators/new/") == 403
+    assert "Accès refusé" in _main_text(viewer)
+    viewer.audit("403 (viewer)")
+    assert viewer.goto("/o/une-autre-organisation/footprint/") == 404
+    viewer.audit("404 (viewer, another organisation)")
+    assert_audits_clean(visitor.audits + viewer.audits)
