@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -51,8 +51,8 @@ class ScenarioForm(forms.Form):
                  countries: Iterable[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["start_year"] = year_field(_("Année de départ"))
-        self.fields["mix"].choices = [("", _("Celui de l'inventaire (inchangé)"))] + [
-            (c, c) for c in sorted(countries)]
+        cast(forms.ChoiceField, self.fields["mix"]).choices = [
+            ("", _("Celui de l'inventaire (inchangé)"))] + [(c, c) for c in sorted(countries)]
         self.categories = list(categories)
         for category in self.categories:
             name = category_label(category)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jalon.core.model import CATEGORIES, CONDITIONS
@@ -67,12 +68,13 @@ class MappingForm(forms.Form):
                     "list": COLUMNS_DATALIST, "autocomplete": "off", "spellcheck": "false"}))
 
     @staticmethod
-    def targets() -> list[tuple[str, str]]:
+    def targets() -> list[tuple[str, str | Promise]]:
         """Jalon's columns for the datalist: (value, description or "")."""
         return [(t, TARGET_LABELS.get(t, "")) for t in MAPPING_TARGETS]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         allowed = {t.lower(): t for t in MAPPING_TARGETS}
         for name in list(self.fields):
             value = cleaned.get(name)
@@ -122,8 +124,10 @@ class AssetFilterForm(forms.Form):
 
     def __init__(self, *args: Any, choices: dict[str, list[str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entity"].choices = _with_blank([(v, v) for v in choices["entity"]])
-        self.fields["site"].choices = _with_blank([(v, v) for v in choices["site"]], _("Tous"))
+        cast(forms.ChoiceField, self.fields["entity"]).choices = _with_blank(
+            [(v, v) for v in choices["entity"]])
+        cast(forms.ChoiceField, self.fields["site"]).choices = _with_blank(
+            [(v, v) for v in choices["site"]], _("Tous"))
 
     def filters(self) -> AssetFilters:
         """The valid filters; an invalid one (stale link) is dropped rather than refused."""
@@ -160,6 +164,7 @@ class EventForm(DisposalMixin):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         self.check_disposal(retiring=cleaned.get("kind") == EventKind.RETIRED)
         return cleaned
 
@@ -178,5 +183,6 @@ class RetireForm(DisposalMixin):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         self.check_disposal(retiring=True)
         return cleaned

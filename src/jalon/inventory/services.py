@@ -41,7 +41,8 @@ bump_inventory_version = tasks.bump_inventory_version
 # --------------------------------------------------------------------------- imports
 
 
-def start_import(actor: Any, organisation: Organisation, upload: UploadedFile) -> InventoryImport:
+def start_import(actor: Any, organisation: Organisation, upload: UploadedFile[bytes]
+                 ) -> InventoryImport:
     """Store the file and queue its analysis; the preview is ready when the task has run."""
     stored = store_upload(upload, organisation.pk)
     with transaction.atomic():

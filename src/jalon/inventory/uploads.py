@@ -51,7 +51,7 @@ def organisation_folder(organisation_id: int) -> Path:
     return folder
 
 
-def store_upload(upload: UploadedFile, organisation_id: int) -> StoredFile:
+def store_upload(upload: UploadedFile[bytes], organisation_id: int) -> StoredFile:
     """Stream the upload to disk, hashing as it goes; the size limit is enforced while
     streaming too, whatever the form said."""
     folder = organisation_folder(organisation_id)
