@@ -166,7 +166,7 @@ def _value(v: IndicatorValue) -> dict[str, Any]:
 
 def _indicator(item: status.IndicatorStatus, values: bool = False) -> dict[str, Any]:
     i, d, a = item.indicator, item.definition, item.assessment
-    out = {
+    out: dict[str, Any] = {
         "id": i.pk, "strategy_id": i.strategy_id, "objective_id": i.objective_id,
         "definition": {name: getattr(d, name) for name in DefinitionOut.model_fields},
         "target": {"defined": i.target_defined,

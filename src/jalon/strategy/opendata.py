@@ -282,7 +282,9 @@ def published_resources(organisation: Organisation) -> list[Resource]:
 def schema(name: str) -> dict[str, Any]:
     if name not in RESOURCES:
         raise Http404("No such schema")
-    return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+    document: dict[str, Any] = json.loads(
+        (SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+    return document
 
 
 def schema_bytes(name: str) -> bytes:
@@ -306,8 +308,8 @@ def csv_text(name: str, organisation: Organisation, strategy: Strategy) -> str:
 # --- Dates of change (dct:modified, reports) -----------------------------------------------------
 
 def strategy_modified(strategy: Strategy) -> dt.datetime:
-    latest = IndicatorValue.objects.filter(indicator__strategy=strategy).aggregate(
-        at=Max("created_at"))["at"]
+    latest: dt.datetime | None = IndicatorValue.objects.filter(
+        indicator__strategy=strategy).aggregate(at=Max("created_at"))["at"]
     return max(filter(None, (strategy.updated_at, latest)))
 
 
@@ -357,7 +359,7 @@ def catalogue(organisation: Organisation, strategy: Strategy, urls: Urls) -> dic
     publisher: dict[str, Any] = {"id": urls.page + "#organisation", "name": organisation.name}
     if organisation.siren:
         publisher["siren"] = organisation.siren
-    datasets = []
+    datasets: list[dict[str, Any]] = []
     published = published_resources(organisation)
     for key, (title, description, keywords) in DATASETS.items():
         distributions = [{

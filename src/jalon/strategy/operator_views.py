@@ -9,7 +9,7 @@ The writes below are small services (each one audited); views only parse and ren
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -149,9 +149,11 @@ def update_definition(actor: Any, definition: IndicatorDefinition, *, shared: bo
                 setattr(definition, name, fields[name])
         definition.shared = shared
         definition.save()
+        operator = definition.operator
+        assert operator is not None  # only an operator's definitions are edited here
         audit.record(actor, "strategy.operator_definition_updated", None,
-                     target=f"{definition.operator.slug}/{definition.key}",
-                     operator=definition.operator.slug, changed=changed)
+                     target=f"{operator.slug}/{definition.key}",
+                     operator=operator.slug, changed=changed)
     return definition
 
 
@@ -160,7 +162,8 @@ def update_definition(actor: Any, definition: IndicatorDefinition, *, shared: bo
 # --------------------------------------------------------------------------------------------
 
 
-class OperatorChoice(forms.ModelChoiceField):
+# ModelChoiceField and ModelForm are generic for type checkers only: not subscriptable at run time.
+class OperatorChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def __init__(self, operators: Any, **kwargs: Any) -> None:
         super().__init__(queryset=operators, label=gettext_lazy("Opérateur"), empty_label=None,
                          **kwargs)
@@ -179,8 +182,8 @@ class TemplateCreateForm(Accessible, forms.Form):
 
     def __init__(self, *args: Any, operators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["base"].choices = [(key, template_title(data, key)) for key, data
-                                       in builtin_templates().items()]
+        cast(forms.ChoiceField, self.fields["base"]).choices = [
+            (key, template_title(data, key)) for key, data in builtin_templates().items()]
         if operators.count() > 1:
             self.fields["operator"] = OperatorChoice(operators)
             self.order_fields(["operator"])
@@ -189,8 +192,10 @@ class TemplateCreateForm(Accessible, forms.Form):
 
 class TemplateEditForm(Accessible, forms.Form):
     title = forms.CharField(label=gettext_lazy("Titre"), max_length=300)
-    data = forms.CharField(label=gettext_lazy("Contenu du modèle (JSON)"), widget=forms.Textarea(
-        attrs={"rows": 16, "cols": 80, "spellcheck": "false"}),
+    # A declared field, taken out of the class by the form's metaclass: BaseForm.data stays.
+    data = forms.CharField(  # type: ignore[assignment]
+        label=gettext_lazy("Contenu du modèle (JSON)"), widget=forms.Textarea(
+            attrs={"rows": 16, "cols": 80, "spellcheck": "false"}),
         help_text=gettext_lazy("Axes, objectifs, actions et indicateurs, dans le format des "
                                "modèles intégrés. Un JSON invalide est refusé."))
     published = forms.BooleanField(label=gettext_lazy("Publié aux membres"), required=False)
@@ -206,7 +211,7 @@ class TemplateEditForm(Accessible, forms.Form):
         return data
 
 
-class DefinitionForm(Accessible, forms.ModelForm):
+class DefinitionForm(Accessible, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = IndicatorDefinition
         fields = ["name", "unit", "precision", "direction", "description", "method", "source"]
@@ -256,7 +261,7 @@ def _definition(request: HttpRequest, pk: int) -> IndicatorDefinition:
                              operator__in=_operators(request), organisation__isnull=True)
 
 
-def _status(form: forms.Form) -> int:
+def _status(form: forms.BaseForm) -> int:
     return 400 if form.errors else 200
 
 

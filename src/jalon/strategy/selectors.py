@@ -120,9 +120,9 @@ def strategy_tree(target: Strategy) -> list[AxisNode]:
     for row in Action.objects.filter(objective__axis__strategy=target).order_by("position", "id"):
         actions[row.objective_id].append(row)
     by_objective: dict[int, list[Indicator]] = defaultdict(list)
-    for row in target.indicators.select_related("definition"):
-        if row.objective_id:
-            by_objective[row.objective_id].append(row)
+    for item in target.indicators.select_related("definition"):
+        if item.objective_id:
+            by_objective[item.objective_id].append(item)
     nodes = {o.pk: ObjectiveNode(o, actions=actions[o.pk], indicators=by_objective[o.pk])
              for o in objectives}
     roots: dict[int, list[ObjectiveNode]] = defaultdict(list)

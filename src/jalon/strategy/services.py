@@ -43,9 +43,9 @@ import datetime as dt
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 
 from jalon.core.trajectory import TargetKind
@@ -62,6 +62,8 @@ from jalon.strategy.models import (
 )
 from jalon.tenancy.audit import record
 from jalon.tenancy.models import Operator, Organisation
+
+M = TypeVar("M", bound=models.Model)
 
 TEMPLATE_PACKAGE = "jalon.data.strategy_templates"
 DEFINITION_FIELDS = ("name", "unit", "precision", "direction", "description", "method", "source",
@@ -187,8 +189,8 @@ def create_from_template(actor: Any, organisation: Organisation, template_key: s
 STRATEGY_FIELDS = ("title", "adopted_on", "deliberation", "period_start", "period_end")
 
 
-def _update(actor: Any, instance: Any, organisation: Organisation, action: str,
-            fields: tuple[str, ...], changes: dict[str, Any], **details: Any) -> Any:
+def _update(actor: Any, instance: M, organisation: Organisation, action: str,
+            fields: tuple[str, ...], changes: dict[str, Any], **details: Any) -> M:
     with transaction.atomic():
         changed = {}
         for name in fields:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,9 @@ from django.utils.translation import gettext_lazy
 from jalon.core.trajectory import Assessment, Direction, Point, Status, Target, TargetKind, assess
 from jalon.footprint.formatting import THOUSANDS, fr_number
 from jalon.strategy.models import Indicator, IndicatorDefinition, IndicatorValue, Strategy
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 NO_TARGET = "no_target"  # reason code when the authority has not set the target yet
 # Text and symbol of each status: never given by colour alone.
@@ -222,11 +226,11 @@ def assess_indicator(indicator: Indicator, today: dt.date | None = None) -> Indi
                            latest=values[-1] if values else None)
 
 
-def with_values(indicators: Iterable[Indicator] | object) -> list[Indicator]:
+def with_values(indicators: Iterable[Indicator]) -> list[Indicator]:
     rows = indicators if not hasattr(indicators, "prefetch_related") else (
-        indicators.select_related("definition", "objective")  # type: ignore[union-attr]
+        cast("QuerySet[Indicator]", indicators).select_related("definition", "objective")
         .prefetch_related("values"))
-    return list(rows)  # type: ignore[call-overload]
+    return list(rows)
 
 
 def strategy_statuses(strategy: Strategy, today: dt.date | None = None
