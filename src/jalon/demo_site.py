@@ -41,14 +41,14 @@ from typing import Any
 
 DEMO_PASSWORD = "Lisiere-demo-2026"
 OPERATOR = {"slug": "gip-val-de-lisiere", "name": "GIP Numérique Val-de-Lisière"}
-AGGLOMERATION = {
+AGGLOMERATION: dict[str, Any] = {
     "slug": "val-de-lisiere",
     "name": "Communauté d'agglomération Val-de-Lisière",
     "kind": "epci",
     "population": 150_000,
     "agents": 1_900,
 }
-COMMUNE = {
+COMMUNE: dict[str, Any] = {
     "slug": "saint-aubin-sur-lisiere",
     "name": "Commune de Saint-Aubin-sur-Lisière",
     "kind": "commune",
@@ -58,7 +58,7 @@ COMMUNE = {
 COMMUNE_DEVICES = 60
 OPERATOR_TEMPLATE = {"key": "gip-socle-reen", "base": "reen-guide",
                      "title": "Socle REEN du GIP Numérique Val-de-Lisière"}
-OPERATOR_DEFINITION = {
+OPERATOR_DEFINITION: dict[str, Any] = {
     "key": "deee-reemployes-filiere-locale",
     "name": "Part des équipements réformés confiés à la filière locale de réemploi",
     "unit": "%", "precision": 1, "direction": "up",
