@@ -7,7 +7,7 @@ rendered by the template `accounts/_field.html`.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
@@ -16,14 +16,19 @@ from django.utils.translation import gettext_lazy as _
 
 from jalon.tenancy.models import Operator, Organisation, Role
 
+if TYPE_CHECKING:
+    _Form = forms.BaseForm  # what the mixin is mixed into, for type checkers
+else:
+    _Form = object
 
-class Accessible:
+
+class Accessible(_Form):
     fields: dict[str, forms.Field]
 
     def _describe(self, errors: Any = None) -> None:
         for name, field in self.fields.items():
             ids = []
-            auto_id = f"id_{self.add_prefix(name)}"  # type: ignore[attr-defined]
+            auto_id = f"id_{self.add_prefix(name)}"
             if field.help_text:
                 ids.append(f"{auto_id}_help")
             if errors and name in errors:
@@ -33,7 +38,7 @@ class Accessible:
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
+        super().full_clean()
         self._describe(getattr(self, "_errors", None))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

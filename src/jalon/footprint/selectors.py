@@ -25,7 +25,8 @@ def inventory_date(organisation: Organisation) -> dt.datetime | None:
     if done is not None and done.finished_at:
         return done.finished_at
     latest = Asset.objects.filter(organisation=organisation).aggregate(at=Max("updated_at"))
-    return latest["at"]  # type: ignore[no-any-return]
+    at: dt.datetime | None = latest["at"]
+    return at
 
 
 @lru_cache(maxsize=4)

@@ -63,7 +63,8 @@ def footprint_result(organisation: Organisation, year: int, method: str) -> Foot
 def footprint_for(organisation: Organisation, year: int, method: str = "stock"
                   ) -> dict[str, Any]:
     """The footprint JSON (docs/json-output.md, plus by_entity and by_site), cached."""
-    return footprint_result(organisation, year, method).data  # type: ignore[no-any-return]
+    data: dict[str, Any] = footprint_result(organisation, year, method).data
+    return data
 
 
 def scenario_for(organisation: Organisation, params: ScenarioParams, start_year: int
@@ -72,9 +73,9 @@ def scenario_for(organisation: Organisation, params: ScenarioParams, start_year:
     raw = json.dumps([organisation.pk, organisation.inventory_version, start_year,
                       dataclasses.asdict(params)], sort_keys=True)
     key = "jalon:scenario:" + hashlib.sha256(raw.encode()).hexdigest()
-    cached = cache.get(key)
+    cached: dict[str, Any] | None = cache.get(key)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     frame = asset_frame(organisation)
     if frame.height == 0:
         return None

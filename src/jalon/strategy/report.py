@@ -148,7 +148,8 @@ class IndicatorView:
 
     @property
     def indicator(self) -> Indicator:
-        return self.status.indicator  # type: ignore[no-any-return]
+        indicator: Indicator = self.status.indicator
+        return indicator
 
     @property
     def explanation(self) -> str:
@@ -340,8 +341,9 @@ def render_pdf(html: str, base_url: str) -> bytes:
     from weasyprint import HTML
 
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    return HTML(string=html, base_url=base_url).write_pdf(  # type: ignore[no-any-return]
+    pdf: bytes = HTML(string=html, base_url=base_url).write_pdf(
         pdf_variant="pdf/ua-1", pdf_tags=True, pdf_identifier=identifier)
+    return pdf
 
 
 @transaction.atomic
