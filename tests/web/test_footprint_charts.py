@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import translation
+
 from jalon.footprint import charts
 from jalon.footprint.formatting import fr_criterion, fr_number, fr_significant
 
@@ -32,6 +34,9 @@ def test_stacked_and_line_charts():
 
 def test_french_numbers():
     assert fr_number(176732.14, 1) == "176\u202f732,1"
+    with translation.override("en"):
+        assert fr_number(176732.14, 1) == "176,732.1"
+        assert fr_significant(176.7321) == "176.7"
     assert fr_significant(176.7321) == "176,7"
     assert fr_criterion("gwp", 176732.1) == "176,7"  # kg in the contract, tonnes on pages
     assert fr_criterion("gwp", 2_345_678.0) == "2\u202f346"

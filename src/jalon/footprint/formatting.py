@@ -1,6 +1,7 @@
-"""French number formatting for the pages (humanize is not installed, and must not be).
+"""Number formatting for the pages (humanize is not installed, and must not be).
 
-French typography: decimal comma, narrow no-break space (U+202F) between thousands.
+French typography: decimal comma, narrow no-break space (U+202F) between thousands; the English
+interface writes 176,732.1. The `fr_` names are kept from when the interface was French only.
 Values of the JSON contract are in kg, MJ, m3; pages show gwp in tonnes and pe in GJ
 (readable magnitudes); the exports keep the contract's units.
 """
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import math
 from typing import Final
+
+from django.utils import translation
 
 THOUSANDS: Final = "\u202f"
 # Display unit and divisor per criterion: gwp in tonnes (what authorities report), others as is.
@@ -21,10 +24,12 @@ DISPLAY_UNITS: Final[dict[str, tuple[str, float]]] = {
 
 
 def fr_number(value: float | int | None, decimals: int = 0) -> str:
-    """176732.14, 1 -> '176 732,1'; None -> '–'."""
+    """176732.14, 1 -> '176 732,1' in French, '176,732.1' in English; None -> '–'."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     text = f"{value:,.{decimals}f}"
+    if (translation.get_language() or "fr").startswith("en"):
+        return text
     return text.replace(",", THOUSANDS).replace(".", ",")
 
 
