@@ -143,3 +143,14 @@ def test_indicators_of_another_organisation_are_404(world):
 def test_unpublished_year_is_404(world):
     response = Client().get(reverse("publicstrategy:report_pdf", args=["lisiere", 2025]))
     assert response.status_code == 404  # no introduction saved: not published
+
+
+def test_public_page_in_english_words_targets_and_statuses(world):
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").get(
+        reverse("publicstrategy:index", args=["lisiere"]))
+    html = response.content.decode()
+    assert response.status_code == 200 and '<html lang="en">' in html
+    for text in ("Reach 7.0", "by 12/31/2027", "At least 20 %", "Maximum duration: 30",
+                 "No value yet"):
+        assert text in html, text
+    assert "Atteindre" not in html and "Pas encore de valeur" not in html

@@ -22,6 +22,8 @@ from typing import Any, Final
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from jalon.core.trajectory import Point, Status, TargetKind
 from jalon.footprint import charts
@@ -33,9 +35,10 @@ from jalon.tenancy import audit
 from jalon.tenancy.models import Organisation
 
 STATUS_LABELS: Final = {
-    Status.ACHIEVED: "Atteint", Status.ON_TRACK: "En bonne voie",
-    Status.AT_RISK: "À surveiller", Status.OFF_TRACK: "Hors trajectoire",
-    Status.NO_DATA: "Pas encore de valeur",
+    Status.ACHIEVED: gettext_lazy("Atteint"), Status.ON_TRACK: gettext_lazy("En bonne voie"),
+    Status.AT_RISK: gettext_lazy("À surveiller"),
+    Status.OFF_TRACK: gettext_lazy("Hors trajectoire"),
+    Status.NO_DATA: gettext_lazy("Pas encore de valeur"),
 }
 STATUS_CLASSES: Final = {
     Status.ACHIEVED: "status-ok", Status.ON_TRACK: "status-ok", Status.AT_RISK: "status-warn",
@@ -50,23 +53,29 @@ def number(value: float | None, indicator: Indicator) -> str:
 def target_text(indicator: Indicator) -> str:
     """The target in words, by kind: « Atteindre 7 ans d'ici le 31/12/2027 »."""
     if not has_target(indicator):
-        return "Cible à définir"
+        return gettext("Cible à définir")
     unit = indicator.definition.unit
     value = f"{number(indicator.target_value, indicator)} {unit}".strip()
-    date = indicator.target_date.strftime("%d/%m/%Y") if indicator.target_date else ""
+    date = date_format(indicator.target_date, "SHORT_DATE_FORMAT") \
+        if indicator.target_date else ""
     kind = TargetKind(indicator.target_kind)
+    words = {"value": value, "date": date}
     if kind is TargetKind.LEVEL:
-        return f"Atteindre {value} d'ici le {date}" if date else f"Atteindre {value}"
+        return (gettext("Atteindre %(value)s d'ici le %(date)s") if date
+                else gettext("Atteindre %(value)s")) % words
     if kind is TargetKind.RATE:
-        rate = fr_number(indicator.target_value * 100, 1).replace(",0", "")
-        sign = "+" if indicator.target_value >= 0 else ""
-        text = f"{sign}{rate} % par an"
-        return f"{text} jusqu'au {date}" if date else text
+        rate = fr_number(indicator.target_value * 100, 1)
+        rate = rate.removesuffix(",0").removesuffix(".0")
+        words["rate"] = ("+" if indicator.target_value >= 0 else "") + rate
+        return (gettext("%(rate)s %% par an jusqu'au %(date)s") if date
+                else gettext("%(rate)s %% par an")) % words
     if kind is TargetKind.FLOOR:
-        return f"Au moins {value}" + (f" à partir du {date}" if date else "")
+        return (gettext("Au moins %(value)s à partir du %(date)s") if date
+                else gettext("Au moins %(value)s")) % words
     if kind is TargetKind.CEILING:
-        return f"Au plus {value}" + (f" à partir du {date}" if date else "")
-    return f"Durée maximale : {value}"
+        return (gettext("Au plus %(value)s à partir du %(date)s") if date
+                else gettext("Au plus %(value)s")) % words
+    return gettext("Durée maximale : %(value)s") % words
 
 
 def has_target(indicator: Indicator) -> bool:
@@ -74,7 +83,7 @@ def has_target(indicator: Indicator) -> bool:
 
 
 def status_label(status: Any) -> str:
-    return STATUS_LABELS.get(Status(status), str(status))
+    return str(STATUS_LABELS.get(Status(status), status))
 
 
 def yearly_points(values: list[Any]) -> list[Point]:
@@ -120,16 +129,19 @@ def chart_svg(status: Any, chart_id: str) -> str:
     data = chart_data(status)
     rows = data["rows"]
     series: list[tuple[str, list[float]]] = [
-        (f"Valeur ({definition.unit})", [r["value"] for r in rows])]
+        (gettext("Valeur (%(unit)s)") % {"unit": definition.unit}, [r["value"] for r in rows])]
     if data["has_target"]:
-        series.append(("Trajectoire cible", [r["target"] or 0.0 for r in rows]))
+        series.append((gettext("Trajectoire cible"), [r["target"] or 0.0 for r in rows]))
+    words = {"target": target_text(indicator), "unit": definition.unit}
     if rows:
-        desc = (f"{len(rows)} valeurs annuelles de {rows[0]['year']} à {rows[-1]['year']}, "
-                f"dernière : {rows[-1]['value_text']} {definition.unit}. "
-                f"Cible : {target_text(indicator)}. Statut : "
-                f"{status_label(status.assessment.status)}.")
+        desc = gettext(
+            "%(count)s valeurs annuelles de %(first)s à %(last)s, dernière : %(latest)s "
+            "%(unit)s. Cible : %(target)s. Statut : %(status)s.") % {
+            **words, "count": len(rows), "first": rows[0]["year"], "last": rows[-1]["year"],
+            "latest": rows[-1]["value_text"],
+            "status": status_label(status.assessment.status)}
     else:
-        desc = f"Aucune valeur. Cible : {target_text(indicator)}."
+        desc = gettext("Aucune valeur. Cible : %(target)s.") % words
     return charts.line_chart(chart_id, [r["year"] for r in rows], series,
                              title=definition.name, desc=desc,
                              fmt=lambda v: fr_number(v, definition.precision))
@@ -221,12 +233,13 @@ def _footprint(organisation: Organisation, year: int) -> dict[str, Any]:
          for k, v in current["by_category"].items()), key=lambda r: (-r[1], r[0]))
     chart = charts.line_chart(
         f"fp-{year}", years,
-        [("Changement climatique (tCO2e)",
+        [(gettext("Changement climatique (tCO2e)"),
           [data[y]["totals"]["gwp"]["value"] / 1000 for y in years])],
-        title=f"Changement climatique, {years[0]}–{year}",
-        desc="Empreinte carbone du parc (tCO2e), méthode stock : "
-             + ", ".join(f"{y} : {fr_criterion('gwp', data[y]['totals']['gwp']['value'])}"
-                         for y in years) + ".",
+        title=gettext("Changement climatique, %(first)s–%(last)s") % {"first": years[0],
+                                                                     "last": year},
+        desc=gettext("Empreinte carbone du parc (tCO2e), méthode stock : %(values)s.") % {
+            "values": ", ".join(f"{y} : {fr_criterion('gwp', data[y]['totals']['gwp']['value'])}"
+                                for y in years)},
         fmt=lambda v: fr_number(v, 1))
     return {
         "years": years, "evolution": evolution, "phases": phases, "chart": chart,
@@ -254,14 +267,16 @@ class Part:
 def screen_parts(indicator_count: int) -> list[Part]:
     """Introduction and strategy; the indicators, INDICATORS_PER_PART at a time; the
     footprint with the sources (the PDF's order)."""
-    parts = [Part(1, "Introduction et stratégie", ("intro", "strategy"))]
+    parts = [Part(1, gettext("Introduction et stratégie"), ("intro", "strategy"))]
     for start in range(0, indicator_count, INDICATORS_PER_PART):
         first, last = start + 1, min(start + INDICATORS_PER_PART, indicator_count)
-        title = (f"Indicateurs {first} à {last}" if last > first else f"Indicateur {first}")
+        words = {"first": first, "last": last}
+        title = (gettext("Indicateurs %(first)s à %(last)s") % words if last > first
+                 else gettext("Indicateur %(first)s") % words)
         parts.append(Part(len(parts) + 1, title, ("indicators",), first, last))
     if not indicator_count:
-        parts.append(Part(2, "Indicateurs", ("indicators",)))
-    parts.append(Part(len(parts) + 1, "Empreinte, sources et méthodes",
+        parts.append(Part(2, gettext("Indicateurs"), ("indicators",)))
+    parts.append(Part(len(parts) + 1, gettext("Empreinte, sources et méthodes"),
                       ("footprint", "sources")))
     return parts
 
@@ -320,7 +335,8 @@ def report_context(organisation: Organisation, strategy: Strategy, year: int,
         "indicator_sources": sources,
         "factor_sources": factor_sources() if "sources" in sections else [],
         "changed": changed, "changed_date": timezone.localtime(changed).date(),
-        "title": f"Bilan {year} de la stratégie numérique responsable — {organisation.name}",
+        "title": gettext("Bilan %(year)s de la stratégie numérique responsable — %(name)s") % {
+            "year": year, "name": organisation.name},
         **extra,
     }
 
