@@ -212,12 +212,15 @@ def scenario(request: OrganisationRequest) -> HttpResponse:
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def public_footprint(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The opt-in public page: same for everyone (no user, no session data), cached."""
-    organisation = get_object_or_404(Organisation, slug=org_slug, public_footprint=True)
+    published = selectors.published_footprint_version(org_slug)
+    if published is None:
+        raise Http404("No published footprint here")
+    organisation_id, version = published
     year = current_year()
-    key = (f"jalon:public:{organisation.pk}:{organisation.inventory_version}:{year}:"
-           f"{translation.get_language()}")
+    key = f"jalon:public:{organisation_id}:{version}:{year}:{translation.get_language()}"
     html = cache.get(key)
     if html is None:
+        organisation = get_object_or_404(Organisation, pk=organisation_id)
         data = services.footprint_for(organisation, year, "stock")
         context = presenters.footprint_context(data)
         context.update({
