@@ -14,23 +14,27 @@ from jalon.inventory.models import Asset, ImportStatus, InventoryImport
 from jalon.tenancy.models import Organisation
 
 
-def published_footprint_version(slug: str) -> tuple[int, int] | None:
-    """(organisation id, inventory version) of a published footprint, else None.
-
-    Every reader of a public page asks this before the cached page is served, so it is one
-    parameterised SQL statement: through the ORM it cost about 0.5 ms, half of the whole
-    request, against 0.03 ms (make bench: public page under 50 concurrent readers).
-    """
+@lru_cache(maxsize=1)
+def _published_footprint_sql() -> str:
     # Table and column names come from the model (quoted), the slug is a parameter.
     quote = connection.ops.quote_name
     meta = Organisation._meta
     columns = {f.name: f.column for f in meta.concrete_fields if f.column}
     column = {name: quote(columns[name])
               for name in ("id", "inventory_version", "slug", "public_footprint")}
-    sql = (f"SELECT {column['id']}, {column['inventory_version']} FROM {quote(meta.db_table)} "
-           f"WHERE {column['slug']} = %s AND {column['public_footprint']} = %s")
+    return (f"SELECT {column['id']}, {column['inventory_version']} FROM {quote(meta.db_table)} "
+            f"WHERE {column['slug']} = %s AND {column['public_footprint']} = %s")
+
+
+def published_footprint_version(slug: str) -> tuple[int, int] | None:
+    """(organisation id, inventory version) of a published footprint, else None.
+
+    Every reader of a public page asks this before the cached page is served, so it is one
+    parameterised SQL statement, built once: through the ORM it cost about 0.5 ms, half of the
+    whole request, against 0.03 ms (make bench: public page under 50 concurrent readers).
+    """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [slug, True])
+        cursor.execute(_published_footprint_sql(), [slug, True])
         row = cursor.fetchone()
     return (int(row[0]), int(row[1])) if row else None
 

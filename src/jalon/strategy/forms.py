@@ -33,13 +33,19 @@ class DateInput(forms.DateInput):
 YEAR: dict[str, Any] = {"min_value": 2000, "max_value": 2100}
 
 
-def _check_period(form: forms.BaseForm, data: dict[str, Any]) -> None:
-    start, end = data.get("period_start"), data.get("period_end")
-    if start and end and end < start:
-        form.add_error("period_end", _("La fin de la période doit suivre son début."))
+class PeriodChecked(forms.BaseForm):
+    """Forms with a strategy period: it must not end before it starts."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("La fin de la période doit suivre son début."))
+        return data
 
 
-class CreateStrategyForm(forms.Form):
+class CreateStrategyForm(PeriodChecked, forms.Form):
     template = forms.ChoiceField(label=_("Modèle"), widget=forms.RadioSelect)
     title = forms.CharField(label=_("Titre"), max_length=300, required=False,
                             help_text=_("Laissez vide pour reprendre le titre du modèle."))
@@ -57,24 +63,12 @@ class CreateStrategyForm(forms.Form):
         self.fields["period_start"].initial = year
         self.fields["period_end"].initial = year + 5
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        assert data is not None  # Form.clean returns cleaned_data
-        _check_period(self, data)
-        return data
 
-
-class StrategyForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time
+class StrategyForm(PeriodChecked, forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time
     class Meta:
         model = Strategy
         fields = ["title", "adopted_on", "deliberation", "period_start", "period_end"]
         widgets = {"adopted_on": DateInput()}
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        assert data is not None  # Form.clean returns cleaned_data
-        _check_period(self, data)
-        return data
 
 
 class AxisForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time

@@ -127,7 +127,7 @@ def read_delimited(
     if head_text is not None:
         # A large UTF-8 file: Polars reads it from disk (memory-mapped, in parallel) and checks
         # the UTF-8 itself; only a file that turns out not to be UTF-8 is decoded in Python.
-        table = _read_utf8_file(path, head_text, score_header, delimiter)
+        table = _read_utf8_file(path, head, head_text, score_header, delimiter)
         if table is not None:
             return table
     data = path.read_bytes()
@@ -140,13 +140,8 @@ def read_delimited(
     utf8 = data[3:] if used_encoding == "utf-8-sig" else data
     payload = utf8 if used_encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
     frame = _parse_with_polars(payload, delim, header_index, source)
-    # Physical line of each record. The fast path holds when no field spans several lines,
-    # which is true of almost every export; otherwise the csv module counts.
-    physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if physical_lines == header_index + 1 + frame.height:
-        lines = _consecutive_lines(header_index, frame.height)
-    else:
-        lines, frame = _count_lines(text, delim, header_index, frame)
+    lines, frame = _record_lines(frame, delim, header_index, text.count("\n"),
+                                 text.endswith("\n"), lambda: text)
     return _table(source, used_encoding, delim, header_index, frame, lines)
 
 
@@ -162,36 +157,39 @@ def _utf8_head(head: bytes, encoding: str | None) -> str | None:
         return head[:exc.start].decode("utf-8-sig")
 
 
-def _read_utf8_file(path: Path, head_text: str,
+def _read_utf8_file(path: Path, head: bytes, head_text: str,
                     score_header: Callable[[list[str]], int],
                     delimiter: str | None) -> TextTable | None:
+    """A large file read by Polars from disk; None when it turns out not to be UTF-8."""
     source = str(path)
     delim, header_index = _sniff(head_text, score_header, delimiter)
+    try:
+        frame = _parse_with_polars(path, delim, header_index, source)
+    except NotUtf8:
+        return None  # decoded in Python instead (cp1252...)
+    encoding = "utf-8-sig" if head.startswith(BOM) else "utf-8"
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mm:
         quoted = mm.find(b'"') != -1
-        bom = mm[:3] == BOM
-    try:
-        frame = pl.read_csv(path, separator=delim, skip_rows=header_index, infer_schema=False,
-                            truncate_ragged_lines=True, raise_if_empty=False)
-    except pl.exceptions.ComputeError as exc:
-        if "utf-8" in str(exc).lower():
-            return None  # not UTF-8 after all: decoded in Python (cp1252...)
-        raise ReaderError(Problem(source, 0, "", "", f"cannot parse the file as delimited "
-                                  f"text ({delim!r}): {exc}")) from exc
-    except pl.exceptions.PolarsError as exc:
-        raise ReaderError(Problem(source, 0, "", "", f"cannot parse the file as delimited "
-                                  f"text ({delim!r}): {exc}")) from exc
-    # Without a quote, no field can span lines and Polars keeps blank lines as empty records:
-    # record i is on physical line header + 1 + i. With quotes, the csv module counts.
-    if quoted:
-        data = path.read_bytes()
-        physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-        if physical_lines != header_index + 1 + frame.height:
-            lines, frame = _count_lines(data.decode("utf-8-sig"), delim, header_index, frame)
-            return _table(source, "utf-8-sig" if bom else "utf-8", delim, header_index, frame,
-                          lines)
-    return _table(source, "utf-8-sig" if bom else "utf-8", delim, header_index, frame,
-                  _consecutive_lines(header_index, frame.height))
+    if not quoted:
+        # No field can span lines and Polars keeps blank lines as empty records: record i is
+        # on physical line header + 1 + i.
+        return _table(source, encoding, delim, header_index, frame,
+                      _consecutive_lines(header_index, frame.height))
+    data = path.read_bytes()
+    lines, frame = _record_lines(frame, delim, header_index, data.count(b"\n"),
+                                 data.endswith(b"\n"), lambda: data.decode("utf-8-sig"))
+    return _table(source, encoding, delim, header_index, frame, lines)
+
+
+def _record_lines(frame: pl.DataFrame, delim: str, header_index: int, newlines: int,
+                  ends_with_newline: bool, text: Callable[[], str]
+                  ) -> tuple[pl.Series, pl.DataFrame]:
+    """Physical line of each record. The fast path holds when no field spans several lines,
+    which is true of almost every export; otherwise the csv module counts."""
+    physical_lines = newlines + (0 if ends_with_newline else 1)
+    if physical_lines == header_index + 1 + frame.height:
+        return _consecutive_lines(header_index, frame.height), frame
+    return _count_lines(text(), delim, header_index, frame)
 
 
 def _sniff(head_text: str, score_header: Callable[[list[str]], int],
@@ -218,11 +216,15 @@ def _table(source: str, encoding: str, delim: str, header_index: int, frame: pl.
     return TextTable(source, encoding, delim, header_index + 1, headers, frame, lines)
 
 
-def _parse_with_polars(payload: bytes, delim: str, header_index: int,
+class NotUtf8(ReaderError):
+    """Polars found bytes that are not UTF-8 in a file it was given as such."""
+
+
+def _parse_with_polars(payload: bytes | Path, delim: str, header_index: int,
                        source: str) -> pl.DataFrame:
     try:
         return pl.read_csv(
-            io.BytesIO(payload),
+            io.BytesIO(payload) if isinstance(payload, bytes) else payload,
             separator=delim,
             skip_rows=header_index,
             infer_schema=False,
@@ -230,8 +232,11 @@ def _parse_with_polars(payload: bytes, delim: str, header_index: int,
             raise_if_empty=False,
         )
     except pl.exceptions.PolarsError as exc:
-        raise ReaderError(Problem(source, 0, "", "", f"cannot parse the file as delimited "
-                                  f"text ({delim!r}): {exc}")) from exc
+        problem = Problem(source, 0, "", "", f"cannot parse the file as delimited "
+                                             f"text ({delim!r}): {exc}")
+        if isinstance(exc, pl.exceptions.ComputeError) and "utf-8" in str(exc).lower():
+            raise NotUtf8(problem) from exc
+        raise ReaderError(problem) from exc
 
 
 def _count_lines(
