@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "jalon.tenancy",
+    "jalon.publishing",
     "jalon.accounts",
     "jalon.inventory",
     "jalon.footprint",

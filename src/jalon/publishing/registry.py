@@ -1,0 +1,200 @@
+"""What each domain publishes, declared once, iterated by the publishing app.
+
+A domain (footprint, strategy, the catalogue of services, ...) declares in its
+`AppConfig.ready()` what it contributes:
+
+- a `Domain`: the unit an organisation chooses to publish or not (one `Publication` row each);
+- `DatasetGroup`s and `Dataset`s: open-data CSV resources with their Table Schema, listed in the
+  organisation's DCAT catalogue when their domain is published;
+- `PublicSection`s: parts of the organisation's public home (`/p/<org_slug>/`);
+- `ReportSection`s: parts of the annual report;
+- `IndicatorSource`s: formulas that compute indicator values from a domain's data, recomputed
+  when one of the change topics they listen to is announced (`jalon.events`).
+
+The publishing app (DCAT catalogue, public home, report, indicator computation) iterates this
+registry and imports no domain; a domain imports this module and never another domain's
+publishing code. Registration is idempotent on `key` so that a re-run `ready()` (tests) does not
+duplicate entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from jalon.tenancy.models import Organisation
+
+Row = Sequence[Any]
+Context = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A publishable domain: what `Publication(organisation, domain)` switches on or off."""
+
+    key: str  # "footprint", "strategy", "catalogue"...
+    label: str  # shown to the organisation's admins (a lazily translated string)
+    description: str = ""
+    order: int = 100
+    # Published when the organisation has never chosen otherwise.
+    published_by_default: bool = False
+
+
+@dataclass(frozen=True)
+class DatasetGroup:
+    """A DCAT dataset: a group of CSV distributions of one domain."""
+
+    key: str  # the dataset's fragment in the catalogue (#strategie, #empreinte, #services)
+    domain: str
+    title: str
+    description: str
+    keywords: tuple[str, ...] = ()
+    # EU frequency vocabulary: ANNUAL, IRREG, CONT, ...
+    frequency: str = "http://publications.europa.eu/resource/authority/frequency/IRREG"
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One CSV distribution, served at /p/<org_slug>/data/<key>.csv with its Table Schema."""
+
+    key: str  # the resource name, unique across domains (a slug)
+    group: str  # DatasetGroup.key
+    title: str
+    description: str
+    schema: Path  # the Table Schema (JSON) that every CSV conforms to
+    rows: Callable[[Organisation], Iterable[Row]]  # cells in the schema's field order
+    modified: Callable[[Organisation], dt.datetime]  # dct:modified of the distribution
+    # Extra condition besides the domain's publication (e.g. "a current strategy exists").
+    available: Callable[[Organisation], bool] = lambda organisation: True
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PublicSection:
+    """A part of the organisation's public home: a template and its context.
+
+    `context` returns None when the section has nothing to show (then it is left out).
+    `url_name` is the section's own full page, if any (reversed with org_slug).
+    """
+
+    key: str
+    domain: str
+    title: str
+    template: str
+    context: Callable[[Organisation, HttpRequest], Context | None]
+    url_name: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A part of the annual report of year `year`: a template and its context (None: left out).
+
+    `domain` is "" for sections that are always part of the report (the strategy's own parts);
+    otherwise the section appears only when that domain is published.
+    """
+
+    key: str
+    title: str
+    template: str
+    context: Callable[[Organisation, int], Context | None]
+    domain: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ComputedValue:
+    """One value of a computed indicator: a result for a past year, an estimate for the current."""
+
+    year: int
+    date: dt.date
+    value: float
+    kind: str  # "result" | "estimate"
+    detail: dict[str, Any] = field(default_factory=dict)
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorSource:
+    """A formula computing an indicator's values from a domain's data.
+
+    `key` is what an indicator definition names in `computed`; `listens` are the change topics
+    (jalon.events) after which values are recomputed.
+    """
+
+    key: str
+    domain: str
+    label: str
+    unit: str
+    compute: Callable[[Organisation, dt.date], list[ComputedValue]]
+    listens: tuple[str, ...] = ()
+    description: str = ""
+
+
+T = TypeVar("T", Domain, DatasetGroup, Dataset, PublicSection, ReportSection, IndicatorSource)
+
+
+class _Registry:
+    def __init__(self) -> None:
+        self._entries: dict[type, dict[str, Any]] = {}
+
+    def add(self, entry: T) -> T:
+        self._entries.setdefault(type(entry), {})[entry.key] = entry
+        return entry
+
+    def all(self, kind: type[T]) -> list[T]:
+        entries: list[T] = list(self._entries.get(kind, {}).values())
+        return sorted(entries, key=lambda e: (getattr(e, "order", 100), e.key))
+
+    def get(self, kind: type[T], key: str) -> T | None:
+        entry: T | None = self._entries.get(kind, {}).get(key)
+        return entry
+
+
+registry = _Registry()
+
+
+def register(*entries: Domain | DatasetGroup | Dataset | PublicSection | ReportSection
+             | IndicatorSource) -> None:
+    """Declare contributions (call from the domain's AppConfig.ready())."""
+    for entry in entries:
+        registry.add(entry)
+
+
+def domains() -> list[Domain]:
+    return registry.all(Domain)
+
+
+def dataset_groups() -> list[DatasetGroup]:
+    return registry.all(DatasetGroup)
+
+
+def datasets() -> list[Dataset]:
+    return registry.all(Dataset)
+
+
+def dataset(key: str) -> Dataset | None:
+    return registry.get(Dataset, key)
+
+
+def public_sections() -> list[PublicSection]:
+    return registry.all(PublicSection)
+
+
+def report_sections() -> list[ReportSection]:
+    return registry.all(ReportSection)
+
+
+def indicator_sources() -> list[IndicatorSource]:
+    return registry.all(IndicatorSource)
+
+
+def indicator_source(key: str) -> IndicatorSource | None:
+    return registry.get(IndicatorSource, key)
