@@ -139,15 +139,15 @@ class IndicatorSource:
 
 
 T = TypeVar("T", Domain, DatasetGroup, Dataset, PublicSection, ReportSection, IndicatorSource)
+Entry = Domain | DatasetGroup | Dataset | PublicSection | ReportSection | IndicatorSource
 
 
 class _Registry:
     def __init__(self) -> None:
         self._entries: dict[type, dict[str, Any]] = {}
 
-    def add(self, entry: T) -> T:
+    def add(self, entry: Entry) -> None:
         self._entries.setdefault(type(entry), {})[entry.key] = entry
-        return entry
 
     def all(self, kind: type[T]) -> list[T]:
         entries: list[T] = list(self._entries.get(kind, {}).values())
@@ -161,8 +161,7 @@ class _Registry:
 registry = _Registry()
 
 
-def register(*entries: Domain | DatasetGroup | Dataset | PublicSection | ReportSection
-             | IndicatorSource) -> None:
+def register(*entries: Entry) -> None:
     """Declare contributions (call from the domain's AppConfig.ready())."""
     for entry in entries:
         registry.add(entry)
