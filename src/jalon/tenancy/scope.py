@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
+from jalon.tenancy.capabilities import Capability, capabilities_of
 from jalon.tenancy.models import ROLE_RANK, Membership, Organisation, Role
 
 P = ParamSpec("P")
@@ -33,6 +34,7 @@ class OrganisationRequest(HttpRequest):
 
     organisation: Organisation
     role: Role
+    capabilities: frozenset[Capability]
 
 
 class ScopedView(Protocol[P, R_co]):
@@ -71,9 +73,11 @@ def organisation_for(user: Any, slug: str, minimum: Role = Role.VIEWER) -> tuple
     return organisation, role
 
 
-def organisation_view(minimum: Role = Role.VIEWER) -> Callable[
+def organisation_view(minimum: Role = Role.VIEWER, capability: Capability | None = None
+                      ) -> Callable[
         [Callable[Concatenate[OrganisationRequest, P], R]], ScopedView[P, R]]:
-    """Decorate a view taking `org_slug`: sets request.organisation and request.role."""
+    """Decorate a view taking `org_slug`: sets request.organisation, request.role and
+    request.capabilities. With `capability`, the member must hold it (403 otherwise)."""
 
     def decorator(view: Callable[Concatenate[OrganisationRequest, P], R]) -> ScopedView[P, R]:
         @login_required
@@ -84,10 +88,14 @@ def organisation_view(minimum: Role = Role.VIEWER) -> Callable[
             scoped = cast(OrganisationRequest, request)
             scoped.organisation = organisation
             scoped.role = role
+            scoped.capabilities = capabilities_of(role)
+            if capability is not None and capability not in scoped.capabilities:
+                raise PermissionDenied("Your capabilities do not allow this")
             return view(scoped, *args, **kwargs)
 
         # A marker read by the tests that check every organisation URL is scoped.
         wrapped.jalon_minimum_role = minimum  # type: ignore[attr-defined]
+        wrapped.jalon_capability = capability  # type: ignore[attr-defined]
         return wrapped
 
     return decorator
@@ -95,3 +103,8 @@ def organisation_view(minimum: Role = Role.VIEWER) -> Callable[
 
 def can(role: Role | None, minimum: Role) -> bool:
     return role is not None and ROLE_RANK[role] >= ROLE_RANK[minimum]
+
+
+def has(request: OrganisationRequest, capability: Capability) -> bool:
+    """Whether the scoped request holds `capability` (for showing or hiding actions)."""
+    return capability in getattr(request, "capabilities", frozenset())
