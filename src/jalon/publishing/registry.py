@@ -42,8 +42,6 @@ class Domain:
     label: str  # shown to the organisation's admins (a lazily translated string)
     description: str = ""
     order: int = 100
-    # Published when the organisation has never chosen otherwise.
-    published_by_default: bool = False
 
 
 @dataclass(frozen=True)

@@ -129,3 +129,28 @@ class ApiToken(models.Model):
     @classmethod
     def new_secret(cls) -> str:
         return "jal_" + secrets.token_urlsafe(32)
+
+
+class Publication(models.Model):
+    """What an organisation publishes, domain by domain (footprint, strategy, services...).
+
+    One row per (organisation, domain) the organisation has chosen about; the domains are
+    declared in the publishing registry (jalon.publishing.registry.Domain). A domain without a
+    row is not published. Read through `jalon.tenancy.scope` (public checks) and
+    written by `jalon.publishing.services` (audited).
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="publications")
+    domain = models.CharField(max_length=40)
+    published = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(auto_now=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "domain"],
+                                               name="one_publication_per_domain")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.domain}: {self.published}"

@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
 from jalon.tenancy.capabilities import Capability, capabilities_of
-from jalon.tenancy.models import ROLE_RANK, Membership, Organisation, Role
+from jalon.tenancy.models import ROLE_RANK, Membership, Organisation, Publication, Role
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=HttpResponseBase)
@@ -108,3 +108,33 @@ def can(role: Role | None, minimum: Role) -> bool:
 def has(request: OrganisationRequest, capability: Capability) -> bool:
     """Whether the scoped request holds `capability` (for showing or hiding actions)."""
     return capability in getattr(request, "capabilities", frozenset())
+
+
+# --- Public access ---------------------------------------------------------------------------
+# Public pages and open data are reached by slug without signing in: an organisation is visible
+# to the public only for the domains it publishes (tenancy.Publication); anything else is a 404,
+# the same answer as for a slug that does not exist.
+
+def is_published(organisation: Organisation, domain: str) -> bool:
+    return Publication.objects.filter(organisation=organisation, domain=domain,
+                                      published=True).exists()
+
+
+def published_domains(organisation: Organisation) -> set[str]:
+    """The domains the organisation publishes (none until it chooses to)."""
+    return set(Publication.objects.filter(organisation=organisation, published=True)
+               .values_list("domain", flat=True))
+
+
+def public_organisation(slug: str, domain: str | None = None) -> Organisation:
+    """The organisation behind a public address; 404 unless it publishes `domain` (with None:
+    unless it publishes anything)."""
+    organisation = Organisation.objects.select_related("operator").filter(slug=slug).first()
+    if organisation is None:
+        raise Http404("No such organisation")
+    rows = Publication.objects.filter(organisation=organisation, published=True)
+    if domain is not None:
+        rows = rows.filter(domain=domain)
+    if not rows.exists():
+        raise Http404("Nothing published")
+    return organisation
