@@ -407,19 +407,19 @@ def seed_strategies(operator: Any, organisations: dict[str, Any], people: dict[s
 
 
 def _seed_operator(operator: Any, actor: Any, report: SeedReport) -> None:
-    from jalon.strategy import operator_views
+    from jalon.operators import services as operator_services
     from jalon.strategy.models import IndicatorDefinition, StrategyTemplate
 
     spec = dict(OPERATOR_DEFINITION)
     if not IndicatorDefinition.objects.filter(operator=operator, organisation__isnull=True,
                                               key=spec["key"]).exists():
-        operator_views.create_definition(actor, operator, key=spec.pop("key"), **spec)
+        operator_services.create_definition(actor, operator, key=spec.pop("key"), **spec)
         report.created.append("indicateur partagé de l'opérateur")
     if not StrategyTemplate.objects.filter(operator=operator,
                                            key=OPERATOR_TEMPLATE["key"]).exists():
-        operator_views.create_template(actor, operator, OPERATOR_TEMPLATE["base"],
-                                       OPERATOR_TEMPLATE["title"], OPERATOR_TEMPLATE["key"],
-                                       published=True)
+        operator_services.create_template(actor, operator, OPERATOR_TEMPLATE["base"],
+                                          OPERATOR_TEMPLATE["title"], OPERATOR_TEMPLATE["key"],
+                                          published=True)
         report.created.append("modèle de stratégie de l'opérateur (publié)")
 
 

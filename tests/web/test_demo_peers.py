@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from jalon import demo_site
-from jalon.strategy import peers, services
+from jalon.operators import peers
+from jalon.strategy import services
 from jalon.strategy.models import Indicator, IndicatorValue, Strategy
 from jalon.tenancy.models import AuditEvent, Membership, Organisation
 

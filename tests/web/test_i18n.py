@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 
 import jalon
-from jalon.strategy import peers
+from jalon.operators import peers
 from jalon.tenancy.models import Membership, Operator, Organisation, Role
 
 PACKAGE = Path(jalon.__file__).resolve().parent

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from jalon.strategy import operator_views
+from jalon.operators import services as operator_views
 from jalon.strategy.models import IndicatorDefinition, StrategyTemplate
 from jalon.tenancy.models import AuditEvent, Membership, Operator, OperatorAdmin, Organisation
 

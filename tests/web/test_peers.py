@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from jalon.strategy import peers
+from jalon.operators import peers
 from jalon.strategy.models import (
     Indicator,
     IndicatorDefinition,

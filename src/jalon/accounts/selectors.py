@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from jalon.accounts.models import Invitation
-from jalon.tenancy.models import ApiToken, AuditEvent, Membership, Operator, Organisation, Role
+from jalon.tenancy.models import ApiToken, AuditEvent, Membership, Organisation, Role
+from jalon.tenancy.scope import administered_operators
 
 
 def members(organisation: Organisation) -> QuerySet[Membership]:
@@ -42,12 +43,6 @@ def api_tokens(organisation: Organisation) -> QuerySet[ApiToken]:
 
 def audit_events(organisation: Organisation) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(organisation=organisation).select_related("actor")
-
-
-def administered_operators(user: Any) -> QuerySet[Operator]:
-    if not user.is_authenticated:
-        return Operator.objects.none()
-    return Operator.objects.filter(admins__user=user).distinct()
 
 
 def operator_organisations(user: Any) -> QuerySet[Organisation]:

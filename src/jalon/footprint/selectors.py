@@ -10,7 +10,8 @@ from django.db import connection
 from django.db.models import Max
 
 from jalon.footprint.services import factor_set
-from jalon.inventory.models import Asset, ImportStatus, InventoryImport
+from jalon.inventory.models import Asset
+from jalon.inventory.selectors import last_finished_import
 from jalon.tenancy.models import Organisation
 
 
@@ -39,15 +40,9 @@ def published_footprint_version(slug: str) -> tuple[int, int] | None:
     return (int(row[0]), int(row[1])) if row else None
 
 
-def last_import(organisation: Organisation) -> InventoryImport | None:
-    return (InventoryImport.objects.filter(organisation=organisation,
-                                           status=ImportStatus.DONE)
-            .order_by("-finished_at", "-id").first())
-
-
 def inventory_date(organisation: Organisation) -> dt.datetime | None:
     """When the inventory last changed: the last finished import, else the last asset edit."""
-    done = last_import(organisation)
+    done = last_finished_import(organisation)
     if done is not None and done.finished_at:
         return done.finished_at
     latest = Asset.objects.filter(organisation=organisation).aggregate(at=Max("updated_at"))

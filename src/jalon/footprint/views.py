@@ -25,6 +25,7 @@ from jalon.footprint import charts, exports, presenters, selectors, services
 from jalon.footprint.formatting import display_unit, fr_criterion, fr_number, in_display_unit
 from jalon.footprint.forms import FootprintForm, ScenarioForm, current_year
 from jalon.footprint.labels import CRITERION_LABELS, METHOD_LABELS, category_label
+from jalon.inventory import selectors as inventory_selectors
 from jalon.tenancy.models import Organisation, Role
 from jalon.tenancy.scope import OrganisationRequest, can, organisation_view
 
@@ -41,7 +42,7 @@ def dashboard(request: OrganisationRequest) -> HttpResponse:
         "year": year, "headline": presenters.headline(data),
         "devices": presenters.devices_in_service(data),
         "per_agent": presenters.per_agent(data, organisation.agents),
-        "last_import": selectors.last_import(organisation),
+        "last_import": inventory_selectors.last_finished_import(organisation),
         "problems": presenters.problems(data),
         "category_chart": presenters.category_chart(data, "chart-dashboard"),
         "categories": presenters.categories(data),
@@ -71,7 +72,7 @@ def footprint(request: OrganisationRequest) -> HttpResponse:
         "per_agent": presenters.per_agent(data, organisation.agents),
         "references": presenters.references(data),
         "problems": presenters.problems(data), "sources": selectors.sources(),
-        "last_import": selectors.last_import(organisation),
+        "last_import": inventory_selectors.last_finished_import(organisation),
         "export_query": f"year={year}&method={method}",
     })
     return render(request, "footprint/footprint.html", context)

@@ -10,7 +10,7 @@ from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from jalon.core.readers.base import CANONICAL_COLUMNS, conform
-from jalon.inventory.models import Asset, InventoryImport, LifecycleEvent
+from jalon.inventory.models import Asset, ImportStatus, InventoryImport, LifecycleEvent
 from jalon.tenancy.models import Organisation
 
 # The sorts the asset list offers: public key -> ORDER BY (id last, for a stable page order).
@@ -81,6 +81,13 @@ def imports(organisation: Organisation) -> QuerySet[InventoryImport]:
     return (InventoryImport.objects.filter(organisation=organisation)
             .select_related("uploaded_by")
             .defer("problems", "classification", "unclassified", "mapping", "mapping_override"))
+
+
+def last_finished_import(organisation: Organisation) -> InventoryImport | None:
+    """The organisation's last import that went through (status DONE), the latest finished;
+    None before the first one. The one query behind « last import » wherever it is shown."""
+    return (InventoryImport.objects.filter(organisation=organisation, status=ImportStatus.DONE)
+            .order_by("-finished_at", "-id").first())
 
 
 def inventory_import(organisation: Organisation, import_id: int) -> InventoryImport:

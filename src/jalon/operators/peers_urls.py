@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from jalon.strategy import peers_views as views
+from jalon.operators import peers_views as views
 
 app_name = "peers"
 urlpatterns = [path("", views.index, name="index")]

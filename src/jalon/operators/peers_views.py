@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.formats import number_format
 
-from jalon.strategy import peers
+from jalon.operators import peers
 from jalon.tenancy.models import OrganisationKind, Role
 from jalon.tenancy.scope import OrganisationRequest, organisation_view
 
@@ -43,7 +43,7 @@ def _present(row: peers.Row) -> dict[str, Any]:
 def index(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
     comparison = peers.compare(organisation, salt=settings.SECRET_KEY)
-    return render(request, "strategy/peers/index.html", {
+    return render(request, "operators/peers/index.html", {
         "comparison": comparison,
         "rows": [_present(row) for row in comparison.rows],
         "kind_label": OrganisationKind(organisation.kind).label

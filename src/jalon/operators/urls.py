@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from jalon.strategy import operator_views as views
+from jalon.operators import views
 
 app_name = "operatorstrategy"
 urlpatterns = [

@@ -46,9 +46,10 @@ from importlib import resources
 from typing import Any, TypeVar
 
 from django.db import models, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
+from django.utils.text import slugify
 
-from jalon.core.trajectory import TargetKind
+from jalon.core.trajectory import Direction, TargetKind
 from jalon.strategy.models import (
     Action,
     Axis,
@@ -109,20 +110,20 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _definition(spec: dict[str, Any], operator: Operator | None) -> IndicatorDefinition:
+def _definition(actor: Any, spec: dict[str, Any], operator: Operator | None
+                ) -> IndicatorDefinition:
+    """The template's definition: the existing one with that key and owner, else a new one."""
     key = spec["key"]
-    found = IndicatorDefinition.objects.filter(
-        key=key, organisation__isnull=True,
-        **({"operator": operator} if operator else {"operator__isnull": True})).first()
+    found = _owned_definitions(operator).filter(key=key).first()
     if found is not None:
         return found
-    values = {name: spec.get(name) for name in DEFINITION_FIELDS if spec.get(name) is not None}
-    return IndicatorDefinition.objects.create(key=key, operator=operator,
-                                              shared=operator is not None, **values)
+    values = {name: spec[name] for name in DEFINITION_FIELDS if spec.get(name) is not None}
+    return create_definition(actor, operator, key=key, **values)
 
 
-def _build_objective(strategy: Strategy, axis: Axis, spec: dict[str, Any], position: int,
-                     operator: Operator | None, parent: Objective | None = None) -> int:
+def _build_objective(actor: Any, strategy: Strategy, axis: Axis, spec: dict[str, Any],
+                     position: int, operator: Operator | None,
+                     parent: Objective | None = None) -> int:
     """Create an objective with its sub-objectives, actions and indicators; returns how many
     indicators were created."""
     objective = Objective.objects.create(axis=axis, parent=parent, position=position,
@@ -132,7 +133,7 @@ def _build_objective(strategy: Strategy, axis: Axis, spec: dict[str, Any], posit
         Action.objects.create(objective=objective, position=i, title=action["title"][:300])
     count = 0
     for item in spec.get("indicators", []):
-        definition = _definition(item["definition"], operator)
+        definition = _definition(actor, item["definition"], operator)
         target = item.get("target")
         position_next = strategy.indicators.count()
         if target:
@@ -150,7 +151,7 @@ def _build_objective(strategy: Strategy, axis: Axis, spec: dict[str, Any], posit
                 target_defined=False)
         count += 1
     for i, child in enumerate(spec.get("children", [])):
-        count += _build_objective(strategy, axis, child, i, operator, parent=objective)
+        count += _build_objective(actor, strategy, axis, child, i, operator, parent=objective)
     return count
 
 
@@ -173,7 +174,8 @@ def create_from_template(actor: Any, organisation: Organisation, template_key: s
                                            title=axis_spec["title"][:300],
                                            description=axis_spec.get("description", ""))
                 for j, objective in enumerate(axis_spec.get("objectives", [])):
-                    indicators += _build_objective(strategy, axis, objective, j, operator)
+                    indicators += _build_objective(actor, strategy, axis, objective, j,
+                                                   operator)
             record(actor, "strategy.create", organisation, target=strategy.title,
                    strategy_id=strategy.pk, template=template_key, indicators=indicators)
     except (KeyError, TypeError, ValueError) as exc:
@@ -303,15 +305,53 @@ INDICATOR_FIELDS = ("objective", "target_kind", "target_value", "target_date", "
                     "baseline_value", "target_defined")
 
 
-def create_definition(actor: Any, organisation: Organisation, *, key: str, **values: Any
-                      ) -> IndicatorDefinition:
-    """The organisation's own indicator definition."""
+def _owned_definitions(owner: Organisation | Operator | None
+                       ) -> QuerySet[IndicatorDefinition]:
+    """The definitions of one owner: an organisation, an operator, or Jalon (None)."""
+    if isinstance(owner, Organisation):
+        return IndicatorDefinition.objects.filter(organisation=owner, operator__isnull=True)
+    if isinstance(owner, Operator):
+        return IndicatorDefinition.objects.filter(operator=owner, organisation__isnull=True)
+    return IndicatorDefinition.objects.filter(operator__isnull=True, organisation__isnull=True)
+
+
+def create_definition(actor: Any, owner: Organisation | Operator | None, *, name: str,
+                      unit: str = "", key: str = "", precision: int = 0,
+                      direction: str = Direction.UP.value, description: str = "",
+                      method: str = "", source: str = "", computed: str = "",
+                      shared: bool | None = None) -> IndicatorDefinition:
+    """An indicator definition — the one way every app creates one. Exactly one owner: an
+    organisation (its own definition), an operator (shared with its members unless `shared` is
+    False) or None (built into Jalon, from a built-in template).
+
+    The key is the slug of `key` (of the name when empty), made unique among the owner's
+    definitions with « -2 », « -3 »…; `computed` names a computation from the inventory.
+    Audited: « strategy.definition_add » for an organisation's, « strategy.operator_definition_
+    created » for an operator's, « strategy.builtin_definition_created » for Jalon's.
+    """
+    base = slugify(key or name)[:90] or "indicateur"
     with transaction.atomic():
+        taken = set(_owned_definitions(owner).filter(key__startswith=base)
+                    .values_list("key", flat=True))
+        unique, n = base, 2
+        while unique in taken:
+            unique, n = f"{base}-{n}", n + 1
         definition = IndicatorDefinition.objects.create(
-            key=key, organisation=organisation,
-            **{k: v for k, v in values.items() if k in DEFINITION_FIELDS})
-        record(actor, "strategy.definition_add", organisation, target=definition.name,
-               definition_id=definition.pk, key=key)
+            key=unique, name=name, unit=unit, precision=precision, direction=direction,
+            description=description, method=method, source=source, computed=computed,
+            organisation=owner if isinstance(owner, Organisation) else None,
+            operator=owner if isinstance(owner, Operator) else None,
+            shared=isinstance(owner, Operator) if shared is None else shared)
+        if isinstance(owner, Organisation):
+            record(actor, "strategy.definition_add", owner, target=definition.name,
+                   definition_id=definition.pk, key=unique)
+        elif isinstance(owner, Operator):
+            record(actor, "strategy.operator_definition_created", None,
+                   target=f"{owner.slug}/{unique}", operator=owner.slug,
+                   definition_id=definition.pk, shared=definition.shared)
+        else:
+            record(actor, "strategy.builtin_definition_created", None, target=unique,
+                   definition_id=definition.pk)
     return definition
 
 

@@ -370,14 +370,9 @@ def indicator_new(request: OrganisationRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         definition = form.cleaned_data["definition"]
         if definition is None:
-            values = form.definition_values()
-            key = values.pop("key")
-            taken = set(organisation.indicator_definitions.values_list("key", flat=True))
-            unique, n = key, 2
-            while unique in taken:
-                unique, n = f"{key[:85]}-{n}", n + 1
-            definition = services.create_definition(request.user, organisation, key=unique,
-                                                     **values)
+            # The service makes the key unique among the organisation's definitions.
+            definition = services.create_definition(request.user, organisation,
+                                                     **form.definition_values())
         indicator = services.add_indicator(request.user, current, definition,
                                            **form.indicator_values())
         messages.success(request, _("Indicateur ajouté."))

@@ -5,37 +5,28 @@ Only operator administrators (OperatorAdmin) reach these pages; anyone else gets
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from jalon.accounts import selectors, services
 from jalon.accounts.forms import OperatorOrganisationForm
+from jalon.tenancy.scope import OperatorRequest, operator_view
 
 
-def _operators(request: HttpRequest) -> Any:
-    operators = selectors.administered_operators(request.user)
-    if not operators.exists():
-        raise Http404("Not an operator administrator")
-    return operators
-
-
-@login_required
-def index(request: HttpRequest) -> HttpResponse:
-    operators = _operators(request)
+@operator_view
+def index(request: OperatorRequest) -> HttpResponse:
+    operators = request.operators
     return render(request, "tenancy/operator_index.html", {
         "operators": operators,
         "operator_organisations": selectors.operator_organisations(request.user),
     })
 
 
-@login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
-    operators = _operators(request)
+@operator_view
+def organisation_create(request: OperatorRequest) -> HttpResponse:
+    operators = request.operators
     form = OperatorOrganisationForm(request.POST or None, operators=operators,
                                     initial={"operator": operators.first()})
     if request.method == "POST" and form.is_valid():

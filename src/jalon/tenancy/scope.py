@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
 from jalon.tenancy.capabilities import Capability, capabilities_of
-from jalon.tenancy.models import ROLE_RANK, Membership, Organisation, Publication, Role
+from jalon.tenancy.models import ROLE_RANK, Membership, Operator, Organisation, Publication, Role
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=HttpResponseBase)
@@ -138,3 +138,47 @@ def public_organisation(slug: str, domain: str | None = None) -> Organisation:
     if not rows.exists():
         raise Http404("Nothing published")
     return organisation
+
+
+# --- Operator access -------------------------------------------------------------------------
+# Operator pages (/operator/...) belong to no organisation: they are reached by the
+# administrators of an operator (OperatorAdmin) only. Anyone else gets a 404, as for an
+# organisation they cannot see; an administrator only ever gets the objects of the operators
+# they administer (callers filter on request.operators).
+
+class OperatorRequest(HttpRequest):
+    """For type checking only: a request as views decorated with `operator_view` receive it."""
+
+    operators: QuerySet[Operator]
+
+
+def administered_operators(user: Any) -> QuerySet[Operator]:
+    """The operators the user administers (none for an anonymous visitor)."""
+    if not user.is_authenticated:
+        return Operator.objects.none()
+    return Operator.objects.filter(admins__user=user).distinct()
+
+
+class OperatorView(Protocol[P, R_co]):
+    """A view wrapped by `operator_view`, as Django calls it."""
+
+    def __call__(self, request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> R_co: ...
+
+
+def operator_view(view: Callable[Concatenate[OperatorRequest, P], R]) -> OperatorView[P, R]:
+    """Decorate an operator page: sign-in required, 404 unless the user administers at least
+    one operator; sets request.operators (the operators they administer)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> R:
+        operators = administered_operators(request.user)
+        if not operators.exists():
+            raise Http404("Not an operator administrator")
+        scoped = cast(OperatorRequest, request)
+        scoped.operators = operators
+        return view(scoped, *args, **kwargs)
+
+    # A marker read by the tests that check every operator URL is scoped.
+    wrapped.jalon_operator_view = True  # type: ignore[attr-defined]
+    return wrapped
