@@ -119,9 +119,9 @@ def update_definition(actor: Any, definition: IndicatorDefinition, *, shared: bo
     operator = definition.operator
     if operator is None or definition.organisation_id is not None:
         raise OperatorStrategyError("only an operator's definitions are edited here")
-    changed = sorted(name for name in (*DEFINITION_FIELDS, "shared")
-                     if getattr(definition, name) != (shared if name == "shared"
-                                                      else fields.get(name)))
+    new = {**{name: fields[name] for name in DEFINITION_FIELDS if name in fields},
+           "shared": shared}
+    changed = sorted(name for name, value in new.items() if getattr(definition, name) != value)
     with transaction.atomic():
         for name in DEFINITION_FIELDS:
             if name in fields:
