@@ -13,7 +13,7 @@ template — computed indicators from its inventory, a few manual values for 202
 targets so that statuses vary, the operator's shared indicator, and the introduction of the
 previous year's annual report; the commune gets an unpublished strategy from "idf-2025".
 
-Peers (strategy/peers.py): five fictitious agglomerations of the same operator, kind (EPCI) and
+Peers (operators/peers.py): five fictitious agglomerations of the same operator, kind (EPCI) and
 population band (50,000 to 200,000) as Val-de-Lisière, so that its peers page shows an
 anonymised comparison. Each has an unpublished strategy from the same "reen-guide" template with
 the operator's shared indicator, and the same deterministic values for the last three complete
