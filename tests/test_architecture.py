@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-CORE = Path(__file__).resolve().parents[1] / "src" / "jalon" / "core"
+from tests import paths
+
+CORE = paths.ROOT / "src" / "jalon" / "core"
 FORBIDDEN = ("django", "jalon.cli", "jalon.web", "typer", "rich", "ninja")
 
 

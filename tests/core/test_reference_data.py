@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 from frictionless import Resource, Schema, validate
+from tests import paths
 
-DATA = Path(__file__).resolve().parents[1] / "src/jalon/data/reference"
+DATA = paths.ROOT / "src/jalon/data/reference"
 SCHEMAS = DATA / "schemas"
 MANIFEST = json.loads((DATA / "factor_set.json").read_text(encoding="utf-8"))
 FILES: dict[str, str] = MANIFEST["files"]

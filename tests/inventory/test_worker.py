@@ -13,7 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-FIXTURE = Path(__file__).parent / "fixtures" / "canonical.csv"
+from tests import paths
+
+FIXTURE = paths.FIXTURES / "canonical.csv"
 JALON = str(Path(sys.executable).parent / "jalon")
 
 SETUP = f"""

@@ -13,12 +13,13 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from tests import paths
 from typer.testing import CliRunner
 
 from jalon.cli import app
 from jalon.core.model import CATEGORIES, CRITERIA, PHASES, UNITS
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = paths.FIXTURES
 GLPI_EXCEL = FIXTURES / "glpi_computers_excel_cp1252.csv"
 CANONICAL_CSV = FIXTURES / "canonical.csv"
 MAPPING = FIXTURES / "mapping_example.toml"

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.html import escape
+from tests import paths
 
 from jalon import demo_site
 from jalon.operators import peers
@@ -17,7 +18,7 @@ from jalon.strategy.models import Indicator, IndicatorValue, Strategy
 from jalon.tenancy.models import AuditEvent, Membership, Organisation
 
 pytestmark = pytest.mark.django_db
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = paths.FIXTURES
 PEER_SLUGS = [spec["slug"] for spec in demo_site.PEERS]
 
 

@@ -6,6 +6,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from tests import paths
 
 from jalon.core.readers.agent import (
     looks_like_agent_file,
@@ -14,7 +15,7 @@ from jalon.core.readers.agent import (
 )
 from jalon.core.readers.base import CANONICAL_COLUMNS
 
-FIXTURES = Path(__file__).parent / "fixtures" / "agent"
+FIXTURES = paths.FIXTURES / "agent"
 
 
 def _one(name: str) -> dict[str, object]:

@@ -14,13 +14,14 @@ from typing import Any
 
 import polars as pl
 import pytest
+from tests import paths
 
 from jalon.core.engine import Footprint, Options, compute
 from jalon.core.factors import load_factor_set
 from jalon.core.output import footprint_to_dict
 from jalon.core.readers import read_inventory
 
-FIXTURES = Path(__file__).parent / "fixtures" / "validation"
+FIXTURES = paths.FIXTURES / "validation"
 FRA_GWP = 0.0813225  # kgCO2e/kWh, electricity.csv
 
 # Published figures (docs/validation.md, section "Published cases").

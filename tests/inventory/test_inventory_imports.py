@@ -11,12 +11,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from tests import paths
 
 from jalon.inventory import apply
 from jalon.inventory.models import Asset, ImportStatus, InventoryImport
 from jalon.tenancy.models import AuditEvent, Membership, Operator, Organisation, Role
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = paths.ROOT
 FIXTURES = ROOT / "tests" / "fixtures"
 GLPI = FIXTURES / "glpi_computers_excel_cp1252.csv"
 CANONICAL = FIXTURES / "canonical.csv"

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from tests import paths
 
 from jalon.accounts import services as account_services
 from jalon.inventory.models import Asset, InventoryImport
 from jalon.tenancy.models import ApiToken, AuditEvent, Operator, Organisation
 
 pytestmark = pytest.mark.django_db
-DEMO = Path(__file__).resolve().parents[2] / "src/jalon/data/demo/val-de-lisiere-glpi.csv"
+DEMO = paths.ROOT / "src/jalon/data/demo/val-de-lisiere-glpi.csv"
 BASE = "/api/v1"
 
 

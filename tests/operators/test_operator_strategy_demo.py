@@ -3,10 +3,9 @@ that statuses vary, and that a second run changes nothing."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
+from tests import paths
 
 from jalon import demo_site
 from jalon.strategy.models import (
@@ -19,7 +18,7 @@ from jalon.strategy.models import (
 from jalon.tenancy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = paths.FIXTURES
 
 
 @pytest.fixture

@@ -13,13 +13,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
+from tests import paths
 
 from jalon.core.classify import classify, classify_one
 from jalon.core.model import CATEGORIES
 from jalon.core.readers import Mapping, ReaderError, read_inventory, read_path
 from jalon.core.readers.base import CANONICAL_COLUMNS
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = paths.FIXTURES
 GLPI_EXCEL = FIXTURES / "glpi_computers_excel_cp1252.csv"
 GLPI_GLOBAL = FIXTURES / "glpi_global_utf8bom.csv"
 NUMECOEVAL = FIXTURES / "numecoeval_equipement_physique.csv"
@@ -28,7 +29,7 @@ CANONICAL_XLSX = FIXTURES / "canonical.xlsx"
 CANONICAL_BAD = FIXTURES / "canonical_bad_values.csv"
 CUSTOM = FIXTURES / "custom_export.csv"
 MAPPING = FIXTURES / "mapping_example.toml"
-SCHEMA = (Path(__file__).parent.parent / "src" / "jalon" / "data" / "schemas"
+SCHEMA = (paths.ROOT / "src" / "jalon" / "data" / "schemas"
           / "inventory.schema.json")
 
 
