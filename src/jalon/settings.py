@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "jalon.tenancy",
+    "jalon.privacy",
+    "jalon.publicforms",
     "jalon.publishing",
     "jalon.accounts",
     "jalon.inventory",
