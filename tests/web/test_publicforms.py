@@ -13,12 +13,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from tests.web import publicforms_urls as domain
 
 from jalon import privacy
 from jalon.publicforms.base import PublicForm
 from jalon.publicforms.models import SubmissionHit
 from jalon.tenancy.models import AuditEvent, Operator, Organisation, Publication
-from tests.web import publicforms_urls as domain
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.web.publicforms_urls")]
 
