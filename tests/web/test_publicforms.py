@@ -199,6 +199,9 @@ def test_too_many_fields_are_refused(org):
     data = {**GOOD, **{f"extra{n}": "1" for n in range(40)}}
     response = post(Client(), data)
     assert response.status_code == 413
+    assert "30 champs au plus" in text(response)
+    # A name repeated counts as many fields.
+    assert post(Client(), {**GOOD, "message": ["x"] * 40}).status_code == 413
     assert domain.STORED == []
 
 

@@ -208,7 +208,8 @@ def _form_view(page: PublicForm, request: HttpRequest, org_slug: str) -> HttpRes
         response = page._refuse(request, organisation, 429, _("Trop d'envois"), message)
         response["Retry-After"] = str(wait)
         return response
-    if len(request.POST) > settings.PUBLICFORMS_MAX_FIELDS or request.FILES:
+    values = sum(len(values) for _name, values in request.POST.lists())
+    if values > settings.PUBLICFORMS_MAX_FIELDS or request.FILES:
         return page.refuse_size(request, organisation)
     if request.POST.get(page.honeypot):
         # A robot filled the field people never see: answered as a success, nothing stored.
