@@ -47,7 +47,8 @@ def same_origin(request: HttpRequest) -> bool:
     Forgery Prevention Cheat Sheet), and Sec-Fetch-Site, when sent, must not say cross-site. A
     request with neither header is refused: browsers always send one. Scripts can forge these
     headers, but they could just as well post directly: they meet the throttling, the honeypot
-    and the size limits like anyone.
+    and the size limits like anyone. Behind a reverse proxy that terminates TLS, the scheme is
+    right only with JALON_TRUSTED_PROXIES set, as for Django's own origin check.
     """
     if request.META.get("HTTP_SEC_FETCH_SITE", "").lower() == "cross-site":
         return False
@@ -208,8 +209,8 @@ def _form_view(page: PublicForm, request: HttpRequest, org_slug: str) -> HttpRes
         response = page._refuse(request, organisation, 429, _("Trop d'envois"), message)
         response["Retry-After"] = str(wait)
         return response
-    values = sum(len(values) for _name, values in request.POST.lists())
-    if values > settings.PUBLICFORMS_MAX_FIELDS or request.FILES:
+    count = sum(len(values) for _name, values in request.POST.lists())
+    if count > settings.PUBLICFORMS_MAX_FIELDS or request.FILES:
         return page.refuse_size(request, organisation)
     if request.POST.get(page.honeypot):
         # A robot filled the field people never see: answered as a success, nothing stored.
