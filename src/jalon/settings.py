@@ -9,6 +9,8 @@ JALON_SECURE_COOKIES 0 to allow cookies over plain HTTP on a non-local host (def
 JALON_MAX_UPLOAD_MB largest inventory file accepted (default 50)
 JALON_EMAIL_BACKEND, JALON_FROM_EMAIL, JALON_EMAIL_HOST, JALON_EMAIL_PORT, JALON_EMAIL_USER,
 JALON_EMAIL_PASSWORD, JALON_EMAIL_TLS=1   outgoing mail (invitations, password resets)
+JALON_PUBLICFORMS_ADDRESS_LIMIT, JALON_PUBLICFORMS_ORGANISATION_LIMIT   public forms accepted per
+                   10 minutes from one address (default 5), per hour for one organisation (200)
 JALON_TRUSTED_PROXIES comma-separated addresses or networks of the reverse proxies in front of
                    Jalon (e.g. 127.0.0.1); from them only, X-Forwarded-For gives the client's
                    address (sign-in throttling) and X-Forwarded-Proto: https marks the request
@@ -53,6 +55,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "jalon.tenancy",
+    "jalon.privacy",
+    "jalon.publicforms",
     "jalon.publishing",
     "jalon.accounts",
     "jalon.inventory",
@@ -182,6 +186,17 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Sign-in throttling (accounts/throttle.py): attempts per window, per account and per address.
 LOGIN_ATTEMPTS = int(os.environ.get("JALON_LOGIN_ATTEMPTS", "5"))
 LOGIN_WINDOW_SECONDS = int(os.environ.get("JALON_LOGIN_WINDOW", "900"))
+
+# Anonymous public forms (publicforms): accepted submissions per window, per client address
+# (across every organisation) and per organisation; size limits of one submission.
+PUBLICFORMS_ADDRESS_LIMIT = int(os.environ.get("JALON_PUBLICFORMS_ADDRESS_LIMIT", "5"))
+PUBLICFORMS_ADDRESS_WINDOW_SECONDS = 600
+PUBLICFORMS_ORGANISATION_LIMIT = int(os.environ.get("JALON_PUBLICFORMS_ORGANISATION_LIMIT",
+                                                    "200"))
+PUBLICFORMS_ORGANISATION_WINDOW_SECONDS = 3600
+PUBLICFORMS_MAX_BODY_BYTES = 64 * 1024
+PUBLICFORMS_MAX_FIELD_CHARS = 5000
+PUBLICFORMS_MAX_FIELDS = 30
 
 LOGGING = {
     "version": 1,
