@@ -1,4 +1,4 @@
-"""The anonymous public form component, through a test-only domain (tests/web/publicforms_urls):
+"""The anonymous public form component, through a test-only domain (tests/publicforms/urls.py):
 success, honeypot, throttling, size limits, no cookie, origin check, 404, errors in French,
 and the submission's personal data found, erased and purged through jalon.privacy."""
 
@@ -13,14 +13,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
-from tests.web import publicforms_urls as domain
+from tests.publicforms import urls as domain
 
 from jalon import privacy
 from jalon.publicforms.base import PublicForm
 from jalon.publicforms.models import SubmissionHit
 from jalon.tenancy.models import AuditEvent, Operator, Organisation, Publication
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.web.publicforms_urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.publicforms.urls")]
 
 ORIGIN = "http://testserver"
 
