@@ -1,0 +1,96 @@
+"""Test factories (factory_boy): organisations, people and tokens are made here, never by hand.
+
+Every factory builds a valid, realistic object with the fewest arguments; tests override only
+what they assert on. Slugs and usernames are sequences so that factories can be called freely.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import factory
+from django.contrib.auth import get_user_model
+from factory.django import DjangoModelFactory
+
+from jalon.inventory.models import Asset
+from jalon.tenancy.models import Membership, Operator, OperatorAdmin, Organisation, Publication
+
+PASSWORD = "Mot-de-passe-de-test-2026"
+
+
+class OperatorFactory(DjangoModelFactory[Operator]):
+    class Meta:
+        model = Operator
+        django_get_or_create = ("slug",)
+
+    name = "GIP Numérique des territoires"
+    slug = "gip"
+
+
+class OrganisationFactory(DjangoModelFactory[Organisation]):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("slug",)
+
+    operator = factory.SubFactory(OperatorFactory)
+    slug = factory.Sequence(lambda n: f"ville-{n}")
+    name = factory.LazyAttribute(lambda o: f"Ville {o.slug}")
+    kind = "commune"
+
+
+class UserFactory(DjangoModelFactory[Any]):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"agent-{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.fr")
+    password = factory.django.Password(PASSWORD)
+
+
+class MembershipFactory(DjangoModelFactory[Membership]):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = "viewer"
+
+
+class OperatorAdminFactory(DjangoModelFactory[OperatorAdmin]):
+    class Meta:
+        model = OperatorAdmin
+
+    user = factory.SubFactory(UserFactory)
+    operator = factory.SubFactory(OperatorFactory)
+
+
+class PublicationFactory(DjangoModelFactory[Publication]):
+    class Meta:
+        model = Publication
+        django_get_or_create = ("organisation", "domain")
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    domain = "footprint"
+    published = True
+
+
+class AssetFactory(DjangoModelFactory[Asset]):
+    class Meta:
+        model = Asset
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    category = "laptop"
+    inventory_number = factory.Sequence(lambda n: f"PC-{n:05d}")
+    manufacturer = "Dell"
+    model = "Latitude 5440"
+    purchase_date = dt.date(2022, 3, 1)
+
+
+def member(organisation: Organisation, role: str = "viewer", username: str | None = None,
+           **extra: Any) -> Any:
+    """A user who is a member of `organisation` with `role`; returns the user."""
+    user = UserFactory(**({"username": username} if username else {}), **extra)
+    MembershipFactory(user=user, organisation=organisation, role=role)
+    return user
