@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jalon.inventory",
     "jalon.footprint",
     "jalon.strategy",
+    "jalon.catalogue",
     "jalon.api",
 ]
 
