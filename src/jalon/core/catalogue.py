@@ -301,6 +301,7 @@ class ParseResult:
     rows: list[ServiceRow] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    columns: tuple[str, ...] = ()  # the fields the file has a column for, in FIELDS order
     encoding: str = "utf-8"
     delimiter: str = ","
 
@@ -381,8 +382,9 @@ def parse_services(data: bytes, max_rows: int = MAX_ROWS) -> ParseResult:
     if errors:
         return ParseResult(errors=errors, ignored_columns=ignored, encoding=encoding,
                            delimiter=delimiter)
-    return ParseResult(rows=rows, ignored_columns=ignored, encoding=encoding,
-                       delimiter=delimiter)
+    return ParseResult(rows=rows, ignored_columns=ignored,
+                       columns=tuple(name for name in FIELDS if name in columns),
+                       encoding=encoding, delimiter=delimiter)
 
 
 def _map_headers(headers: list[str]) -> tuple[dict[str, int], list[CellError], list[str]]:
