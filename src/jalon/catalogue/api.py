@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from jalon.api import auth
@@ -137,10 +137,10 @@ def list_services(request: HttpRequest, filters: Query[ServiceFilters]) -> Any:
 
 @services_router.post("/services", response={201: ServiceOut, 422: Error, **ERRORS},
                       summary="Ajouter un service (rôle editor)")
-def create_service(request: HttpRequest, payload: ServiceIn) -> tuple[int, DigitalService]:
+def create_service(request: HttpRequest, payload: ServiceIn) -> Status[DigitalService]:
     auth.require(request, Role.EDITOR)
-    return 201, services.create_service(auth.actor(request), auth.organisation(request),
-                                        _values(payload, partial=False))
+    return Status(201, services.create_service(auth.actor(request), auth.organisation(request),
+                                               _values(payload, partial=False)))
 
 
 @services_router.get("/services/{service_id}", response={200: ServiceOut, **ERRORS},
@@ -162,8 +162,8 @@ def patch_service(request: HttpRequest, service_id: int, payload: ServicePatch
 
 @services_router.delete("/services/{service_id}", response={204: None, **ERRORS},
                         summary="Supprimer un service (rôle editor)")
-def delete_service(request: HttpRequest, service_id: int) -> tuple[int, None]:
+def delete_service(request: HttpRequest, service_id: int) -> Status[None]:
     service = _service(request, service_id)
     auth.require(request, Role.EDITOR)
     services.delete_service(auth.actor(request), service)
-    return 204, None
+    return Status(204, None)

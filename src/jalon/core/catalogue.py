@@ -47,8 +47,14 @@ MAX_URL: Final = 500
 MAX_SAMPLE_URLS: Final = 20
 MAX_ROWS: Final = 2000
 
+
+
+def _codes(text: str) -> list[str]:
+    return text.split()
+
+
 # ISO 3166-1 alpha-2: every officially assigned code.
-COUNTRIES: Final = frozenset("""
+COUNTRIES: Final = frozenset(_codes("""
 AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS
 BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE
 EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM
@@ -57,13 +63,13 @@ LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV
 NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW
 SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO
 TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
-""".split())
+"""))
 # The European Union (with its outermost regions that have their own code) and the other
 # States of the European Economic Area (Iceland, Liechtenstein, Norway).
-EU_EEA: Final = frozenset("""
+EU_EEA: Final = frozenset(_codes("""
 AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK
 GF GP MQ RE YT MF IS LI NO
-""".split())
+"""))
 # Country names people write instead of the code (normalised: lower case, no accents).
 COUNTRY_NAMES: Final[Mapping[str, str]] = {
     "france": "FR", "allemagne": "DE", "belgique": "BE", "pays-bas": "NL", "pays bas": "NL",
