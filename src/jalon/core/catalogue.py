@@ -435,7 +435,8 @@ def _parse_row(line: int, cells: list[str], columns: Mapping[str, int], headers:
         return headers[index].strip() if index is not None else _template_header(name)
 
     values: dict[str, object] = {}
-    for name in FIELDS:
+    # In the file's column order, so that errors read left to right.
+    for name in sorted(FIELDS, key=lambda n: columns.get(n, len(headers))):
         raw = cell(name)
         try:
             values[name] = _field(name, raw)
