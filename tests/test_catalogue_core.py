@@ -141,12 +141,12 @@ def test_utf8_bom_comma_file_and_headers_in_any_case_and_accents():
     assert (row.hosting_provider, row.provider, row.owner_team) == ("OVHcloud", "Régie", "DSI")
 
 
-def test_quoted_cells_with_line_breaks_keep_line_numbers_of_the_record_start():
+def test_lines_are_numbered_as_spreadsheet_rows_a_quoted_cell_with_line_breaks_is_one():
     result = parse('Nom;Type;Public;Échantillon de pages\n'
                    'Site;site;public;"https://a.fr/1\nhttps://a.fr/2"\n'
                    'Autre;site;public;https://a.fr/3\n'
                    'Faux;truc;public;\n')
-    assert [(e.line, e.column, e.value) for e in result.errors] == [(5, "Type", "truc")]
+    assert [(e.line, e.column, e.value) for e in result.errors] == [(4, "Type", "truc")]
 
 
 def test_every_bad_cell_is_reported_and_no_row_is_returned():

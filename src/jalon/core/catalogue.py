@@ -294,7 +294,8 @@ class ServiceRow:
 
 @dataclass(frozen=True, slots=True)
 class CellError:
-    """What is wrong, where: line of the file (1 = headers), column as written, value."""
+    """What is wrong, where: row of the file as a spreadsheet numbers it (1 = headers), column
+    as written in the headers, value as written."""
 
     line: int
     column: str
@@ -359,10 +360,9 @@ def parse_services(data: bytes, max_rows: int = MAX_ROWS) -> ParseResult:
     rows: list[ServiceRow] = []
     seen: dict[str, int] = {}
     count = 0
-    end = reader.line_num
-    for cells in reader:
-        # The record's first physical line (a quoted cell may span several lines).
-        line, end = end + 1, reader.line_num
+    # Lines are numbered as a spreadsheet numbers its rows (headers = 1): a quoted cell with
+    # line breaks is one row, a blank line is a row.
+    for line, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
         count += 1
