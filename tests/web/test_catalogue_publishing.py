@@ -15,7 +15,6 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from frictionless import Resource, Schema
 
-from jalon.catalogue import publishing
 from jalon.catalogue.demo import SERVICES, seed_services
 from jalon.catalogue.models import DigitalService
 from jalon.core.exports import safe_cell
@@ -153,7 +152,8 @@ def test_indicator_share_hosted_in_eu_eea(org):
     service(org, "Site", hosting_country="FR", in_service_since=dt.date(2020, 1, 1))
     service(org, "Appli", kind="mobile_app", hosting_country="US",
             in_service_since=dt.date(2024, 5, 1))
-    service(org, "Chatbot", kind="chatbot", hosting_country="", in_service_since=dt.date(2025, 1, 1))
+    service(org, "Chatbot", kind="chatbot", hosting_country="",
+            in_service_since=dt.date(2025, 1, 1))
     service(org, "Rendez-vous", kind="online_procedure", hosting_country="DE",
             in_service_since=dt.date(2025, 1, 1))
     service(org, "Paie", kind="internal_app", audience="agents", hosting_country="US")
