@@ -22,6 +22,12 @@ class DateInput(forms.DateInput):
 
 
 class ServiceForm(Accessible, forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time
+    # Longer than the stored code: a country name ("France") is accepted and turned into it.
+    hosting_country = forms.CharField(
+        label=_("Pays d'hébergement"), required=False, max_length=60,
+        help_text=_("Code ISO 3166 à deux lettres, par exemple FR."),
+        widget=forms.TextInput(attrs={"size": 10, "autocomplete": "off"}))
+
     class Meta:
         model = DigitalService
         fields = list(services.EDITABLE)
@@ -29,7 +35,6 @@ class ServiceForm(Accessible, forms.ModelForm):  # type: ignore[type-arg]  # not
             "description": forms.Textarea(attrs={"rows": 3}),
             "sample_urls": forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
             "url": forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
-            "hosting_country": forms.TextInput(attrs={"size": 3, "autocomplete": "off"}),
             "in_service_since": DateInput(),
             "retired_on": DateInput(),
         }
