@@ -15,6 +15,7 @@ from typing import Any, Final, cast
 
 from django.db.models import Max
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jalon.catalogue import selectors
@@ -90,7 +91,7 @@ def _as_of(year: int, today: dt.date) -> dt.date:
 def report_context(organisation: Organisation, year: int) -> Context | None:
     """Services in service at the end of `year` (today for the current year), by kind and
     audience."""
-    day = _as_of(year, dt.date.today())
+    day = _as_of(year, timezone.localdate())
     counts = selectors.counts_by_kind_and_audience(selectors.in_service_on(organisation, day))
     if not counts:
         return None

@@ -245,11 +245,14 @@ def parse_date(value: str) -> dt.date | None:
     text = value.strip()
     if not text:
         return None
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    french = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    parts = (iso.groups() if iso else french.groups()[::-1] if french else None)
+    if parts is not None:
         try:
-            return dt.datetime.strptime(text, pattern).date()
+            return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
         except ValueError:
-            continue
+            pass
     raise InvalidValue("Date invalide ; écrivez-la JJ/MM/AAAA (par exemple 15/03/2021) ou "
                        "AAAA-MM-JJ.")
 
