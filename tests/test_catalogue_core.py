@@ -207,3 +207,10 @@ def test_bytes_that_are_neither_utf8_nor_cp1252():
 def test_blank_lines_are_skipped_and_short_rows_are_padded():
     result = parse("Nom;Type;Public;URL\n\nA;site;public\n;;;\n")
     assert result.ok and [r.name for r in result.rows] == ["A"] and result.rows[0].url == ""
+
+
+def test_the_template_file_reads_back():
+    text = ";".join(core.TEMPLATE_HEADERS) + "\n" + ";".join(core.TEMPLATE_EXAMPLE) + "\n"
+    result = parse(text)
+    assert result.ok and result.columns == core.FIELDS
+    assert len(core.TEMPLATE_HEADERS) == len(core.TEMPLATE_EXAMPLE) == len(core.FIELDS)

@@ -224,6 +224,14 @@ def test_import_refuses_other_formats_and_big_files(org, editor, name, content, 
     assert not DigitalService.objects.exists()
 
 
+def test_the_template_file_imports(org, viewer, editor):
+    response = viewer.get(url(org, "import/modele.csv"))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert response.content.startswith(b"\xef\xbb\xbfNom;Type;URL;")
+    assert upload(editor, org, "modele.csv", response.content).status_code == 302
+    assert DigitalService.objects.get().name == "Inscription scolaire"
+
+
 def test_import_page_without_a_file(org, editor):
     assert editor.get(url(org, "import/")).status_code == 200
     assert editor.post(url(org, "import/")).status_code == 400

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from jalon.catalogue import selectors, services
 from jalon.catalogue.forms import ImportForm, ServiceFilterForm, ServiceForm
 from jalon.catalogue.models import Audience, DigitalService, ServiceKind, ServiceStatus
-from jalon.core.catalogue import TEMPLATE_HEADERS
+from jalon.core.catalogue import TEMPLATE_EXAMPLE, TEMPLATE_HEADERS
 from jalon.tenancy import scope
 from jalon.tenancy.capabilities import Capability
 from jalon.tenancy.scope import OrganisationRequest, organisation_view
@@ -148,3 +148,15 @@ def service_import(request: OrganisationRequest) -> HttpResponse:
     return render(request, "catalogue/import.html", {
         "form": form, "outcome": outcome, "headers": TEMPLATE_HEADERS,
         "back": _list_url(request)}, status=status)
+
+
+@organisation_view(capability=Capability.READ)
+@require_http_methods(["GET"])
+def import_template(request: OrganisationRequest) -> HttpResponse:
+    """An empty file to fill in: the headers and one example line, as French Excel reads it
+    (UTF-8 with BOM, semicolons)."""
+    lines = [";".join(TEMPLATE_HEADERS), ";".join(TEMPLATE_EXAMPLE)]
+    response = HttpResponse(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="modele-services.csv"'
+    return response

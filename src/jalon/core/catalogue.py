@@ -154,6 +154,12 @@ TEMPLATE_HEADERS: Final = ("Nom", "Type", "URL", "Échantillon de pages", "Publi
                            "Pays d'hébergement", "Statut", "En service depuis", "Retiré le",
                            "Description")
 
+TEMPLATE_EXAMPLE: Final = ("Inscription scolaire", "Démarche en ligne",
+                           "https://demarches.exemple.fr/ecole",
+                           "https://demarches.exemple.fr/ecole/inscription", "Public",
+                           "Direction de l'éducation", "Éditeur Exemple", "OVHcloud", "FR",
+                           "En service", "01/03/2021", "", "Inscrire un enfant à l'école.")
+
 
 class InvalidValue(ValueError):
     """A value that cannot be used; the message (French) says what to write instead."""
