@@ -1,6 +1,6 @@
 """The catalogue's publishing declarations through the publishing consumers, over HTTP: the
 organisation's public home (/p/<org_slug>/), its open data (/p/<org_slug>/data/services.csv
-and its Table Schema) and its DCAT catalogue. The consumers are built on another branch: the
+and its Table Schema), its DCAT catalogue and the annual report. The consumers are built on another branch: the
 lead removes the skip mark when merging."""
 
 from __future__ import annotations
@@ -86,3 +86,28 @@ def test_nothing_is_public_when_the_catalogue_is_not_published(org):
     home = client.get("/p/ville/")
     assert "Inscription scolaire" not in home.content.decode()
     assert "services.csv" not in client.get("/p/ville/data/catalogue.jsonld").content.decode()
+
+
+def test_the_annual_report_shows_the_services_table(db):
+    from django.urls import reverse
+
+    from .test_opendata_world import build, member
+
+    world = build()
+    org = world["org"]
+    DigitalService.objects.create(organisation=org, name="Portail famille",
+                                  kind="online_procedure", audience="public")
+    DigitalService.objects.create(organisation=org, name="Paie", kind="internal_app",
+                                  audience="agents")
+    Publication.objects.update_or_create(organisation=org, domain="catalogue",
+                                         defaults={"published": True})
+    client = Client()
+    client.force_login(member(org, "lecteur-services"))
+    year = 2025
+    url = reverse("report:html", args=[org.slug, year])
+    pages = [client.get(url, {"part": n}) for n in range(1, 12)]
+    bodies = [p.content.decode() for p in pages if p.status_code == 200]
+    assert bodies
+    found = [b for b in bodies if "Services numériques en service au 31/12/2025" in b]
+    assert found, "the services section is in no part of the report"
+    assert "Démarche en ligne" in found[0] and "Application interne" in found[0]
