@@ -1,7 +1,7 @@
 """The catalogue's publishing declarations through the publishing consumers, over HTTP: the
 organisation's public home (/p/<org_slug>/), its open data (/p/<org_slug>/data/services.csv
-and its Table Schema), its DCAT catalogue and the annual report. The consumers are built on another branch: the
-lead removes the skip mark when merging."""
+and its Table Schema), its DCAT catalogue and the annual report. The consumers are built on
+another branch: the lead removes the skip mark when merging."""
 
 from __future__ import annotations
 
