@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jalon.accounts.forms import Accessible
 from jalon.catalogue import services
@@ -67,7 +68,7 @@ class ServiceFilterForm(forms.Form):
                         widget=forms.TextInput(attrs={"type": "search"}))
     kind = forms.ChoiceField(label=_("Type"), required=False,
                              choices=_with_blank(ServiceKind.choices, _("Tous")))
-    audience = forms.ChoiceField(label=_("Public"), required=False,
+    audience = forms.ChoiceField(label=pgettext_lazy("audience", "Public"), required=False,
                                  choices=_with_blank(Audience.choices, _("Tous")))
     status = forms.ChoiceField(label=_("Statut"), required=False,
                                choices=_with_blank(ServiceStatus.choices, _("Tous")))

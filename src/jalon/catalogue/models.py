@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jalon.core import catalogue as core
 from jalon.tenancy.models import Organisation
@@ -45,7 +46,8 @@ class DigitalService(models.Model):
     sample_urls = models.TextField(
         _("échantillon de pages"), blank=True,
         help_text=_("Quelques adresses représentatives du service, une par ligne."))
-    audience = models.CharField(_("public"), max_length=10, choices=Audience.choices)
+    audience = models.CharField(pgettext_lazy("audience", "public"), max_length=10,
+                                choices=Audience.choices)
     owner_team = models.CharField(_("équipe responsable"), max_length=core.MAX_TEXT, blank=True)
     provider = models.CharField(_("éditeur ou prestataire"), max_length=core.MAX_TEXT,
                                 blank=True)
