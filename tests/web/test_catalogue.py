@@ -350,3 +350,11 @@ def test_api_viewer_tokens_cannot_write_and_other_organisations_are_404(org):
     assert other.send("delete", f"/services/{s.pk}").status_code == 404
     assert other.get("/services").json()["count"] == 0
     assert DigitalService.objects.get().name == "Site de la ville"
+
+
+def test_pages_in_english(org, viewer):
+    s = service(org)
+    body = viewer.get(url(org), headers={"Accept-Language": "en"}).content.decode()
+    assert "Catalogue of digital services" in body and "Audience" in body
+    assert "Public (users)" in viewer.get(url(org, f"{s.pk}/"),
+                                          headers={"Accept-Language": "en"}).content.decode()
