@@ -37,7 +37,7 @@ def clean_values(values: Mapping[str, Any], current: DigitalService | None = Non
     errors: dict[str, list[str]] = {}
     checks: dict[str, Any] = {
         "kind": core.parse_kind, "audience": core.parse_audience,
-        "status": lambda v: core.parse_status(v) if v else core.IN_SERVICE,
+        "status": core.parse_status,
         "url": core.clean_url, "hosting_country": core.clean_country,
         "sample_urls": lambda v: "\n".join(core.clean_sample_urls(v)),
     }
