@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.utils import translation
 from frictionless import Resource, Schema
 
 from jalon.catalogue.demo import SERVICES, seed_services
@@ -23,6 +24,13 @@ from jalon.tenancy.models import AuditEvent, Operator, Organisation, Publication
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    """Templates rendered here in French, whatever language an earlier test left active."""
+    with translation.override("fr"):
+        yield
 
 
 @pytest.fixture
