@@ -377,6 +377,9 @@ def seed(*, data_dir: Path, say: Callable[[str], None] = lambda _m: None,
 
             set_publication(organisation, people["admin"], True)
             report.created.append("publication de l'empreinte de l'agglomération")
+    from jalon.catalogue.demo import seed_services
+
+    report.created.extend(seed_services(agglomeration, people["admin"]))
     if strategies:
         seed_strategies(operator, organisations, people, report, say)
     return report

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "jalon.footprint",
     "jalon.strategy",
     "jalon.operators",
+
+    "jalon.catalogue",
     "jalon.api",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/strategy/report/", include("jalon.strategy.report_urls")),
     path("o/<slug:org_slug>/strategy/peers/", include("jalon.operators.peers_urls")),
     path("o/<slug:org_slug>/strategy/", include("jalon.strategy.urls")),
+    path("o/<slug:org_slug>/services/", include("jalon.catalogue.urls")),
     path("o/<slug:org_slug>/", include("jalon.footprint.urls")),
     path("p/<slug:org_slug>/strategy/", include("jalon.strategy.public_urls")),
     path("p/<slug:org_slug>/data/", include("jalon.strategy.opendata_urls")),

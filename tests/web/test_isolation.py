@@ -23,6 +23,7 @@ from django.utils import timezone
 from jalon.accounts import services as account_services
 from jalon.accounts.models import Invitation
 from jalon.api.api import api
+from jalon.catalogue.models import DigitalService
 from jalon.inventory.models import Asset, InventoryImport, LifecycleEvent
 from jalon.strategy.models import (
     Action,
@@ -43,7 +44,7 @@ SECRET = "ZZSECRET-OF-A"  # appears in the target organisation's data only
 # Integer path parameters and the object of the target organisation they point to.
 TARGET_IDS = {"asset_id", "import_id", "membership_id", "invitation_id", "token_id",
               "event_id", "pk", "id", "strategy_id", "axis_id", "objective_id", "action_id",
-              "indicator_id", "value_id", "definition_id", "report_id"}
+              "indicator_id", "value_id", "definition_id", "report_id", "service_id"}
 # Integer path parameters that are not object ids.
 NUMBER_VALUES = {"year": 2025}
 # Values for string path parameters other than org_slug.
@@ -118,6 +119,8 @@ def world():
     IndicatorValue.objects.create(pk=ID, indicator=indicator, date=dt.date(2025, 1, 1),
                                   value=42, comment=SECRET)
     AnnualReport.objects.create(pk=ID, strategy=strategy, year=2025, introduction=SECRET)
+    DigitalService.objects.create(pk=ID, organisation=target, name=SECRET, kind="website",
+                                  audience="public", url="https://secret.example")
     # The attacker's own organisation has data too, under other ids.
     Asset.objects.create(organisation=attacker_org, category="laptop", inventory_number="B-1")
     _token, attacker_secret = account_services.create_api_token(attacker, attacker_org, "b",
@@ -148,6 +151,7 @@ def snapshot(org: Organisation) -> dict:
         "values": list(IndicatorValue.objects.filter(indicator__strategy__organisation=org)
                        .values()),
         "reports": list(AnnualReport.objects.filter(strategy__organisation=org).values()),
+        "services": list(DigitalService.objects.filter(organisation=org).values()),
     }
 
 

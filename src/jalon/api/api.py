@@ -20,6 +20,7 @@ from ninja.params import functions as param_functions
 
 from jalon.api import auth, schemas
 from jalon.api import services as api_services
+from jalon.catalogue.api import services_router
 from jalon.core.model import CATEGORIES
 from jalon.core.scenario import HORIZON, ScenarioParams
 from jalon.inventory import services as inventory_services
@@ -231,3 +232,4 @@ def scenario(request: HttpRequest, payload: schemas.ScenarioIn) -> dict[str, Any
 
 
 api.add_router("/", strategy_router)
+api.add_router("/", services_router)
