@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from tests import paths
 
 from jalon.accounts import services as account_services
 from jalon.catalogue.models import DigitalService
 from jalon.tenancy.models import AuditEvent, Membership, Operator, Organisation
 
 pytestmark = pytest.mark.django_db
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "catalogue"
+FIXTURES = paths.FIXTURES / "catalogue"
 API = "/api/v1"
 
 
