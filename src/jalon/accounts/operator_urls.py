@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from jalon.tenancy import operator_views as views
+from jalon.accounts import operator_views as views
 
 app_name = "operator"
 urlpatterns = [

@@ -18,7 +18,7 @@ from jalon.tenancy.scope import OperatorRequest, operator_view
 @operator_view
 def index(request: OperatorRequest) -> HttpResponse:
     operators = request.operators
-    return render(request, "tenancy/operator_index.html", {
+    return render(request, "accounts/operator_index.html", {
         "operators": operators,
         "operator_organisations": selectors.operator_organisations(request.user),
     })
@@ -47,5 +47,5 @@ def organisation_create(request: OperatorRequest) -> HttpResponse:
                 messages.success(request, _("Invitation envoyée à %(email)s.")
                                  % {"email": invitation.email})
             return redirect("operator:index")
-    return render(request, "tenancy/operator_organisation_form.html", {"form": form},
+    return render(request, "accounts/operator_organisation_form.html", {"form": form},
                   status=400 if form.errors else 200)
