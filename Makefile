@@ -59,9 +59,10 @@ test-browser: install ## Only the browser tests (Playwright + Chromium: axe, wei
 test-postgres: install ## The whole test suite on PostgreSQL (PG_URL; pytest-django creates test_jalon)
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest
 
-lint: install ## ruff and mypy on the whole package (django-stubs; strict on the core)
+lint: install ## ruff, mypy (django-stubs; strict on the core) and the import contracts (lint-imports)
 	.venv/bin/ruff check src tests benchmarks
 	.venv/bin/mypy src/jalon
+	.venv/bin/lint-imports --no-cache
 
 bench: install ## Benchmarks: the engine (1,000,000 devices) and the web platform (results in benchmarks/README.md)
 	$(PY) benchmarks/bench_footprint.py
