@@ -8,7 +8,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from jalon.accounts.models import Invitation
-from jalon.tenancy.models import ApiToken, AuditEvent, Membership, Operator, Organisation, Role
+from jalon.tenancy import scope
+from jalon.tenancy.capabilities import Capability
+from jalon.tenancy.models import ApiToken, AuditEvent, Membership, Operator, Organisation
 
 
 def members(organisation: Organisation) -> QuerySet[Membership]:
@@ -17,7 +19,9 @@ def members(organisation: Organisation) -> QuerySet[Membership]:
 
 
 def admin_count(organisation: Organisation) -> int:
-    return Membership.objects.filter(organisation=organisation, role=Role.ADMIN).count()
+    """Members holding ADMINISTER (operator administrators not counted)."""
+    return sum(Capability.ADMINISTER in scope.held(m)
+               for m in Membership.objects.filter(organisation=organisation))
 
 
 def pending_invitations(organisation: Organisation) -> QuerySet[Invitation]:
@@ -45,9 +49,7 @@ def audit_events(organisation: Organisation) -> QuerySet[AuditEvent]:
 
 
 def administered_operators(user: Any) -> QuerySet[Operator]:
-    if not user.is_authenticated:
-        return Operator.objects.none()
-    return Operator.objects.filter(admins__user=user).distinct()
+    return scope.administered_operators(user)
 
 
 def operator_organisations(user: Any) -> QuerySet[Organisation]:

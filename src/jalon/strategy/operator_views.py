@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -23,11 +23,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jalon.accounts.forms import Accessible
-from jalon.accounts.selectors import administered_operators
 from jalon.core.trajectory import Direction
 from jalon.strategy import services
 from jalon.strategy.models import IndicatorDefinition, StrategyTemplate
-from jalon.tenancy import audit
+from jalon.tenancy import audit, scope
 from jalon.tenancy.models import Operator
 
 # --------------------------------------------------------------------------------------------
@@ -245,10 +244,7 @@ class DefinitionForm(Accessible, forms.ModelForm):  # type: ignore[type-arg]
 
 
 def _operators(request: HttpRequest) -> Any:
-    operators = administered_operators(request.user)
-    if not operators.exists():
-        raise Http404("Not an operator administrator")
-    return operators
+    return scope.operators_for(request.user)  # access is decided in tenancy.scope
 
 
 def _template(request: HttpRequest, pk: int) -> StrategyTemplate:

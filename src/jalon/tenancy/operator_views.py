@@ -9,19 +9,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from jalon.accounts import selectors, services
 from jalon.accounts.forms import OperatorOrganisationForm
+from jalon.tenancy import scope
 
 
 def _operators(request: HttpRequest) -> Any:
-    operators = selectors.administered_operators(request.user)
-    if not operators.exists():
-        raise Http404("Not an operator administrator")
-    return operators
+    return scope.operators_for(request.user)
 
 
 @login_required
