@@ -36,10 +36,13 @@ class Capability(models.TextChoices):
     ADMINISTER = "organisation.admin", _("Administrer l'organisation")
 
 
-EDIT_CAPABILITIES: Final = frozenset(Capability) - {Capability.READ, Capability.ADMINISTER}
+# Changing a domain's data. Publishing stays with the admins, as before capabilities.
+EDIT_CAPABILITIES: Final = frozenset(Capability) - {Capability.READ, Capability.PUBLISH,
+                                                    Capability.ADMINISTER}
 
 # What each role grants (the roles existing before capabilities map onto them unchanged:
-# a viewer reads, an editor also changes every domain, an admin also administers).
+# a viewer reads, an editor also changes every domain, an admin also publishes and
+# administers).
 ROLE_CAPABILITIES: Final[dict[Role, frozenset[Capability]]] = {
     Role.VIEWER: frozenset({Capability.READ}),
     Role.EDITOR: frozenset({Capability.READ} | EDIT_CAPABILITIES),
