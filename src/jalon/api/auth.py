@@ -17,8 +17,8 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from jalon.tenancy import scope
-from jalon.tenancy.capabilities import Capability, ordered
-from jalon.tenancy.models import ApiToken, Organisation
+from jalon.tenancy.capabilities import ROLE_CAPABILITIES, Capability, ordered
+from jalon.tenancy.models import ApiToken, Organisation, Role
 from jalon.tenancy.scope import OrganisationRequest
 
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
@@ -69,11 +69,15 @@ def capabilities(request: HttpRequest) -> list[str]:
 
 
 def require(request: HttpRequest, capability: Capability) -> None:
+    """403 unless the token holds `capability` (decided by scope.has)."""
     if not scope.has(request, capability):
         held = ", ".join(capabilities(request)) or "aucune"
+        roles = " ou ".join(f"« {role.value} »" for role in Role
+                            if capability in ROLE_CAPABILITIES[role])
         raise HttpError(403, f"Cette opération demande la capacité « {capability.value} » "
-                             f"({capability.label}) ; ce jeton a : {held}. Un administrateur "
-                             "de l'organisation peut créer un jeton qui l'a.")
+                             f"({capability.label}), que donne le rôle {roles} ; ce jeton "
+                             f"(rôle « {_authenticated(request).role} ») a : {held}. Un "
+                             "administrateur de l'organisation peut créer un jeton qui l'a.")
 
 
 def actor(request: HttpRequest) -> Any:
