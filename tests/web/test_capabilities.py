@@ -96,6 +96,15 @@ def test_a_dpo_without_read_does_not_see_the_inventory_nor_the_footprint(org):
     assert dpo.get(reverse("inventory:assets", args=[other.slug])).status_code == 404
 
 
+def test_the_home_page_offers_a_dpo_no_dashboard_but_their_capabilities(org):
+    body = signed_in(member(org, "dpo", capabilities=[Capability.MANAGE_PERSONAL_DATA])).get(
+        "/").content.decode()
+    assert "Agglo" in body and reverse("footprint:dashboard", args=[org.slug]) not in body
+    assert "Gérer les données personnelles" in body
+    reader = signed_in(member(org, "lecteur")).get("/").content.decode()
+    assert reverse("footprint:dashboard", args=[org.slug]) in reader
+
+
 def test_inventory_editor_can_import_but_not_edit_the_strategy(org):
     importer = signed_in(member(org, "importer", capabilities=[
         Capability.READ, Capability.EDIT_INVENTORY]))
