@@ -295,3 +295,18 @@ def test_a_token_without_read_cannot_read(org, admin):
     response = client.post("/api/v1/assets", json.dumps({"category": "laptop"}),
                            content_type="application/json", headers=headers)
     assert response.status_code == 201
+
+
+# Demo ----------------------------------------------------------------------------------------
+
+def test_the_demo_has_a_dpo_who_manages_personal_data_only(tmp_path):
+    from jalon import demo_site
+
+    demo_site.seed(data_dir=tmp_path, agglomeration_paths=[CANONICAL], strategies=False)
+    dpo = Membership.objects.get(user__username="dpo")
+    assert dpo.capabilities == ["personal_data.manage"]
+    assert "dpo" in {person.username for person in demo_site.DEMO_USERS}
+    client = Client()
+    assert client.login(username="dpo", password=demo_site.DEMO_PASSWORD)
+    assert client.get(reverse("inventory:assets",
+                              args=[dpo.organisation.slug])).status_code == 403
