@@ -152,7 +152,7 @@ class DemoUser:
     username: str
     first_name: str
     last_name: str
-    role: str  # viewer, editor, admin (of the agglomeration) or "operator"
+    role: str  # viewer, editor, admin (of the agglomeration), "dpo" or "operator"
 
     @property
     def description(self) -> str:
@@ -160,6 +160,8 @@ class DemoUser:
             "viewer": "lecture, Communauté d'agglomération",
             "editor": "édition, Communauté d'agglomération",
             "admin": "administration, Communauté d'agglomération",
+            "dpo": "données personnelles seulement (sans l'inventaire), Communauté "
+                   "d'agglomération",
             "operator": "administration de l'opérateur (toutes ses organisations)",
         }[self.role]
 
@@ -168,6 +170,7 @@ DEMO_USERS = (
     DemoUser("lecteur", "Louise", "Lecomte", "viewer"),
     DemoUser("editeur", "Étienne", "Durand", "editor"),
     DemoUser("admin", "Amina", "Benali", "admin"),
+    DemoUser("dpo", "Delphine", "Poulain", "dpo"),
     DemoUser("operateur", "Olivier", "Perrin", "operator"),
 )
 
@@ -354,8 +357,11 @@ def seed(*, data_dir: Path, say: Callable[[str], None] = lambda _m: None,
         if person.role == "operator":
             OperatorAdmin.objects.get_or_create(user=user, operator=operator)
         else:
+            # The DPO: a member holding one capability, managing personal data, and not READ.
+            access = ({"role": "viewer", "capabilities": ["personal_data.manage"]}
+                      if person.role == "dpo" else {"role": person.role})
             Membership.objects.get_or_create(user=user, organisation=agglomeration,
-                                             defaults={"role": person.role})
+                                             defaults=access)
 
     inventories = {
         AGGLOMERATION["slug"]: list(agglomeration_paths or demo_paths()),

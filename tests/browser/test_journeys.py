@@ -189,6 +189,11 @@ def test_every_page_of_every_role(role: str, open_browser: Any,
                 with session.page.expect_navigation():
                     first.click()
                 session.audit("asset detail")
+        if label == "members":
+            edit = session.page.locator("main table a", has_text="Modifier les capacités").first
+            with session.page.expect_navigation():
+                edit.click()
+            session.audit("member capabilities")
         if label == "imports" and role == "viewer":
             assert session.page.get_by_role("button", name="Analyser le fichier").count() == 0
     if role in ("viewer", "editor"):

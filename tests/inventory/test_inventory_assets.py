@@ -259,4 +259,4 @@ def test_every_inventory_view_declares_its_role():
     from jalon.inventory import urls
 
     for pattern in urls.urlpatterns:
-        assert hasattr(pattern.callback, "jalon_minimum_role"), pattern.name
+        assert hasattr(pattern.callback, "jalon_capability"), pattern.name

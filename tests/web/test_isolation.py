@@ -138,10 +138,12 @@ def snapshot(org: Organisation) -> dict:
         "imports": list(InventoryImport.objects.filter(organisation=org)
                         .values("pk", "status", "mode")),
         "events": LifecycleEvent.objects.filter(asset__organisation=org).count(),
-        "members": list(Membership.objects.filter(organisation=org).values("user", "role")),
+        "members": list(Membership.objects.filter(organisation=org)
+                        .values("user", "role", "capabilities")),
         "invitations": list(Invitation.objects.filter(organisation=org)
                             .values("pk", "revoked_at", "accepted_at")),
-        "tokens": list(ApiToken.objects.filter(organisation=org).values("pk", "revoked_at")),
+        "tokens": list(ApiToken.objects.filter(organisation=org)
+                       .values("pk", "revoked_at", "capabilities")),
         "strategies": list(Strategy.objects.filter(organisation=org).values()),
         "axes": list(Axis.objects.filter(strategy__organisation=org).values()),
         "objectives": list(Objective.objects.filter(axis__strategy__organisation=org).values()),

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from jalon.tenancy.capabilities import GROUPS, Capability, parse
 from jalon.tenancy.models import Operator, Organisation, Role
 
 if TYPE_CHECKING:
@@ -71,13 +73,49 @@ class RoleForm(Accessible, forms.Form):
     role = forms.ChoiceField(label=_("Rôle"), choices=ROLE_CHOICES)
 
 
-class ApiTokenForm(Accessible, forms.Form):
+class CapabilityChoices(forms.Form):
+    """One checkbox per capability (`capabilities`), shown grouped by `groups()` (the
+    template renders the fieldsets: accounts/_capabilities.html)."""
+
+    capabilities = forms.MultipleChoiceField(label=_("Capacités"), choices=Capability.choices,
+                                             required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+
+    def chosen(self) -> frozenset[Capability]:
+        return parse(self.cleaned_data.get("capabilities") or [])
+
+    def groups(self) -> list[dict[str, Any]]:
+        """[{legend, items: [{value, label, id, checked}]}] in the order of GROUPS."""
+        if self.is_bound:
+            checked = set(cast(QueryDict, self.data).getlist(self.add_prefix("capabilities")))
+        else:
+            checked = {str(c) for c in self.initial.get("capabilities") or []}
+        prefix = f"{self.prefix}-" if self.prefix else ""
+        return [{"legend": legend, "items": [
+            {"value": c.value, "label": c.label, "checked": c.value in checked,
+             "id": f"id_{prefix}cap_{c.value.replace('.', '_')}"} for c in members]}
+            for legend, members in GROUPS]
+
+
+class MemberAccessForm(Accessible, CapabilityChoices):
+    role = forms.ChoiceField(label=_("Rôle (préréglage)"), choices=ROLE_CHOICES,
+                             help_text=_("« Appliquer le rôle » donne exactement ses capacités ; "
+                                         "« Enregistrer les capacités » garde les cases "
+                                         "cochées."))
+
+
+class ApiTokenForm(Accessible, CapabilityChoices):
     name = forms.CharField(
         label=_("Nom du jeton"), max_length=100,
         help_text=_("Pour le reconnaître, par exemple « Export GLPI nocturne »."))
     role = forms.ChoiceField(label=_("Rôle"), choices=ROLE_CHOICES, initial=Role.VIEWER,
                              help_text=_("Lecture : consulter ; Édition : modifier l'inventaire "
-                                         "et importer."))
+                                         "et importer. Sans case cochée ci-dessous, le jeton "
+                                         "reçoit les capacités du rôle."))
+
+    def chosen_or_preset(self) -> frozenset[Capability] | None:
+        """The capabilities ticked, or None for the role's preset (nothing ticked)."""
+        return self.chosen() or None
 
 
 def _digits(value: str, lengths: tuple[int, ...], message: str) -> str:

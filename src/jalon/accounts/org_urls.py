@@ -1,4 +1,4 @@
-"""Organisation settings, mounted at /o/<org_slug>/settings/ (admins only)."""
+"""Organisation settings, mounted at /o/<org_slug>/settings/ (Capability.ADMINISTER)."""
 
 from django.urls import path
 
@@ -8,6 +8,7 @@ app_name = "orgadmin"
 urlpatterns = [
     path("", views.settings_index, name="settings"),
     path("members/", views.members, name="members"),
+    path("members/<int:membership_id>/", views.member, name="member"),
     path("members/<int:membership_id>/role/", views.member_role, name="member_role"),
     path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
     path("invitations/", views.invitations, name="invitations"),

@@ -1,4 +1,5 @@
-"""Organisation settings (admins only): profile, members, invitations, API tokens, audit."""
+"""Organisation settings (Capability.ADMINISTER): profile, members and their capabilities,
+invitations, API tokens, audit."""
 
 from __future__ import annotations
 
@@ -10,15 +11,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jalon.accounts import selectors, services
-from jalon.accounts.forms import ApiTokenForm, InvitationForm, OrganisationProfileForm, RoleForm
+from jalon.accounts.forms import (
+    ApiTokenForm,
+    InvitationForm,
+    MemberAccessForm,
+    OrganisationProfileForm,
+    RoleForm,
+)
 from jalon.accounts.models import Invitation
+from jalon.tenancy.capabilities import Capability, ordered, preset
 from jalon.tenancy.models import ApiToken, Membership, Role
-from jalon.tenancy.scope import OrganisationRequest, organisation_view
+from jalon.tenancy.scope import OrganisationRequest, held, organisation_view
 
-admin_view = organisation_view(minimum=Role.ADMIN)
+admin_view = organisation_view(capability=Capability.ADMINISTER)
 
 
 def _render(request: HttpRequest, template: str, section: str, context: dict[str, Any],
@@ -45,19 +53,55 @@ def settings_index(request: OrganisationRequest) -> HttpResponse:
                    status=400 if form.errors else 200)
 
 
+def _described(holder: Membership | ApiToken) -> Membership | ApiToken:
+    """Sets `capability_labels` and `custom` (capabilities other than the role's preset)."""
+    capabilities = held(holder)
+    holder.capability_labels = [c.label for c in ordered(capabilities)]  # type: ignore[union-attr]
+    holder.custom = capabilities != preset(holder.role)  # type: ignore[union-attr]
+    return holder
+
+
+def _membership(request: OrganisationRequest, membership_id: int) -> Membership:
+    return get_object_or_404(Membership.objects.select_related("user", "organisation"),
+                             pk=membership_id, organisation=request.organisation)
+
+
 @admin_view
 def members(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
     return _render(request, "accounts/settings_members.html", "members", {
-        "members": selectors.members(organisation), "roles": Role.choices})
+        "members": [_described(m) for m in selectors.members(organisation)],
+        "roles": Role.choices})
+
+
+@admin_view
+@require_http_methods(["GET", "POST"])
+def member(request: OrganisationRequest, membership_id: int) -> HttpResponse:
+    """One member's role preset and capabilities, checkbox by checkbox."""
+    membership = _membership(request, membership_id)
+    form = MemberAccessForm(request.POST or None, initial={
+        "role": membership.role, "capabilities": [c.value for c in held(membership)]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.set_capabilities(request.user, membership,
+                                                form.cleaned_data["role"], form.chosen())
+        except services.AccountError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, (_("Capacités de %(user)s enregistrées.") if changed
+                                       else _("Aucune modification."))
+                             % {"user": membership.user.get_username()})
+            return _back(request, "members")
+    return _render(request, "accounts/settings_member.html", "members", {
+        "form": form, "membership": _described(membership)},
+        status=400 if form.errors else 200)
 
 
 @admin_view
 @require_POST
 def member_role(request: OrganisationRequest, membership_id: int) -> HttpResponse:
-    membership = get_object_or_404(Membership.objects.select_related("user", "organisation"),
-                                   pk=membership_id,
-                                   organisation=request.organisation)
+    """Apply a role's preset (the member then holds exactly the role's capabilities)."""
+    membership = _membership(request, membership_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Rôle inconnu."))
@@ -74,9 +118,7 @@ def member_role(request: OrganisationRequest, membership_id: int) -> HttpRespons
 @admin_view
 @require_POST
 def member_remove(request: OrganisationRequest, membership_id: int) -> HttpResponse:
-    membership = get_object_or_404(Membership.objects.select_related("user", "organisation"),
-                                   pk=membership_id,
-                                   organisation=request.organisation)
+    membership = _membership(request, membership_id)
     try:
         services.remove_member(request.user, membership)
         messages.success(request, _("%(user)s ne fait plus partie de l'organisation.")
@@ -130,10 +172,12 @@ def tokens(request: OrganisationRequest) -> HttpResponse:
         # The secret is shown in this response only (never stored, never redirected with).
         _token, secret = services.create_api_token(request.user, organisation,
                                                    form.cleaned_data["name"],
-                                                   form.cleaned_data["role"])
+                                                   form.cleaned_data["role"],
+                                                   form.chosen_or_preset())
         form = ApiTokenForm()
     response = _render(request, "accounts/settings_tokens.html", "tokens", {
-        "form": form, "tokens": selectors.api_tokens(organisation), "secret": secret},
+        "form": form, "tokens": [_described(t) for t in selectors.api_tokens(organisation)],
+        "secret": secret},
         status=400 if form.errors else 200)
     return response
 

@@ -8,8 +8,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from jalon.accounts.models import Invitation
-from jalon.tenancy.models import ApiToken, AuditEvent, Membership, Organisation, Role
-from jalon.tenancy.scope import administered_operators
+from jalon.tenancy import scope
+from jalon.tenancy.capabilities import Capability
+from jalon.tenancy.models import ApiToken, AuditEvent, Membership, Operator, Organisation
 
 
 def members(organisation: Organisation) -> QuerySet[Membership]:
@@ -18,7 +19,9 @@ def members(organisation: Organisation) -> QuerySet[Membership]:
 
 
 def admin_count(organisation: Organisation) -> int:
-    return Membership.objects.filter(organisation=organisation, role=Role.ADMIN).count()
+    """Members holding ADMINISTER (operator administrators not counted)."""
+    return sum(Capability.ADMINISTER in scope.held(m)
+               for m in Membership.objects.filter(organisation=organisation))
 
 
 def pending_invitations(organisation: Organisation) -> QuerySet[Invitation]:
@@ -46,5 +49,5 @@ def audit_events(organisation: Organisation) -> QuerySet[AuditEvent]:
 
 
 def operator_organisations(user: Any) -> QuerySet[Organisation]:
-    return (Organisation.objects.filter(operator__in=administered_operators(user))
+    return (Organisation.objects.filter(operator__in=scope.administered_operators(user))
             .select_related("operator").order_by("operator__name", "name"))

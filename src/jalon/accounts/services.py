@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from jalon.accounts.models import Invitation
 from jalon.tenancy.audit import record
+from jalon.tenancy.capabilities import Capability, ordered, preset
 from jalon.tenancy.models import (
     ROLE_RANK,
     ApiToken,
@@ -28,6 +29,7 @@ from jalon.tenancy.models import (
     Organisation,
     Role,
 )
+from jalon.tenancy.scope import held
 
 INVITATION_DAYS = 7
 PROFILE_FIELDS = ("name", "kind", "siren", "insee_code", "population", "agents")
@@ -108,11 +110,15 @@ def _join(user: Any, invitation: Invitation) -> Membership:
         record(user, "membership.created", organisation, target=user.get_username(),
                role=invitation.role, invitation=invitation.pk)
     elif ROLE_RANK[Role(invitation.role)] > ROLE_RANK[Role(membership.role)]:
-        before = membership.role
+        # A higher role adds its preset; capabilities granted before are kept.
+        before, before_capabilities = membership.role, held(membership)
+        after_capabilities = before_capabilities | preset(invitation.role)
         membership.role = invitation.role
-        membership.save(update_fields=["role"])
+        membership.capabilities = _values(after_capabilities)
+        membership.save(update_fields=["role", "capabilities"])
         record(user, "membership.role_changed", organisation, target=user.get_username(),
-               before=before, after=invitation.role, invitation=invitation.pk)
+               before=before, after=invitation.role, invitation=invitation.pk,
+               **_change(before_capabilities, after_capabilities))
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -144,48 +150,93 @@ def register_from_invitation(invitation: Invitation, username: str, first_name: 
 
 # Members ------------------------------------------------------------------------------------
 
-def _other_admins(membership: Membership) -> bool:
-    return (Membership.objects.filter(organisation=membership.organisation, role=Role.ADMIN)
-            .exclude(pk=membership.pk).exists())
+def _last_administrator() -> str:
+    return _("L'organisation doit garder au moins un administrateur : donnez d'abord la "
+             "capacité « Administrer l'organisation » à un autre membre.")
+
+
+def _values(capabilities: frozenset[Capability] | set[Capability]) -> list[str]:
+    return [c.value for c in ordered(capabilities)]
+
+
+def _change(before: frozenset[Capability], after: frozenset[Capability]) -> dict[str, Any]:
+    """Audit details of a change of capabilities."""
+    return {"granted": _values(after - before), "removed": _values(before - after),
+            "capabilities": _values(after)}
+
+
+def _keeps_an_administrator(membership: Membership, after: frozenset[Capability]) -> bool:
+    """Whether the organisation still has a member holding ADMINISTER once `membership` holds
+    `after` (or is gone, with an empty set). Locks the organisation's memberships, so that two
+    administrators cannot remove each other at the same time."""
+    if Capability.ADMINISTER in after:
+        return True
+    others = (Membership.objects.select_for_update()
+              .filter(organisation_id=membership.organisation_id).exclude(pk=membership.pk))
+    return any(Capability.ADMINISTER in held(m) for m in others)
+
+
+def _save_capabilities(actor: Any, membership: Membership, role: Role,
+                       after: frozenset[Capability], action: str) -> bool:
+    before_role, before = membership.role, held(membership)
+    if before_role == role and before == after:
+        return False
+    if Capability.ADMINISTER in before and not _keeps_an_administrator(membership, after):
+        raise AccountError(_last_administrator())
+    membership.role = role
+    membership.capabilities = _values(after)
+    membership.save(update_fields=["role", "capabilities"])
+    record(actor, action, membership.organisation, target=membership.user.get_username(),
+           before=before_role, after=str(role), **_change(before, after))
+    return True
 
 
 @transaction.atomic
-def change_role(actor: Any, membership: Membership, role: str) -> None:
-    role = Role(role)
-    before = membership.role
-    if before == role:
-        return
-    if before == Role.ADMIN and not _other_admins(membership):
-        raise AccountError(_("L'organisation doit garder au moins un administrateur."))
-    membership.role = role
-    membership.save(update_fields=["role"])
-    record(actor, "membership.role_changed", membership.organisation,
-           target=membership.user.get_username(), before=before, after=str(role))
+def change_role(actor: Any, membership: Membership, role: str) -> bool:
+    """Apply a role's preset: the member holds exactly the role's capabilities."""
+    chosen = Role(role)
+    return _save_capabilities(actor, membership, chosen, preset(chosen),
+                              "membership.role_changed")
+
+
+@transaction.atomic
+def set_capabilities(actor: Any, membership: Membership, role: str,
+                     capabilities: frozenset[Capability] | set[Capability]) -> bool:
+    """Grant and remove capabilities one by one; `role` is the preset label kept with them.
+    Returns whether anything changed."""
+    return _save_capabilities(actor, membership, Role(role), frozenset(capabilities),
+                              "membership.capabilities_changed")
 
 
 @transaction.atomic
 def remove_member(actor: Any, membership: Membership) -> None:
-    if membership.role == Role.ADMIN and not _other_admins(membership):
-        raise AccountError(_("L'organisation doit garder au moins un administrateur."))
+    if (Capability.ADMINISTER in held(membership)
+            and not _keeps_an_administrator(membership, frozenset())):
+        raise AccountError(_last_administrator())
     username = membership.user.get_username()
     organisation = membership.organisation
     role = membership.role
+    capabilities = _values(held(membership))
     membership.delete()
-    record(actor, "membership.removed", organisation, target=username, role=role)
+    record(actor, "membership.removed", organisation, target=username, role=role,
+           capabilities=capabilities)
 
 
 # API tokens ---------------------------------------------------------------------------------
 
 @transaction.atomic
-def create_api_token(actor: Any, organisation: Organisation, name: str,
-                     role: str) -> tuple[ApiToken, str]:
-    """A new token; the secret is returned once and only its hash is kept."""
+def create_api_token(actor: Any, organisation: Organisation, name: str, role: str,
+                     capabilities: frozenset[Capability] | set[Capability] | None = None
+                     ) -> tuple[ApiToken, str]:
+    """A new token with the role's capabilities, or those chosen; the secret is returned once
+    and only its hash is kept."""
     secret = ApiToken.new_secret()
+    chosen = preset(role) if capabilities is None else frozenset(capabilities)
     token = ApiToken.objects.create(organisation=organisation, name=name.strip(), role=Role(role),
-                                    prefix=secret[:12], key_hash=ApiToken.hash(secret),
-                                    created_by=actor)
+                                    capabilities=_values(chosen), prefix=secret[:12],
+                                    key_hash=ApiToken.hash(secret), created_by=actor)
     record(actor, "api_token.created", organisation, target=token.name, prefix=token.prefix,
-           role=role, token=token.pk)
+           role=role, capabilities=_values(chosen), token=token.pk)
     return token, secret
 
 

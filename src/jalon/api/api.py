@@ -27,13 +27,15 @@ from jalon.inventory import services as inventory_services
 from jalon.inventory.models import Asset, InventoryImport
 from jalon.inventory.uploads import ALLOWED_SUFFIXES, max_upload_bytes, suffix_of
 from jalon.strategy.api import strategy_router
-from jalon.tenancy.models import Role
+from jalon.tenancy.capabilities import Capability
 
 DESCRIPTION = """API de Jalon pour une organisation (collectivité).
 
 Authentification : `Authorization: Bearer jal_…` avec un jeton créé par un administrateur dans
-*Paramètres → Jetons d'API*. Un jeton donne accès à **une seule** organisation, avec un rôle :
-`viewer` (lecture), `editor` (modification de l'inventaire, imports) ou `admin`.
+*Paramètres → Jetons d'API*. Un jeton donne accès à **une seule** organisation, avec les
+capacités choisies à sa création : `read` (lecture), `inventory.edit` (modification de
+l'inventaire, imports), `strategy.edit` (saisie des valeurs d'indicateurs)… Une opération
+demandant une capacité que le jeton n'a pas répond 403.
 Les erreurs sont des objets JSON `{"detail": …}`.
 """
 
@@ -68,7 +70,8 @@ def organisation(request: HttpRequest) -> dict[str, Any]:
     return {"slug": org.slug, "name": org.name, "kind": org.kind, "siren": org.siren,
             "insee_code": org.insee_code, "population": org.population, "agents": org.agents,
             "operator": org.operator.name, "public_footprint": org.public_footprint,
-            "token": {"name": token.name, "prefix": token.prefix, "role": token.role}}
+            "token": {"name": token.name, "prefix": token.prefix, "role": token.role,
+                      "capabilities": auth.capabilities(request)}}
 
 
 # Inventory ---------------------------------------------------------------------------------
@@ -81,6 +84,7 @@ def _asset(request: HttpRequest, asset_id: int) -> Asset:
          summary="Équipements de l'inventaire (paginés)")
 @paginate(PageNumberPagination, page_size=100, max_page_size=1000)
 def list_assets(request: HttpRequest, filters: Query[schemas.AssetFilters]) -> Any:
+    auth.require(request, Capability.READ)
     assets = Asset.objects.filter(organisation=auth.organisation(request))
     for name in ("category", "entity", "site"):
         value = getattr(filters, name)
@@ -94,9 +98,9 @@ def list_assets(request: HttpRequest, filters: Query[schemas.AssetFilters]) -> A
 
 
 @api.post("/assets", response={201: schemas.AssetOut, 403: schemas.Error, 422: schemas.Error},
-          tags=["inventaire"], summary="Ajouter un équipement (rôle editor)")
+          tags=["inventaire"], summary="Ajouter un équipement (capacité inventory.edit)")
 def create_asset(request: HttpRequest, payload: schemas.AssetIn) -> tuple[int, Asset]:
-    auth.require(request, Role.EDITOR)
+    auth.require(request, Capability.EDIT_INVENTORY)
     asset = api_services.create_asset(auth.token(request), auth.organisation(request),
                                       payload.dict())
     return 201, asset
@@ -105,14 +109,15 @@ def create_asset(request: HttpRequest, payload: schemas.AssetIn) -> tuple[int, A
 @api.get("/assets/{asset_id}", response={200: schemas.AssetOut, **ERRORS}, tags=["inventaire"],
          summary="Un équipement")
 def get_asset(request: HttpRequest, asset_id: int) -> Asset:
+    auth.require(request, Capability.READ)
     return _asset(request, asset_id)
 
 
 @api.patch("/assets/{asset_id}", response={200: schemas.AssetOut, 422: schemas.Error, **ERRORS},
-           tags=["inventaire"], summary="Modifier un équipement (rôle editor)")
+           tags=["inventaire"], summary="Modifier un équipement (capacité inventory.edit)")
 def patch_asset(request: HttpRequest, asset_id: int, payload: schemas.AssetPatch) -> Asset:
     asset = _asset(request, asset_id)
-    auth.require(request, Role.EDITOR)
+    auth.require(request, Capability.EDIT_INVENTORY)
     return api_services.update_asset(auth.token(request), asset,
                                      payload.dict(exclude_unset=True))
 
@@ -126,18 +131,19 @@ def _import(request: HttpRequest, import_id: int) -> InventoryImport:
          summary="Imports d'inventaire, du plus récent au plus ancien (paginés)")
 @paginate(PageNumberPagination, page_size=20, max_page_size=100)
 def list_imports(request: HttpRequest) -> Any:
+    auth.require(request, Capability.READ)
     return InventoryImport.objects.filter(organisation=auth.organisation(request))
 
 
 @api.post("/imports", response={201: schemas.ImportOut, 400: schemas.Error, 413: schemas.Error,
                                 **ERRORS},
-          tags=["imports"], summary="Déposer un fichier d'inventaire (rôle editor)",
+          tags=["imports"], summary="Déposer un fichier d'inventaire (capacité inventory.edit)",
           description="Envoi multipart (champ `file`) : export GLPI, fichier NumEcoEval, CSV ou "
                       "XLSX de Jalon, inventaires GLPI-Agent/FusionInventory (ou un ZIP de "
                       "ceux-ci). L'analyse part en tâche de fond : suivez `status` et `progress` "
                       "avec GET /imports/{id}, puis confirmez avec POST /imports/{id}/confirm.")
 def create_import(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, Any]:
-    auth.require(request, Role.EDITOR)
+    auth.require(request, Capability.EDIT_INVENTORY)
     if suffix_of(file.name or "") not in ALLOWED_SUFFIXES:
         raise HttpError(400, "Format de fichier non pris en charge ; extensions acceptées : "
                         + ", ".join(ALLOWED_SUFFIXES))
@@ -154,16 +160,17 @@ def create_import(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, 
 @api.get("/imports/{import_id}", response={200: schemas.ImportOut, **ERRORS}, tags=["imports"],
          summary="État d'un import : statut, progression, comptes, problèmes")
 def get_import(request: HttpRequest, import_id: int) -> InventoryImport:
+    auth.require(request, Capability.READ)
     return _import(request, import_id)
 
 
 @api.post("/imports/{import_id}/confirm",
           response={200: schemas.ImportOut, 409: schemas.Error, **ERRORS}, tags=["imports"],
-          summary="Appliquer un import analysé à l'inventaire (rôle editor)")
+          summary="Appliquer un import analysé à l'inventaire (capacité inventory.edit)")
 def confirm_import(request: HttpRequest, import_id: int,
                    payload: schemas.ImportConfirm) -> InventoryImport:
     source = _import(request, import_id)
-    auth.require(request, Role.EDITOR)
+    auth.require(request, Capability.EDIT_INVENTORY)
     try:
         return inventory_services.confirm_import(auth.actor(request), source, payload.mode)
     except inventory_services.ImportStateError as exc:
@@ -181,6 +188,7 @@ def _current_year() -> int:
 def footprint(request: HttpRequest,
               year: int | None = param_functions.Query(None, ge=1990, le=2100),
               method: Literal["stock", "flux"] = "stock") -> dict[str, Any]:
+    auth.require(request, Capability.READ)
     from jalon.footprint.services import footprint_for
 
     return footprint_for(auth.organisation(request), year or _current_year(), method)
@@ -202,6 +210,7 @@ def _check_shares(name: str, values: dict[str, float], *, share: bool) -> None:
           tags=["empreinte"], summary="Scénario contre situation de référence",
           description="Réponse : le contrat JSON de `jalon scenario` (docs/json-output.md).")
 def scenario(request: HttpRequest, payload: schemas.ScenarioIn) -> dict[str, Any]:
+    auth.require(request, Capability.READ)
     from jalon.core.output import scenario_to_dict
     from jalon.core.scenario import run_scenario
     from jalon.footprint.services import factor_set, scenario_for

@@ -1,7 +1,9 @@
 """Per-organisation API tokens: `Authorization: Bearer jal_...`.
 
-A token resolves to one organisation and one role; every endpoint works on that organisation
-only (request.organisation), never on an id or slug given by the caller.
+A token resolves to one organisation and the capabilities it was given; every endpoint works on
+that organisation only (request.organisation), never on an id or slug given by the caller.
+What a token may do is decided by `jalon.tenancy.scope` (scope_to_token, has); this module only
+turns a refusal into the API's 403.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
+from jalon.tenancy import scope
+from jalon.tenancy.capabilities import ROLE_CAPABILITIES, Capability, ordered
 from jalon.tenancy.models import ApiToken, Organisation, Role
-from jalon.tenancy.scope import OrganisationRequest, can
+from jalon.tenancy.scope import OrganisationRequest
 
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
@@ -41,10 +45,8 @@ class TokenAuth(HttpBearer):
             # At most one write a minute per token, not one per request.
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
             api_token.last_used_at = now
-        authenticated = cast(ApiRequest, request)
+        authenticated = cast(ApiRequest, scope.scope_to_token(request, api_token))
         authenticated.api_token = api_token
-        authenticated.organisation = api_token.organisation
-        authenticated.role = Role(api_token.role)
         return api_token
 
 
@@ -61,11 +63,21 @@ def token(request: HttpRequest) -> ApiToken:
     return _authenticated(request).api_token
 
 
-def require(request: HttpRequest, minimum: Role) -> None:
-    role = _authenticated(request).role
-    if not can(role, minimum):
-        raise HttpError(403, f"Ce jeton a le rôle « {role} » ; "
-                             f"cette opération demande « {minimum} » ou plus.")
+def capabilities(request: HttpRequest) -> list[str]:
+    """The token's capabilities (values), for showing them."""
+    return [c.value for c in ordered(_authenticated(request).capabilities)]
+
+
+def require(request: HttpRequest, capability: Capability) -> None:
+    """403 unless the token holds `capability` (decided by scope.has)."""
+    if not scope.has(request, capability):
+        held = ", ".join(capabilities(request)) or "aucune"
+        roles = " ou ".join(f"« {role.value} »" for role in Role
+                            if capability in ROLE_CAPABILITIES[role])
+        raise HttpError(403, f"Cette opération demande la capacité « {capability.value} » "
+                             f"({capability.label}), que donne le rôle {roles} ; ce jeton "
+                             f"(rôle « {_authenticated(request).role} ») a : {held}. Un "
+                             "administrateur de l'organisation peut créer un jeton qui l'a.")
 
 
 def actor(request: HttpRequest) -> Any:

@@ -22,6 +22,7 @@ class TokenOut(Schema):
     name: str
     prefix: str
     role: str
+    capabilities: list[str] = Field(default_factory=list)
 
 
 class OrganisationOut(Schema):

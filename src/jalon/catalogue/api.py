@@ -19,7 +19,7 @@ from jalon.api.schemas import Error
 from jalon.catalogue import selectors, services
 from jalon.catalogue.models import DigitalService
 from jalon.core import catalogue as core
-from jalon.tenancy.models import Role
+from jalon.tenancy.capabilities import Capability
 
 services_router = Router(tags=["services numériques"])
 ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error}
@@ -122,6 +122,7 @@ def _service(request: HttpRequest, service_id: int) -> DigitalService:
                      summary="Services numériques de l'organisation (paginés, filtrables)")
 @paginate(PageNumberPagination, page_size=100, max_page_size=500)
 def list_services(request: HttpRequest, filters: Query[ServiceFilters]) -> Any:
+    auth.require(request, Capability.READ)
     checked: dict[str, str] = {}
     for name, parse in (("kind", core.parse_kind), ("audience", core.parse_audience),
                         ("status", core.parse_status)):
@@ -136,9 +137,9 @@ def list_services(request: HttpRequest, filters: Query[ServiceFilters]) -> Any:
 
 
 @services_router.post("/services", response={201: ServiceOut, 422: Error, **ERRORS},
-                      summary="Ajouter un service (rôle editor)")
+                      summary="Ajouter un service (capacité catalogue.edit)")
 def create_service(request: HttpRequest, payload: ServiceIn) -> Status[DigitalService]:
-    auth.require(request, Role.EDITOR)
+    auth.require(request, Capability.EDIT_CATALOGUE)
     return Status(201, services.create_service(auth.actor(request), auth.organisation(request),
                                                _values(payload, partial=False)))
 
@@ -146,6 +147,7 @@ def create_service(request: HttpRequest, payload: ServiceIn) -> Status[DigitalSe
 @services_router.get("/services/{service_id}", response={200: ServiceOut, **ERRORS},
                      summary="Un service")
 def get_service(request: HttpRequest, service_id: int) -> DigitalService:
+    auth.require(request, Capability.READ)
     return _service(request, service_id)
 
 
@@ -155,7 +157,7 @@ def get_service(request: HttpRequest, service_id: int) -> DigitalService:
 def patch_service(request: HttpRequest, service_id: int, payload: ServicePatch
                   ) -> DigitalService:
     service = _service(request, service_id)
-    auth.require(request, Role.EDITOR)
+    auth.require(request, Capability.EDIT_CATALOGUE)
     return services.update_service(auth.actor(request), service,
                                    _values(payload, partial=True))
 
@@ -164,6 +166,6 @@ def patch_service(request: HttpRequest, service_id: int, payload: ServicePatch
                         summary="Supprimer un service (rôle editor)")
 def delete_service(request: HttpRequest, service_id: int) -> Status[None]:
     service = _service(request, service_id)
-    auth.require(request, Role.EDITOR)
+    auth.require(request, Capability.EDIT_CATALOGUE)
     services.delete_service(auth.actor(request), service)
     return Status(204, None)

@@ -26,14 +26,15 @@ from jalon.footprint.formatting import display_unit, fr_criterion, fr_number, in
 from jalon.footprint.forms import FootprintForm, ScenarioForm, current_year
 from jalon.footprint.labels import CRITERION_LABELS, METHOD_LABELS, category_label
 from jalon.inventory import selectors as inventory_selectors
-from jalon.tenancy.models import Organisation, Role
-from jalon.tenancy.scope import OrganisationRequest, can, organisation_view
+from jalon.tenancy.capabilities import Capability
+from jalon.tenancy.models import Organisation
+from jalon.tenancy.scope import OrganisationRequest, has, organisation_view
 
 PUBLIC_MAX_AGE = 300
 BREAKDOWN_PER_PAGE = 25
 
 
-@organisation_view(minimum=Role.VIEWER)
+@organisation_view(capability=Capability.READ)
 def dashboard(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
     year = current_year()
@@ -49,13 +50,12 @@ def dashboard(request: OrganisationRequest) -> HttpResponse:
     })
 
 
-@organisation_view(minimum=Role.VIEWER)
+@organisation_view(capability=Capability.READ)
 def footprint(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
     form = FootprintForm.from_query(request.GET)
     context: dict[str, Any] = {"form": form,
-                               "can_publish": can(request.role,
-                                                  Role.ADMIN)}
+                               "can_publish": has(request, Capability.PUBLISH)}
     if not form.is_valid():
         return render(request, "footprint/footprint.html", context, status=400)
     year, method = form.cleaned_data["year"], form.cleaned_data["method"]
@@ -78,7 +78,7 @@ def footprint(request: OrganisationRequest) -> HttpResponse:
     return render(request, "footprint/footprint.html", context)
 
 
-@organisation_view(minimum=Role.VIEWER)
+@organisation_view(capability=Capability.READ)
 def breakdown(request: OrganisationRequest) -> HttpResponse:
     """Every category, entity or site with all criteria, 25 rows a page."""
     organisation = request.organisation
@@ -101,7 +101,7 @@ def breakdown(request: OrganisationRequest) -> HttpResponse:
     })
 
 
-@organisation_view(minimum=Role.VIEWER)
+@organisation_view(capability=Capability.READ)
 def export(request: OrganisationRequest, fmt: str) -> HttpResponse:
     organisation = request.organisation
     form = FootprintForm.from_query(request.GET)
@@ -116,7 +116,7 @@ def export(request: OrganisationRequest, fmt: str) -> HttpResponse:
     return response
 
 
-@organisation_view(minimum=Role.ADMIN)
+@organisation_view(capability=Capability.PUBLISH)
 @require_POST
 def publish(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
@@ -181,7 +181,7 @@ def _scenario_tables(data: dict[str, Any]) -> dict[str, Any]:
             "trajectory_chart": presenters._svg(trajectory_chart)}
 
 
-@organisation_view(minimum=Role.VIEWER)
+@organisation_view(capability=Capability.READ)
 def scenario(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
     baseline = services.footprint_for(organisation, current_year(), "stock")

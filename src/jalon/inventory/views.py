@@ -20,8 +20,8 @@ from jalon.inventory.forms import (
     UploadForm,
 )
 from jalon.inventory.models import Asset, Disposal, InventoryImport
-from jalon.tenancy.models import Role
-from jalon.tenancy.scope import OrganisationRequest, can, organisation_view
+from jalon.tenancy.capabilities import Capability
+from jalon.tenancy.scope import OrganisationRequest, has, organisation_view
 
 ASSETS_PER_PAGE = 25
 IMPORTS_PER_PAGE = 50
@@ -32,13 +32,13 @@ REFRESH_SECONDS = 2
 # --------------------------------------------------------------------------- assets
 
 
-@organisation_view(minimum=Role.VIEWER)
+@organisation_view(capability=Capability.READ)
 @require_http_methods(["GET"])
 def asset_list(request: OrganisationRequest) -> HttpResponse:
     return _render_asset_list(request, RetireForm())
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_INVENTORY)
 @require_POST
 def retire(request: OrganisationRequest) -> HttpResponse:
     """Bulk retirement. The list's filters travel in `query` so that the user comes back to
@@ -70,19 +70,19 @@ def _render_asset_list(request: OrganisationRequest, retire_form: RetireForm,
     return render(request, "inventory/assets.html", {
         "filter_form": filter_form, "page": page, "retire_form": retire_form,
         "query": query.urlencode(), "page_base": _without(query, "page"),
-        "can_edit": can(request.role, Role.EDITOR),
+        "can_edit": has(request, Capability.EDIT_INVENTORY),
         "total": selectors.assets(organisation).count(),
     }, status=status)
 
 
-@organisation_view(minimum=Role.VIEWER)
+@organisation_view(capability=Capability.READ)
 @require_http_methods(["GET"])
 def asset_detail(request: OrganisationRequest, asset_id: int) -> HttpResponse:
     target = selectors.asset(request.organisation, asset_id)
     return _render_asset(request, target, EventForm())
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_INVENTORY)
 @require_POST
 def asset_event(request: OrganisationRequest, asset_id: int) -> HttpResponse:
     target = selectors.asset(request.organisation, asset_id)
@@ -98,7 +98,7 @@ def _render_asset(request: OrganisationRequest, target: Asset, form: EventForm,
                   status: int = 200) -> HttpResponse:
     return render(request, "inventory/asset.html", {
         "asset": target, "events": selectors.asset_events(target), "form": form,
-        "can_edit": can(request.role, Role.EDITOR),
+        "can_edit": has(request, Capability.EDIT_INVENTORY),
         # Imported files may carry their own wording of the route: shown as written.
         "disposal_label": dict(Disposal.choices).get(target.disposal, target.disposal),
     }, status=status)
@@ -107,10 +107,10 @@ def _render_asset(request: OrganisationRequest, target: Asset, form: EventForm,
 # --------------------------------------------------------------------------- imports
 
 
-@organisation_view(minimum=Role.VIEWER)
+@organisation_view(capability=Capability.READ)
 @require_http_methods(["GET", "POST"])
 def import_list(request: OrganisationRequest) -> HttpResponse:
-    can_edit = can(request.role, Role.EDITOR)
+    can_edit = has(request, Capability.EDIT_INVENTORY)
     form = UploadForm()
     status = 200
     if request.method == "POST":
@@ -128,7 +128,7 @@ def import_list(request: OrganisationRequest) -> HttpResponse:
         "form": form, "page": page, "can_edit": can_edit}, status=status)
 
 
-@organisation_view(minimum=Role.VIEWER)
+@organisation_view(capability=Capability.READ)
 @require_http_methods(["GET"])
 def import_detail(request: OrganisationRequest, import_id: int) -> HttpResponse:
     source = selectors.inventory_import(request.organisation, import_id)
@@ -137,7 +137,7 @@ def import_detail(request: OrganisationRequest, import_id: int) -> HttpResponse:
 
 def _render_import(request: OrganisationRequest, source: InventoryImport,
                    mapping_form: MappingForm | None = None, status: int = 200) -> HttpResponse:
-    can_edit = can(request.role, Role.EDITOR)
+    can_edit = has(request, Capability.EDIT_INVENTORY)
     if mapping_form is None and can_edit and source.can_edit_mapping:
         mapping_form = MappingForm(mapping=source.ordered_mapping())
     response = render(request, "inventory/import_detail.html", {
@@ -154,7 +154,7 @@ def _render_import(request: OrganisationRequest, source: InventoryImport,
     return response
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_INVENTORY)
 @require_POST
 def import_mapping(request: OrganisationRequest, import_id: int) -> HttpResponse:
     source = selectors.inventory_import(request.organisation, import_id)
@@ -173,7 +173,7 @@ def import_mapping(request: OrganisationRequest, import_id: int) -> HttpResponse
     return redirect("inventory:import_detail", request.organisation.slug, source.pk)
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_INVENTORY)
 @require_POST
 def import_confirm(request: OrganisationRequest, import_id: int) -> HttpResponse:
     source = selectors.inventory_import(request.organisation, import_id)
@@ -188,7 +188,7 @@ def import_confirm(request: OrganisationRequest, import_id: int) -> HttpResponse
     return redirect("inventory:import_detail", request.organisation.slug, source.pk)
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_INVENTORY)
 @require_POST
 def import_cancel(request: OrganisationRequest, import_id: int) -> HttpResponse:
     source = selectors.inventory_import(request.organisation, import_id)

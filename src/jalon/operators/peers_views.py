@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 
 from jalon.operators import peers
-from jalon.tenancy.models import OrganisationKind, Role
+from jalon.tenancy.capabilities import Capability
+from jalon.tenancy.models import OrganisationKind
 from jalon.tenancy.scope import OrganisationRequest, organisation_view
 
 
@@ -39,7 +40,7 @@ def _present(row: peers.Row) -> dict[str, Any]:
     }
 
 
-@organisation_view(minimum=Role.VIEWER)
+@organisation_view(capability=Capability.READ)
 def index(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
     comparison = peers.compare(organisation, salt=settings.SECRET_KEY)

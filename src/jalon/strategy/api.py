@@ -1,7 +1,7 @@
 """REST API of the strategy (a ninja Router mounted at /api/v1/ by jalon.api.api).
 
 The token's organisation is the only one reached (jalon.api.auth.organisation); ids of other
-organisations' objects are 404. Writes need the editor role.
+organisations' objects are 404. Reads need the READ capability, writes EDIT_STRATEGY.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from jalon.api.schemas import Error
 from jalon.strategy import selectors, services, status
 from jalon.strategy.models import Indicator, IndicatorValue, Strategy
 from jalon.strategy.selectors import ObjectiveNode
-from jalon.tenancy.models import Role
+from jalon.tenancy.capabilities import Capability
 
 strategy_router = Router(tags=["stratégie"])
 ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error}
@@ -197,12 +197,14 @@ def _indicator_or_404(request: HttpRequest, indicator_id: int) -> Indicator:
 @strategy_router.get("/strategies", response={200: list[StrategySummary], **ERRORS},
                      summary="Stratégies de l'organisation")
 def list_strategies(request: HttpRequest) -> list[dict[str, Any]]:
+    auth.require(request, Capability.READ)
     return [_summary(s) for s in selectors.strategies(auth.organisation(request))]
 
 
 @strategy_router.get("/strategies/{strategy_id}", response={200: StrategyOut, **ERRORS},
                      summary="Une stratégie et son arborescence (axes → objectifs → actions)")
 def get_strategy(request: HttpRequest, strategy_id: int) -> dict[str, Any]:
+    auth.require(request, Capability.READ)
     row = selectors.strategy(auth.organisation(request), strategy_id)
     return {**_summary(row), "axes": [
         {"id": n.axis.pk, "title": n.axis.title, "description": n.axis.description,
@@ -214,6 +216,7 @@ def get_strategy(request: HttpRequest, strategy_id: int) -> dict[str, Any]:
                      summary="Indicateurs de la stratégie en cours, avec état et explication")
 def list_indicators(request: HttpRequest, strategy_id: int | None = None
                     ) -> list[dict[str, Any]]:
+    auth.require(request, Capability.READ)
     organisation = _fresh(request)
     row = (selectors.strategy(organisation, strategy_id) if strategy_id
            else selectors.current_strategy(organisation))
@@ -225,6 +228,7 @@ def list_indicators(request: HttpRequest, strategy_id: int | None = None
 @strategy_router.get("/indicators/{indicator_id}", response={200: IndicatorDetailOut, **ERRORS},
                      summary="Un indicateur : définition, cible, état, valeurs")
 def get_indicator(request: HttpRequest, indicator_id: int) -> dict[str, Any]:
+    auth.require(request, Capability.READ)
     _fresh(request)
     return _indicator(status.assess_indicator(_indicator_or_404(request, indicator_id)),
                       values=True)
@@ -234,6 +238,7 @@ def get_indicator(request: HttpRequest, indicator_id: int) -> dict[str, Any]:
                                                                      **ERRORS},
                      summary="Valeurs d'un indicateur, des plus anciennes aux plus récentes")
 def list_values(request: HttpRequest, indicator_id: int) -> list[dict[str, Any]]:
+    auth.require(request, Capability.READ)
     _fresh(request)
     indicator = _indicator_or_404(request, indicator_id)
     return [_value(v) for v in indicator.values.select_related("author").order_by("date", "id")]
@@ -241,11 +246,11 @@ def list_values(request: HttpRequest, indicator_id: int) -> list[dict[str, Any]]
 
 @strategy_router.post("/indicators/{indicator_id}/values",
                       response={201: ValueOut, 422: Error, **ERRORS},
-                      summary="Saisir une valeur d'un indicateur saisi (rôle editor)")
+                      summary="Saisir une valeur d'un indicateur saisi (capacité strategy.edit)")
 def add_value(request: HttpRequest, indicator_id: int, payload: ValueIn
               ) -> tuple[int, dict[str, Any]]:
     indicator = _indicator_or_404(request, indicator_id)
-    auth.require(request, Role.EDITOR)
+    auth.require(request, Capability.EDIT_STRATEGY)
     if payload.date is None or payload.value is None:
         raise HttpError(422, "date et value sont obligatoires.")
     if indicator.definition.computed:

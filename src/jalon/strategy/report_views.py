@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from jalon.strategy import report, selectors
 from jalon.strategy.models import AnnualReport, Strategy
-from jalon.tenancy.models import Organisation, Role
-from jalon.tenancy.scope import OrganisationRequest, can, organisation_view
+from jalon.tenancy.capabilities import Capability
+from jalon.tenancy.models import Organisation
+from jalon.tenancy.scope import OrganisationRequest, has, organisation_view
 
 INTRODUCTION_MAX = 20_000
 
@@ -44,7 +45,7 @@ def pdf_response(html: str, request: HttpRequest, filename: str) -> HttpResponse
     return response
 
 
-@organisation_view(minimum=Role.VIEWER)
+@organisation_view(capability=Capability.READ)
 def index(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
     strategy = selectors.current_strategy(organisation)
@@ -56,11 +57,11 @@ def index(request: OrganisationRequest) -> HttpResponse:
                  for y in reversed(report.available_years(strategy))]
     return render(request, "strategy/report/index.html", {
         "strategy": strategy, "years": years,
-        "can_edit": can(request.role, Role.EDITOR),
+        "can_edit": has(request, Capability.EDIT_STRATEGY),
     })
 
 
-@organisation_view(minimum=Role.VIEWER)
+@organisation_view(capability=Capability.READ)
 def html(request: OrganisationRequest, year: int) -> HttpResponse:
     organisation = request.organisation
     strategy = _strategy(organisation)
@@ -68,11 +69,11 @@ def html(request: OrganisationRequest, year: int) -> HttpResponse:
     # review in one page would be too heavy. The PDF is the whole document.
     context = report.report_context(organisation, strategy, _year(strategy, year),
                                     part=request.GET.get("part", "1"))
-    context["can_edit"] = can(request.role, Role.EDITOR)
+    context["can_edit"] = has(request, Capability.EDIT_STRATEGY)
     return render(request, "strategy/report/report.html", context)
 
 
-@organisation_view(minimum=Role.VIEWER)
+@organisation_view(capability=Capability.READ)
 def pdf(request: OrganisationRequest, year: int) -> HttpResponse:
     organisation = request.organisation
     strategy = _strategy(organisation)
@@ -80,7 +81,7 @@ def pdf(request: OrganisationRequest, year: int) -> HttpResponse:
     return pdf_response(document, request, f"bilan-{organisation.slug}-{year}.pdf")
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_STRATEGY)
 def edit(request: OrganisationRequest, year: int) -> HttpResponse:
     organisation = request.organisation
     strategy = _strategy(organisation)

@@ -35,8 +35,8 @@ from jalon.strategy.forms import (
     indicator_initial,
 )
 from jalon.strategy.models import ActionStatus, Objective, Strategy
-from jalon.tenancy.models import Role
-from jalon.tenancy.scope import OrganisationRequest, can, organisation_view
+from jalon.tenancy.capabilities import Capability
+from jalon.tenancy.scope import OrganisationRequest, has, organisation_view
 
 INDICATORS_PER_PAGE = 15
 VALUES_PER_PAGE = 10
@@ -44,7 +44,7 @@ MAX_CHART_YEARS = 12
 
 
 def _can_edit(request: OrganisationRequest) -> bool:
-    return can(request.role, Role.EDITOR)
+    return has(request, Capability.EDIT_STRATEGY)
 
 
 def _strategy_or_404(request: OrganisationRequest) -> Strategy:
@@ -63,7 +63,7 @@ def _index_url(request: OrganisationRequest) -> str:
 # --------------------------------------------------------------------------- strategy
 
 
-@organisation_view(minimum=Role.VIEWER)
+@organisation_view(capability=Capability.READ)
 @require_http_methods(["GET"])
 def index(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
@@ -80,12 +80,12 @@ def index(request: OrganisationRequest) -> HttpResponse:
     return render(request, "strategy/index.html", {
         "strategy": current, "tree": selectors.strategy_tree(current),
         "summary": summary, "indicator_count": len(statuses), "can_edit": _can_edit(request),
-        "is_admin": request.role == Role.ADMIN,
+        "can_publish": has(request, Capability.PUBLISH),
         "template_title": selectors_title(organisation, current.template_key),
     })
 
 
-@organisation_view(minimum=Role.ADMIN)
+@organisation_view(capability=Capability.PUBLISH)
 @require_POST
 def publish(request: OrganisationRequest) -> HttpResponse:
     """Publication is an administrator's decision, like the footprint page's."""
@@ -114,7 +114,7 @@ def _render_create(request: OrganisationRequest, form: CreateStrategyForm | None
         status=status_code)
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_POST
 def create(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
@@ -137,7 +137,7 @@ def _form_page(request: HttpRequest, form: Any, *, title: str, back: str,
         "form": form, "title": title, "back": back, "intro": intro}, status=status_code)
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def strategy_edit(request: OrganisationRequest) -> HttpResponse:
     current = _strategy_or_404(request)
@@ -162,7 +162,7 @@ def _axis_url(request: OrganisationRequest, axis_id: int) -> str:
     return reverse("strategy:axis", args=[request.organisation.slug, axis_id])
 
 
-@organisation_view(minimum=Role.VIEWER)
+@organisation_view(capability=Capability.READ)
 @require_http_methods(["GET"])
 def axis_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     axis = selectors.axis(request.organisation, pk)
@@ -172,7 +172,7 @@ def axis_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
         "status_labels": dict(ActionStatus.choices)})
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def axis_new(request: OrganisationRequest) -> HttpResponse:
     current = _strategy_or_404(request)
@@ -185,7 +185,7 @@ def axis_new(request: OrganisationRequest) -> HttpResponse:
                       status_code=400 if request.method == "POST" else 200)
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def axis_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
     axis = selectors.axis(request.organisation, pk)
@@ -198,7 +198,7 @@ def axis_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
                       status_code=400 if request.method == "POST" else 200)
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def axis_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
     axis = selectors.axis(request.organisation, pk)
@@ -213,7 +213,7 @@ def axis_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- objectives
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def objective_new(request: OrganisationRequest, pk: int) -> HttpResponse:
     axis = selectors.axis(request.organisation, pk)
@@ -231,7 +231,7 @@ def objective_new(request: OrganisationRequest, pk: int) -> HttpResponse:
                       status_code=400 if request.method == "POST" else 200)
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def objective_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
     objective = selectors.objective(request.organisation, pk)
@@ -249,7 +249,7 @@ def objective_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
                       status_code=400 if request.method == "POST" else 200)
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def objective_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
     objective = selectors.objective(request.organisation, pk)
@@ -265,7 +265,7 @@ def objective_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- actions
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def action_new(request: OrganisationRequest, pk: int) -> HttpResponse:
     objective = selectors.objective(request.organisation, pk)
@@ -280,7 +280,7 @@ def action_new(request: OrganisationRequest, pk: int) -> HttpResponse:
                       status_code=400 if request.method == "POST" else 200)
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def action_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
     action = selectors.action(request.organisation, pk)
@@ -295,7 +295,7 @@ def action_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
                       status_code=400 if request.method == "POST" else 200)
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def action_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
     action = selectors.action(request.organisation, pk)
@@ -344,7 +344,7 @@ def filter_statuses(items: list[status.IndicatorStatus], filters: dict[str, Any]
     return sorted(items, key=_sort_key(sort), reverse=sort.startswith("-"))
 
 
-@organisation_view(minimum=Role.VIEWER)
+@organisation_view(capability=Capability.READ)
 @require_http_methods(["GET"])
 def indicator_list(request: OrganisationRequest) -> HttpResponse:
     current = _strategy_or_404(request)
@@ -359,7 +359,7 @@ def indicator_list(request: OrganisationRequest) -> HttpResponse:
         "can_edit": _can_edit(request)})
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def indicator_new(request: OrganisationRequest) -> HttpResponse:
     current = _strategy_or_404(request)
@@ -383,7 +383,7 @@ def indicator_new(request: OrganisationRequest) -> HttpResponse:
         status=400 if request.method == "POST" else 200)
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
@@ -403,7 +403,7 @@ def indicator_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
         status=400 if request.method == "POST" else 200)
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def indicator_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
@@ -417,7 +417,7 @@ def indicator_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
                            back=reverse("strategy:indicator", args=[organisation.slug, pk]))
 
 
-@organisation_view(minimum=Role.VIEWER)
+@organisation_view(capability=Capability.READ)
 @require_http_methods(["GET"])
 def indicator_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
@@ -445,7 +445,7 @@ def _render_indicator(request: OrganisationRequest, indicator: Any, form: ValueF
         "baseline": status.baseline_text(indicator)}, status=status_code)
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_POST
 def indicator_value(request: OrganisationRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
@@ -461,7 +461,7 @@ def indicator_value(request: OrganisationRequest, pk: int) -> HttpResponse:
     return redirect("strategy:indicator", organisation.slug, indicator.pk)
 
 
-@organisation_view(minimum=Role.EDITOR)
+@organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_POST
 def recompute(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation

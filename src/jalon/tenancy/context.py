@@ -1,4 +1,5 @@
-"""Template context: the current organisation and role, and the user's organisations."""
+"""Template context: the current organisation, role and capabilities, and the user's
+organisations."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from jalon.tenancy.scope import visible_organisations
+from jalon.tenancy.scope import may, visible_organisations
 
 
 def tenancy(request: HttpRequest) -> dict[str, Any]:
@@ -14,6 +15,8 @@ def tenancy(request: HttpRequest) -> dict[str, Any]:
     return {
         "organisation": getattr(request, "organisation", None),
         "role": getattr(request, "role", None),
+        # What the scoped request may do, for showing actions: {% if may.edit_inventory %}.
+        "may": may(request),
         "my_organisations": (visible_organisations(user) if user is not None
                              and user.is_authenticated else []),
     }

@@ -1,14 +1,25 @@
 """Operators host organisations; people belong to organisations through memberships.
 
 Operator (a GIP, an OPSN, a région for its communes) → Organisation (an authority) →
-Membership (user, role). Operator administrators manage every organisation of their operator.
-Tenant data always hangs off an Organisation and is only reached through `scope.py`.
+Membership (user, role preset, capabilities). Operator administrators manage every organisation
+of their operator. Tenant data always hangs off an Organisation and is only reached through
+`scope.py`, which alone decides access.
+
+Capabilities are stored as a JSON list of `Capability` values on the membership and on the API
+token, not in a through table: the set is small and closed (an enum in code), it is always read
+whole with its membership or token (one row, no join on every request), and it is written whole
+by one audited service. The one question asked across rows ("does anyone else still
+administer?") concerns a handful of members and is answered in Python
+(`accounts.services`), portably on SQLite and PostgreSQL. `None` means "not chosen yet": `save()`
+fills the preset of the role, so that a membership created with a role alone gets that role's
+capabilities; an empty list is a member who may do nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -65,7 +76,30 @@ class Role(models.TextChoices):
 ROLE_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
 
 
-class Membership(models.Model):
+def _preset(role: str) -> list[str]:
+    from jalon.tenancy.capabilities import preset_values
+
+    return preset_values(role)
+
+
+class CapabilitiesMixin(models.Model):
+    """A `role` (the preset label) and the `capabilities` actually held (JSON list)."""
+
+    role: str
+    capabilities = models.JSONField(_("capacités"), null=True, blank=True, default=None)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.capabilities is None:
+            self.capabilities = _preset(self.role)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "capabilities"}
+        super().save(*args, **kwargs)
+
+
+class Membership(CapabilitiesMixin):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
@@ -107,7 +141,7 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
 
 
-class ApiToken(models.Model):
+class ApiToken(CapabilitiesMixin):
     """A per-organisation API token. Only a SHA-256 of the secret is stored."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,

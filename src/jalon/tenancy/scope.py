@@ -1,17 +1,21 @@
-"""The one place where tenant access is decided.
+"""The one place where access is decided: tenant, operator, API token and public.
 
 Every view and API endpoint that touches an organisation's data gets it through
-`organisation_for` (or the `organisation_view` decorator), and every tenant queryset is built
-from the organisation it returns. An organisation the user cannot see is a 404 — not a 403 — so
-that slugs of other authorities cannot be probed; a visible organisation with too low a role is
-a 403.
+`organisation_for` (or the `organisation_view` decorator) or, in the API, through the token
+(`scope_to_token`), and every tenant queryset is built from the organisation it returns. An
+organisation the user cannot see is a 404 — not a 403 — so that slugs of other authorities
+cannot be probed; a visible organisation without the capability asked for is a 403.
+
+What may be done is a set of capabilities (jalon.tenancy.capabilities): those stored on the
+membership or the API token; operator administrators hold every capability on their operator's
+organisations. The role is only the preset the capabilities came from.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
+from typing import Any, Concatenate, NamedTuple, ParamSpec, Protocol, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,11 +24,20 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
 from jalon.tenancy.capabilities import Capability, capabilities_of
-from jalon.tenancy.models import ROLE_RANK, Membership, Operator, Organisation, Publication, Role
+from jalon.tenancy.models import (
+    ApiToken,
+    Membership,
+    Operator,
+    Organisation,
+    Publication,
+    Role,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=HttpResponseBase)
 R_co = TypeVar("R_co", bound=HttpResponseBase, covariant=True)
+
+EVERY_CAPABILITY = frozenset(Capability)
 
 
 class OrganisationRequest(HttpRequest):
@@ -45,6 +58,14 @@ class ScopedView(Protocol[P, R_co]):
                  **kwargs: P.kwargs) -> R_co: ...
 
 
+class Access(NamedTuple):
+    """What a person may do in an organisation: the role preset (a label) and the capabilities
+    actually held."""
+
+    role: Role
+    capabilities: frozenset[Capability]
+
+
 def visible_organisations(user: Any) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
@@ -52,62 +73,103 @@ def visible_organisations(user: Any) -> QuerySet[Organisation]:
         Q(memberships__user=user) | Q(operator__admins__user=user)).distinct()
 
 
-def role_in(user: Any, organisation: Organisation) -> Role | None:
-    """The user's effective role; operator administrators are admins of every member."""
+def held(holder: Membership | ApiToken) -> frozenset[Capability]:
+    """The capabilities a membership or an API token holds."""
+    return capabilities_of(holder.role, holder.capabilities)
+
+
+def access_in(user: Any, organisation: Organisation) -> Access | None:
+    """The user's role and capabilities in the organisation (None: not a member).
+    Operator administrators hold every capability on every organisation of their operator."""
     if not user.is_authenticated:
         return None
     if organisation.operator.admins.filter(user=user).exists():
-        return Role.ADMIN
+        return Access(Role.ADMIN, EVERY_CAPABILITY)
     membership = Membership.objects.filter(user=user, organisation=organisation).first()
-    return Role(membership.role) if membership else None
+    if membership is None:
+        return None
+    return Access(Role(membership.role), held(membership))
 
 
-def organisation_for(user: Any, slug: str, minimum: Role = Role.VIEWER) -> tuple[Organisation,
-                                                                                    Role]:
+def organisation_for(user: Any, slug: str, capability: Capability | None = None
+                     ) -> tuple[Organisation, Access]:
+    """The organisation behind a slug and the user's access to it: 404 if the user cannot see
+    it, 403 if `capability` is asked for and not held."""
     organisation = Organisation.objects.select_related("operator").filter(slug=slug).first()
-    role = role_in(user, organisation) if organisation else None
-    if organisation is None or role is None:
+    access = access_in(user, organisation) if organisation else None
+    if organisation is None or access is None:
         raise Http404("No such organisation")
-    if ROLE_RANK[role] < ROLE_RANK[minimum]:
-        raise PermissionDenied("Your role does not allow this")
-    return organisation, role
+    if capability is not None and capability not in access.capabilities:
+        raise PermissionDenied("Your capabilities do not allow this")
+    return organisation, access
 
 
-def organisation_view(minimum: Role = Role.VIEWER, capability: Capability | None = None
+def _scope(request: HttpRequest, organisation: Organisation, access: Access
+           ) -> OrganisationRequest:
+    scoped = cast(OrganisationRequest, request)
+    scoped.organisation = organisation
+    scoped.role = access.role
+    scoped.capabilities = access.capabilities
+    return scoped
+
+
+def organisation_view(capability: Capability
                       ) -> Callable[
         [Callable[Concatenate[OrganisationRequest, P], R]], ScopedView[P, R]]:
-    """Decorate a view taking `org_slug`: sets request.organisation, request.role and
-    request.capabilities. With `capability`, the member must hold it (403 otherwise)."""
+    """Decorate a view taking `org_slug`: the signed-in member must hold `capability` (403
+    otherwise; 404 for an organisation they cannot see). Sets request.organisation,
+    request.role and request.capabilities."""
 
     def decorator(view: Callable[Concatenate[OrganisationRequest, P], R]) -> ScopedView[P, R]:
         @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, org_slug: str, *args: P.args, **kwargs: P.kwargs
                     ) -> R:
-            organisation, role = organisation_for(request.user, org_slug, minimum)
-            scoped = cast(OrganisationRequest, request)
-            scoped.organisation = organisation
-            scoped.role = role
-            scoped.capabilities = capabilities_of(role)
-            if capability is not None and capability not in scoped.capabilities:
-                raise PermissionDenied("Your capabilities do not allow this")
-            return view(scoped, *args, **kwargs)
+            organisation, access = organisation_for(request.user, org_slug, capability)
+            return view(_scope(request, organisation, access), *args, **kwargs)
 
         # A marker read by the tests that check every organisation URL is scoped.
-        wrapped.jalon_minimum_role = minimum  # type: ignore[attr-defined]
         wrapped.jalon_capability = capability  # type: ignore[attr-defined]
         return wrapped
 
     return decorator
 
 
-def can(role: Role | None, minimum: Role) -> bool:
-    return role is not None and ROLE_RANK[role] >= ROLE_RANK[minimum]
+def scope_to_token(request: HttpRequest, token: ApiToken) -> OrganisationRequest:
+    """An API request authenticated by `token`: its organisation, and the token's
+    capabilities (never more than it was given)."""
+    return _scope(request, token.organisation, Access(Role(token.role), held(token)))
 
 
-def has(request: OrganisationRequest, capability: Capability) -> bool:
-    """Whether the scoped request holds `capability` (for showing or hiding actions)."""
+# --- Operators ---------------------------------------------------------------------------------
+
+def administered_operators(user: Any) -> QuerySet[Operator]:
+    """The operators the user administers (none for anyone else)."""
+    if not user.is_authenticated:
+        return Operator.objects.none()
+    return Operator.objects.filter(admins__user=user).distinct()
+
+
+def operators_for(user: Any) -> QuerySet[Operator]:
+    """For operator pages: the operators the user administers; 404 if none (operator pages do
+    not reveal themselves to anyone else)."""
+    operators = administered_operators(user)
+    if not operators.exists():
+        raise Http404("Not an operator administrator")
+    return operators
+
+
+# --- Capabilities ------------------------------------------------------------------------------
+
+def has(request: HttpRequest, capability: Capability) -> bool:
+    """Whether the scoped request (page or API) holds `capability`."""
     return capability in getattr(request, "capabilities", frozenset())
+
+
+def may(request: HttpRequest) -> dict[str, bool]:
+    """For templates: {"read": True, "edit_inventory": False, ...} (Capability names, lower
+    case) for the scoped request; all False outside an organisation."""
+    return {c.name.lower(): has(request, c) for c in Capability}
 
 
 # --- Public access ---------------------------------------------------------------------------
@@ -152,13 +214,6 @@ class OperatorRequest(HttpRequest):
     operators: QuerySet[Operator]
 
 
-def administered_operators(user: Any) -> QuerySet[Operator]:
-    """The operators the user administers (none for an anonymous visitor)."""
-    if not user.is_authenticated:
-        return Operator.objects.none()
-    return Operator.objects.filter(admins__user=user).distinct()
-
-
 class OperatorView(Protocol[P, R_co]):
     """A view wrapped by `operator_view`, as Django calls it."""
 
@@ -172,11 +227,8 @@ def operator_view(view: Callable[Concatenate[OperatorRequest, P], R]) -> Operato
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> R:
-        operators = administered_operators(request.user)
-        if not operators.exists():
-            raise Http404("Not an operator administrator")
         scoped = cast(OperatorRequest, request)
-        scoped.operators = operators
+        scoped.operators = operators_for(request.user)
         return view(scoped, *args, **kwargs)
 
     # A marker read by the tests that check every operator URL is scoped.
