@@ -10,7 +10,7 @@ from django.utils import timezone
 from jalon.accounts.models import Invitation
 from jalon.tenancy import scope
 from jalon.tenancy.capabilities import Capability
-from jalon.tenancy.models import ApiToken, AuditEvent, Membership, Operator, Organisation
+from jalon.tenancy.models import ApiToken, AuditEvent, Membership, Organisation
 
 
 def members(organisation: Organisation) -> QuerySet[Membership]:

@@ -153,7 +153,7 @@ def get_service(request: HttpRequest, service_id: int) -> DigitalService:
 
 @services_router.patch("/services/{service_id}", response={200: ServiceOut, 422: Error,
                                                             **ERRORS},
-                       summary="Modifier un service (rôle editor)")
+                       summary="Modifier un service (capacité catalogue.edit)")
 def patch_service(request: HttpRequest, service_id: int, payload: ServicePatch
                   ) -> DigitalService:
     service = _service(request, service_id)
@@ -163,7 +163,7 @@ def patch_service(request: HttpRequest, service_id: int, payload: ServicePatch
 
 
 @services_router.delete("/services/{service_id}", response={204: None, **ERRORS},
-                        summary="Supprimer un service (rôle editor)")
+                        summary="Supprimer un service (capacité catalogue.edit)")
 def delete_service(request: HttpRequest, service_id: int) -> Status[None]:
     service = _service(request, service_id)
     auth.require(request, Capability.EDIT_CATALOGUE)
