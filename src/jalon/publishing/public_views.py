@@ -1,8 +1,10 @@
-"""Public pages of a published strategy (opt-in, Strategy.public) and its open data.
+"""The organisation's public home (/p/<org_slug>/) and its open data (/p/<org_slug>/data/).
 
-Same for everyone (no user, no session, no personal data: never an author, a member or a
-device user), cacheable (Cache-Control: public). Everything is a 404 unless the organisation's
-current strategy is public. The embeddable chart page is the one page any site may frame.
+Same for everyone (no user, no session, no personal data), cacheable (Cache-Control: public).
+An organisation is visible here only for what it publishes (tenancy.Publication, decided by
+tenancy.scope): the home lists the PublicSections of its published domains, the open data the
+Datasets of its published domains; anything else is a 404. Built from the registry only: this
+module imports no domain.
 """
 
 from __future__ import annotations
@@ -11,22 +13,20 @@ import json
 from typing import Any, Final
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.paginator import Paginator
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
-from django.views.decorators.clickjacking import xframe_options_exempt
 
-from jalon.strategy import opendata, report
-from jalon.strategy.models import Indicator, Strategy
-from jalon.strategy.report_views import pdf_response
-from jalon.strategy.status import assess_indicator
+from jalon.publishing import opendata, registry
+from jalon.tenancy import scope
+from jalon.tenancy.models import Organisation
 
 PUBLIC_MAX_AGE: Final = 300
-INDICATORS_PER_PAGE: Final = 4  # keeps a page under ~330 DOM elements
-EMBED_CSP: Final = ("default-src 'none'; style-src 'self'; img-src 'self' data:; "
-                    "frame-ancestors *; base-uri 'none'; form-action 'none'")
 ANONYMOUS: Final = {"user": AnonymousUser(), "organisation": None, "messages": ()}
 
 
@@ -35,77 +35,44 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _indicator(strategy: Strategy, indicator_id: int) -> Any:
-    indicator = (Indicator.objects.filter(strategy=strategy, pk=indicator_id)
-                 .select_related("definition").prefetch_related("values").first())
-    if indicator is None:
-        raise Http404("No such indicator")
-    return assess_indicator(indicator)
-
-
-def _embed_url(request: HttpRequest, slug: str, indicator_id: int) -> str:
-    return request.build_absolute_uri(
-        reverse("publicstrategy:chart_embed", args=[slug, indicator_id]))
-
-
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
-def index(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organisation, strategy = opendata.public_strategy(org_slug)
-    page = Paginator(opendata.statuses(strategy), INDICATORS_PER_PAGE).get_page(
-        request.GET.get("page"))
-    indicators = []
-    for status in page.object_list:
-        view = report.indicator_view(status, chart=False)
-        indicators.append({
-            "view": view,
-            "svg_url": reverse("publicstrategy:chart_svg", args=[org_slug, view.indicator.pk]),
-            "embed_url": _embed_url(request, org_slug, view.indicator.pk),
-        })
-    nodes = report.tree_view(strategy) if page.number == 1 else []
-    context = {
-        **ANONYMOUS, "public_org": organisation, "strategy": strategy, "page": page,
-        "indicators": indicators, "nodes": nodes,
-        "action_counts": report.action_counts(report.tree_view(strategy)),
-        "resources": opendata.published_resources(organisation),
-        "reports": list(reversed([y for y in opendata.published_years(strategy)
-                                  if y in report.available_years(strategy)])),
-    }
-    return HttpResponse(render_to_string("strategy/public/index.html", context,
-                                         request=request))
+def _home_html(request: HttpRequest, organisation: Organisation, domains: frozenset[str]
+               ) -> str:
+    sections = []
+    for section in registry.public_sections():
+        if section.domain not in domains:
+            continue
+        context = section.context(organisation, request)
+        if context is None:
+            continue
+        html = render_to_string(section.template, {**ANONYMOUS, "public_org": organisation,
+                                                   **context}, request=request)
+        sections.append({"key": section.key, "title": section.title,
+                         "html": mark_safe(html),
+                         "url": reverse(section.url_name, args=[organisation.slug])
+                         if section.url_name else ""})
+    return render_to_string("publishing/home.html", {
+        **ANONYMOUS, "public_org": organisation, "sections": sections,
+        "has_data": bool(opendata.published_datasets(organisation, set(domains))),
+    }, request=request)
 
 
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
-def chart_svg(request: HttpRequest, org_slug: str, indicator_id: int) -> HttpResponse:
-    _organisation, strategy = opendata.public_strategy(org_slug)
-    svg = report.chart_svg(_indicator(strategy, indicator_id), "chart")
-    return _public(HttpResponse('<?xml version="1.0" encoding="UTF-8"?>\n' + svg,
-                                content_type="image/svg+xml"))
-
-
-@xframe_options_exempt
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
-def chart_embed(request: HttpRequest, org_slug: str, indicator_id: int) -> HttpResponse:
-    """A minimal page with the chart and its table, which any site may put in an iframe."""
-    organisation, strategy = opendata.public_strategy(org_slug)
-    view = report.indicator_view(_indicator(strategy, indicator_id), prefix="embed")
-    response = HttpResponse(render_to_string("strategy/public/embed.html", {
-        **ANONYMOUS, "public_org": organisation, "v": view,
-        "page_url": request.build_absolute_uri(reverse("publicstrategy:index",
-                                                       args=[org_slug])),
-    }, request=request))
-    response["Content-Security-Policy"] = EMBED_CSP
-    return response
-
-
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
-def report_pdf(request: HttpRequest, org_slug: str, year: int) -> HttpResponse:
-    """A published annual review: public strategy, and an introduction saved for the year."""
-    organisation, strategy = opendata.public_strategy(org_slug)
-    if (year not in opendata.published_years(strategy)
-            or year not in report.available_years(strategy)):
-        raise Http404("No published review for this year")
-    document = report.render_document(organisation, strategy, year)
-    return pdf_response(document, request, f"bilan-{organisation.slug}-{year}.pdf")
+def home(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """What the organisation publishes, section by section (registry order), cached: the key
+    holds the inventory version and the published domains, so a publication or an inventory
+    change shows at once; other changes within PUBLIC_MAX_AGE."""
+    published = scope.published_at(org_slug)
+    if published is None:
+        raise Http404("Nothing published here")
+    organisation_id, version, domains = published
+    key = (f"jalon:public:{organisation_id}:{version}:{','.join(sorted(domains))}:"
+           f"{timezone.localdate().year}:{translation.get_language()}")
+    html = cache.get(key)
+    if html is None:
+        organisation = get_object_or_404(Organisation, pk=organisation_id)
+        html = _home_html(request, organisation, domains)
+        cache.set(key, html, PUBLIC_MAX_AGE)
+    return HttpResponse(html)
 
 
 # --- Open data ---------------------------------------------------------------------------------
@@ -116,33 +83,34 @@ def _urls(request: HttpRequest, slug: str) -> opendata.Urls:
 
     return opendata.Urls(
         catalogue=absolute("opendata:catalogue_jsonld"),
-        page=absolute("publicstrategy:index"),
+        page=absolute("public:home"),
         csv=lambda name: absolute("opendata:csv", name),
         schema=lambda name: absolute("opendata:schema", name))
 
 
+def _catalogue(request: HttpRequest, org_slug: str) -> dict[str, Any]:
+    organisation = scope.public_organisation(org_slug)
+    return opendata.catalogue(organisation, _urls(request, org_slug))
+
+
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def catalogue_jsonld(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organisation, strategy = opendata.public_strategy(org_slug)
-    data = opendata.catalogue(organisation, strategy, _urls(request, org_slug))
-    body = json.dumps(opendata.to_jsonld(data), ensure_ascii=False, indent=2)
+    body = json.dumps(opendata.to_jsonld(_catalogue(request, org_slug)), ensure_ascii=False,
+                      indent=2)
     return _public(HttpResponse(body, content_type="application/ld+json; charset=utf-8"))
 
 
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def catalogue_ttl(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organisation, strategy = opendata.public_strategy(org_slug)
-    data = opendata.catalogue(organisation, strategy, _urls(request, org_slug))
-    return _public(HttpResponse(opendata.to_turtle(data),
+    return _public(HttpResponse(opendata.to_turtle(_catalogue(request, org_slug)),
                                 content_type="text/turtle; charset=utf-8"))
 
 
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def csv_resource(request: HttpRequest, org_slug: str, name: str) -> HttpResponse:
-    organisation, strategy = opendata.public_strategy(org_slug)
-    if name not in {r.name for r in opendata.published_resources(organisation)}:
-        raise Http404("No such resource")
-    response = HttpResponse(opendata.csv_text(name, organisation, strategy).encode("utf-8"),
+    organisation = scope.public_organisation(org_slug)
+    dataset = opendata.published_dataset(organisation, name)
+    response = HttpResponse(opendata.csv_text(dataset, organisation).encode("utf-8"),
                             content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{org_slug}-{name}.csv"'
     return _public(response)
@@ -150,6 +118,7 @@ def csv_resource(request: HttpRequest, org_slug: str, name: str) -> HttpResponse
 
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def schema(request: HttpRequest, org_slug: str, name: str) -> HttpResponse:
-    opendata.public_strategy(org_slug)
-    return _public(HttpResponse(opendata.schema_bytes(name),
+    organisation = scope.public_organisation(org_slug)
+    dataset = opendata.published_dataset(organisation, name)
+    return _public(HttpResponse(opendata.schema_bytes(dataset),
                                 content_type="application/json; charset=utf-8"))

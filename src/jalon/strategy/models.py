@@ -26,7 +26,6 @@ class Strategy(models.Model):
     period_start = models.PositiveSmallIntegerField(_("début de la période"))
     period_end = models.PositiveSmallIntegerField(_("fin de la période"))
     template_key = models.CharField(max_length=100, blank=True)
-    public = models.BooleanField(_("publiée"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

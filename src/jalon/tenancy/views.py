@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from jalon.tenancy.models import Organisation
-from jalon.tenancy.scope import visible_organisations
+from jalon.tenancy.scope import publishing_organisations, visible_organisations
 
 
 def home(request: HttpRequest) -> HttpResponse:
     organisations = visible_organisations(request.user).select_related("operator")
-    public = Organisation.objects.filter(public_footprint=True).order_by("name")
+    public = publishing_organisations().order_by("name")
     return render(request, "home.html", {"organisations": organisations, "public": public})
