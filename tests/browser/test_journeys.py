@@ -213,9 +213,10 @@ def test_every_page_of_every_role(role: str, open_browser: Any,
 
 
 def test_anonymous_pages(open_browser: Any, demo_world: dict[str, Any]) -> None:
-    from jalon.tenancy.models import Organisation
+    from jalon.tenancy.models import Organisation, Publication
 
-    Organisation.objects.filter(slug=AGGLO).update(public_footprint=True)
+    Publication.objects.update_or_create(organisation=Organisation.objects.get(slug=AGGLO),
+                                         domain="footprint", defaults={"published": True})
     visitor = open_browser("anonymous")
     for label, path in (("home (anonymous)", "/"), ("sign-in page", "/accounts/login/"),
                         ("password reset", "/accounts/password/reset/"),
