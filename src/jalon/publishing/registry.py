@@ -173,6 +173,9 @@ class _Registry:
     def add(self, entry: Entry) -> None:
         self._entries.setdefault(type(entry), {})[entry.key] = entry
 
+    def remove(self, entry: Entry) -> None:
+        self._entries.get(type(entry), {}).pop(entry.key, None)
+
     def all(self, kind: type[T]) -> list[T]:
         entries: list[T] = list(self._entries.get(kind, {}).values())
         return sorted(entries, key=lambda e: (getattr(e, "order", 100), e.key))
@@ -189,6 +192,12 @@ def register(*entries: Entry) -> None:
     """Declare contributions (call from the domain's AppConfig.ready())."""
     for entry in entries:
         registry.add(entry)
+
+
+def unregister(*entries: Entry) -> None:
+    """Withdraw declarations (tests that register a domain of their own)."""
+    for entry in entries:
+        registry.remove(entry)
 
 
 def domains() -> list[Domain]:

@@ -1,5 +1,8 @@
 """The publication page of an organisation (/o/<org_slug>/publication/): every domain declared
-in the registry, whether it is published, and a button to publish or withdraw it (PUBLISH)."""
+in the registry, whether it is published, and a button to publish or withdraw it.
+
+Publication stays an administrator's decision (as the footprint's and the strategy's buttons):
+admins holding Capability.PUBLISH."""
 
 from __future__ import annotations
 
@@ -12,10 +15,11 @@ from django.views.decorators.http import require_http_methods
 from jalon.publishing import registry, services
 from jalon.tenancy import scope
 from jalon.tenancy.capabilities import Capability
+from jalon.tenancy.models import Role
 from jalon.tenancy.scope import OrganisationRequest, organisation_view
 
 
-@organisation_view(capability=Capability.PUBLISH)
+@organisation_view(minimum=Role.ADMIN, capability=Capability.PUBLISH)
 @require_http_methods(["GET", "POST"])
 def publication(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
