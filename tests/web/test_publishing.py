@@ -236,3 +236,39 @@ def test_an_inventory_change_recomputes_the_footprint_then_the_indicators(
     assert indicator.computed_version == org.inventory_version
     assert IndicatorValue.objects.filter(indicator=indicator,
                                          inventory_version=org.inventory_version).exists()
+
+
+# --- The house rules of publishing ---------------------------------------------------------------
+
+def _imports(package: str) -> dict[str, set[str]]:
+    import ast
+
+    root = Path(__file__).resolve().parents[2] / "src" / "jalon" / package
+    found: dict[str, set[str]] = {}
+    for path in root.rglob("*.py"):
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module)
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        found[str(path.relative_to(root))] = names
+    return found
+
+
+def _offenders(package: str, forbidden: tuple[str, ...]) -> dict[str, list[str]]:
+    return {path: sorted(m for m in names
+                         if any(m == f or m.startswith(f + ".") for f in forbidden))
+            for path, names in _imports(package).items()
+            if any(m == f or m.startswith(f + ".") for f in forbidden for m in names)}
+
+
+def test_publishing_imports_no_domain():
+    domains = ("jalon.strategy", "jalon.footprint", "jalon.inventory", "jalon.catalogue",
+               "jalon.accounts", "jalon.operators", "jalon.api")
+    assert _offenders("publishing", domains) == {}
+
+
+def test_the_inventory_knows_none_of_its_consumers():
+    assert _offenders("inventory", ("jalon.footprint", "jalon.strategy")) == {}
