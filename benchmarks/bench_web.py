@@ -119,9 +119,10 @@ def bench_footprint_page(organisation: Any, warm: int) -> tuple[float, float, fl
 
 def bench_public_page(organisation: Any, data_dir: Path, readers: int, per_reader: int
                       ) -> dict[str, Any]:
-    from jalon.tenancy.models import Organisation
+    from jalon.tenancy.models import Publication
 
-    Organisation.objects.filter(pk=organisation.pk).update(public_footprint=True)
+    Publication.objects.update_or_create(organisation=organisation, domain="footprint",
+                                         defaults={"published": True})
     port = free_port()
     env = {**os.environ, "JALON_DATA_DIR": str(data_dir), "JALON_SECURE_COOKIES": "0"}
     server = subprocess.Popen(

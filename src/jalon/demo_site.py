@@ -379,9 +379,9 @@ def seed(*, data_dir: Path, say: Callable[[str], None] = lambda _m: None,
         if organisation == agglomeration:
             # Its public footprint page (/p/<slug>/) and the footprint in its open data are on
             # show; published once, with its first import: a later withdrawal is kept.
-            from jalon.footprint.services import set_publication
+            from jalon.publishing.services import publish
 
-            set_publication(organisation, people["admin"], True)
+            publish(people["admin"], organisation, "footprint")
             report.created.append("publication de l'empreinte de l'agglomération")
     from jalon.catalogue.demo import seed_services
 
@@ -478,8 +478,11 @@ def _seed_agglomeration(organisation: Any, operator: Any, actor: Any, report: Se
             services.add_value(actor, indicator, dt.date(year, 12, 31), value, "result",
                                "Tableau de suivi de la DSI (démonstration)", "")
 
-    if not strategy.public:
-        services.set_publication(actor, strategy, True)
+    from jalon.publishing.services import publish
+    from jalon.tenancy.scope import is_published
+
+    if not is_published(organisation, "strategy"):
+        publish(actor, organisation, "strategy")
         report.created.append("publication de la stratégie de l'agglomération")
 
     from jalon.strategy import report as annual_report

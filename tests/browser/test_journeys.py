@@ -44,6 +44,12 @@ def test_import_footprint_scenario_publish_journey(open_browser: Any,
                                                    demo_world: dict[str, Any]) -> None:
     """Sign in → upload a GLPI export → correct a mapping → confirm → footprint totals →
     scenario "laptops 7 years" → publish → the public page signed out → sign out."""
+    from jalon.tenancy.models import Publication
+
+    # Set-up: the footprint is the only thing published (the demo also publishes the strategy),
+    # so that withdrawing it leaves nothing public.
+    Publication.objects.filter(organisation__slug=AGGLO, domain="strategy").update(
+        published=False)
     admin = open_browser("admin")
     admin.sign_in("admin", demo_world["password"])
     assert "/accounts/login" not in admin.page.url, "sign-in failed"
@@ -124,6 +130,10 @@ def test_import_footprint_scenario_publish_journey(open_browser: Any,
         publish.click()
     admin.last_status = 200
     admin.audit("footprint (published)")
+    # The publication page: every domain, published or not, with its button.
+    _page_exists(admin, f"/o/{AGGLO}/publication/", "publication")
+    assert admin.page.get_by_role("button", name=re.compile("Retirer la publication")).count() == 1
+    admin.audit("publication")
 
     # The public page, signed out.
     visitor = open_browser("anonymous")
@@ -218,9 +228,10 @@ def test_every_page_of_every_role(role: str, open_browser: Any,
 
 
 def test_anonymous_pages(open_browser: Any, demo_world: dict[str, Any]) -> None:
-    from jalon.tenancy.models import Organisation
+    from jalon.tenancy.models import Organisation, Publication
 
-    Organisation.objects.filter(slug=AGGLO).update(public_footprint=True)
+    Publication.objects.update_or_create(organisation=Organisation.objects.get(slug=AGGLO),
+                                         domain="footprint", defaults={"published": True})
     visitor = open_browser("anonymous")
     for label, path in (("home (anonymous)", "/"), ("sign-in page", "/accounts/login/"),
                         ("password reset", "/accounts/password/reset/"),
@@ -230,8 +241,11 @@ def test_anonymous_pages(open_browser: Any, demo_world: dict[str, Any]) -> None:
             continue
         assert status == 200, (path, status)
         visitor.audit(label)
-    _page_exists(visitor, f"/p/{AGGLO}/", "public footprint")
-    visitor.audit("public footprint")
+    _page_exists(visitor, f"/p/{AGGLO}/", "public home")
+    # The demo publishes the footprint and the strategy: both sections are on the home.
+    for section in ("pub-footprint", "pub-strategy"):
+        assert visitor.page.locator(f"#{section}").count() == 1, section
+    visitor.audit("public home (footprint and strategy)")
     # An unpublished organisation has no public page; tenant pages ask to sign in.
     assert visitor.goto("/p/saint-aubin-sur-lisiere/") == 404
     visitor.goto(f"/o/{AGGLO}/footprint/")

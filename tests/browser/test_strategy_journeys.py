@@ -100,6 +100,8 @@ def test_strategy_journey(open_browser: Any, demo_world: dict[str, Any]) -> None
     enter a value → the status changes in the team view. Admin: publish. Visitor: the public
     page, the DCAT catalogue (JSON-LD) and a CSV. Admin: the annual report and its PDF."""
     from jalon.strategy.models import Strategy
+    from jalon.strategy.selectors import is_public
+    from jalon.tenancy.models import Publication
 
     password = demo_world["password"]
     missing: list[str] = []
@@ -183,9 +185,10 @@ def test_strategy_journey(open_browser: Any, demo_world: dict[str, Any]) -> None
     admin.audit("strategy team view (admin)")
     if not _publish(admin):
         missing.append("publication of the strategy (no button or form field found)")
-        Strategy.objects.filter(pk=strategy.pk).update(public=True)
+        Publication.objects.update_or_create(organisation=strategy.organisation,
+                                             domain="strategy", defaults={"published": True})
     strategy.refresh_from_db()
-    assert strategy.public
+    assert is_public(strategy)
 
     # -- The introduction of last year's report (so that its review is published).
     if _open(admin, f"/o/{AGGLO}/strategy/report/", "annual report index", missing):

@@ -21,7 +21,15 @@ from jalon.footprint.forms import current_year
 from jalon.footprint.models import FootprintResult
 from jalon.inventory.models import Asset
 from jalon.inventory.selectors import asset_frame
-from jalon.tenancy.models import AuditEvent, Membership, Operator, Organisation, Role
+from jalon.tenancy.models import (
+    AuditEvent,
+    Membership,
+    Operator,
+    Organisation,
+    Publication,
+    Role,
+)
+from jalon.tenancy.scope import is_published
 
 INJECTION = '=HYPERLINK("http://evil.example","x")'
 SECRET_USER = "Jeanne Confidentielle"
@@ -193,8 +201,7 @@ def test_public_page_is_404_until_published(client, setup):
     url = reverse("public:footprint", args=[org.slug])
     assert url == f"/p/{org.slug}/"
     assert client.get(url).status_code == 404
-    org.public_footprint = True
-    org.save()
+    Publication.objects.create(organisation=org, domain="footprint", published=True)
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
@@ -205,8 +212,7 @@ def test_public_page_is_404_until_published(client, setup):
     # A signed-in visitor gets the very same page (it is cached for everyone).
     client.force_login(setup["viewer"])
     assert client.get(url).content == response.content
-    org.public_footprint = False
-    org.save()
+    Publication.objects.filter(organisation=org, domain="footprint").update(published=False)
     assert client.get(url).status_code == 404
 
 
@@ -222,7 +228,7 @@ def test_publish_requires_admin(client, setup):
     response = client.post(url, {"public": "1"})
     assert response.status_code == 302
     org.refresh_from_db()
-    assert org.public_footprint
+    assert is_published(org, "footprint")
     assert AuditEvent.objects.filter(organisation=org, action="footprint.published").exists()
     page = client.get(reverse("footprint:footprint", args=[org.slug])).content.decode()
     assert "Retirer la publication" in page

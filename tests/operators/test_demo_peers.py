@@ -15,6 +15,7 @@ from jalon import demo_site
 from jalon.operators import peers
 from jalon.strategy import services
 from jalon.strategy.models import Indicator, IndicatorValue, Strategy
+from jalon.strategy.selectors import is_public
 from jalon.tenancy.models import AuditEvent, Membership, Organisation
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_demo_peers_are_comparable_with_the_agglomeration(agglomeration):
         assert peers.population_band(peer.population) == band
         strategy = Strategy.objects.get(organisation=peer)
         assert strategy.template_key == template
-        assert not strategy.public  # no public page to tell who is who
+        assert not is_public(strategy)  # no public page to tell who is who
     # No sign-in for the peers.
     assert not Membership.objects.filter(organisation__slug__in=PEER_SLUGS).exists()
 

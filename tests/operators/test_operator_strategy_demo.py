@@ -15,6 +15,7 @@ from jalon.strategy.models import (
     Strategy,
     StrategyTemplate,
 )
+from jalon.strategy.selectors import is_public
 from jalon.tenancy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +41,8 @@ def test_demo_seeds_strategies(seeded, settings, tmp_path):
     assert not [m for m in seeded if "non créée" in m], seeded
     agglo = Strategy.objects.get(organisation__slug=demo_site.AGGLOMERATION["slug"])
     commune = Strategy.objects.get(organisation__slug=demo_site.COMMUNE["slug"])
-    assert (agglo.template_key, agglo.public) == ("reen-guide", True)
-    assert (commune.template_key, commune.public) == ("idf-2025", False)
+    assert (agglo.template_key, is_public(agglo)) == ("reen-guide", True)
+    assert (commune.template_key, is_public(commune)) == ("idf-2025", False)
     template = StrategyTemplate.objects.get(key=demo_site.OPERATOR_TEMPLATE["key"])
     assert template.published and template.data.get("axes")
     shared = IndicatorDefinition.objects.get(key=demo_site.OPERATOR_DEFINITION["key"])

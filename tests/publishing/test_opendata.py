@@ -15,7 +15,7 @@ from frictionless import Resource, Schema
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
-from jalon.strategy import opendata
+from jalon.publishing import opendata
 
 from .test_opendata_world import build, no_personal_data
 
@@ -149,7 +149,8 @@ def test_literals_are_escaped_in_turtle(client, world):
 
 
 def test_everything_is_404_when_the_strategy_is_not_public(client, db):
-    build(public=False)
+    # Set-up: nothing published at all (the catalogue no longer depends on the strategy).
+    build(public=False, public_footprint=False)
     paths = [url("opendata:catalogue_jsonld"), url("opendata:catalogue_ttl"),
              *[url("opendata:csv", "lisiere", n) for n in NAMES],
              *[url("opendata:schema", "lisiere", n) for n in NAMES]]

@@ -19,7 +19,7 @@ from jalon.strategy.models import (
     Objective,
     Strategy,
 )
-from jalon.tenancy.models import Membership, Operator, Organisation, Role
+from jalon.tenancy.models import Membership, Operator, Organisation, Publication, Role
 
 AUTHOR = "Zéphyrine Auteurdesvaleurs"  # a member who enters values: never published
 DEVICE_USER = "Octave Utilisateurdupc"  # a device's user in the inventory: never published
@@ -31,16 +31,23 @@ def member(org: Organisation, username: str, role: Role = Role.VIEWER, **names: 
     return user
 
 
+def publish(org: Organisation, domain: str, published: bool = True) -> None:
+    """Set-up: what the organisation publishes (tenancy.Publication)."""
+    Publication.objects.update_or_create(organisation=org, domain=domain,
+                                         defaults={"published": published})
+
+
 def build(public: bool = True, slug: str = "lisiere", public_footprint: bool = True) -> dict:
     operator = Operator.objects.get_or_create(name="GIP", slug="gip")[0]
     org = Organisation.objects.create(operator=operator, name=f"Commune {slug}", slug=slug,
-                                      kind="commune", siren="213300015",
-                                      public_footprint=public_footprint)
+                                      kind="commune", siren="213300015")
+    publish(org, "footprint", public_footprint)
     first, last = AUTHOR.split()
     author = member(org, f"auteur-{slug}", Role.EDITOR, first_name=first, last_name=last)
     strategy = Strategy.objects.create(
         organisation=org, title="Stratégie NR 2024-2027", period_start=2024, period_end=2027,
-        adopted_on=dt.date(2024, 3, 1), deliberation="DEL-2024-12", public=public)
+        adopted_on=dt.date(2024, 3, 1), deliberation="DEL-2024-12")
+    publish(org, "strategy", public)
     axis = Axis.objects.create(strategy=strategy, position=1, title="Sobriété du parc")
     axis2 = Axis.objects.create(strategy=strategy, position=2, title="Inclusion")
     objective = Objective.objects.create(axis=axis, position=1,

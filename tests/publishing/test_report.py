@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zlib
 
@@ -10,11 +11,13 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from jalon.strategy import report
+from jalon.publishing import report
+from jalon.strategy import publishing
+from jalon.strategy import report as strategy_report
 from jalon.strategy.models import AnnualReport
 from jalon.tenancy.models import AuditEvent, Role
 
-from .test_opendata_world import build, member, no_personal_data
+from .test_opendata_world import build, member, no_personal_data, publish
 
 pytestmark = pytest.mark.django_db
 YEAR = 2025
@@ -72,7 +75,7 @@ def test_viewer_reads_the_index_and_the_report(world):
     assert reverse("report:edit", args=["lisiere", YEAR]) not in index.content.decode()
     parts = screen_parts(client)
     html = "".join(parts)
-    for status in report.opendata.statuses(world["strategy"], today=report.dt.date(YEAR, 12, 31)):
+    for status in publishing.statuses(world["strategy"], today=dt.date(YEAR, 12, 31)):
         assert status.explanation and status.explanation in html.replace("&#x27;", "'")
     assert "Contrat de réparation" in parts[0] and "Réalisée" in parts[0]
     assert "Empreinte environnementale du numérique en 2025" in parts[-1]
@@ -84,7 +87,7 @@ def test_the_screen_review_is_in_light_parts_and_the_pdf_is_whole(world, monkeyp
     monkeypatch.setattr(report, "INDICATORS_PER_PART", 1)
     client = signed(world["viewer"])
     parts = screen_parts(client)
-    statuses = report.opendata.statuses(world["strategy"], today=report.dt.date(YEAR, 12, 31))
+    statuses = publishing.statuses(world["strategy"], today=dt.date(YEAR, 12, 31))
     assert len(parts) == len(statuses) + 2  # introduction; one part per indicator; footprint
     for number, html in enumerate(parts, start=1):
         assert f'href="?part={number}" aria-current="page"' in html
@@ -105,7 +108,7 @@ def test_the_screen_review_is_in_light_parts_and_the_pdf_is_whole(world, monkeyp
     assert main(client.get(f"{url}?part=nonsense").content.decode()) == main(parts[0])
     assert main(client.get(f"{url}?part=999").content.decode()) == main(parts[-1])
     # The PDF's document is the whole review, without the screen's scroll regions.
-    document = report.render_document(world["org"], world["strategy"], YEAR)
+    document = report.render_document(world["org"], YEAR)
     assert document.count('class="pub-indicator"') == len(statuses)
     assert "Empreinte environnementale du numérique en 2025" in document
     assert "table-wrap" not in document and "?part=" not in document
@@ -124,9 +127,9 @@ def test_pdf_is_tagged_and_identical_across_generations(world):
     assert b"/Lang (fr)" in objects
     assert b"pdfuaid:part" in objects  # PDF/UA-1 identification in the XMP metadata
     assert "Bilan 2025".encode("utf-16-be") in objects or b"Bilan 2025" in objects  # title
-    org, strategy = world["org"], world["strategy"]
-    html = report.render_document(org, strategy, YEAR)
-    assert html == report.render_document(org, strategy, YEAR)
+    org = world["org"]
+    html = report.render_document(org, YEAR)
+    assert html == report.render_document(org, YEAR)
     assert '<html lang="fr">' in html and "dcterms.modified" in html
     assert no_personal_data(html)
 
@@ -135,7 +138,8 @@ def test_pdf_changes_when_the_data_changes(world):
     client = signed(world["viewer"])
     url = reverse("report:pdf", args=["lisiere", YEAR])
     before = client.get(url).content
-    report.save_introduction(world["editor"], world["strategy"], YEAR, "Une année utile.")
+    strategy_report.save_introduction(world["editor"], world["strategy"], YEAR,
+                                      "Une année utile.")
     after = client.get(url).content
     assert before != after
 
@@ -175,6 +179,5 @@ def test_published_report_pdf_is_public_when_the_strategy_is(world):
     assert "public" in response["Cache-Control"]
     private = signed(world["viewer"]).get(reverse("report:pdf", args=["lisiere", YEAR]))
     assert private.content == response.content  # the same document
-    world["strategy"].public = False
-    world["strategy"].save()
+    publish(world["org"], "strategy", False)
     assert Client().get(url).status_code == 404

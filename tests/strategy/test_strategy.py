@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 
 from jalon.core.trajectory import Status
 from jalon.inventory.models import Asset, InventoryImport, LifecycleEvent
-from jalon.strategy import computed, selectors, services, status, tasks
+from jalon.publishing import indicators as computed
+from jalon.strategy import selectors, services, status, tasks
 from jalon.strategy.models import (
     Axis,
     Indicator,

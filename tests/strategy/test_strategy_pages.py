@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from jalon.accounts import services as account_services
-from jalon.strategy import services
+from jalon.strategy import selectors, services
 from jalon.strategy.models import Axis, IndicatorValue, Strategy
 from jalon.tenancy.models import Membership, Operator, Organisation, Role
 
@@ -311,10 +311,10 @@ def test_only_an_admin_publishes_the_strategy_and_it_is_audited(client):
     assert "Publier la stratégie" in page.content.decode()
     assert client.post(url, {"public": "1"}).status_code == 302
     strategy.refresh_from_db()
-    assert strategy.public
+    assert selectors.is_public(strategy)
     assert AuditEvent.objects.filter(action="strategy.published", organisation=org).exists()
     assert client.get(f"/p/{org.slug}/strategy/").status_code == 200
     client.post(url, {"public": "0"})
     strategy.refresh_from_db()
-    assert not strategy.public
+    assert not selectors.is_public(strategy)
     assert client.get(f"/p/{org.slug}/strategy/").status_code == 404

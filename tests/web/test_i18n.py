@@ -23,7 +23,7 @@ from django.utils import translation
 
 import jalon
 from jalon.operators import peers
-from jalon.tenancy.models import Membership, Operator, Organisation, Role
+from jalon.tenancy.models import Membership, Operator, Organisation, Publication, Role
 
 PACKAGE = Path(jalon.__file__).resolve().parent
 MESSAGES = PACKAGE / "locale" / "en" / "LC_MESSAGES"
@@ -201,7 +201,8 @@ def _clear_cache():
 def world(db):
     operator = Operator.objects.create(name="GIP", slug="gip")
     org = Organisation.objects.create(operator=operator, name="Commune de Lisière",
-                                      slug="lisiere", kind="commune", public_footprint=True)
+                                      slug="lisiere", kind="commune")
+    Publication.objects.create(organisation=org, domain="footprint", published=True)
     user = get_user_model().objects.create_user("agent", password="x" * 16)
     Membership.objects.create(user=user, organisation=org, role=Role.VIEWER)
     return {"org": org, "user": user}

@@ -35,7 +35,14 @@ from jalon.strategy.models import (
     Objective,
     Strategy,
 )
-from jalon.tenancy.models import ApiToken, AuditEvent, Membership, Operator, Organisation
+from jalon.tenancy.models import (
+    ApiToken,
+    AuditEvent,
+    Membership,
+    Operator,
+    Organisation,
+    Publication,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +114,7 @@ def world():
     ApiToken.objects.create(pk=ID, organisation=target, name=SECRET, role="admin",
                             prefix="jal_target", key_hash="1" * 64)
     strategy = Strategy.objects.create(pk=ID, organisation=target, title=SECRET,
-                                       period_start=2024, period_end=2028, public=False)
+                                       period_start=2024, period_end=2028)
     axis = Axis.objects.create(pk=ID, strategy=strategy, title=SECRET)
     objective = Objective.objects.create(pk=ID, axis=axis, title=SECRET)
     Action.objects.create(pk=ID, objective=objective, title=SECRET)
@@ -132,8 +139,9 @@ def world():
 def snapshot(org: Organisation) -> dict:
     org.refresh_from_db()
     return {
-        "organisation": (org.name, org.slug, org.siren, org.public_footprint,
-                         org.inventory_version),
+        "organisation": (org.name, org.slug, org.siren, org.inventory_version),
+        "publications": list(Publication.objects.filter(organisation=org)
+                             .values("domain", "published")),
         "assets": list(Asset.objects.filter(organisation=org).values()),
         "imports": list(InventoryImport.objects.filter(organisation=org)
                         .values("pk", "status", "mode")),
@@ -226,8 +234,8 @@ def test_home_lists_own_organisations_and_published_ones_only(world, client):
     client.force_login(world["attacker"])
     body = client.get("/").content.decode()
     assert "Ville B" in body and SECRET not in body
-    world["target"].public_footprint = True
-    world["target"].save()
+    Publication.objects.create(organisation=world["target"], domain="footprint",
+                               published=True)
     assert SECRET in client.get("/").content.decode()  # now listed as a published footprint
     response = Client().get(reverse("public:footprint", args=["cible"]))
     assert response.status_code == 200

@@ -27,6 +27,7 @@ from jalon.inventory import services as inventory_services
 from jalon.inventory.models import Asset, InventoryImport
 from jalon.inventory.uploads import ALLOWED_SUFFIXES, max_upload_bytes, suffix_of
 from jalon.strategy.api import strategy_router
+from jalon.tenancy import scope
 from jalon.tenancy.capabilities import Capability
 
 DESCRIPTION = """API de Jalon pour une organisation (collectivité).
@@ -69,7 +70,8 @@ def organisation(request: HttpRequest) -> dict[str, Any]:
     token = auth.token(request)
     return {"slug": org.slug, "name": org.name, "kind": org.kind, "siren": org.siren,
             "insee_code": org.insee_code, "population": org.population, "agents": org.agents,
-            "operator": org.operator.name, "public_footprint": org.public_footprint,
+            "operator": org.operator.name,
+            "public_footprint": scope.is_published(org, "footprint"),
             "token": {"name": token.name, "prefix": token.prefix, "role": token.role,
                       "capabilities": auth.capabilities(request)}}
 

@@ -13,7 +13,6 @@ import json
 from typing import Any, Final
 
 from django.core.cache import cache
-from django.db import transaction
 
 from jalon.core import engine
 from jalon.core.factors import FactorSet, load_factor_set
@@ -21,7 +20,6 @@ from jalon.core.output import footprint_to_dict, scenario_to_dict
 from jalon.core.scenario import HORIZON, ScenarioParams, run_scenario
 from jalon.footprint.models import FootprintResult
 from jalon.inventory.selectors import asset_frame
-from jalon.tenancy import audit
 from jalon.tenancy.models import Organisation
 
 METHODS: Final = ("stock", "flux")
@@ -84,14 +82,3 @@ def scenario_for(organisation: Organisation, params: ScenarioParams, start_year:
     data = scenario_to_dict(result)
     cache.set(key, data, SCENARIO_CACHE_SECONDS)
     return data
-
-
-@transaction.atomic
-def set_publication(organisation: Organisation, actor: Any, public: bool) -> None:
-    """Publish (or withdraw) the organisation's footprint at /p/<slug>/, with an audit event."""
-    if organisation.public_footprint == public:
-        return
-    organisation.public_footprint = public
-    organisation.save(update_fields=["public_footprint"])
-    audit.record(actor, "footprint.published" if public else "footprint.unpublished",
-                 organisation, target=organisation.slug)

@@ -1,7 +1,7 @@
 """Background work: precompute the footprint after an import, so that pages read it warm.
 
-The inventory app enqueues `recompute_footprint.enqueue(organisation.pk)` once an import has
-bumped the organisation's inventory_version.
+The inventory announces every change (events.INVENTORY, once committed); the footprint
+subscribes (FootprintConfig.ready) and enqueues `recompute_footprint` for the new version.
 """
 
 from __future__ import annotations
@@ -22,3 +22,8 @@ def recompute_footprint(organisation_id: int) -> int:
     for method in services.METHODS:
         services.footprint_result(organisation, year, method)
     return organisation.inventory_version
+
+
+def on_inventory_change(organisation_id: int) -> None:
+    """Subscribed to events.INVENTORY (FootprintConfig.ready): precompute the new footprint."""
+    recompute_footprint.enqueue(organisation_id)

@@ -1,4 +1,4 @@
-"""Footprint pages of an organisation, and its opt-in public page.
+"""Footprint pages of an organisation (its public section is declared in publishing.py).
 
 Views only parse the request, call services/selectors and render: the numbers come from
 services.footprint_for (cached per inventory version), never from a computation here.
@@ -9,15 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from jalon.core.model import CRITERIA
@@ -26,8 +21,9 @@ from jalon.footprint.formatting import display_unit, fr_criterion, fr_number, in
 from jalon.footprint.forms import FootprintForm, ScenarioForm, current_year
 from jalon.footprint.labels import CRITERION_LABELS, METHOD_LABELS, category_label
 from jalon.inventory import selectors as inventory_selectors
+from jalon.publishing import services as publishing_services
+from jalon.tenancy import scope
 from jalon.tenancy.capabilities import Capability
-from jalon.tenancy.models import Organisation
 from jalon.tenancy.scope import OrganisationRequest, has, organisation_view
 
 PUBLIC_MAX_AGE = 300
@@ -55,7 +51,9 @@ def footprint(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
     form = FootprintForm.from_query(request.GET)
     context: dict[str, Any] = {"form": form,
-                               "can_publish": has(request, Capability.PUBLISH)}
+                               "can_publish": has(request, Capability.PUBLISH),
+                               "published": scope.is_published(organisation,
+                                                               selectors.FOOTPRINT)}
     if not form.is_valid():
         return render(request, "footprint/footprint.html", context, status=400)
     year, method = form.cleaned_data["year"], form.cleaned_data["method"]
@@ -121,7 +119,7 @@ def export(request: OrganisationRequest, fmt: str) -> HttpResponse:
 def publish(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
     public = request.POST.get("public") == "1"
-    services.set_publication(organisation, request.user, public)
+    publishing_services.set_published(request.user, organisation, selectors.FOOTPRINT, public)
     messages.success(request, _("L'empreinte est publiée.") if public
                      else _("L'empreinte n'est plus publiée."))
     return redirect("footprint:footprint", organisation.slug)
@@ -208,29 +206,3 @@ def scenario(request: OrganisationRequest) -> HttpResponse:
     elif submitted:
         status = 400
     return render(request, "footprint/scenario.html", context, status=status)
-
-
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
-def public_footprint(request: HttpRequest, org_slug: str) -> HttpResponse:
-    """The opt-in public page: same for everyone (no user, no session data), cached."""
-    published = selectors.published_footprint_version(org_slug)
-    if published is None:
-        raise Http404("No published footprint here")
-    organisation_id, version = published
-    year = current_year()
-    key = f"jalon:public:{organisation_id}:{version}:{year}:{translation.get_language()}"
-    html = cache.get(key)
-    if html is None:
-        organisation = get_object_or_404(Organisation, pk=organisation_id)
-        data = services.footprint_for(organisation, year, "stock")
-        context = presenters.footprint_context(data)
-        context.update({
-            # Rendered as seen by an anonymous visitor: the cached page names nobody.
-            "user": AnonymousUser(), "organisation": None, "messages": (),
-            "public_org": organisation, "year": year,
-            "inventory_date": selectors.inventory_date(organisation),
-            "sources": selectors.sources(),
-        })
-        html = render_to_string("footprint/public.html", context, request=request)
-        cache.set(key, html, PUBLIC_MAX_AGE)
-    return HttpResponse(html)

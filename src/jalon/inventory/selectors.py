@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from jalon.core.readers.base import CANONICAL_COLUMNS, conform
@@ -107,3 +108,19 @@ def asset_frame(organisation: Organisation) -> pl.DataFrame:
               for c in columns if frame.schema.get(c) == pl.Utf8]
     frame = frame.with_columns(blanks).with_columns(pl.lit("inventory").alias("source"))
     return conform(frame)
+
+
+def last_import(organisation: Organisation) -> InventoryImport | None:
+    """The last finished import (the one place this question is asked)."""
+    return (InventoryImport.objects.filter(organisation=organisation, status=ImportStatus.DONE)
+            .order_by("-finished_at", "-id").first())
+
+
+def inventory_date(organisation: Organisation) -> dt.datetime | None:
+    """When the inventory last changed: the last finished import, else the last asset edit."""
+    done = last_import(organisation)
+    if done is not None and done.finished_at:
+        return done.finished_at
+    latest = Asset.objects.filter(organisation=organisation).aggregate(at=Max("updated_at"))
+    at: dt.datetime | None = latest["at"]
+    return at

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from jalon import events
 from jalon.core.readers import ReaderError
 from jalon.inventory import analysis, apply
 from jalon.inventory.models import ImportMode, ImportStatus, InventoryImport
@@ -87,23 +88,16 @@ def _analysis_failed(source: InventoryImport, message: str, headers: list[str]) 
 
 def bump_inventory_version(organisation: Organisation) -> None:
     """Every change of the assets invalidates the cached footprints (keyed on the version);
-    the new footprint is precomputed in the background once the change is committed."""
+    the change is announced once committed, for the domains that compute from the inventory."""
     Organisation.objects.filter(pk=organisation.pk).update(
         inventory_version=F("inventory_version") + 1)
     schedule_footprint(organisation.pk)
 
 
 def schedule_footprint(organisation_id: int) -> None:
-    """Once the change is committed, precompute the new inventory's footprint, then the
-    strategy indicators computed from the estate (which read that footprint)."""
-    from jalon.footprint.tasks import recompute_footprint
-    from jalon.strategy.tasks import recompute_indicators
-
-    def enqueue() -> None:
-        recompute_footprint.enqueue(organisation_id)
-        recompute_indicators.enqueue(organisation_id)
-
-    transaction.on_commit(enqueue)
+    """Announce an inventory change (after commit): the footprint and the computed indicators
+    subscribe to it (jalon.events); the inventory knows none of them."""
+    events.announce(events.INVENTORY, organisation_id)
 
 
 @task()

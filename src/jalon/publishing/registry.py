@@ -27,8 +27,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
+    from django_stubs_ext import StrOrPromise
 
     from jalon.tenancy.models import Organisation
+
+# Where the shipped Table Schemas of the datasets live (jalon/data/schemas/opendata/).
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemas" / "opendata"
 
 Row = Sequence[Any]
 Context = dict[str, Any]
@@ -39,8 +43,8 @@ class Domain:
     """A publishable domain: what `Publication(organisation, domain)` switches on or off."""
 
     key: str  # "footprint", "strategy", "catalogue"...
-    label: str  # shown to the organisation's admins (a lazily translated string)
-    description: str = ""
+    label: StrOrPromise  # shown to the organisation's admins (a lazily translated string)
+    description: StrOrPromise = ""
     order: int = 100
 
 
@@ -84,7 +88,7 @@ class PublicSection:
 
     key: str
     domain: str
-    title: str
+    title: StrOrPromise
     template: str
     context: Callable[[Organisation, HttpRequest], Context | None]
     url_name: str = ""
@@ -97,14 +101,25 @@ class ReportSection:
 
     `domain` is "" for sections that are always part of the report (the strategy's own parts);
     otherwise the section appears only when that domain is published.
+
+    The context may give "modified" (when its data last changed: the report's date is the
+    latest), "created" (the earliest is the document's creation date) and "sources" (a list
+    of (name, source, method) gathered into `report_sources` for every section's template).
+    On screen the report is shown one part at a time: consecutive sections with the same `part`
+    title share a part; a long section gives `items` (e.g. its indicators), shown a few per
+    part, each prepared by `item(entry, year)` only when shown (charts are not cheap); its
+    template then receives `items`, and `first`, `last`, `count` on screen.
     """
 
     key: str
-    title: str
+    title: StrOrPromise
     template: str
     context: Callable[[Organisation, int], Context | None]
     domain: str = ""
     order: int = 100
+    part: StrOrPromise = ""
+    items: Callable[[Organisation, int], Sequence[Any]] | None = None
+    item: Callable[[Any, int], Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +134,15 @@ class ComputedValue:
     comment: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a source's values come from, stored with them: a label ("Calculé depuis
+    l'inventaire (version 4, import ...)") and the inventory import behind them, if any."""
+
+    label: str
+    import_id: int | None = None
+
+
 @dataclass(frozen=True)
 class IndicatorSource:
     """A formula computing an indicator's values from a domain's data.
@@ -129,11 +153,13 @@ class IndicatorSource:
 
     key: str
     domain: str
-    label: str
+    label: StrOrPromise
     unit: str
     compute: Callable[[Organisation, dt.date], list[ComputedValue]]
     listens: tuple[str, ...] = ()
     description: str = ""
+    # What the values are stored with (default: the source's label, no import).
+    provenance: Callable[[Organisation], Provenance] | None = None
 
 
 T = TypeVar("T", Domain, DatasetGroup, Dataset, PublicSection, ReportSection, IndicatorSource)
@@ -146,6 +172,9 @@ class _Registry:
 
     def add(self, entry: Entry) -> None:
         self._entries.setdefault(type(entry), {})[entry.key] = entry
+
+    def remove(self, entry: Entry) -> None:
+        self._entries.get(type(entry), {}).pop(entry.key, None)
 
     def all(self, kind: type[T]) -> list[T]:
         entries: list[T] = list(self._entries.get(kind, {}).values())
@@ -163,6 +192,12 @@ def register(*entries: Entry) -> None:
     """Declare contributions (call from the domain's AppConfig.ready())."""
     for entry in entries:
         registry.add(entry)
+
+
+def unregister(*entries: Entry) -> None:
+    """Withdraw declarations (tests that register a domain of their own)."""
+    for entry in entries:
+        registry.remove(entry)
 
 
 def domains() -> list[Domain]:

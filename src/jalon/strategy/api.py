@@ -18,6 +18,7 @@ from jalon.api.schemas import Error
 from jalon.strategy import selectors, services, status
 from jalon.strategy.models import Indicator, IndicatorValue, Strategy
 from jalon.strategy.selectors import ObjectiveNode
+from jalon.tenancy import scope
 from jalon.tenancy.capabilities import Capability
 
 strategy_router = Router(tags=["stratégie"])
@@ -138,11 +139,11 @@ class ValueIn(Schema):
     comment: str = ""
 
 
-def _summary(row: Strategy) -> dict[str, Any]:
+def _summary(row: Strategy, public: bool | None = None) -> dict[str, Any]:
     return {"id": row.pk, "title": row.title, "adopted_on": row.adopted_on,
             "deliberation": row.deliberation, "period_start": row.period_start,
             "period_end": row.period_end, "template_key": row.template_key,
-            "public": row.public}
+            "public": selectors.is_public(row) if public is None else public}
 
 
 def _objective(node: ObjectiveNode) -> dict[str, Any]:
@@ -198,7 +199,11 @@ def _indicator_or_404(request: HttpRequest, indicator_id: int) -> Indicator:
                      summary="Stratégies de l'organisation")
 def list_strategies(request: HttpRequest) -> list[dict[str, Any]]:
     auth.require(request, Capability.READ)
-    return [_summary(s) for s in selectors.strategies(auth.organisation(request))]
+    organisation = auth.organisation(request)
+    current = selectors.current_strategy(organisation)
+    published = scope.is_published(organisation, selectors.STRATEGY)
+    return [_summary(s, published and current is not None and s.pk == current.pk)
+            for s in selectors.strategies(organisation)]
 
 
 @strategy_router.get("/strategies/{strategy_id}", response={200: StrategyOut, **ERRORS},

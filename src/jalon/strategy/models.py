@@ -26,7 +26,6 @@ class Strategy(models.Model):
     period_start = models.PositiveSmallIntegerField(_("début de la période"))
     period_end = models.PositiveSmallIntegerField(_("fin de la période"))
     template_key = models.CharField(max_length=100, blank=True)
-    public = models.BooleanField(_("publiée"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -101,7 +100,7 @@ class IndicatorDefinition(models.Model):
     description = models.TextField(_("description"), blank=True)
     method = models.TextField(_("méthode de calcul"), blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
-    # Empty for a manual indicator; else the key of a computation in strategy/computed.py.
+    # Empty for a manual indicator; else the key of an IndicatorSource (publishing registry).
     computed = models.CharField(_("calculé depuis le parc"), max_length=60, blank=True)
     shared = models.BooleanField(_("partagé avec les membres"), default=False)
 

@@ -1,15 +1,20 @@
 """The annual review of the strategy, for members: list of years, the review, its PDF, and
-its introduction (editors). Public PDFs are served by public_views."""
+its introduction (editors). Public PDFs are served by public_views.
+
+The review is assembled by jalon.publishing.report from the sections every domain declares;
+these pages are the strategy's (its period gives the years, its AnnualReport the introduction).
+"""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jalon.publishing import report as assembled_report
 from jalon.strategy import report, selectors
 from jalon.strategy.models import AnnualReport, Strategy
 from jalon.tenancy.capabilities import Capability
@@ -38,13 +43,6 @@ def _year(strategy: Strategy, year: int) -> int:
     return year
 
 
-def pdf_response(html: str, request: HttpRequest, filename: str) -> HttpResponse:
-    response = HttpResponse(report.render_pdf(html, request.build_absolute_uri("/")),
-                            content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 @organisation_view(capability=Capability.READ)
 def index(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
@@ -58,6 +56,7 @@ def index(request: OrganisationRequest) -> HttpResponse:
     return render(request, "strategy/report/index.html", {
         "strategy": strategy, "years": years,
         "can_edit": has(request, Capability.EDIT_STRATEGY),
+        "public": strategy is not None and selectors.is_public(strategy),
     })
 
 
@@ -67,18 +66,17 @@ def html(request: OrganisationRequest, year: int) -> HttpResponse:
     strategy = _strategy(organisation)
     # The screen shows one part at a time (?part=N), with a table of contents: the whole
     # review in one page would be too heavy. The PDF is the whole document.
-    context = report.report_context(organisation, strategy, _year(strategy, year),
-                                    part=request.GET.get("part", "1"))
+    context = assembled_report.report_context(organisation, _year(strategy, year),
+                                              part=request.GET.get("part", "1"))
     context["can_edit"] = has(request, Capability.EDIT_STRATEGY)
-    return render(request, "strategy/report/report.html", context)
+    return render(request, "publishing/report/report.html", context)
 
 
 @organisation_view(capability=Capability.READ)
 def pdf(request: OrganisationRequest, year: int) -> HttpResponse:
     organisation = request.organisation
     strategy = _strategy(organisation)
-    document = report.render_document(organisation, strategy, _year(strategy, year))
-    return pdf_response(document, request, f"bilan-{organisation.slug}-{year}.pdf")
+    return assembled_report.pdf_response(organisation, _year(strategy, year), request)
 
 
 @organisation_view(capability=Capability.EDIT_STRATEGY)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Final
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -20,6 +22,7 @@ from jalon.strategy.models import (
     Objective,
     Strategy,
 )
+from jalon.tenancy import scope
 from jalon.tenancy.models import Organisation
 
 
@@ -47,6 +50,27 @@ class AxisNode:
 
 def strategies(organisation: Organisation) -> QuerySet[Strategy]:
     return Strategy.objects.filter(organisation=organisation)
+
+
+STRATEGY: Final = "strategy"  # the publishing domain (strategy/publishing.py)
+
+
+def is_public(strategy: Strategy) -> bool:
+    """Whether this strategy is on the public site: the organisation publishes its strategy
+    (tenancy.Publication, domain "strategy") and this is its current strategy."""
+    if not scope.is_published(strategy.organisation, STRATEGY):
+        return False
+    current = current_strategy(strategy.organisation)
+    return current is not None and current.pk == strategy.pk
+
+
+def public_strategy(org_slug: str) -> tuple[Organisation, Strategy]:
+    """The organisation and its current strategy if it publishes its strategy, else 404."""
+    organisation = scope.public_organisation(org_slug, STRATEGY)
+    strategy = current_strategy(organisation)
+    if strategy is None:
+        raise Http404("No published strategy")
+    return organisation, strategy
 
 
 def current_strategy(organisation: Organisation) -> Strategy | None:

@@ -21,7 +21,7 @@ A template is a JSON document — a file of `jalon/data/strategy_templates/` (bu
           "indicators": [{
             "definition": {"key": "slug", "name": "…", "unit": "%", "precision": 1,
                            "direction": "up" | "down", "description": "…", "method": "…",
-                           "source": "…", "computed": "" | "<key of strategy/computed.py>"},
+                           "source": "…", "computed": "" | "<IndicatorSource key>"},
             "target": null | {"kind": "level" | "rate" | "floor" | "ceiling" | "max_duration",
                               "value": 100,          # a RATE is a yearly share: 0.10 = +10 %/an
                               "date": "2027-12-31",  # optional: target date, or from when
@@ -50,6 +50,7 @@ from django.db.models import Max, QuerySet
 from django.utils.text import slugify
 
 from jalon.core.trajectory import Direction, TargetKind
+from jalon.publishing import indicators
 from jalon.strategy.models import (
     Action,
     Axis,
@@ -208,16 +209,6 @@ def _update(actor: Any, instance: M, organisation: Organisation, action: str,
 def update_strategy(actor: Any, strategy: Strategy, **changes: Any) -> Strategy:
     return _update(actor, strategy, strategy.organisation, "strategy.update", STRATEGY_FIELDS,
                    changes, strategy_id=strategy.pk)
-
-
-def set_publication(actor: Any, strategy: Strategy, public: bool) -> Strategy:
-    """Publish or withdraw the strategy: its public page, open data and reports follow."""
-    with transaction.atomic():
-        Strategy.objects.filter(pk=strategy.pk).update(public=public)
-        strategy.public = public
-        record(actor, "strategy.published" if public else "strategy.unpublished",
-               strategy.organisation, target=strategy.title, strategy_id=strategy.pk)
-    return strategy
 
 
 def _next_position(rows: Any) -> int:
@@ -415,19 +406,18 @@ def delete_value(actor: Any, entry: IndicatorValue) -> None:
 def recompute_indicator(indicator: Indicator) -> int:
     """Replace the computed values of one indicator by those of the current inventory; returns
     how many values were written. No audit event: nobody changed anything, the inventory did."""
-    from jalon.strategy import computed
-
     organisation = Organisation.objects.get(pk=indicator.strategy.organisation_id)
-    results = computed.compute(indicator.definition.computed, organisation)
+    key = indicator.definition.computed
+    results = indicators.compute(key, organisation)
     version = organisation.inventory_version
-    source_import = computed.latest_import(organisation)
-    label = computed.source_label(version, source_import)
+    origin = indicators.provenance(key, organisation)
+    label = origin.label
     with transaction.atomic():
         indicator.values.filter(inventory_version__isnull=False).delete()
         IndicatorValue.objects.bulk_create([
             IndicatorValue(indicator=indicator, date=r.date, value=r.value, kind=r.kind,
                            source=label[:300], comment=r.comment, inventory_version=version,
-                           source_import=source_import, detail=r.detail)
+                           source_import_id=origin.import_id, detail=r.detail)
             for r in results])
         Indicator.objects.filter(pk=indicator.pk).update(computed_version=version)
         indicator.computed_version = version

@@ -1,5 +1,8 @@
 """The status of each indicator against its target, worded for people.
 
+The one vocabulary of statuses (STATUS_LABELS) and the one target text (`target_text`): the
+team pages, the API, the public page, the embeds, open data and the annual report use these.
+
 `assess_indicator` feeds the indicator's values to `jalon.core.trajectory.assess` and words the
 result in one French sentence (gettext). Used by the team pages, the API, and by the public
 page, open data, annual report and peer comparison: keep the names and fields.
@@ -32,6 +35,10 @@ STATUS_LABELS = {
     Status.OFF_TRACK: gettext_lazy("Hors trajectoire"),
     Status.NO_DATA: gettext_lazy("Pas de données"),
 }
+# CSS class of each status on the public page and the report (with its words, never alone).
+STATUS_CLASSES = {Status.ACHIEVED: "status-ok", Status.ON_TRACK: "status-ok",
+                  Status.AT_RISK: "status-warn", Status.OFF_TRACK: "status-bad",
+                  Status.NO_DATA: "muted"}
 STATUS_SYMBOLS = {Status.ACHIEVED: "✓", Status.ON_TRACK: "↗", Status.AT_RISK: "!",
                   Status.OFF_TRACK: "✗", Status.NO_DATA: "–"}
 # Order of the team view's sort by status: what needs attention first.

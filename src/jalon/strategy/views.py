@@ -15,14 +15,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jalon.core.trajectory import Point
-from jalon.footprint import charts
-from jalon.footprint.formatting import fr_number
-from jalon.strategy import selectors, services, status, tasks
+from jalon.publishing import services as publishing_services
+from jalon.strategy import presenters, selectors, services, status, tasks
 from jalon.strategy.forms import (
     ActionForm,
     AxisForm,
@@ -80,7 +77,7 @@ def index(request: OrganisationRequest) -> HttpResponse:
     return render(request, "strategy/index.html", {
         "strategy": current, "tree": selectors.strategy_tree(current),
         "summary": summary, "indicator_count": len(statuses), "can_edit": _can_edit(request),
-        "can_publish": has(request, Capability.PUBLISH),
+        "can_publish": has(request, Capability.PUBLISH), "public": selectors.is_public(current),
         "template_title": selectors_title(organisation, current.template_key),
     })
 
@@ -89,9 +86,10 @@ def index(request: OrganisationRequest) -> HttpResponse:
 @require_POST
 def publish(request: OrganisationRequest) -> HttpResponse:
     """Publication is an administrator's decision, like the footprint page's."""
-    current = _strategy_or_404(request)
+    _strategy_or_404(request)
     public = request.POST.get("public") == "1"
-    services.set_publication(request.user, current, public)
+    publishing_services.set_published(request.user, request.organisation, selectors.STRATEGY,
+                                      public)
     messages.success(request, _("La stratégie est publiée : page publique, données ouvertes et "
                                 "rapports annuels sont en ligne.") if public else
                      _("La stratégie n'est plus publiée."))
@@ -436,10 +434,10 @@ def _render_indicator(request: OrganisationRequest, indicator: Any, form: ValueF
         # An attribute for the template only, on the page's model instances.
         entry.display = status.format_value(  # type: ignore[attr-defined]
             item.definition, entry.value)
-    chart, chart_rows = indicator_chart(item)
+    chart = presenters.indicator_chart(item)
     return render(request, "strategy/indicator.html", {
         "item": item, "indicator": indicator, "definition": item.definition, "page": page,
-        "chart": chart, "chart_rows": chart_rows, "form": form,
+        "chart": chart.svg, "chart_rows": chart.rows, "form": form,
         "can_edit": _can_edit(request), "manual": not item.definition.computed,
         "kind_label": status.KIND_LABELS.get(indicator.target_kind, ""),
         "baseline": status.baseline_text(indicator)}, status=status_code)
@@ -468,92 +466,3 @@ def recompute(request: OrganisationRequest) -> HttpResponse:
     tasks.recompute_indicators.enqueue(organisation.pk)
     messages.success(request, _("Recalcul des indicateurs de l'inventaire lancé."))
     return redirect("strategy:indicators", organisation.slug)
-
-
-# --------------------------------------------------------------------------- chart
-
-
-def _at(points: list[Point], year: int) -> float | None:
-    """The series' value at 1 July of `year`: linear between its points, None outside."""
-    if not points:
-        return None
-    moment = dt.date(year, 7, 1)
-    in_year = [p for p in points if p.date.year == year]
-    if in_year:
-        return in_year[-1].value
-    before = [p for p in points if p.date < moment]
-    after = [p for p in points if p.date > moment]
-    if not before or not after:
-        return None
-    a, b = before[-1], after[0]
-    share = (moment - a.date).days / max((b.date - a.date).days, 1)
-    return a.value + (b.value - a.value) * share
-
-
-def _target_points(item: status.IndicatorStatus, years: list[int]) -> list[Point]:
-    """The target path of the assessment, or, without a baseline, the bound (level, floor,
-    ceiling, duration) or the compound rate from the first value."""
-    if item.assessment.path:
-        return item.assessment.path
-    indicator = item.indicator
-    if not indicator.target_defined or not item.values:
-        return []
-    if indicator.target_kind == "rate":
-        first = item.values[0]
-        return [Point(dt.date(y, 7, 1), first.value * (1 + indicator.target_value)
-                      ** (y - first.date.year)) for y in years if y >= first.date.year]
-    return [Point(dt.date(y, 7, 1), indicator.target_value) for y in years]
-
-
-def _filled(values: list[float | None]) -> list[float] | None:
-    """A value per year for line_chart: before and after the series, its nearest value."""
-    known = [v for v in values if v is not None]
-    if not known:
-        return None
-    out, last = [], known[0]
-    for v in values:
-        last = v if v is not None else last
-        out.append(last)
-    return out
-
-
-def indicator_chart(item: status.IndicatorStatus) -> tuple[str, list[list[str]]]:
-    """Server-rendered SVG (values then projection, target path) and the rows of its data
-    table (year, observed value, target, projection). The line joins the years' last values;
-    the table gives only the real figures."""
-    definition = item.definition
-    indicator = item.indicator
-    observed = [Point(v.date, v.value) for v in item.values]
-    if not observed:
-        return "", []
-    baseline = ([Point(indicator.baseline_date, indicator.baseline_value)]
-                if indicator.baseline_date and indicator.baseline_value is not None
-                and indicator.baseline_date < observed[0].date else [])
-    projection = item.assessment.projection[1:]
-    line = baseline + observed + projection
-    last_year = max(p.date.year for p in line + item.assessment.path)
-    years = list(range(line[0].date.year, last_year + 1))[-MAX_CHART_YEARS:]
-    target = _target_points(item, years)
-    by_year = {p.date.year: p.value for p in observed}
-    projected = {p.date.year: p.value for p in projection}
-    fmt_value = status.format_value
-    rows = [[str(y), fmt_value(definition, by_year.get(y)),
-             fmt_value(definition, _at(target, y)), fmt_value(definition, projected.get(y))]
-            for y in years]
-    series = []
-    for name, points in ((_("Valeurs observées puis projection"), line),
-                         (_("Trajectoire cible"), target)):
-        values = _filled([_at(points, y) for y in years])
-        if values is not None:
-            series.append((name, values))
-    precision = definition.precision
-    svg = charts.line_chart(
-        f"indicator-{indicator.pk}", years, series,
-        title=_("%(name)s : valeurs, trajectoire cible et projection") % {
-            "name": definition.name},
-        desc=_("Unité : %(unit)s. Cible : %(target)s. %(explanation)s Les valeurs exactes sont "
-               "dans le tableau qui suit le graphique.") % {
-            "unit": definition.unit, "target": item.target_text,
-            "explanation": item.explanation},
-        fmt=lambda value: fr_number(value, precision))
-    return mark_safe(svg), rows  # markup built and escaped by jalon.footprint.charts

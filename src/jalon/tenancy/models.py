@@ -55,7 +55,6 @@ class Organisation(models.Model):
     insee_code = models.CharField(_("code INSEE ou code EPCI"), max_length=9, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     agents = models.PositiveIntegerField(_("nombre d'agents"), null=True, blank=True)
-    public_footprint = models.BooleanField(_("empreinte publiée"), default=False)
     # Bumped by every change of the inventory: keys the cached footprint results.
     inventory_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -14,11 +14,12 @@ organisations. The role is only the preset the capabilities came from.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, Concatenate, NamedTuple, ParamSpec, Protocol, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
@@ -188,6 +189,12 @@ def published_domains(organisation: Organisation) -> set[str]:
                .values_list("domain", flat=True))
 
 
+def publishing_organisations() -> QuerySet[Organisation]:
+    """Organisations that publish something (listed on the site's home)."""
+    return Organisation.objects.filter(
+        pk__in=Publication.objects.filter(published=True).values("organisation_id"))
+
+
 def public_organisation(slug: str, domain: str | None = None) -> Organisation:
     """The organisation behind a public address; 404 unless it publishes `domain` (with None:
     unless it publishes anything)."""
@@ -200,6 +207,39 @@ def public_organisation(slug: str, domain: str | None = None) -> Organisation:
     if not rows.exists():
         raise Http404("Nothing published")
     return organisation
+
+
+@lru_cache(maxsize=2)
+def _published_sql(one_domain: bool) -> str:
+    # Table and column names come from the models (quoted); slug and domain are parameters.
+    quote = connection.ops.quote_name
+
+    def columns(model: Any) -> dict[str, str]:
+        return {f.name: quote(f.column) for f in model._meta.concrete_fields if f.column}
+
+    org, pub = columns(Organisation), columns(Publication)
+    org_table, pub_table = quote(Organisation._meta.db_table), quote(Publication._meta.db_table)
+    sql = (f"SELECT o.{org['id']}, o.{org['inventory_version']}, p.{pub['domain']} "
+           f"FROM {org_table} o JOIN {pub_table} p ON p.{pub['organisation']} = o.{org['id']} "
+           f"WHERE o.{org['slug']} = %s AND p.{pub['published']} = %s")
+    return sql + (f" AND p.{pub['domain']} = %s" if one_domain else "")
+
+
+def published_at(slug: str, domain: str | None = None
+                 ) -> tuple[int, int, frozenset[str]] | None:
+    """(organisation id, inventory version, published domains) behind a public address, or
+    None when the organisation publishes nothing (with `domain`: does not publish it).
+
+    Public pages ask this before serving a cached page, so it is one parameterised SQL
+    statement, built once: through the ORM the check cost about 0.5 ms, half of the whole
+    request, against 0.03 ms (make bench: public page under 50 concurrent readers)."""
+    params: list[Any] = [slug, True] + ([domain] if domain is not None else [])
+    with connection.cursor() as cursor:
+        cursor.execute(_published_sql(domain is not None), params)
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    return int(rows[0][0]), int(rows[0][1]), frozenset(str(r[2]) for r in rows)
 
 
 # --- Operator access -------------------------------------------------------------------------

@@ -6,8 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jalon.tenancy.capabilities import Capability, ordered
-from jalon.tenancy.models import Organisation
-from jalon.tenancy.scope import access_in, visible_organisations
+from jalon.tenancy.scope import access_in, publishing_organisations, visible_organisations
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -19,5 +18,5 @@ def home(request: HttpRequest) -> HttpResponse:
         organisation.reads = Capability.READ in held  # type: ignore[attr-defined]
         organisation.capability_labels = [  # type: ignore[attr-defined]
             c.label for c in ordered(held)]
-    public = Organisation.objects.filter(public_footprint=True).order_by("name")
+    public = publishing_organisations().order_by("name")
     return render(request, "home.html", {"organisations": organisations, "public": public})

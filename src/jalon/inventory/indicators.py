@@ -1,10 +1,11 @@
 """Indicators computed from the inventory (formulas in docs/strategy-indicators.md).
 
-An indicator whose definition has `computed = "<key>"` gets its values from here: one value per
-year with data among the last five years (31 December of a past year, a result; today for the
-current year, an estimate since the year is not over). Each value is stored with the inventory
-version and the latest applied import it comes from (services.recompute_indicator), and with the
-figures behind it in `detail`.
+The inventory declares these formulas as `IndicatorSource`s (inventory/publishing.py); an
+indicator whose definition has `computed = "<key>"` gets its values from one of them, through
+the publishing registry (the strategy never imports this module). One value per year with data
+among the last five years (31 December of a past year, a result; today for the current year, an
+estimate since the year is not over), with the figures behind it in `detail`; the strategy
+stores each with the inventory version and the latest applied import (`provenance`).
 
 Every function takes the organisation (obtained through tenancy.scope) and reads only its assets.
 """
@@ -14,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
 
@@ -22,14 +22,9 @@ from django.db.models import DecimalField, F, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from jalon.inventory.models import (
-    Asset,
-    Disposal,
-    EventKind,
-    ImportStatus,
-    InventoryImport,
-    LifecycleEvent,
-)
+from jalon.inventory.models import Asset, Disposal, EventKind, LifecycleEvent
+from jalon.inventory.selectors import last_import
+from jalon.publishing.registry import ComputedValue, Provenance
 from jalon.tenancy.models import Organisation
 
 YEARS: Final = 5
@@ -41,22 +36,14 @@ REUSE_ROUTES: Final = (Disposal.REUSED_INTERNALLY, Disposal.DONATED, Disposal.SO
 ALL_ROUTES: Final = (*REUSE_ROUTES, Disposal.RECYCLED)
 
 
-@dataclass(frozen=True, slots=True)
-class ComputedValue:
-    year: int
-    date: dt.date
-    value: float
-    kind: str  # "result" for a past year, "estimate" for the current one
-    detail: dict[str, Any] = field(default_factory=dict)
-    comment: str = ""
-
-
 def years(today: dt.date | None = None) -> list[int]:
     today = today or timezone.localdate()
     return list(range(today.year - YEARS + 1, today.year + 1))
 
 
-def _value(year: int, value: float, detail: dict[str, Any], today: dt.date) -> ComputedValue:
+def yearly_value(year: int, value: float, detail: dict[str, Any], today: dt.date
+                 ) -> ComputedValue:
+    """A result on 31 December of a past year, an estimate today for the current year."""
     if year < today.year:
         return ComputedValue(year, dt.date(year, 12, 31), value, "result", detail)
     return ComputedValue(year, today, value, "estimate", detail,
@@ -105,7 +92,7 @@ def avg_lifespan_retired(organisation: Organisation, today: dt.date) -> list[Com
         detail = {"units": units, "units_without_date": undated.get(year, 0),
                   "by_category": {cat: {"years": round(c[0] / c[1], 2), "units": int(c[1])}
                                   for cat, c in sorted(by_category.items())}}
-        out.append(_value(year, total / units, detail, today))
+        out.append(yearly_value(year, total / units, detail, today))
     return out
 
 
@@ -145,7 +132,7 @@ def reuse_spend_share(organisation: Organisation, today: dt.date) -> list[Comput
         detail = {"spend_eur": float(cell["spend"]), "reuse_spend_eur": float(cell["reuse_spend"]),
                   "units": cell["units"], "units_without_price": cell["units"]
                   - cell["priced_units"]}
-        out.append(_value(year, _share(float(cell["reuse_spend"]), float(cell["spend"])),
+        out.append(yearly_value(year, _share(float(cell["reuse_spend"]), float(cell["spend"])),
                           detail, today))
     return out
 
@@ -158,7 +145,7 @@ def refurbished_purchase_share(organisation: Organisation, today: dt.date
         if not cell["units"]:
             continue
         detail = {"units": cell["units"], "reuse_units": cell["reuse_units"]}
-        out.append(_value(year, _share(cell["reuse_units"], cell["units"]), detail, today))
+        out.append(yearly_value(year, _share(cell["reuse_units"], cell["units"]), detail, today))
     return out
 
 
@@ -196,7 +183,7 @@ def reuse_rate_retired(organisation: Organisation, today: dt.date) -> list[Compu
             continue
         detail = {"reused_units": reused, "retired_units": retired,
                   "waiting_units": waiting, "excluded_over_10_years": too_old}
-        out.append(_value(year, _share(reused, retired + waiting), detail, today))
+        out.append(yearly_value(year, _share(reused, retired + waiting), detail, today))
     return out
 
 
@@ -210,7 +197,7 @@ def end_of_life_route_share(organisation: Organisation, today: dt.date) -> list[
             .annotate(units=Sum("quantity"),
                       routed=Sum("quantity", filter=Q(disposal__in=ALL_ROUTES)))
             .order_by("year"))
-    return [_value(r["year"], _share(r["routed"] or 0, r["units"]),
+    return [yearly_value(r["year"], _share(r["routed"] or 0, r["units"]),
                    {"units": r["units"], "routed_units": r["routed"] or 0}, today)
             for r in rows if r["units"]]
 
@@ -251,57 +238,27 @@ def weee_recycled_kg(organisation: Organisation, today: dt.date) -> list[Compute
             cell[2] += quantity
         else:
             cell[0] += weight
-    return [_value(year, cell[0], {"units": int(cell[1]), "units_without_weight": int(cell[2])},
-                   today)
+    return [yearly_value(year, cell[0],
+                         {"units": int(cell[1]), "units_without_weight": int(cell[2])}, today)
             for year, cell in sorted(totals.items()) if cell[1] > cell[2]]
 
 
-def footprint_per_agent(organisation: Organisation, today: dt.date) -> list[ComputedValue]:
-    """Climate-change footprint of year N (stock method, footprint_for) per agent."""
-    from jalon.footprint.services import footprint_for
-
-    agents = organisation.agents
-    if not agents or not Asset.objects.filter(organisation=organisation).exists():
-        return []
-    out = []
-    for year in years(today):
-        data = footprint_for(organisation, year, "stock")
-        gwp = float(data["totals"]["gwp"]["value"])
-        if gwp <= 0:
-            continue
-        detail = {"gwp_kg": gwp, "agents": agents, "method": "stock",
-                  "factor_set": data.get("factor_set", {})}
-        out.append(_value(year, gwp / agents, detail, today))
-    return out
-
-
-Computation = Callable[[Organisation, dt.date], list[ComputedValue]]
-COMPUTATIONS: Final[dict[str, Computation]] = {
-    "avg_lifespan_retired": avg_lifespan_retired,
-    "reuse_spend_share": reuse_spend_share,
-    "reuse_rate_retired": reuse_rate_retired,
-    "weee_recycled_kg": weee_recycled_kg,
-    "footprint_per_agent": footprint_per_agent,
-    "refurbished_purchase_share": refurbished_purchase_share,
-    "end_of_life_route_share": end_of_life_route_share,
-}
-
-
-def compute(key: str, organisation: Organisation, today: dt.date | None = None
-            ) -> list[ComputedValue]:
-    """The values of computation `key` for the organisation (none for an unknown key)."""
-    function = COMPUTATIONS.get(key)
-    return function(organisation, today or timezone.localdate()) if function else []
-
-
-def latest_import(organisation: Organisation) -> InventoryImport | None:
-    return (InventoryImport.objects.filter(organisation=organisation, status=ImportStatus.DONE)
-            .order_by("-finished_at", "-id").first())
-
-
-def source_label(version: int, source: InventoryImport | None) -> str:
+def provenance(organisation: Organisation) -> Provenance:
+    """Where computed values come from: the inventory version and its latest applied import."""
+    source = last_import(organisation)
+    version = organisation.inventory_version
     label = f"Calculé depuis l'inventaire (version {version}"
     if source is not None:
         when = source.finished_at or source.created_at
         label += f", import « {source.file_name} » du {timezone.localtime(when):%d/%m/%Y}"
-    return label + ")"
+    return Provenance(label + ")", source.pk if source is not None else None)
+
+
+FORMULAS: Final[dict[str, Callable[[Organisation, dt.date], list[ComputedValue]]]] = {
+    "avg_lifespan_retired": avg_lifespan_retired,
+    "reuse_spend_share": reuse_spend_share,
+    "reuse_rate_retired": reuse_rate_retired,
+    "weee_recycled_kg": weee_recycled_kg,
+    "refurbished_purchase_share": refurbished_purchase_share,
+    "end_of_life_route_share": end_of_life_route_share,
+}

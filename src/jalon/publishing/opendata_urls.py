@@ -1,8 +1,8 @@
-"""Open data of a published strategy, mounted at /p/<org_slug>/data/ (docs/open-data.md)."""
+"""Open data of an organisation, mounted at /p/<org_slug>/data/ (docs/open-data.md)."""
 
 from django.urls import path
 
-from jalon.strategy import public_views
+from jalon.publishing import public_views
 
 app_name = "opendata"
 urlpatterns = [

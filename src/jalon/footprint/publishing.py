@@ -1,0 +1,179 @@
+"""What the footprint publishes, declared in the publishing registry (FootprintConfig.ready()).
+
+- the domain "footprint" (Publication): the footprint's section of the public home
+  /p/<org_slug>/ (the former public footprint page, in full), its dataset, and the inventory
+  aggregates the inventory declares in the same group ("empreinte");
+- the dataset "footprint": totals, by phase and by category, per criterion, last three years;
+- the report sections "footprint" and "sources" (always part of the annual review, as before);
+- the indicator source "footprint_per_agent" (recomputed after an inventory change).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any, Final
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from jalon import events
+from jalon.core.model import CRITERIA, PHASES
+from jalon.footprint import charts, presenters, selectors
+from jalon.footprint.formatting import display_unit, fr_criterion, fr_number
+from jalon.footprint.labels import CATEGORY_LABELS, CRITERION_LABELS, PHASE_LABELS
+from jalon.footprint.services import footprint_for
+from jalon.inventory.indicators import provenance, yearly_value, years
+from jalon.inventory.models import Asset
+from jalon.publishing import registry
+from jalon.publishing.registry import ComputedValue
+from jalon.tenancy.models import Organisation
+
+FOOTPRINT: Final = selectors.FOOTPRINT
+FOOTPRINT_YEARS: Final = 3  # the footprint CSV covers the last three years
+METHOD: Final = "stock"
+
+
+def _number(value: Any) -> Any:
+    if value is None:
+        return ""
+    return float(value) if not isinstance(value, int) else value
+
+
+def footprint_years(today: dt.date | None = None) -> list[int]:
+    year = (today or timezone.localdate()).year
+    return list(range(year - FOOTPRINT_YEARS + 1, year + 1))
+
+
+def footprint_rows(organisation: Organisation, years: Sequence[int] | None = None
+                   ) -> Iterable[list[Any]]:
+    """Totals, by category (phase "total") and by phase (category "total"), per criterion."""
+    for year in years or footprint_years():
+        data = footprint_for(organisation, year, METHOD)
+
+        def row(criterion: str, phase: str, category: str, figure: dict[str, Any],
+                year: int = year) -> list[Any]:
+            return [year, METHOD, criterion, phase, category, _number(figure["value"]),
+                    _number(figure["min"]), _number(figure["max"]), figure["unit"]]
+
+        for criterion in CRITERIA:
+            yield row(criterion, "total", "total", data["totals"][criterion])
+            for phase in PHASES:
+                figure = data["by_phase"].get(phase, {}).get(criterion)
+                if figure:
+                    yield row(criterion, phase, "total", figure)
+            for category in sorted(data["by_category"]):
+                figure = data["by_category"][category].get(criterion)
+                if figure:
+                    yield row(criterion, "total", category, figure)
+
+
+def modified(organisation: Organisation) -> dt.datetime:
+    return selectors.inventory_date(organisation) or organisation.created_at
+
+
+# --- Public home ---------------------------------------------------------------------------------
+
+def public_context(organisation: Organisation, request: HttpRequest) -> dict[str, Any]:
+    """The footprint's section of the public home: the whole former public page."""
+    year = timezone.localdate().year
+    data = footprint_for(organisation, year, METHOD)
+    context = presenters.footprint_context(data)
+    context.update({"year": year, "inventory_date": selectors.inventory_date(organisation),
+                    "sources": selectors.sources()})
+    return context
+
+
+# --- Annual report -------------------------------------------------------------------------------
+
+def report_footprint(organisation: Organisation, year: int) -> dict[str, Any]:
+    years = [year - 2, year - 1, year]
+    data = {y: footprint_for(organisation, y, METHOD) for y in years}
+    current = data[year]
+    evolution = [{
+        "label": str(CRITERION_LABELS[c]), "unit": display_unit(c),
+        "values": [fr_criterion(c, data[y]["totals"][c]["value"]) for y in years],
+    } for c in ("gwp", "adpe", "pe", "wu")]
+    phases = [{"label": str(PHASE_LABELS[p]),
+               "value": fr_criterion("gwp", current["by_phase"].get(p, {}).get("gwp",
+                                                                              {}).get("value"))}
+              for p in PHASE_LABELS]
+    categories = sorted(
+        ((str(CATEGORY_LABELS.get(k, k)), v["gwp"]["value"], v.get("count"))
+         for k, v in current["by_category"].items()), key=lambda r: (-r[1], r[0]))
+    chart = charts.line_chart(
+        f"fp-{year}", years,
+        [(gettext("Changement climatique (tCO2e)"),
+          [data[y]["totals"]["gwp"]["value"] / 1000 for y in years])],
+        title=gettext("Changement climatique, %(first)s–%(last)s") % {"first": years[0],
+                                                                     "last": year},
+        desc=gettext("Empreinte carbone du parc (tCO2e), méthode stock : %(values)s.") % {
+            "values": ", ".join(f"{y} : {fr_criterion('gwp', data[y]['totals']['gwp']['value'])}"
+                                for y in years)},
+        fmt=lambda v: fr_number(v, 1))
+    return {"footprint": {
+        "years": years, "evolution": evolution, "phases": phases, "chart": chart,
+        "categories": [{"label": label, "value": fr_criterion("gwp", value),
+                        "count": fr_number(count)} for label, value, count in categories],
+        "devices": current["rows"]["used"], "factor_set": current["factor_set"],
+    }, "modified": modified(organisation)}
+
+
+def report_sources(organisation: Organisation, year: int) -> dict[str, Any]:
+    return {"factor_set": footprint_for(organisation, year, METHOD)["factor_set"],
+            "factor_sources": selectors.sources(), "modified": modified(organisation)}
+
+
+# --- Indicator source ----------------------------------------------------------------------------
+
+def footprint_per_agent(organisation: Organisation, today: dt.date) -> list[ComputedValue]:
+    """Climate-change footprint of year N (stock method, footprint_for) per agent."""
+    agents = organisation.agents
+    if not agents or not Asset.objects.filter(organisation=organisation).exists():
+        return []
+    out = []
+    for year in years(today):
+        data = footprint_for(organisation, year, METHOD)
+        gwp = float(data["totals"]["gwp"]["value"])
+        if gwp <= 0:
+            continue
+        detail = {"gwp_kg": gwp, "agents": agents, "method": METHOD,
+                  "factor_set": data.get("factor_set", {})}
+        out.append(yearly_value(year, gwp / agents, detail, today))
+    return out
+
+
+# --- Declaration ---------------------------------------------------------------------------------
+
+def register() -> None:
+    part = _("Empreinte, sources et méthodes")
+    registry.register(
+        registry.Domain(FOOTPRINT, _("Empreinte environnementale"),
+                        _("L'empreinte du parc informatique sur la page publique, avec ses "
+                          "données ouvertes (empreinte et agrégats du parc)."), order=10),
+        registry.DatasetGroup(
+            "empreinte", FOOTPRINT, "Empreinte environnementale du numérique",
+            "Empreinte environnementale du parc informatique de la collectivité et agrégats de "
+            "ce parc, calculés par Jalon.",
+            ("numérique responsable", "empreinte environnementale", "parc informatique"),
+            frequency="http://publications.europa.eu/resource/authority/frequency/ANNUAL",
+            order=20),
+        registry.Dataset(
+            "footprint", "empreinte", "Empreinte environnementale du numérique",
+            "Empreinte multicritère du parc informatique (méthode stock), trois dernières "
+            "années, totale, par phase du cycle de vie et par catégorie.",
+            registry.SCHEMA_DIR / "footprint.schema.json", footprint_rows, modified, order=20),
+        registry.PublicSection(FOOTPRINT, FOOTPRINT, _("Empreinte environnementale du numérique"),
+                               "footprint/_public_section.html", public_context, order=10),
+        registry.ReportSection("footprint", _("Empreinte environnementale du numérique"),
+                               "footprint/report/_footprint.html", report_footprint,
+                               order=40, part=part),
+        registry.ReportSection("sources", _("Sources et méthodes"),
+                               "footprint/report/_sources.html", report_sources, order=50,
+                               part=part),
+        registry.IndicatorSource(
+            "footprint_per_agent", FOOTPRINT, _("Empreinte carbone par agent"), "kgCO2e/agent",
+            footprint_per_agent, listens=(events.INVENTORY,), provenance=provenance),
+    )

@@ -1,0 +1,124 @@
+"""The organisation's public home (/p/<org_slug>/) and its open data (/p/<org_slug>/data/).
+
+Same for everyone (no user, no session, no personal data), cacheable (Cache-Control: public).
+An organisation is visible here only for what it publishes (tenancy.Publication, decided by
+tenancy.scope): the home lists the PublicSections of its published domains, the open data the
+Datasets of its published domains; anything else is a 404. Built from the registry only: this
+module imports no domain.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import cache_control
+
+from jalon.publishing import opendata, registry
+from jalon.tenancy import scope
+from jalon.tenancy.models import Organisation
+
+PUBLIC_MAX_AGE: Final = 300
+ANONYMOUS: Final = {"user": AnonymousUser(), "organisation": None, "messages": ()}
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    response["Access-Control-Allow-Origin"] = "*"  # open data: readable from any site
+    return response
+
+
+def _home_html(request: HttpRequest, organisation: Organisation, domains: frozenset[str]
+               ) -> str:
+    sections = []
+    for section in registry.public_sections():
+        if section.domain not in domains:
+            continue
+        context = section.context(organisation, request)
+        if context is None:
+            continue
+        html = render_to_string(section.template, {**ANONYMOUS, "public_org": organisation,
+                                                   **context}, request=request)
+        sections.append({"key": section.key, "title": section.title,
+                         "html": mark_safe(html),
+                         "url": reverse(section.url_name, args=[organisation.slug])
+                         if section.url_name else ""})
+    return render_to_string("publishing/home.html", {
+        **ANONYMOUS, "public_org": organisation, "sections": sections,
+        "has_data": bool(opendata.published_datasets(organisation, set(domains))),
+    }, request=request)
+
+
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def home(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """What the organisation publishes, section by section (registry order), cached: the key
+    holds the inventory version and the published domains, so a publication or an inventory
+    change shows at once; other changes within PUBLIC_MAX_AGE."""
+    published = scope.published_at(org_slug)
+    if published is None:
+        raise Http404("Nothing published here")
+    organisation_id, version, domains = published
+    key = (f"jalon:public:{organisation_id}:{version}:{','.join(sorted(domains))}:"
+           f"{timezone.localdate().year}:{translation.get_language()}")
+    html = cache.get(key)
+    if html is None:
+        organisation = get_object_or_404(Organisation, pk=organisation_id)
+        html = _home_html(request, organisation, domains)
+        cache.set(key, html, PUBLIC_MAX_AGE)
+    return HttpResponse(html)
+
+
+# --- Open data ---------------------------------------------------------------------------------
+
+def _urls(request: HttpRequest, slug: str) -> opendata.Urls:
+    def absolute(name: str, *args: Any) -> str:
+        return request.build_absolute_uri(reverse(name, args=[slug, *args]))
+
+    return opendata.Urls(
+        catalogue=absolute("opendata:catalogue_jsonld"),
+        page=absolute("public:home"),
+        csv=lambda name: absolute("opendata:csv", name),
+        schema=lambda name: absolute("opendata:schema", name))
+
+
+def _catalogue(request: HttpRequest, org_slug: str) -> dict[str, Any]:
+    organisation = scope.public_organisation(org_slug)
+    return opendata.catalogue(organisation, _urls(request, org_slug))
+
+
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def catalogue_jsonld(request: HttpRequest, org_slug: str) -> HttpResponse:
+    body = json.dumps(opendata.to_jsonld(_catalogue(request, org_slug)), ensure_ascii=False,
+                      indent=2)
+    return _public(HttpResponse(body, content_type="application/ld+json; charset=utf-8"))
+
+
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def catalogue_ttl(request: HttpRequest, org_slug: str) -> HttpResponse:
+    return _public(HttpResponse(opendata.to_turtle(_catalogue(request, org_slug)),
+                                content_type="text/turtle; charset=utf-8"))
+
+
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def csv_resource(request: HttpRequest, org_slug: str, name: str) -> HttpResponse:
+    organisation = scope.public_organisation(org_slug)
+    dataset = opendata.published_dataset(organisation, name)
+    response = HttpResponse(opendata.csv_text(dataset, organisation).encode("utf-8"),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{org_slug}-{name}.csv"'
+    return _public(response)
+
+
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def schema(request: HttpRequest, org_slug: str, name: str) -> HttpResponse:
+    organisation = scope.public_organisation(org_slug)
+    dataset = opendata.published_dataset(organisation, name)
+    return _public(HttpResponse(opendata.schema_bytes(dataset),
+                                content_type="application/json; charset=utf-8"))
