@@ -21,10 +21,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from jalon.core.model import CRITERIA
-from jalon.footprint import charts, exports, presenters, selectors, services
-from jalon.footprint.formatting import display_unit, fr_criterion, fr_number, in_display_unit
-from jalon.footprint.forms import FootprintForm, ScenarioForm, current_year
-from jalon.footprint.labels import CRITERION_LABELS, METHOD_LABELS, category_label
+from jalon.footprint import exports, presenters, selectors, services
+from jalon.footprint.forms import METHOD_LABELS, FootprintForm, ScenarioForm, current_year
+from jalon.kit import charts
+from jalon.kit.formatting import display_unit, fr_criterion, fr_number, in_display_unit
+from jalon.kit.labels import CRITERION_LABELS, category_label
 from jalon.tenancy.models import Organisation, Role
 from jalon.tenancy.scope import OrganisationRequest, can, organisation_view
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from jalon.core.exports import safe_cell
 from jalon.core.model import CRITERIA, PHASES
 from jalon.inventory.models import Asset
+from jalon.kit.formatting import utc_stamp
 from jalon.strategy.models import (
     Action,
     AnnualReport,
@@ -350,10 +351,6 @@ class Urls:
     schema: Callable[[str], str]
 
 
-def _stamp(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
 def catalogue(organisation: Organisation, strategy: Strategy, urls: Urls) -> dict[str, Any]:
     """The catalogue as plain data, turned into JSON-LD or Turtle below."""
     publisher: dict[str, Any] = {"id": urls.page + "#organisation", "name": organisation.name}
@@ -365,7 +362,7 @@ def catalogue(organisation: Organisation, strategy: Strategy, urls: Urls) -> dic
         distributions = [{
             "id": urls.csv(r.name), "title": r.title, "description": r.description,
             "download": urls.csv(r.name), "schema": urls.schema(r.name),
-            "modified": _stamp(resource_modified(r.name, organisation, strategy)),
+            "modified": utc_stamp(resource_modified(r.name, organisation, strategy)),
         } for r in published if r.dataset == key]
         if not distributions:
             continue

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jalon.accounts.forms import Accessible
 from jalon.accounts.selectors import administered_operators
 from jalon.core.trajectory import Direction
+from jalon.kit.forms import Accessible
 from jalon.strategy import services
 from jalon.strategy.models import IndicatorDefinition, StrategyTemplate
 from jalon.tenancy import audit

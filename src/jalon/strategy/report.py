@@ -1,7 +1,7 @@
 """The annual review of a strategy (CGCT L. 2311-1-1, D. 2311-15-1) and what publishing shares.
 
 Shared by the public page, the embeddable charts and the report: targets worded by kind,
-statuses in words, one SVG chart per indicator (jalon.footprint.charts) with its data table.
+statuses in words, one SVG chart per indicator (jalon.kit.charts) with its data table.
 
 The report of year N reads the strategy as assessed on 31 December of N, the values of N, the
 footprint of N-2..N, and renders one HTML document, turned into a tagged PDF (PDF/UA-1) by
@@ -26,9 +26,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy
 
 from jalon.core.trajectory import Point, Status, TargetKind
-from jalon.footprint import charts
-from jalon.footprint.formatting import display_unit, fr_criterion, fr_number
-from jalon.footprint.labels import CATEGORY_LABELS, CRITERION_LABELS, PHASE_LABELS
+from jalon.kit import charts
+from jalon.kit.formatting import display_unit, fr_criterion, fr_number, utc_stamp
+from jalon.kit.labels import CATEGORY_LABELS, CRITERION_LABELS, PHASE_LABELS
 from jalon.strategy import opendata
 from jalon.strategy.models import ActionStatus, AnnualReport, Indicator, Strategy
 from jalon.tenancy import audit
@@ -345,10 +345,8 @@ def render_document(organisation: Organisation, strategy: Strategy, year: int) -
     """The standalone HTML document of the report (the PDF's source)."""
     context = report_context(organisation, strategy, year)
     context["stylesheet"] = render_to_string("strategy/report/print.css")
-    context["stamp"] = (timezone.localtime(context["changed"], dt.UTC)
-                        .replace(microsecond=0).isoformat().replace("+00:00", "Z"))
-    context["created"] = (timezone.localtime(strategy.created_at, dt.UTC)
-                          .replace(microsecond=0).isoformat().replace("+00:00", "Z"))
+    context["stamp"] = utc_stamp(context["changed"])
+    context["created"] = utc_stamp(strategy.created_at)
     return render_to_string("strategy/report/document.html", context)
 
 
