@@ -124,8 +124,8 @@ class RegistrationForm(Accessible, forms.Form):
         return username
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        assert data is not None  # Form.clean returns cleaned_data
+        super().clean()
+        data = self.cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))

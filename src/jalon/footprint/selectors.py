@@ -22,7 +22,7 @@ def _published_footprint_sql() -> str:
     columns = {f.name: f.column for f in meta.concrete_fields if f.column}
     column = {name: quote(columns[name])
               for name in ("id", "inventory_version", "slug", "public_footprint")}
-    return (f"SELECT {column['id']}, {column['inventory_version']} FROM {quote(meta.db_table)} "
+    return (f"SELECT {column['id']}, {column['inventory_version']} FROM {quote(meta.db_table)} "  # noqa: S608
             f"WHERE {column['slug']} = %s AND {column['public_footprint']} = %s")
 
 

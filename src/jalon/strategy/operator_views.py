@@ -150,7 +150,8 @@ def update_definition(actor: Any, definition: IndicatorDefinition, *, shared: bo
         definition.shared = shared
         definition.save()
         operator = definition.operator
-        assert operator is not None  # only an operator's definitions are edited here
+        if operator is None:
+            raise ValueError("only an operator's definitions are edited here")
         audit.record(actor, "strategy.operator_definition_updated", None,
                      target=f"{operator.slug}/{definition.key}",
                      operator=operator.slug, changed=changed)

@@ -90,6 +90,9 @@ class OperatorAdmin(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "operator"],
                                                name="one_admin_role_per_operator")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.operator_id}"
+
 
 class AuditEvent(models.Model):
     """Who changed what, when: written by services, never by views directly."""
@@ -106,6 +109,9 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.target}".strip()
+
 
 class ApiToken(models.Model):
     """A per-organisation API token. Only a SHA-256 of the secret is stored."""
@@ -121,6 +127,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
 
     @staticmethod
     def hash(secret: str) -> str:
