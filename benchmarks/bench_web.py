@@ -264,7 +264,8 @@ def main() -> int:
         print(f"  p95 {public['p95_ms']:.0f} ms, {public['errors']} errors, "
               f"{public['throughput_rps']:.0f} req/s")
     results = {
-        "date": dt.date.today().isoformat(), "machine": machine(), "rows": args.rows,
+        "date": dt.datetime.now(dt.UTC).astimezone().date().isoformat(),
+        "machine": machine(), "rows": args.rows,
         "server": "2 workers × 4 threads (gthread)",
         "import_s": import_s, "imported": imported, "import_how": how,
         "footprint_cold_ms": cold, "footprint_median_ms": median, "footprint_p95_ms": fp95,

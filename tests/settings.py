@@ -9,3 +9,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
                      "QUEUES": ["default"]}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",  # fast tests only
                     "django.contrib.auth.hashers.Argon2PasswordHasher"]
+# WhiteNoise warns at start-up when STATIC_ROOT does not exist yet (collectstatic not run).
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -139,6 +139,11 @@ def _parse_pairs(values: list[str], option: str, *, share: bool) -> dict[str, fl
     return pairs
 
 
+def _this_year() -> int:
+    """The current year in the local time zone (the engine commands run without Django)."""
+    return dt.datetime.now(dt.UTC).astimezone().year
+
+
 def _fmt(value: float) -> str:
     if abs(value) >= 100:
         return f"{value:,.0f}".replace(",", "\u202f")
@@ -188,7 +193,7 @@ def footprint(
         task = progress.add_task("reading the inventory", total=None)
         result, factor_set = _load(paths, mapping, factors)
         progress.update(task, description="computing the footprint")
-        options = Options(year=year or dt.date.today().year, method=method.value,
+        options = Options(year=year or _this_year(), method=method.value,
                           lifespan_rule=lifespan_rule.value, country=country.upper())
         computed = compute(result.frame, factor_set, options, result.report)
         data = footprint_to_dict(computed)
@@ -279,7 +284,7 @@ def scenario(
         reduction=_parse_pairs(reduce, "--reduce", share=True),
         country=mix.upper() if mix else None,
     )
-    year = year or dt.date.today().year
+    year = year or _this_year()
     if until < year:
         raise _fail(f"--until {until} is before --year {year}")
     with _progress(paths) as progress:
@@ -453,7 +458,8 @@ def serve(
     args = _gunicorn_args(host, port, workers, threads)
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execv(sys.executable, args)  # gunicorn takes over the process and its signals
+    # gunicorn takes over the process and its signals; args are built here, not user input
+    os.execv(sys.executable, args)  # noqa: S606
 
 
 @app.command()

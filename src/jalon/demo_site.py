@@ -39,7 +39,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-DEMO_PASSWORD = "Lisiere-demo-2026"
+from django.utils import timezone
+
+DEMO_PASSWORD = "Lisiere-demo-2026"  # noqa: S105  # the demo's published password
 OPERATOR = {"slug": "gip-val-de-lisiere", "name": "GIP Numérique Val-de-Lisière"}
 AGGLOMERATION: dict[str, Any] = {
     "slug": "val-de-lisiere",
@@ -465,7 +467,7 @@ def _seed_agglomeration(organisation: Any, operator: Any, actor: Any, report: Se
         services.add_indicator(actor, strategy, shared, target_kind="level", target_value=0,
                                objective=objective.objective if objective else None)
 
-    years = [dt.date.today().year - n for n in (3, 2, 1)]
+    years = [timezone.localdate().year - n for n in (3, 2, 1)]
     for key, target, values in DEMO_VALUES:
         indicator = strategy.indicators.filter(definition__key=key).first()
         if indicator is None or indicator.values.exists():
@@ -488,7 +490,7 @@ def _seed_agglomeration(organisation: Any, operator: Any, actor: Any, report: Se
     from jalon.strategy import report as annual_report
     from jalon.strategy.models import AnnualReport
 
-    year = dt.date.today().year - 1
+    year = timezone.localdate().year - 1
     if not AnnualReport.objects.filter(strategy=strategy, year=year).exists():
         annual_report.save_introduction(actor, strategy, year,
                                         REPORT_INTRODUCTION.format(year=year))
@@ -519,7 +521,7 @@ def _seed_peer(organisation: Any, operator: Any, actor: Any, report: SeedReport)
                                target_date=dt.date(2027, 12, 31),
                                objective=objective.objective if objective else None)
 
-    years = [dt.date.today().year - n for n in (3, 2, 1)]
+    years = [timezone.localdate().year - n for n in (3, 2, 1)]
     for key, values in PEER_VALUES.get(organisation.slug, {}).items():
         indicator = (strategy.indicators.filter(definition__key=key)
                      .select_related("definition").first())
@@ -568,7 +570,8 @@ def run_processes(commands: dict[str, list[str]], env: dict[str, str],
     try:
         for name, command in commands.items():
             # Own process group: Ctrl-C reaches us only, and we stop the children in order.
-            procs[name] = subprocess.Popen(command, env=env, start_new_session=True)
+            # S603: the commands are this module's own, no shell, no user input.
+            procs[name] = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
         if ready is not None:
             ready()
         while True:
@@ -605,7 +608,7 @@ def wait_for_http(url: str, timeout: float = 30.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2):
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310  # our own http:// URL
                 return True
         except urllib.error.HTTPError:
             return True

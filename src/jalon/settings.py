@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "jalon.tenancy",
     "jalon.privacy",
     "jalon.publicforms",
+    "jalon.kit",
     "jalon.publishing",
     "jalon.accounts",
     "jalon.inventory",
@@ -71,7 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "jalon.tenancy.middleware.ContentSecurityPolicyMiddleware",
+    "jalon.kit.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -13,19 +13,19 @@ weight, EcoIndex, keyboard, overflow): the pages the other journeys do not reach
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import timezone
 from tests.browser.harness import assert_audits_clean
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AGGLO = "val-de-lisiere"
 USERS = {"viewer": "lecteur", "editor": "editeur", "admin": "admin", "operator": "operateur"}
-LAST_YEAR = dt.date.today().year - 1
+LAST_YEAR = timezone.localdate().year - 1
 LINK = re.compile(r"https?://\S+")
 STRONG = "Lisiere-Parc-2031!"  # 12 characters at least, not common, not only digits
 

@@ -8,12 +8,12 @@ of pages note the missing ones and fail at the end, after auditing the others.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from tests.browser.harness import assert_audits_clean
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +22,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 AGGLO = "val-de-lisiere"
 COMMUNE = "saint-aubin-sur-lisiere"
 USERS = {"viewer": "lecteur", "editor": "editeur", "admin": "admin", "operator": "operateur"}
-LAST_YEAR = dt.date.today().year - 1
+LAST_YEAR = timezone.localdate().year - 1
 
 
 @pytest.fixture

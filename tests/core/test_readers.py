@@ -728,7 +728,8 @@ def test_xlsx_title_row_keeps_sheet_row_numbers(tmp_path):
     sheet.append(["Inventaire du parc"])
     sheet.append([])
     sheet.append(["name", "type", "model", "purchase_date", "purchase_price_eur"])
-    sheet.append(["a", "Portable", "Latitude 5440", dt.datetime(2023, 1, 2), 1234.56])
+    # An Excel cell has no time zone: openpyxl reads and writes naive datetimes.
+    sheet.append(["a", "Portable", "Latitude 5440", dt.datetime(2023, 1, 2), 1234.56])  # noqa: DTZ001
     sheet.append(["b", "Écran", "P2423D", "31/02/2019", "1 234,56 €"])
     path = tmp_path / "inv.xlsx"
     workbook.save(path)

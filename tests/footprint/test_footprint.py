@@ -16,11 +16,11 @@ from openpyxl import load_workbook
 
 from jalon.core import engine
 from jalon.footprint import services
-from jalon.footprint.formatting import fr_criterion
 from jalon.footprint.forms import current_year
 from jalon.footprint.models import FootprintResult
 from jalon.inventory.models import Asset
 from jalon.inventory.selectors import asset_frame
+from jalon.kit.formatting import fr_criterion
 from jalon.tenancy.models import (
     AuditEvent,
     Membership,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from jalon.footprint import charts
-from jalon.footprint.formatting import fr_criterion, fr_number, fr_significant
+from jalon.kit import charts
+from jalon.kit.formatting import fr_criterion, fr_number, fr_significant
 
 
 def test_bar_chart_is_labelled_and_escaped():

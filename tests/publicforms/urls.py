@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import include, path
 
 from jalon import privacy
-from jalon.accounts.forms import Accessible
+from jalon.kit.forms import Accessible
 from jalon.publicforms.base import PublicForm
 from jalon.publicforms.services import Submission
 from jalon.tenancy.models import Organisation

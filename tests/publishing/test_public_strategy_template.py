@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from jalon.strategy import services
 from jalon.strategy.models import Indicator, IndicatorValue
@@ -34,7 +35,7 @@ def _clear_cache():
 def test_template_strategy_page_stays_light(template_key):
     world = build()
     world["strategy"].delete()
-    year = dt.date.today().year
+    year = timezone.localdate().year
     strategy = services.create_from_template(
         world["author"], world["org"], template_key, title="Stratégie",
         period_start=year - 1, period_end=year + 3)

@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from jalon import events
 from jalon.footprint.models import FootprintResult
@@ -144,7 +145,7 @@ def test_a_domain_declared_in_the_registry_is_published_everywhere(client, fake_
     # Not published yet: nowhere public, not in the report.
     assert client.get(csv_url("ruches")).status_code == 404
     assert "ruches.csv" not in downloads(catalogue(client))
-    year = dt.date.today().year - 1
+    year = timezone.localdate().year - 1
     assert "fake-hives" not in assembled_report.render_document(org, year)
     publish(org, "ruches", True)
     # Open data: in the catalogue, served as CSV with its schema.
@@ -226,7 +227,7 @@ def test_an_inventory_change_recomputes_the_footprint_then_the_indicators(
                                          position=9, target_kind="ceiling", target_value=100)
     asset = Asset.objects.filter(organisation=org, retirement_date__isnull=True).first()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        inventory_services.retire_assets(None, org, [asset.pk], date=dt.date.today(),
+        inventory_services.retire_assets(None, org, [asset.pk], date=timezone.localdate(),
                                          disposal="recycled")
     assert len(callbacks) == 1  # announced once
     org.refresh_from_db()

@@ -1,13 +1,9 @@
-"""Forms of accounts, organisation settings and operator pages.
-
-`Accessible` ties help texts and errors to their field (aria-describedby, aria-invalid), to be
-rendered by the template `accounts/_field.html`.
-"""
+"""Forms of accounts, organisation settings and operator pages (accessible: jalon.kit.forms)."""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
@@ -15,37 +11,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from jalon.kit.forms import Accessible
 from jalon.tenancy.capabilities import GROUPS, Capability, parse
 from jalon.tenancy.models import Operator, Organisation, Role
-
-if TYPE_CHECKING:
-    _Form = forms.BaseForm  # what the mixin is mixed into, for type checkers
-else:
-    _Form = object
-
-
-class Accessible(_Form):
-    fields: dict[str, forms.Field]
-
-    def _describe(self, errors: Any = None) -> None:
-        for name, field in self.fields.items():
-            ids = []
-            auto_id = f"id_{self.add_prefix(name)}"
-            if field.help_text:
-                ids.append(f"{auto_id}_help")
-            if errors and name in errors:
-                ids.append(f"{auto_id}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._describe(getattr(self, "_errors", None))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._describe()
 
 
 class LoginForm(Accessible, AuthenticationForm):
@@ -194,8 +162,8 @@ class RegistrationForm(Accessible, forms.Form):
         return username
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        assert data is not None  # Form.clean returns cleaned_data
+        super().clean()
+        data = self.cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))

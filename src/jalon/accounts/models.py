@@ -27,6 +27,9 @@ class LoginAttempt(models.Model):
     class Meta:
         ordering = ("-at",)
 
+    def __str__(self) -> str:
+        return f"{self.username} ({self.at:%Y-%m-%d %H:%M})"
+
 
 class Invitation(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,

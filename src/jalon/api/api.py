@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from ninja import File, NinjaAPI, Query
+from ninja import File, NinjaAPI, Query, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -101,11 +101,11 @@ def list_assets(request: HttpRequest, filters: Query[schemas.AssetFilters]) -> A
 
 @api.post("/assets", response={201: schemas.AssetOut, 403: schemas.Error, 422: schemas.Error},
           tags=["inventaire"], summary="Ajouter un équipement (capacité inventory.edit)")
-def create_asset(request: HttpRequest, payload: schemas.AssetIn) -> tuple[int, Asset]:
+def create_asset(request: HttpRequest, payload: schemas.AssetIn) -> Status[Asset]:
     auth.require(request, Capability.EDIT_INVENTORY)
     asset = api_services.create_asset(auth.token(request), auth.organisation(request),
                                       payload.dict())
-    return 201, asset
+    return Status(201, asset)
 
 
 @api.get("/assets/{asset_id}", response={200: schemas.AssetOut, **ERRORS}, tags=["inventaire"],
@@ -144,7 +144,7 @@ def list_imports(request: HttpRequest) -> Any:
                       "XLSX de Jalon, inventaires GLPI-Agent/FusionInventory (ou un ZIP de "
                       "ceux-ci). L'analyse part en tâche de fond : suivez `status` et `progress` "
                       "avec GET /imports/{id}, puis confirmez avec POST /imports/{id}/confirm.")
-def create_import(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, Any]:
+def create_import(request: HttpRequest, file: File[UploadedFile]) -> Status[Any]:
     auth.require(request, Capability.EDIT_INVENTORY)
     if suffix_of(file.name or "") not in ALLOWED_SUFFIXES:
         raise HttpError(400, "Format de fichier non pris en charge ; extensions acceptées : "
@@ -156,7 +156,7 @@ def create_import(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, 
                                                  auth.organisation(request), file)
     except ValueError as exc:
         raise HttpError(413, f"Fichier refusé : {exc}") from exc
-    return 201, source
+    return Status(201, source)
 
 
 @api.get("/imports/{import_id}", response={200: schemas.ImportOut, **ERRORS}, tags=["imports"],

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jalon.accounts.forms import Accessible
 from jalon.catalogue import services
 from jalon.catalogue.models import Audience, DigitalService, ServiceKind, ServiceStatus
+from jalon.kit.forms import Accessible
 
 
 class DateInput(forms.DateInput):

@@ -454,8 +454,9 @@ def _parse_row(line: int, cells: list[str], columns: Mapping[str, int], headers:
     if errors:
         return None, errors
     since, retired = values["in_service_since"], values["retired_on"]
-    assert since is None or isinstance(since, dt.date)
-    assert retired is None or isinstance(retired, dt.date)
+    if not (since is None or isinstance(since, dt.date)) or not (
+            retired is None or isinstance(retired, dt.date)):
+        raise TypeError("dates are parsed before they are checked")
     try:
         check_dates(since, retired)
     except InvalidValue as exc:
@@ -472,7 +473,8 @@ def _parse_row(line: int, cells: list[str], columns: Mapping[str, int], headers:
 
 
 def _strings(value: object) -> Iterable[str]:
-    assert isinstance(value, list)
+    if not isinstance(value, list):
+        raise TypeError("a list of strings is expected")
     return (str(v) for v in value)
 
 

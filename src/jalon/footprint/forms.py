@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any, Final, cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jalon.core.scenario import ScenarioParams
-from jalon.footprint.labels import METHOD_LABELS, category_label
+from jalon.kit.labels import category_label
 
 FIRST_YEAR = 2015
+METHOD_LABELS: Final = {
+    "stock": _("Stock : fabrication amortie sur la durée de vie"),
+    "flux": _("Flux : achats de l'année"),
+}
 
 
 def current_year() -> int:

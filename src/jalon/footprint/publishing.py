@@ -21,12 +21,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jalon import events
 from jalon.core.model import CRITERIA, PHASES
-from jalon.footprint import charts, presenters, selectors
-from jalon.footprint.formatting import display_unit, fr_criterion, fr_number
-from jalon.footprint.labels import CATEGORY_LABELS, CRITERION_LABELS, PHASE_LABELS
+from jalon.footprint import presenters, selectors
 from jalon.footprint.services import footprint_for
 from jalon.inventory.indicators import provenance, yearly_value, years
 from jalon.inventory.models import Asset
+from jalon.kit import charts
+from jalon.kit.formatting import display_unit, fr_criterion, fr_number
+from jalon.kit.labels import CATEGORY_LABELS, CRITERION_LABELS, PHASE_LABELS
 from jalon.publishing import registry
 from jalon.publishing.registry import ComputedValue
 from jalon.tenancy.models import Organisation

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jalon.core.model import CRITERIA
-from jalon.footprint import charts, exports, presenters, selectors, services
-from jalon.footprint.formatting import display_unit, fr_criterion, fr_number, in_display_unit
-from jalon.footprint.forms import FootprintForm, ScenarioForm, current_year
-from jalon.footprint.labels import CRITERION_LABELS, METHOD_LABELS, category_label
+from jalon.footprint import exports, presenters, selectors, services
+from jalon.footprint.forms import METHOD_LABELS, FootprintForm, ScenarioForm, current_year
 from jalon.inventory import selectors as inventory_selectors
+from jalon.kit import charts
+from jalon.kit.formatting import display_unit, fr_criterion, fr_number, in_display_unit
+from jalon.kit.labels import CRITERION_LABELS, category_label
 from jalon.publishing import services as publishing_services
 from jalon.tenancy import scope
 from jalon.tenancy.capabilities import Capability

@@ -8,6 +8,7 @@ written with bulk_create / bulk_update — never one save() per row.
 from __future__ import annotations
 
 import polars as pl
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -22,7 +23,8 @@ MAX_PRICE = 10**10
 
 _FIELDS = [f.attname for f in Asset._meta.concrete_fields]
 # build_assets passes id, organisation and import first and updated_at last: check the order.
-assert _FIELDS[:3] == ["id", "organisation_id", "source_import_id"] and _FIELDS[-1] == "updated_at"
+if _FIELDS[:3] != ["id", "organisation_id", "source_import_id"] or _FIELDS[-1] != "updated_at":
+    raise ImproperlyConfigured(f"Asset's fields are not in build_assets' order: {_FIELDS}")
 _ROW_FIELDS = _FIELDS[3:-1]
 _CHAR_LIMITS = {f.attname: f.max_length for f in Asset._meta.concrete_fields
                 if f.get_internal_type() == "CharField"}

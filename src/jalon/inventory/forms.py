@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,8 @@ SORT_LABELS = {
     "-purchase_date": _("Date d'achat (récents d'abord)"),
     "entity": _("Entité (A → Z)"), "-entity": _("Entité (Z → A)"),
 }
-assert set(SORT_LABELS) == set(ASSET_SORTS)
+if set(SORT_LABELS) != set(ASSET_SORTS):
+    raise ImproperlyConfigured("SORT_LABELS must name every sort of ASSET_SORTS")
 
 
 class UploadForm(forms.Form):
@@ -73,8 +75,8 @@ class MappingForm(forms.Form):
         return [(t, TARGET_LABELS.get(t, "")) for t in MAPPING_TARGETS]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        assert cleaned is not None  # Form.clean returns cleaned_data
+        super().clean()
+        cleaned = self.cleaned_data
         allowed = {t.lower(): t for t in MAPPING_TARGETS}
         for name in list(self.fields):
             value = cleaned.get(name)
@@ -163,8 +165,8 @@ class EventForm(DisposalMixin):
     field_order = ("kind", "date", "disposal", "beneficiary", "weee_weight_kg", "note")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        assert cleaned is not None  # Form.clean returns cleaned_data
+        super().clean()
+        cleaned = self.cleaned_data
         self.check_disposal(retiring=cleaned.get("kind") == EventKind.RETIRED)
         return cleaned
 
@@ -182,7 +184,7 @@ class RetireForm(DisposalMixin):
         self.fields["weee_weight_kg"].label = _("Poids DEEE par appareil (kg)")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        assert cleaned is not None  # Form.clean returns cleaned_data
+        super().clean()
+        cleaned = self.cleaned_data
         self.check_disposal(retiring=True)
         return cleaned

@@ -74,7 +74,8 @@ def avg_lifespan_retired(organisation: Organisation, today: dt.date) -> list[Com
     sums: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
     undated: dict[int, int] = defaultdict(int)
     for category, quantity, bought, commissioned, retired in rows:
-        assert retired is not None  # retirement_date__lte leaves out the assets in service
+        if retired is None:  # not returned: retirement_date__lte leaves them out
+            continue
         age = _age_years(commissioned or bought, retired)
         if age is None:
             undated[retired.year] += quantity
@@ -165,7 +166,8 @@ def reuse_rate_retired(organisation: Organisation, today: dt.date) -> list[Compu
         start = dt.date(year, 1, 1)
         reused = retired = waiting = too_old = 0
         for quantity, bought, commissioned, when, disposal in rows:
-            assert when is not None  # retirement_date__lte leaves out the assets in service
+            if when is None:  # not returned: retirement_date__lte leaves them out
+                continue
             in_year = when.year == year
             pending = when < start and not disposal
             if not (in_year or pending):
@@ -220,7 +222,8 @@ def weee_recycled_kg(organisation: Organisation, today: dt.date) -> list[Compute
             organisation=organisation, retirement_date__year__gte=span[0],
             retirement_date__lte=today, disposal=Disposal.RECYCLED).values_list(
                 "pk", "retirement_date"):
-        assert retired_on is not None  # retirement_date__lte leaves out the assets in service
+        if retired_on is None:  # not returned: retirement_date__lte leaves them out
+            continue
         recorded.setdefault((pk, retired_on.year), None)
     assets = {pk: (quantity, weight) for pk, quantity, weight in Asset.objects.filter(
         organisation=organisation, pk__in={k[0] for k in recorded}).values_list(

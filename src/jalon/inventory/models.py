@@ -73,6 +73,9 @@ class InventoryImport(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return self.file_name
+
     @property
     def is_running(self) -> bool:
         return self.status in self.RUNNING
@@ -146,6 +149,9 @@ class Asset(models.Model):
         indexes = [models.Index(fields=["organisation", "category"]),
                    models.Index(fields=["organisation", "inventory_number"])]
 
+    def __str__(self) -> str:
+        return self.inventory_number or self.name or f"#{self.pk}"
+
 
 class EventKind(models.TextChoices):
     COMMISSIONED = "commissioned", _("Mise en service")
@@ -175,3 +181,6 @@ class LifecycleEvent(models.Model):
 
     class Meta:
         ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.date}"

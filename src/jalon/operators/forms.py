@@ -9,8 +9,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jalon.accounts.forms import Accessible
 from jalon.core.trajectory import Direction
+from jalon.kit.forms import Accessible
 from jalon.operators import selectors
 from jalon.strategy.models import IndicatorDefinition
 

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 K_ANONYMITY: Final = 3
@@ -211,7 +212,7 @@ def latest_values(organisation_ids: Sequence[int], keys_by_definition: Mapping[i
 
 def compare(organisation: Any, salt: str, today: dt.date | None = None,
             k: int = K_ANONYMITY) -> Comparison:
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     band = population_band(organisation.population)
     peer_ids = list(peer_group(organisation).values_list("pk", flat=True))
     keys_by_definition: dict[int, Any] = {}

@@ -7,8 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.formats import number_format
 
+from jalon.kit.formatting import fr_number
 from jalon.operators import peers
 from jalon.tenancy.capabilities import Capability
 from jalon.tenancy.models import OrganisationKind
@@ -16,10 +16,7 @@ from jalon.tenancy.scope import OrganisationRequest, organisation_view
 
 
 def _number(value: float | None, precision: int) -> str:
-    if value is None:
-        return "—"
-    return number_format(round(value, precision), decimal_pos=precision, use_l10n=True,
-                         force_grouping=True)
+    return fr_number(value, precision)
 
 
 def _present(row: peers.Row) -> dict[str, Any]:

@@ -161,7 +161,8 @@ class PublicForm:
 
     def _thanks_url(self, request: HttpRequest) -> str:
         match = request.resolver_match
-        assert match is not None
+        if match is None:  # only ever called from a resolved view
+            raise RuntimeError("no resolved view")
         return reverse(f"{match.view_name}_thanks", args=match.args, kwargs=match.kwargs)
 
     def refuse_size(self, request: HttpRequest, organisation: Organisation) -> HttpResponse:

@@ -17,3 +17,6 @@ class SubmissionHit(models.Model):
 
     class Meta:
         ordering = ("-at",)
+
+    def __str__(self) -> str:
+        return f"{self.domain} @ {self.at:%Y-%m-%d %H:%M}"

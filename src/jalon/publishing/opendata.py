@@ -14,7 +14,6 @@ at run time) points every distribution at its schema with dct:conformsTo. See do
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from typing import Any, Final
 from django.http import Http404
 
 from jalon.core.exports import safe_cell
+from jalon.kit.formatting import utc_stamp
 from jalon.publishing import registry
 from jalon.publishing.registry import Dataset
 from jalon.tenancy import scope
@@ -95,10 +95,6 @@ class Urls:
     schema: Callable[[str], str]
 
 
-def _stamp(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
 def catalogue(organisation: Organisation, urls: Urls,
               datasets: list[Dataset] | None = None) -> dict[str, Any]:
     """The catalogue as plain data, turned into JSON-LD or Turtle below: one DCAT dataset per
@@ -112,7 +108,7 @@ def catalogue(organisation: Organisation, urls: Urls,
         distributions = [{
             "id": urls.csv(d.key), "title": d.title, "description": d.description,
             "download": urls.csv(d.key), "schema": urls.schema(d.key),
-            "modified": _stamp(d.modified(organisation)),
+            "modified": utc_stamp(d.modified(organisation)),
         } for d in published if d.group == group.key]
         if not distributions:
             continue
@@ -131,7 +127,7 @@ def catalogue(organisation: Organisation, urls: Urls,
                        else "Aucune donnée publiée pour l'instant.",
         "homepage": urls.page, "publisher": publisher, "datasets": groups,
         "modified": max((g["modified"] for g in groups),
-                        default=_stamp(organisation.created_at)),
+                        default=utc_stamp(organisation.created_at)),
     }
 
 

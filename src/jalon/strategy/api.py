@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from jalon.api import auth
@@ -253,7 +253,7 @@ def list_values(request: HttpRequest, indicator_id: int) -> list[dict[str, Any]]
                       response={201: ValueOut, 422: Error, **ERRORS},
                       summary="Saisir une valeur d'un indicateur saisi (capacité strategy.edit)")
 def add_value(request: HttpRequest, indicator_id: int, payload: ValueIn
-              ) -> tuple[int, dict[str, Any]]:
+              ) -> Status[dict[str, Any]]:
     indicator = _indicator_or_404(request, indicator_id)
     auth.require(request, Capability.EDIT_STRATEGY)
     if payload.date is None or payload.value is None:
@@ -262,4 +262,4 @@ def add_value(request: HttpRequest, indicator_id: int, payload: ValueIn
         raise HttpError(422, "Les valeurs de cet indicateur sont calculées depuis l'inventaire.")
     entry = services.add_value(auth.actor(request), indicator, payload.date, payload.value,
                                payload.kind, payload.source, payload.comment)
-    return 201, _value(entry)
+    return Status(201, _value(entry))

@@ -37,8 +37,8 @@ class PeriodChecked(forms.BaseForm):
     """Forms with a strategy period: it must not end before it starts."""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        assert data is not None  # Form.clean returns cleaned_data
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("La fin de la période doit suivre son début."))
@@ -115,8 +115,8 @@ class ActionForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptabl
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        assert data is not None  # Form.clean returns cleaned_data
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("La fin doit suivre le début."))
@@ -179,8 +179,8 @@ class IndicatorForm(forms.Form):
                 del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        assert data is not None  # Form.clean returns cleaned_data
+        super().clean()
+        data = self.cleaned_data
         if not self.editing and not data.get("definition"):
             if not data.get("name"):
                 self.add_error("name", _("Choisissez un indicateur du catalogue ou nommez le "

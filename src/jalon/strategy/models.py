@@ -45,6 +45,9 @@ class Axis(models.Model):
     class Meta:
         ordering = ["position", "id"]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class Objective(models.Model):
     axis = models.ForeignKey(Axis, on_delete=models.CASCADE, related_name="objectives")
@@ -56,6 +59,9 @@ class Objective(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class ActionStatus(models.TextChoices):
@@ -79,6 +85,9 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class IndicatorDefinition(models.Model):
@@ -137,6 +146,9 @@ class Indicator(models.Model):
     class Meta:
         ordering = ["position", "id"]
 
+    def __str__(self) -> str:
+        return self.definition.name
+
 
 class ValueKind(models.TextChoices):
     RESULT = "result", _("Résultat")
@@ -164,6 +176,9 @@ class IndicatorValue(models.Model):
     class Meta:
         ordering = ["date", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.date} {self.value}"
+
 
 class StrategyTemplate(models.Model):
     """A template an operator publishes to its members (built-in templates are data files)."""
@@ -180,6 +195,9 @@ class StrategyTemplate(models.Model):
         constraints = [models.UniqueConstraint(fields=["operator", "key"],
                                                name="one_template_per_key_and_operator")]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class AnnualReport(models.Model):
     """The yearly review of year N (CGCT L. 2311-1-1): its editable introduction."""
@@ -192,3 +210,6 @@ class AnnualReport(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["strategy", "year"],
                                                name="one_report_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.strategy_id} {self.year}"

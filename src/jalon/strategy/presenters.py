@@ -2,7 +2,7 @@
 and the annual report use these, so that its target, status and chart read the same.
 
 `indicator_chart` is the one indicator chart: values then projection, and the target path, as a
-server-rendered SVG (jalon.footprint.charts) with the rows of its data table. `indicator_view`
+server-rendered SVG (jalon.kit.charts) with the rows of its data table. `indicator_view`
 gathers what the public page, the embeds and the report show of an indicator.
 """
 
@@ -16,8 +16,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from jalon.core.trajectory import Point
-from jalon.footprint import charts
-from jalon.footprint.formatting import fr_number
+from jalon.kit import charts
+from jalon.kit.formatting import fr_number
 from jalon.strategy import status
 from jalon.strategy.models import ActionStatus, Indicator
 
@@ -115,7 +115,7 @@ def indicator_chart(item: status.IndicatorStatus, chart_id: str = "",
             "unit": definition.unit, "target": item.target_text,
             "explanation": item.explanation},
         fmt=lambda value: fr_number(value, precision))
-    return Chart(mark_safe(svg), rows)  # markup built and escaped by jalon.footprint.charts
+    return Chart(mark_safe(svg), rows)  # noqa: S308  # built and escaped by jalon.kit.charts
 
 
 @dataclass

@@ -84,19 +84,30 @@ def strategy(organisation: Organisation, strategy_id: int) -> Strategy:
     return get_object_or_404(strategies(organisation), pk=strategy_id)
 
 
+def axes(organisation: Organisation) -> QuerySet[Axis]:
+    return Axis.objects.select_related("strategy").filter(strategy__organisation=organisation)
+
+
 def axis(organisation: Organisation, axis_id: int) -> Axis:
-    return get_object_or_404(Axis.objects.select_related("strategy"),
-                             strategy__organisation=organisation, pk=axis_id)
+    return get_object_or_404(axes(organisation), pk=axis_id)
+
+
+def objectives(organisation: Organisation) -> QuerySet[Objective]:
+    return Objective.objects.select_related("axis__strategy", "parent").filter(
+        axis__strategy__organisation=organisation)
 
 
 def objective(organisation: Organisation, objective_id: int) -> Objective:
-    return get_object_or_404(Objective.objects.select_related("axis__strategy", "parent"),
-                             axis__strategy__organisation=organisation, pk=objective_id)
+    return get_object_or_404(objectives(organisation), pk=objective_id)
+
+
+def actions(organisation: Organisation) -> QuerySet[Action]:
+    return Action.objects.select_related("objective__axis__strategy").filter(
+        objective__axis__strategy__organisation=organisation)
 
 
 def action(organisation: Organisation, action_id: int) -> Action:
-    return get_object_or_404(Action.objects.select_related("objective__axis__strategy"),
-                             objective__axis__strategy__organisation=organisation, pk=action_id)
+    return get_object_or_404(actions(organisation), pk=action_id)
 
 
 def indicators(organisation: Organisation) -> QuerySet[Indicator]:

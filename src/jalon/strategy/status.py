@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jalon.core.trajectory import Assessment, Direction, Point, Status, Target, TargetKind, assess
-from jalon.footprint.formatting import THOUSANDS, fr_number
+from jalon.kit.formatting import THOUSANDS, fr_number
 from jalon.strategy.models import Indicator, IndicatorDefinition, IndicatorValue, Strategy
 
 if TYPE_CHECKING:

@@ -11,13 +11,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jalon.kit import views as kit_views
 from jalon.publishing import services as publishing_services
 from jalon.strategy import presenters, selectors, services, status, tasks
 from jalon.strategy.forms import (
@@ -31,12 +32,13 @@ from jalon.strategy.forms import (
     ValueForm,
     indicator_initial,
 )
-from jalon.strategy.models import ActionStatus, Objective, Strategy
+from jalon.strategy.models import ActionStatus, Indicator, Objective, Strategy
 from jalon.tenancy.capabilities import Capability
 from jalon.tenancy.scope import OrganisationRequest, has, organisation_view
 
 INDICATORS_PER_PAGE = 15
 VALUES_PER_PAGE = 10
+INDICATOR_FORM = "strategy/indicator_form.html"
 MAX_CHART_YEARS = 12
 
 
@@ -55,6 +57,10 @@ def _strategy_or_404(request: OrganisationRequest) -> Strategy:
 
 def _index_url(request: OrganisationRequest) -> str:
     return reverse("strategy:index", args=[request.organisation.slug])
+
+
+def _indicator_url(request: OrganisationRequest, pk: int) -> str:
+    return reverse("strategy:indicator", args=[request.organisation.slug, pk])
 
 
 # --------------------------------------------------------------------------- strategy
@@ -129,28 +135,20 @@ def create(request: OrganisationRequest) -> HttpResponse:
     return redirect(_index_url(request))
 
 
-def _form_page(request: HttpRequest, form: Any, *, title: str, back: str,
-               status_code: int = 200, intro: str = "") -> HttpResponse:
-    return render(request, "strategy/form.html", {
-        "form": form, "title": title, "back": back, "intro": intro}, status=status_code)
-
-
 @organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def strategy_edit(request: OrganisationRequest) -> HttpResponse:
     current = _strategy_or_404(request)
-    form = StrategyForm(request.POST or None, instance=Strategy.objects.get(pk=current.pk))
-    if request.method == "POST" and form.is_valid():
-        services.update_strategy(request.user, current, **form.cleaned_data)
-        messages.success(request, _("Stratégie mise à jour."))
-        return redirect(_index_url(request))
-    return _form_page(request, form, title=_("Modifier la stratégie"), back=_index_url(request),
-                      status_code=400 if request.method == "POST" else 200)
+    return kit_views.edit(
+        request, selectors.strategies(request.organisation), current.pk, StrategyForm,
+        service=lambda strategy, form: services.update_strategy(request.user, strategy,
+                                                                **form.cleaned_data),
+        success_url=_index_url(request), message=_("Stratégie mise à jour."), template=FORM,
+        context={"title": _("Modifier la stratégie"), "back": _index_url(request)})
 
 
-def _confirm_delete(request: HttpRequest, *, title: str, name: str, back: str) -> HttpResponse:
-    return render(request, "strategy/confirm_delete.html",
-                  {"title": title, "name": name, "back": back})
+FORM = "strategy/form.html"
+CONFIRM_DELETE = "strategy/confirm_delete.html"
 
 
 # --------------------------------------------------------------------------- axes
@@ -174,38 +172,33 @@ def axis_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def axis_new(request: OrganisationRequest) -> HttpResponse:
     current = _strategy_or_404(request)
-    form = AxisForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        axis = services.add_axis(request.user, current, **form.cleaned_data)
-        messages.success(request, _("Axe ajouté."))
-        return redirect(_axis_url(request, axis.pk))
-    return _form_page(request, form, title=_("Ajouter un axe"), back=_index_url(request),
-                      status_code=400 if request.method == "POST" else 200)
+    return kit_views.create(
+        request, AxisForm,
+        service=lambda form: services.add_axis(request.user, current, **form.cleaned_data),
+        success_url=lambda axis: _axis_url(request, axis.pk), message=_("Axe ajouté."),
+        template=FORM, context={"title": _("Ajouter un axe"), "back": _index_url(request)})
 
 
 @organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def axis_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
-    axis = selectors.axis(request.organisation, pk)
-    form = AxisForm(request.POST or None, instance=selectors.axis(request.organisation, pk))
-    if request.method == "POST" and form.is_valid():
-        services.update_axis(request.user, axis, **form.cleaned_data)
-        messages.success(request, _("Axe mis à jour."))
-        return redirect(_axis_url(request, axis.pk))
-    return _form_page(request, form, title=_("Modifier l'axe"), back=_axis_url(request, pk),
-                      status_code=400 if request.method == "POST" else 200)
+    return kit_views.edit(
+        request, selectors.axes(request.organisation), pk, AxisForm,
+        service=lambda axis, form: services.update_axis(request.user, axis, **form.cleaned_data),
+        success_url=_axis_url(request, pk), message=_("Axe mis à jour."), template=FORM,
+        context={"title": _("Modifier l'axe"), "back": _axis_url(request, pk)})
 
 
 @organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def axis_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
-    axis = selectors.axis(request.organisation, pk)
-    if request.method == "POST":
-        services.delete_axis(request.user, axis)
-        messages.success(request, _("Axe supprimé, avec ses objectifs et actions."))
-        return redirect(_index_url(request))
-    return _confirm_delete(request, title=_("Supprimer l'axe"), name=axis.title,
-                           back=_axis_url(request, pk))
+    return kit_views.delete(
+        request, selectors.axes(request.organisation), pk,
+        service=lambda axis: services.delete_axis(request.user, axis),
+        success_url=_index_url(request),
+        message=_("Axe supprimé, avec ses objectifs et actions."), template=CONFIRM_DELETE,
+        context=lambda axis: {"title": _("Supprimer l'axe"), "name": axis.title,
+                              "back": _axis_url(request, pk)})
 
 
 # --------------------------------------------------------------------------- objectives
@@ -219,45 +212,44 @@ def objective_new(request: OrganisationRequest, pk: int) -> HttpResponse:
     parent_id = request.GET.get("parent", "")
     if parent_id.isdigit():
         initial["parent"] = Objective.objects.filter(axis=axis, pk=int(parent_id)).first()
-    form = ObjectiveForm(request.POST or None, axis=axis, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        services.add_objective(request.user, axis, **form.cleaned_data)
-        messages.success(request, _("Objectif ajouté."))
-        return redirect(_axis_url(request, axis.pk))
-    return _form_page(request, form, title=_("Ajouter un objectif"),
-                      back=_axis_url(request, axis.pk), intro=axis.title,
-                      status_code=400 if request.method == "POST" else 200)
+    back = _axis_url(request, axis.pk)
+    return kit_views.create(
+        request, ObjectiveForm,
+        service=lambda form: services.add_objective(request.user, axis, **form.cleaned_data),
+        success_url=back, message=_("Objectif ajouté."), template=FORM,
+        context={"title": _("Ajouter un objectif"), "back": back, "intro": axis.title},
+        form_kwargs={"axis": axis, "initial": initial})
 
 
 @organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def objective_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
-    objective = selectors.objective(request.organisation, pk)
-    form = ObjectiveForm(request.POST or None, axis=objective.axis,
-                         instance=selectors.objective(request.organisation, pk))
-    if request.method == "POST" and form.is_valid():
+    def save(objective: Objective, form: ObjectiveForm) -> None:
         parent = form.cleaned_data.pop("parent")
         services.update_objective(request.user, objective, **form.cleaned_data)
         if parent != objective.parent:
             Objective.objects.filter(pk=objective.pk).update(parent=parent)
-        messages.success(request, _("Objectif mis à jour."))
-        return redirect(_axis_url(request, objective.axis_id))
-    return _form_page(request, form, title=_("Modifier l'objectif"),
-                      back=_axis_url(request, objective.axis_id),
-                      status_code=400 if request.method == "POST" else 200)
+
+    return kit_views.edit(
+        request, selectors.objectives(request.organisation), pk, ObjectiveForm, service=save,
+        success_url=lambda objective: _axis_url(request, objective.axis_id),
+        message=_("Objectif mis à jour."), template=FORM,
+        context=lambda objective: {"title": _("Modifier l'objectif"),
+                                   "back": _axis_url(request, objective.axis_id)},
+        form_kwargs=lambda objective: {"axis": objective.axis})
 
 
 @organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def objective_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
-    objective = selectors.objective(request.organisation, pk)
-    back = _axis_url(request, objective.axis_id)
-    if request.method == "POST":
-        services.delete_objective(request.user, objective)
-        messages.success(request, _("Objectif supprimé, avec ses sous-objectifs et actions."))
-        return redirect(back)
-    return _confirm_delete(request, title=_("Supprimer l'objectif"), name=objective.title,
-                           back=back)
+    return kit_views.delete(
+        request, selectors.objectives(request.organisation), pk,
+        service=lambda objective: services.delete_objective(request.user, objective),
+        success_url=lambda objective: _axis_url(request, objective.axis_id),
+        message=_("Objectif supprimé, avec ses sous-objectifs et actions."),
+        template=CONFIRM_DELETE,
+        context=lambda objective: {"title": _("Supprimer l'objectif"), "name": objective.title,
+                                   "back": _axis_url(request, objective.axis_id)})
 
 
 # --------------------------------------------------------------------------- actions
@@ -267,43 +259,37 @@ def objective_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_new(request: OrganisationRequest, pk: int) -> HttpResponse:
     objective = selectors.objective(request.organisation, pk)
-    form = ActionForm(request.POST or None)
     back = _axis_url(request, objective.axis_id)
-    if request.method == "POST" and form.is_valid():
-        services.add_action(request.user, objective, **form.cleaned_data)
-        messages.success(request, _("Action ajoutée."))
-        return redirect(back)
-    return _form_page(request, form, title=_("Ajouter une action"), back=back,
-                      intro=objective.title,
-                      status_code=400 if request.method == "POST" else 200)
+    return kit_views.create(
+        request, ActionForm,
+        service=lambda form: services.add_action(request.user, objective, **form.cleaned_data),
+        success_url=back, message=_("Action ajoutée."), template=FORM,
+        context={"title": _("Ajouter une action"), "back": back, "intro": objective.title})
 
 
 @organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def action_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
-    action = selectors.action(request.organisation, pk)
-    form = ActionForm(request.POST or None,
-                      instance=selectors.action(request.organisation, pk))
-    back = _axis_url(request, action.objective.axis_id)
-    if request.method == "POST" and form.is_valid():
-        services.update_action(request.user, action, **form.cleaned_data)
-        messages.success(request, _("Action mise à jour."))
-        return redirect(back)
-    return _form_page(request, form, title=_("Modifier l'action"), back=back,
-                      status_code=400 if request.method == "POST" else 200)
+    return kit_views.edit(
+        request, selectors.actions(request.organisation), pk, ActionForm,
+        service=lambda action, form: services.update_action(request.user, action,
+                                                            **form.cleaned_data),
+        success_url=lambda action: _axis_url(request, action.objective.axis_id),
+        message=_("Action mise à jour."), template=FORM,
+        context=lambda action: {"title": _("Modifier l'action"),
+                                "back": _axis_url(request, action.objective.axis_id)})
 
 
 @organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def action_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
-    action = selectors.action(request.organisation, pk)
-    back = _axis_url(request, action.objective.axis_id)
-    if request.method == "POST":
-        services.delete_action(request.user, action)
-        messages.success(request, _("Action supprimée."))
-        return redirect(back)
-    return _confirm_delete(request, title=_("Supprimer l'action"), name=action.title,
-                           back=back)
+    return kit_views.delete(
+        request, selectors.actions(request.organisation), pk,
+        service=lambda action: services.delete_action(request.user, action),
+        success_url=lambda action: _axis_url(request, action.objective.axis_id),
+        message=_("Action supprimée."), template=CONFIRM_DELETE,
+        context=lambda action: {"title": _("Supprimer l'action"), "name": action.title,
+                                "back": _axis_url(request, action.objective.axis_id)})
 
 
 # --------------------------------------------------------------------------- indicators
@@ -362,57 +348,57 @@ def indicator_list(request: OrganisationRequest) -> HttpResponse:
 def indicator_new(request: OrganisationRequest) -> HttpResponse:
     current = _strategy_or_404(request)
     organisation = request.organisation
-    form = IndicatorForm(request.POST or None,
-                         definitions=selectors.available_definitions(organisation),
-                         objectives=Objective.objects.filter(axis__strategy=current))
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: IndicatorForm) -> Indicator:
         definition = form.cleaned_data["definition"]
         if definition is None:
             # The service makes the key unique among the organisation's definitions.
             definition = services.create_definition(request.user, organisation,
                                                      **form.definition_values())
-        indicator = services.add_indicator(request.user, current, definition,
-                                           **form.indicator_values())
-        messages.success(request, _("Indicateur ajouté."))
-        return redirect("strategy:indicator", organisation.slug, indicator.pk)
-    return render(request, "strategy/indicator_form.html", {
-        "form": form, "title": _("Ajouter un indicateur"),
-        "back": reverse("strategy:indicators", args=[organisation.slug])},
-        status=400 if request.method == "POST" else 200)
+        return services.add_indicator(request.user, current, definition,
+                                      **form.indicator_values())
+
+    return kit_views.create(
+        request, IndicatorForm, service=save,
+        success_url=lambda indicator: _indicator_url(request, indicator.pk),
+        message=_("Indicateur ajouté."), template=INDICATOR_FORM,
+        context={"title": _("Ajouter un indicateur"),
+                 "back": reverse("strategy:indicators", args=[organisation.slug])},
+        form_kwargs={"definitions": selectors.available_definitions(organisation),
+                     "objectives": Objective.objects.filter(axis__strategy=current)})
 
 
 @organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
-    indicator = selectors.indicator(organisation, pk)
-    form = IndicatorForm(request.POST or None, initial=indicator_initial(indicator),
-                         definitions=selectors.available_definitions(organisation),
-                         objectives=Objective.objects.filter(axis__strategy=indicator.strategy),
-                         editing=True)
-    back = reverse("strategy:indicator", args=[organisation.slug, pk])
-    if request.method == "POST" and form.is_valid():
-        services.update_indicator(request.user, indicator, **form.indicator_values())
-        messages.success(request, _("Cible mise à jour."))
-        return redirect(back)
-    return render(request, "strategy/indicator_form.html", {
-        "form": form, "title": _("Modifier l'indicateur"), "back": back,
-        "definition": indicator.definition},
-        status=400 if request.method == "POST" else 200)
+    back = _indicator_url(request, pk)
+    return kit_views.edit(
+        request, selectors.indicators(organisation), pk, IndicatorForm,
+        service=lambda indicator, form: services.update_indicator(
+            request.user, indicator, **form.indicator_values()),
+        success_url=back, message=_("Cible mise à jour."), template=INDICATOR_FORM,
+        context=lambda indicator: {"title": _("Modifier l'indicateur"), "back": back,
+                                   "definition": indicator.definition},
+        form_kwargs=lambda indicator: {
+            "initial": indicator_initial(indicator),
+            "definitions": selectors.available_definitions(organisation),
+            "objectives": Objective.objects.filter(axis__strategy=indicator.strategy),
+            "editing": True})
 
 
 @organisation_view(capability=Capability.EDIT_STRATEGY)
 @require_http_methods(["GET", "POST"])
 def indicator_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
-    indicator = selectors.indicator(organisation, pk)
-    if request.method == "POST":
-        services.delete_indicator(request.user, indicator)
-        messages.success(request, _("Indicateur retiré de la stratégie."))
-        return redirect("strategy:indicators", organisation.slug)
-    return _confirm_delete(request, title=_("Retirer l'indicateur"),
-                           name=indicator.definition.name,
-                           back=reverse("strategy:indicator", args=[organisation.slug, pk]))
+    return kit_views.delete(
+        request, selectors.indicators(organisation), pk,
+        service=lambda indicator: services.delete_indicator(request.user, indicator),
+        success_url=reverse("strategy:indicators", args=[organisation.slug]),
+        message=_("Indicateur retiré de la stratégie."), template=CONFIRM_DELETE,
+        context=lambda indicator: {"title": _("Retirer l'indicateur"),
+                                   "name": indicator.definition.name,
+                                   "back": _indicator_url(request, pk)})
 
 
 @organisation_view(capability=Capability.READ)

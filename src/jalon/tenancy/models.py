@@ -123,6 +123,9 @@ class OperatorAdmin(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "operator"],
                                                name="one_admin_role_per_operator")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.operator_id}"
+
 
 class AuditEvent(models.Model):
     """Who changed what, when: written by services, never by views directly."""
@@ -139,6 +142,9 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.target}".strip()
+
 
 class ApiToken(CapabilitiesMixin):
     """A per-organisation API token. Only a SHA-256 of the secret is stored."""
@@ -154,6 +160,9 @@ class ApiToken(CapabilitiesMixin):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
 
     @staticmethod
     def hash(secret: str) -> str:

@@ -219,7 +219,8 @@ def _published_sql(one_domain: bool) -> str:
 
     org, pub = columns(Organisation), columns(Publication)
     org_table, pub_table = quote(Organisation._meta.db_table), quote(Publication._meta.db_table)
-    sql = (f"SELECT o.{org['id']}, o.{org['inventory_version']}, p.{pub['domain']} "
+    # Names come from the models, values are parameters.
+    sql = (f"SELECT o.{org['id']}, o.{org['inventory_version']}, p.{pub['domain']} "  # noqa: S608
            f"FROM {org_table} o JOIN {pub_table} p ON p.{pub['organisation']} = o.{org['id']} "
            f"WHERE o.{org['slug']} = %s AND p.{pub['published']} = %s")
     return sql + (f" AND p.{pub['domain']} = %s" if one_domain else "")

@@ -2,7 +2,8 @@
 organisation (domain "strategy"): published when the organisation's current strategy (the one
 covering this year, else the most recent) was public."""
 
-import datetime as dt
+
+from django.utils import timezone
 from typing import Any
 
 from django.db import migrations
@@ -11,7 +12,7 @@ from django.db import migrations
 def forward(apps: Any, schema_editor: Any) -> None:
     Strategy = apps.get_model("strategy", "Strategy")
     Publication = apps.get_model("tenancy", "Publication")
-    year = dt.date.today().year
+    year = timezone.localdate().year
     organisations = Strategy.objects.values_list("organisation_id", flat=True).distinct()
     for organisation_id in set(organisations):
         rows = Strategy.objects.filter(organisation_id=organisation_id).order_by(

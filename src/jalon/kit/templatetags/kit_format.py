@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from jalon.footprint import formatting
+from jalon.kit import formatting
 
 register = template.Library()
 

@@ -1,4 +1,5 @@
-"""French names of the contract's keys (categories, criteria, phases) for the pages."""
+"""French names of the contract's keys (categories, criteria, phases), shared by the pages of
+several domains (footprint, strategy's annual report). Labels of one domain stay in its app."""
 
 from __future__ import annotations
 
@@ -25,10 +26,6 @@ CRITERION_LABELS: Final = {
 PHASE_LABELS: Final = {
     "manufacture": _("Fabrication"), "distribution": _("Distribution"),
     "use": _("Utilisation"), "end_of_life": _("Fin de vie"),
-}
-METHOD_LABELS: Final = {
-    "stock": _("Stock : fabrication amortie sur la durée de vie"),
-    "flux": _("Flux : achats de l'année"),
 }
 
 

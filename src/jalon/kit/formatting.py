@@ -1,4 +1,4 @@
-"""Number formatting for the pages (humanize is not installed, and must not be).
+"""Number and date formatting for every domain's pages (humanize is not installed, and must not be).
 
 French typography: decimal comma, narrow no-break space (U+202F) between thousands; the English
 interface writes 176,732.1. The `fr_` names are kept from when the interface was French only.
@@ -8,6 +8,7 @@ Values of the JSON contract are in kg, MJ, m3; pages show gwp in tonnes and pe i
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Final
 
@@ -57,3 +58,9 @@ def fr_criterion(criterion: str, value: float | None) -> str:
 
 def fr_percent(share: float | None, decimals: int = 0) -> str:
     return "–" if share is None else fr_number(share * 100, decimals) + THOUSANDS + "%"
+
+
+def utc_stamp(value: dt.datetime) -> str:
+    """An aware datetime as ISO 8601 in UTC to the second: '2026-03-01T09:30:00Z' (metadata of
+    open data and of the report's document)."""
+    return value.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
