@@ -18,10 +18,6 @@ FIXTURES = paths.FIXTURES / "catalogue"
 API = "/api/v1"
 
 
-def make_org(slug: str) -> Organisation:
-    return OrganisationFactory(slug=slug)
-
-
 def member(org: Organisation, role: str) -> Client:
     client = Client()
     client.force_login(factories.member(org, role))
@@ -34,7 +30,7 @@ def service(org: Organisation, name: str = "Site de la ville", **values) -> Digi
 
 @pytest.fixture
 def org():
-    return make_org("ville-a")
+    return OrganisationFactory(slug="ville-a")
 
 
 @pytest.fixture
@@ -147,7 +143,7 @@ def test_viewers_cannot_write(org, viewer):
 
 def test_members_of_another_organisation_get_404(org):
     s = service(org)
-    outsider = member(make_org("ville-b"), "admin")
+    outsider = member(OrganisationFactory(slug="ville-b"), "admin")
     for path in ("", "new/", "import/", f"{s.pk}/", f"{s.pk}/edit/", f"{s.pk}/delete/"):
         assert outsider.get(url(org, path)).status_code == 404
     assert outsider.post(url(org, f"{s.pk}/delete/")).status_code == 404
@@ -336,7 +332,7 @@ def test_api_viewer_tokens_cannot_write_and_other_organisations_are_404(org):
                                              "audience": "public"}).status_code == 403
     assert viewer.send("patch", f"/services/{s.pk}", {"name": "B"}).status_code == 403
     assert viewer.send("delete", f"/services/{s.pk}").status_code == 403
-    other = Api(make_org("ville-b"), "admin")
+    other = Api(OrganisationFactory(slug="ville-b"), "admin")
     assert other.get(f"/services/{s.pk}").status_code == 404
     assert other.send("patch", f"/services/{s.pk}", {"name": "B"}).status_code == 404
     assert other.send("delete", f"/services/{s.pk}").status_code == 404
