@@ -140,6 +140,7 @@ def member(organisation: Organisation, role: str = "viewer", username: str | Non
 
 def api_token(organisation: Organisation, role: str = "editor", name: str | None = None,
               actor: Any = None) -> tuple[ApiToken, str]:
-    """An API token made through the accounts service (audited); returns (token, secret)."""
-    actor = actor if actor is not None else UserFactory()
+    """An API token made through the accounts service (audited), by `actor` or else by a new
+    admin of the organisation; returns (token, secret)."""
+    actor = actor if actor is not None else member(organisation, "admin")
     return account_services.create_api_token(actor, organisation, name or role, role)
