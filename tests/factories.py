@@ -13,8 +13,17 @@ import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
-from jalon.inventory.models import Asset
-from jalon.tenancy.models import Membership, Operator, OperatorAdmin, Organisation, Publication
+from jalon.accounts import services as account_services
+from jalon.catalogue.models import DigitalService
+from jalon.inventory.models import Asset, InventoryImport, LifecycleEvent
+from jalon.tenancy.models import (
+    ApiToken,
+    Membership,
+    Operator,
+    OperatorAdmin,
+    Organisation,
+    Publication,
+)
 
 PASSWORD = "Mot-de-passe-de-test-2026"
 
@@ -88,9 +97,50 @@ class AssetFactory(DjangoModelFactory[Asset]):
     purchase_date = dt.date(2022, 3, 1)
 
 
+class InventoryImportFactory(DjangoModelFactory[InventoryImport]):
+    """An import record as the upload leaves it (the file itself is not written)."""
+
+    class Meta:
+        model = InventoryImport
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    file_name = "export-glpi.csv"
+    stored_path = factory.LazyAttribute(lambda i: f"imports/{i.organisation.slug}/{i.file_name}")
+    sha256 = "0" * 64
+
+
+class LifecycleEventFactory(DjangoModelFactory[LifecycleEvent]):
+    class Meta:
+        model = LifecycleEvent
+
+    asset = factory.SubFactory(AssetFactory)
+    kind = "repaired"
+    date = dt.date(2024, 2, 1)
+
+
+class DigitalServiceFactory(DjangoModelFactory[DigitalService]):
+    class Meta:
+        model = DigitalService
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Service en ligne {n}")
+    kind = "website"
+    audience = "public"
+    url = "https://www.ville.example"
+    hosting_country = "FR"
+
+
 def member(organisation: Organisation, role: str = "viewer", username: str | None = None,
            **extra: Any) -> Any:
     """A user who is a member of `organisation` with `role`; returns the user."""
     user = UserFactory(**({"username": username} if username else {}), **extra)
     MembershipFactory(user=user, organisation=organisation, role=role)
     return user
+
+
+def api_token(organisation: Organisation, role: str = "editor", name: str | None = None,
+              actor: Any = None) -> tuple[ApiToken, str]:
+    """An API token made through the accounts service (audited), by `actor` or else by a new
+    admin of the organisation; returns (token, secret)."""
+    actor = actor if actor is not None else member(organisation, "admin")
+    return account_services.create_api_token(actor, organisation, name or role, role)

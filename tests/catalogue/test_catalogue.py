@@ -5,43 +5,32 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from tests import paths
+from tests import factories, paths
+from tests.factories import DigitalServiceFactory, OrganisationFactory, UserFactory, api_token
 
-from jalon.accounts import services as account_services
 from jalon.catalogue.models import DigitalService
-from jalon.tenancy.models import AuditEvent, Membership, Operator, Organisation
+from jalon.tenancy.models import AuditEvent, Organisation
 
 pytestmark = pytest.mark.django_db
 FIXTURES = paths.FIXTURES / "catalogue"
 API = "/api/v1"
 
 
-def make_org(slug: str) -> Organisation:
-    operator, _ = Operator.objects.get_or_create(slug="gip", defaults={"name": "GIP"})
-    return Organisation.objects.create(operator=operator, name=f"Organisation {slug}",
-                                       slug=slug, kind="commune")
-
-
 def member(org: Organisation, role: str) -> Client:
-    user = get_user_model().objects.create_user(f"{role}-{org.slug}", f"{role}@{org.slug}.fr", "x")
-    Membership.objects.create(user=user, organisation=org, role=role)
     client = Client()
-    client.force_login(user)
+    client.force_login(factories.member(org, role))
     return client
 
 
 def service(org: Organisation, name: str = "Site de la ville", **values) -> DigitalService:
-    defaults = {"kind": "website", "audience": "public", "url": "https://www.ville.example",
-                "hosting_country": "FR"}
-    return DigitalService.objects.create(organisation=org, name=name, **{**defaults, **values})
+    return DigitalServiceFactory(organisation=org, name=name, **values)
 
 
 @pytest.fixture
 def org():
-    return make_org("ville-a")
+    return OrganisationFactory(slug="ville-a")
 
 
 @pytest.fixture
@@ -154,7 +143,7 @@ def test_viewers_cannot_write(org, viewer):
 
 def test_members_of_another_organisation_get_404(org):
     s = service(org)
-    outsider = member(make_org("ville-b"), "admin")
+    outsider = member(OrganisationFactory(slug="ville-b"), "admin")
     for path in ("", "new/", "import/", f"{s.pk}/", f"{s.pk}/edit/", f"{s.pk}/delete/"):
         assert outsider.get(url(org, path)).status_code == 404
     assert outsider.post(url(org, f"{s.pk}/delete/")).status_code == 404
@@ -241,8 +230,7 @@ def test_import_page_without_a_file(org, editor):
 
 class Api:
     def __init__(self, org: Organisation, role: str = "editor") -> None:
-        creator, _ = get_user_model().objects.get_or_create(username=f"creator-{org.slug}")
-        _token, secret = account_services.create_api_token(creator, org, role, role)
+        _token, secret = api_token(org, role, actor=UserFactory(username=f"creator-{org.slug}"))
         self.client = Client()
         self.headers = {"Authorization": f"Bearer {secret}"}
 
@@ -344,7 +332,7 @@ def test_api_viewer_tokens_cannot_write_and_other_organisations_are_404(org):
                                              "audience": "public"}).status_code == 403
     assert viewer.send("patch", f"/services/{s.pk}", {"name": "B"}).status_code == 403
     assert viewer.send("delete", f"/services/{s.pk}").status_code == 403
-    other = Api(make_org("ville-b"), "admin")
+    other = Api(OrganisationFactory(slug="ville-b"), "admin")
     assert other.get(f"/services/{s.pk}").status_code == 404
     assert other.send("patch", f"/services/{s.pk}", {"name": "B"}).status_code == 404
     assert other.send("delete", f"/services/{s.pk}").status_code == 404

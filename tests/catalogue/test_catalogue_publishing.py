@@ -15,12 +15,13 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import translation
 from frictionless import Resource, Schema
+from tests.factories import DigitalServiceFactory, OperatorFactory, OrganisationFactory
 
 from jalon.catalogue.demo import SERVICES, seed_services
 from jalon.catalogue.models import DigitalService
 from jalon.core.exports import safe_cell
 from jalon.publishing import registry
-from jalon.tenancy.models import AuditEvent, Operator, Organisation, Publication
+from jalon.tenancy.models import AuditEvent, Organisation, Publication
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 6, 15)
@@ -35,15 +36,12 @@ def _french():
 
 @pytest.fixture
 def org():
-    operator = Operator.objects.create(name="GIP", slug="gip")
-    return Organisation.objects.create(operator=operator, name="Ville", slug="ville",
-                                       kind="commune")
+    return OrganisationFactory(operator=OperatorFactory(name="GIP", slug="gip"), name="Ville",
+                               slug="ville", kind="commune")
 
 
 def service(org, name, **values) -> DigitalService:
-    defaults = {"kind": "website", "audience": "public", "status": "in_service",
-                "url": "https://www.ville.example", "hosting_country": "FR"}
-    return DigitalService.objects.create(organisation=org, name=name, **{**defaults, **values})
+    return DigitalServiceFactory(organisation=org, name=name, **{"status": "in_service", **values})
 
 
 def test_the_catalogue_declares_one_of_each():
@@ -152,8 +150,7 @@ def test_report_section_counts_by_kind_and_audience_at_the_end_of_the_year(org):
 
 
 def make_empty(org) -> Organisation:
-    return Organisation.objects.create(operator=org.operator, name="Vide", slug="vide",
-                                       kind="commune")
+    return OrganisationFactory(operator=org.operator, name="Vide", slug="vide", kind="commune")
 
 
 def test_indicator_share_hosted_in_eu_eea(org):

@@ -13,10 +13,15 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from frictionless import Resource, Schema
+from tests.factories import (
+    DigitalServiceFactory,
+    OperatorFactory,
+    OrganisationFactory,
+    PublicationFactory,
+)
 
 from jalon.catalogue import publishing
-from jalon.catalogue.models import DigitalService
-from jalon.tenancy.models import Operator, Organisation, Publication
+from jalon.tenancy.models import Publication
 
 pytestmark = [
     pytest.mark.django_db,
@@ -26,9 +31,8 @@ pytestmark = [
 
 @pytest.fixture
 def org():
-    operator = Operator.objects.create(name="GIP", slug="gip")
-    org = Organisation.objects.create(operator=operator, name="Ville", slug="ville",
-                                      kind="commune")
+    org = OrganisationFactory(operator=OperatorFactory(name="GIP", slug="gip"), name="Ville",
+                              slug="ville", kind="commune")
     for name, values in (
         ("Site de la ville", {"kind": "website", "audience": "public",
                               "url": "https://www.ville.example", "hosting_country": "FR"}),
@@ -37,8 +41,8 @@ def org():
         ("Logiciel de paie", {"kind": "internal_app", "audience": "agents"}),
         ("Ancien site", {"kind": "website", "audience": "public", "status": "retired"}),
     ):
-        DigitalService.objects.create(organisation=org, name=name, **values)
-    Publication.objects.create(organisation=org, domain="catalogue", published=True)
+        DigitalServiceFactory(organisation=org, name=name, **values)
+    PublicationFactory(organisation=org, domain="catalogue", published=True)
     return org
 
 
@@ -82,7 +86,7 @@ def test_nothing_is_public_when_the_catalogue_is_not_published(org):
     client = Client()
     assert client.get("/p/ville/data/services.csv").status_code == 404
     assert client.get("/p/ville/").status_code == 404  # it publishes nothing else
-    Publication.objects.create(organisation=org, domain="footprint", published=True)
+    PublicationFactory(organisation=org, domain="footprint", published=True)
     home = client.get("/p/ville/")
     assert "Inscription scolaire" not in home.content.decode()
     assert "services.csv" not in client.get("/p/ville/data/catalogue.jsonld").content.decode()
@@ -95,10 +99,9 @@ def test_the_annual_report_shows_the_services_table(db):
 
     world = build()
     org = world["org"]
-    DigitalService.objects.create(organisation=org, name="Portail famille",
-                                  kind="online_procedure", audience="public")
-    DigitalService.objects.create(organisation=org, name="Paie", kind="internal_app",
-                                  audience="agents")
+    DigitalServiceFactory(organisation=org, name="Portail famille", kind="online_procedure",
+                          audience="public")
+    DigitalServiceFactory(organisation=org, name="Paie", kind="internal_app", audience="agents")
     Publication.objects.update_or_create(organisation=org, domain="catalogue",
                                          defaults={"published": True})
     client = Client()

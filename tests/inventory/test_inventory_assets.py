@@ -5,34 +5,37 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
+from tests import factories
+from tests.factories import (
+    AssetFactory,
+    InventoryImportFactory,
+    LifecycleEventFactory,
+    OperatorFactory,
+    OrganisationFactory,
+)
 
 from jalon.inventory.models import Asset, InventoryImport, LifecycleEvent
-from jalon.tenancy.models import AuditEvent, Membership, Operator, Organisation, Role
+from jalon.tenancy.models import AuditEvent, Role
 
 
 @pytest.fixture
 def operator(db):
-    return Operator.objects.create(name="GIP Test", slug="gip")
+    return OperatorFactory(name="GIP Test", slug="gip")
 
 
 @pytest.fixture
 def org(operator):
-    return Organisation.objects.create(operator=operator, name="Agglo", slug="agglo",
-                                       kind="epci")
+    return OrganisationFactory(operator=operator, name="Agglo", slug="agglo", kind="epci")
 
 
 @pytest.fixture
 def other_org(operator):
-    return Organisation.objects.create(operator=operator, name="Autre", slug="autre",
-                                       kind="commune")
+    return OrganisationFactory(operator=operator, name="Autre", slug="autre", kind="commune")
 
 
 def member(organisation, username, role):
-    user = get_user_model().objects.create_user(username, password="x" * 16)
-    Membership.objects.create(user=user, organisation=organisation, role=role)
-    return user
+    return factories.member(organisation, role, username=username)
 
 
 def url(name, org, *args):
@@ -40,13 +43,13 @@ def url(name, org, *args):
 
 
 def make_assets(org, count, **fields):
-    return Asset.objects.bulk_create(
-        Asset(organisation=org, name=fields.get("name", f"PC-{i:03d}"),
-              inventory_number=f"INV-{i:03d}", category=fields.get("category", "laptop"),
-              entity=fields.get("entity", "DSI"), site=fields.get("site", "Hôtel"),
-              model=fields.get("model", "Latitude"), condition=fields.get("condition", "new"),
-              purchase_date=dt.date(2020, 1, 1) + dt.timedelta(days=i))
-        for i in range(count))
+    return [AssetFactory(organisation=org, name=fields.get("name", f"PC-{i:03d}"),
+                         inventory_number=f"INV-{i:03d}", category=fields.get("category", "laptop"),
+                         entity=fields.get("entity", "DSI"), site=fields.get("site", "Hôtel"),
+                         model=fields.get("model", "Latitude"),
+                         condition=fields.get("condition", "new"),
+                         purchase_date=dt.date(2020, 1, 1) + dt.timedelta(days=i))
+            for i in range(count)]
 
 
 @pytest.fixture
@@ -67,9 +70,9 @@ def names(response):
 
 def test_list_filters_sort_and_search(viewer_client, org):
     make_assets(org, 3)
-    Asset.objects.create(organisation=org, name="ECR-01", inventory_number="E-1",
-                         category="monitor", entity="Finances", site="Annexe", model="P2423D",
-                         condition="refurbished", retirement_date=dt.date(2024, 6, 30))
+    AssetFactory(organisation=org, name="ECR-01", inventory_number="E-1", category="monitor",
+                 entity="Finances", site="Annexe", model="P2423D", condition="refurbished",
+                 purchase_date=None, retirement_date=dt.date(2024, 6, 30))
     get = lambda **q: viewer_client.get(url("assets", org), q)  # noqa: E731
     assert names(get(category="monitor")) == ["ECR-01"]
     assert names(get(entity="Finances")) == ["ECR-01"]
@@ -110,13 +113,12 @@ def test_viewer_sees_no_editing_controls(viewer_client, org):
 
 
 def test_asset_page_shows_fields_and_events(viewer_client, org):
-    source = InventoryImport.objects.create(organisation=org, file_name="export.csv",
-                                            stored_path="x", sha256="0" * 64)
-    asset = Asset.objects.create(organisation=org, name="SRV-01", inventory_number="INV-9",
-                                 category="server", rule="type-server", model="PowerEdge R650",
-                                 ram_gb=256, source_import=source, source_line=26)
-    LifecycleEvent.objects.create(asset=asset, kind="repaired", date=dt.date(2024, 2, 1),
-                                  note="Alimentation changée")
+    source = InventoryImportFactory(organisation=org, file_name="export.csv")
+    asset = AssetFactory(organisation=org, name="SRV-01", inventory_number="INV-9",
+                         category="server", rule="type-server", model="PowerEdge R650",
+                         ram_gb=256, source_import=source, source_line=26)
+    LifecycleEventFactory(asset=asset, kind="repaired", date=dt.date(2024, 2, 1),
+                          note="Alimentation changée")
     page = viewer_client.get(url("asset", org, asset.pk)).content.decode()
     for expected in ("SRV-01", "INV-9", "type-server", "PowerEdge R650", "256", "export.csv",
                      "ligne 26", "Réparation", "Alimentation changée"):
@@ -207,9 +209,8 @@ def test_bulk_retirement_ignores_assets_of_another_organisation(editor_client, o
 def test_viewer_cannot_write(viewer_client, org, tmp_path, settings):
     settings.UPLOAD_DIR = tmp_path
     asset = make_assets(org, 1)[0]
-    source = InventoryImport.objects.create(organisation=org, file_name="a.csv",
-                                            stored_path="x", sha256="0" * 64, status="preview",
-                                            counts={"used": 1})
+    source = InventoryImportFactory(organisation=org, file_name="a.csv", status="preview",
+                                    counts={"used": 1})
     with (tmp_path / "a.csv").open("w") as handle:
         handle.write("type\nPortable\n")
     with (tmp_path / "a.csv").open("rb") as handle:
@@ -228,8 +229,7 @@ def test_viewer_cannot_write(viewer_client, org, tmp_path, settings):
 
 def test_other_organisation_gets_404_everywhere(client, org, other_org):
     asset = make_assets(org, 1)[0]
-    source = InventoryImport.objects.create(organisation=org, file_name="a.csv",
-                                            stored_path="x", sha256="0" * 64)
+    source = InventoryImportFactory(organisation=org, file_name="a.csv")
     outsider = member(other_org, "outsider", Role.ADMIN)
     client.force_login(outsider)
     own_urls = [url("assets", org), url("imports", org), url("asset", org, asset.pk),

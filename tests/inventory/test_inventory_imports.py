@@ -8,14 +8,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from tests import paths
+from tests.factories import OperatorFactory, OrganisationFactory, member
 
 from jalon.inventory import apply
 from jalon.inventory.models import Asset, ImportStatus, InventoryImport
-from jalon.tenancy.models import AuditEvent, Membership, Operator, Organisation, Role
+from jalon.tenancy.models import AuditEvent, Role
 
 ROOT = paths.ROOT
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -32,20 +32,13 @@ def upload_dir(settings, tmp_path):
 
 @pytest.fixture
 def org(db):
-    operator = Operator.objects.create(name="GIP Test", slug="gip")
-    return Organisation.objects.create(operator=operator, name="Agglo", slug="agglo",
-                                       kind="epci")
-
-
-def member(organisation, username, role):
-    user = get_user_model().objects.create_user(username, password="x" * 16)
-    Membership.objects.create(user=user, organisation=organisation, role=role)
-    return user
+    return OrganisationFactory(operator=OperatorFactory(name="GIP Test", slug="gip"),
+                               name="Agglo", slug="agglo", kind="epci")
 
 
 @pytest.fixture
 def editor(org):
-    return member(org, "editor", Role.EDITOR)
+    return member(org, Role.EDITOR, username="editor")
 
 
 @pytest.fixture

@@ -19,14 +19,12 @@ FIXTURE = paths.FIXTURES / "canonical.csv"
 JALON = str(Path(sys.executable).parent / "jalon")
 
 SETUP = f"""
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from jalon.inventory import services
-from jalon.tenancy.models import Membership, Operator, Organisation
-operator = Operator.objects.create(name="GIP", slug="gip")
-org = Organisation.objects.create(operator=operator, name="Ville", slug="ville", kind="commune")
-user = get_user_model().objects.create_user("editeur", "e@a.fr", "x")
-Membership.objects.create(user=user, organisation=org, role="editor")
+from tests.factories import OperatorFactory, OrganisationFactory, member
+org = OrganisationFactory(operator=OperatorFactory(name="GIP", slug="gip"), name="Ville",
+                          slug="ville", kind="commune")
+user = member(org, "editor", username="editeur")
 data = open({str(FIXTURE)!r}, "rb").read()
 source = services.start_import(user, org, SimpleUploadedFile("inventaire.csv", data))
 print(source.pk, source.status)
@@ -59,7 +57,10 @@ def run(args: list[str], env: dict[str, str]) -> str:
 def test_imports_are_run_by_the_database_worker(tmp_path):
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "JALON_TASK_BACKEND", "DJANGO_SETTINGS_MODULE")}
-    env.update(JALON_DATA_DIR=str(tmp_path), JALON_CACHE_DIR="")
+    # PYTHONPATH: the set-up script makes its organisation with the test factories.
+    env.update(JALON_DATA_DIR=str(tmp_path), JALON_CACHE_DIR="",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(paths.ROOT),
+                                                        env.get("PYTHONPATH")])))
     run(["manage", "migrate", "--noinput", "-v", "0"], env)
 
     created = run(["manage", "shell", "-v", "0", "-c", SETUP], env).split()

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
+from tests import factories
+from tests.factories import OperatorAdminFactory, OperatorFactory, OrganisationFactory
 
 from jalon.operators import services as operator_views
 from jalon.strategy.models import IndicatorDefinition, StrategyTemplate
-from jalon.tenancy.models import AuditEvent, Membership, Operator, OperatorAdmin, Organisation
+from jalon.tenancy.models import AuditEvent, Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -26,35 +27,17 @@ def builtins(monkeypatch):
                         lambda: {"reen-test": json.loads(json.dumps(BUILTIN))})
 
 
-def make_operator(slug: str) -> Operator:
-    return Operator.objects.create(slug=slug, name=slug.upper())
-
-
-def make_org(operator: Operator, slug: str, kind: str = "commune") -> Organisation:
-    return Organisation.objects.create(operator=operator, slug=slug, name=f"Org {slug}",
-                                       kind=kind, population=10_000)
-
-
-def make_user(username: str, org: Organisation | None = None, role: str = "admin",
-              operator: Operator | None = None):
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "x")
-    if org is not None:
-        Membership.objects.create(user=user, organisation=org, role=role)
-    if operator is not None:
-        OperatorAdmin.objects.create(user=user, operator=operator)
-    return user
-
-
 @pytest.fixture
 def world():
-    gip, other = make_operator("gip"), make_operator("autre-gip")
-    member = make_org(gip, "ville-a")
-    outsider_org = make_org(other, "ville-z")
+    gip = OperatorFactory(slug="gip", name="GIP")
+    other = OperatorFactory(slug="autre-gip", name="AUTRE-GIP")
+    member = OrganisationFactory(operator=gip, slug="ville-a", population=10_000)
+    outsider_org = OrganisationFactory(operator=other, slug="ville-z", population=10_000)
     return {
         "gip": gip, "other": other, "member": member, "outsider_org": outsider_org,
-        "operator_admin": make_user("op", operator=gip),
-        "other_operator_admin": make_user("op2", operator=other),
-        "member_admin": make_user("maire", member, "admin"),
+        "operator_admin": OperatorAdminFactory(user__username="op", operator=gip).user,
+        "other_operator_admin": OperatorAdminFactory(user__username="op2", operator=other).user,
+        "member_admin": factories.member(member, "admin", username="maire"),
     }
 
 

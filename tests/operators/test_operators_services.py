@@ -5,16 +5,17 @@ decided by tenancy.scope (administered_operators, operator_view)."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from tests import factories
+from tests.factories import OperatorAdminFactory, OperatorFactory, OrganisationFactory
 
 from jalon.operators import services
 from jalon.strategy import services as strategy_services
 from jalon.strategy.models import IndicatorDefinition, StrategyTemplate
 from jalon.tenancy import scope
-from jalon.tenancy.models import AuditEvent, Membership, Operator, OperatorAdmin, Organisation
+from jalon.tenancy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +33,13 @@ def builtins(monkeypatch):
 
 @pytest.fixture
 def world():
-    gip = Operator.objects.create(slug="gip", name="GIP")
-    other = Operator.objects.create(slug="autre", name="Autre GIP")
-    member = Organisation.objects.create(operator=gip, slug="ville", name="Ville",
-                                         kind="commune", population=10_000)
-    users = get_user_model().objects
-    operator_admin = users.create_user("op", "op@example.org", "x")
-    OperatorAdmin.objects.create(user=operator_admin, operator=gip)
-    other_admin = users.create_user("op2", "op2@example.org", "x")
-    OperatorAdmin.objects.create(user=other_admin, operator=other)
-    member_admin = users.create_user("maire", "maire@example.org", "x")
-    Membership.objects.create(user=member_admin, organisation=member, role="admin")
+    gip = OperatorFactory(slug="gip", name="GIP")
+    other = OperatorFactory(slug="autre", name="Autre GIP")
+    member = OrganisationFactory(operator=gip, slug="ville", name="Ville", kind="commune",
+                                 population=10_000)
+    operator_admin = OperatorAdminFactory(user__username="op", operator=gip).user
+    other_admin = OperatorAdminFactory(user__username="op2", operator=other).user
+    member_admin = factories.member(member, "admin", username="maire")
     return {"gip": gip, "other": other, "member": member, "operator_admin": operator_admin,
             "other_admin": other_admin, "member_admin": member_admin}
 

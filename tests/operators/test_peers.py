@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
+from tests.factories import OperatorFactory, OrganisationFactory, UserFactory, member
 
 from jalon.operators import peers
 from jalon.strategy.models import (
@@ -16,7 +16,7 @@ from jalon.strategy.models import (
     Strategy,
     ValueKind,
 )
-from jalon.tenancy.models import Membership, Operator, Organisation
+from jalon.tenancy.models import Operator, Organisation
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 6, 1)
@@ -75,8 +75,8 @@ def test_order_is_deterministic_per_viewer_and_not_by_id():
 
 def org(operator: Operator, slug: str, kind: str = "epci", population: int | None = 100_000,
         name: str | None = None) -> Organisation:
-    return Organisation.objects.create(operator=operator, slug=slug, kind=kind,
-                                       population=population, name=name or f"Nom {slug}")
+    return OrganisationFactory(operator=operator, slug=slug, kind=kind, population=population,
+                               name=name or f"Nom {slug}")
 
 
 def value(organisation: Organisation, definition: IndicatorDefinition, v: float,
@@ -92,8 +92,8 @@ def value(organisation: Organisation, definition: IndicatorDefinition, v: float,
 
 @pytest.fixture
 def world(client):
-    gip = Operator.objects.create(slug="gip", name="GIP")
-    other = Operator.objects.create(slug="autre", name="Autre")
+    gip = OperatorFactory(slug="gip", name="GIP")
+    other = OperatorFactory(slug="autre", name="Autre")
     me = org(gip, "moi", name="Agglo Moi")
     shared = IndicatorDefinition.objects.create(operator=gip, key="deee", name="Réemploi DEEE",
                                                 unit="%", precision=1, shared=True)
@@ -105,9 +105,7 @@ def world(client):
                                                   unit="%", shared=False)
     own_def = IndicatorDefinition.objects.create(organisation=me, key="mien", name="Le mien",
                                                  unit="%")
-    user = get_user_model().objects.create_user("lecteur", "l@example.org", "x")
-    Membership.objects.create(user=user, organisation=me, role="viewer")
-    client.force_login(user)
+    client.force_login(member(me, "viewer", username="lecteur"))
     value(me, shared, 42.0)
     value(me, builtin, 300.0)
     return {"gip": gip, "other": other, "me": me, "shared": shared, "builtin": builtin,
@@ -192,7 +190,7 @@ def test_no_population_says_so(client, world):
 
 
 def test_peers_page_needs_membership(client, world):
-    outsider = get_user_model().objects.create_user("x", "x@example.org", "x")
+    outsider = UserFactory(username="x")
     client.force_login(outsider)
     assert client.get(reverse("peers:index", args=[world["me"].slug])).status_code == 404
 

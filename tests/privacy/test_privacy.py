@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from tests import factories
+from tests.factories import OrganisationFactory
 from typer.testing import CliRunner
 
 from jalon import privacy
@@ -20,7 +22,7 @@ from jalon.accounts import throttle
 from jalon.accounts.models import Invitation, LoginAttempt
 from jalon.cli import app
 from jalon.privacy.tasks import purge_personal_data
-from jalon.tenancy.models import AuditEvent, Membership, Operator, Organisation, Role
+from jalon.tenancy.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -28,22 +30,10 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "personal-data.md"
 EMAIL = "Dominique@example.org"
 
 
-def make_org(slug: str = "ville-a") -> Organisation:
-    operator, _ = Operator.objects.get_or_create(slug="gip", defaults={"name": "GIP"})
-    return Organisation.objects.create(operator=operator, name=f"Organisation {slug}", slug=slug,
-                                       kind="commune")
-
-
-def make_admin(org: Organisation, username: str = "admin"):
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "x")
-    Membership.objects.create(user=user, organisation=org, role=Role.ADMIN)
-    return user
-
-
 @pytest.fixture
 def world():
-    org, other = make_org(), make_org("ville-b")
-    admin = make_admin(org)
+    org, other = OrganisationFactory(slug="ville-a"), OrganisationFactory(slug="ville-b")
+    admin = factories.member(org, Role.ADMIN, username="admin")
     invitation, _token = accounts.invite(admin, org, EMAIL, Role.VIEWER, "http://testserver/")
     return {"org": org, "other": other, "admin": admin, "invitation": invitation}
 
@@ -70,8 +60,7 @@ def test_find_returns_every_row_about_a_person_in_one_organisation_only(world):
 
 
 def test_erase_deletes_or_anonymises_as_declared_in_one_audited_transaction(world):
-    member = get_user_model().objects.create_user("dominique", EMAIL, "x")
-    Membership.objects.create(user=member, organisation=world["org"], role=Role.VIEWER)
+    member = factories.member(world["org"], Role.VIEWER, username="dominique", email=EMAIL)
     result = privacy.erase(world["admin"], world["org"], EMAIL)
     assert result.erased == {"accounts.invitation": 1, "tenancy.auditevent.accounts": 1}
     assert result.kept == {"auth.user": 1}  # an account is closed by another procedure
@@ -92,7 +81,7 @@ def test_platform_rows_are_found_and_erased_without_an_organisation():
     throttle.record_failure("Dominique", "192.0.2.1")
     assert [row.entry.name for row in privacy.find(None, "dominique")] == [
         "accounts.loginattempt"]
-    assert privacy.find(make_org(), "dominique") == []
+    assert privacy.find(OrganisationFactory(slug="ville-a"), "dominique") == []
     assert privacy.erase(None, None, "dominique").erased == {"accounts.loginattempt": 1}
     assert not LoginAttempt.objects.exists()
 

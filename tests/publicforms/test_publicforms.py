@@ -8,30 +8,21 @@ import datetime as dt
 import html
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from tests.factories import PublicationFactory, UserFactory
 from tests.publicforms import urls as domain
 
 from jalon import privacy
 from jalon.publicforms.base import PublicForm
 from jalon.publicforms.models import SubmissionHit
-from jalon.tenancy.models import AuditEvent, Operator, Organisation, Publication
+from jalon.tenancy.models import AuditEvent, Organisation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.publicforms.urls")]
 
 ORIGIN = "http://testserver"
-
-
-def make_org(slug: str = "ville-a", published: bool = True) -> Organisation:
-    operator, _ = Operator.objects.get_or_create(slug="gip", defaults={"name": "GIP"})
-    organisation = Organisation.objects.create(operator=operator, name=f"Organisation {slug}",
-                                               slug=slug, kind="commune")
-    Publication.objects.create(organisation=organisation, domain=domain.DOMAIN,
-                               published=published)
-    return organisation
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +34,9 @@ def _empty_store():
 
 @pytest.fixture
 def org() -> Organisation:
-    return make_org()
+    return PublicationFactory(organisation__slug="ville-a",
+                              organisation__name="Organisation ville-a",
+                              domain=domain.DOMAIN).organisation
 
 
 def url(slug: str = "ville-a") -> str:
@@ -107,7 +100,7 @@ def test_a_submission_is_stored_audited_and_answered_by_a_redirect_without_cooki
 
 def test_a_signed_in_visitor_gets_no_cookie_either(org):
     client = Client()
-    client.force_login(get_user_model().objects.create_user("agent", "a@example.org", "x"))
+    client.force_login(UserFactory(username="agent"))
     for response in (client.get(url()), post(client, GOOD)):
         no_cookie(response)
     assert AuditEvent.objects.get(action=domain.ACTION).actor is None
@@ -147,7 +140,7 @@ def test_a_filled_honeypot_looks_like_a_success_but_stores_nothing(org):
 
 @override_settings(PUBLICFORMS_ADDRESS_LIMIT=2)
 def test_throttling_per_address(org):
-    make_org("ville-b")
+    PublicationFactory(organisation__slug="ville-b", domain=domain.DOMAIN)
     client = Client()
     assert post(client, GOOD).status_code == 303
     assert post(client, GOOD, slug="ville-b").status_code == 303  # counted across organisations
@@ -176,7 +169,7 @@ def test_throttling_reads_the_client_address_behind_a_trusted_proxy_only(org):
 
 @override_settings(PUBLICFORMS_ORGANISATION_LIMIT=3)
 def test_throttling_per_organisation(org):
-    make_org("ville-b")
+    PublicationFactory(organisation__slug="ville-b", domain=domain.DOMAIN)
     client = Client()
     for n in range(3):
         assert post(client, GOOD, address=f"192.0.2.{n}").status_code == 303
@@ -239,7 +232,7 @@ def test_a_refusal_by_the_service_stores_nothing(org):
 
 @pytest.mark.parametrize("slug", ["ville-cachee", "nulle-part"])
 def test_an_unpublished_domain_is_404(slug):
-    make_org("ville-cachee", published=False)
+    PublicationFactory(organisation__slug="ville-cachee", domain=domain.DOMAIN, published=False)
     assert Client().get(url(slug)).status_code == 404
     assert post(Client(), GOOD, slug=slug).status_code == 404
     assert Client().get(reverse("testvoice:feedback_thanks", args=[slug])).status_code == 404
@@ -260,7 +253,8 @@ def test_the_submission_is_found_and_erased_through_privacy(org):
     found = privacy.find(org, "camille@EXAMPLE.org")
     assert [(row.entry.name, row.values["details.personal"]) for row in found] == [
         ("test.voice", GOOD)]
-    assert privacy.find(make_org("ville-b"), GOOD["email"]) == []
+    other = PublicationFactory(organisation__slug="ville-b", domain=domain.DOMAIN).organisation
+    assert privacy.find(other, GOOD["email"]) == []
     # The address (as typed by the person) finds the throttling counter.
     assert [row.entry.name for row in privacy.find(org, "203.0.113.5")] == [
         "publicforms.submissionhit"]

@@ -7,12 +7,12 @@ member outside an organisation, meets.
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from tests.factories import OperatorFactory, OrganisationFactory, member
 
-from jalon.tenancy.models import Membership, Operator, Organisation, Role
+from jalon.tenancy.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +33,9 @@ def test_not_found_follows_the_language() -> None:
 
 
 def test_forbidden_explains_the_role() -> None:
-    operator = Operator.objects.create(name="GIP", slug="gip")
-    org = Organisation.objects.create(operator=operator, name="Ville", slug="ville",
-                                      kind="commune")
-    viewer = get_user_model().objects.create_user("lecteur", password="x" * 16)
-    Membership.objects.create(user=viewer, organisation=org, role=Role.VIEWER)
+    org = OrganisationFactory(operator=OperatorFactory(name="GIP", slug="gip"), name="Ville",
+                              slug="ville", kind="commune")
+    viewer = member(org, Role.VIEWER, username="lecteur")
     client = Client()
     client.force_login(viewer)
     response = client.get(reverse("strategy:create", args=[org.slug]))
