@@ -1,7 +1,6 @@
 """The catalogue's publishing declarations through the publishing consumers, over HTTP: the
 organisation's public home (/p/<org_slug>/), its open data (/p/<org_slug>/data/services.csv
-and its Table Schema), its DCAT catalogue and the annual report. The consumers are built on
-another branch: the lead removes the skip mark when merging."""
+and its Table Schema), its DCAT catalogue and the annual report."""
 
 from __future__ import annotations
 
@@ -23,10 +22,7 @@ from tests.factories import (
 from jalon.catalogue import publishing
 from jalon.tenancy.models import Publication
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skip(reason="needs the publishing consumers (lead merges)"),
-]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -95,7 +91,7 @@ def test_nothing_is_public_when_the_catalogue_is_not_published(org):
 def test_the_annual_report_shows_the_services_table(db):
     from django.urls import reverse
 
-    from .test_opendata_world import build, member
+    from tests.publishing.test_opendata_world import build, member
 
     world = build()
     org = world["org"]
