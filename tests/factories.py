@@ -85,6 +85,13 @@ class PublicationFactory(DjangoModelFactory[Publication]):
     published = True
 
 
+def published(organisation: Organisation, domain: str, value: bool = True) -> Publication:
+    """Set what `organisation` publishes for `domain` (creating or updating its one row)."""
+    row, _ = Publication.objects.update_or_create(organisation=organisation, domain=domain,
+                                                  defaults={"published": value})
+    return row
+
+
 class AssetFactory(DjangoModelFactory[Asset]):
     class Meta:
         model = Asset

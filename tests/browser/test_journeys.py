@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from tests.browser.harness import assert_audits_clean
+from tests.factories import published
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -228,10 +229,9 @@ def test_every_page_of_every_role(role: str, open_browser: Any,
 
 
 def test_anonymous_pages(open_browser: Any, demo_world: dict[str, Any]) -> None:
-    from jalon.tenancy.models import Organisation, Publication
+    from jalon.tenancy.models import Organisation
 
-    Publication.objects.update_or_create(organisation=Organisation.objects.get(slug=AGGLO),
-                                         domain="footprint", defaults={"published": True})
+    published(Organisation.objects.get(slug=AGGLO), "footprint")
     visitor = open_browser("anonymous")
     for label, path in (("home (anonymous)", "/"), ("sign-in page", "/accounts/login/"),
                         ("password reset", "/accounts/password/reset/"),

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from tests.browser.harness import assert_audits_clean
+from tests.factories import published
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -101,7 +102,6 @@ def test_strategy_journey(open_browser: Any, demo_world: dict[str, Any]) -> None
     page, the DCAT catalogue (JSON-LD) and a CSV. Admin: the annual report and its PDF."""
     from jalon.strategy.models import Strategy
     from jalon.strategy.selectors import is_public
-    from jalon.tenancy.models import Publication
 
     password = demo_world["password"]
     missing: list[str] = []
@@ -185,8 +185,7 @@ def test_strategy_journey(open_browser: Any, demo_world: dict[str, Any]) -> None
     admin.audit("strategy team view (admin)")
     if not _publish(admin):
         missing.append("publication of the strategy (no button or form field found)")
-        Publication.objects.update_or_create(organisation=strategy.organisation,
-                                             domain="strategy", defaults={"published": True})
+        published(strategy.organisation, "strategy")
     strategy.refresh_from_db()
     assert is_public(strategy)
 

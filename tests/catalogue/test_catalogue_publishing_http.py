@@ -17,6 +17,7 @@ from tests.factories import (
     OperatorFactory,
     OrganisationFactory,
     PublicationFactory,
+    published,
 )
 
 from jalon.catalogue import publishing
@@ -90,7 +91,6 @@ def test_nothing_is_public_when_the_catalogue_is_not_published(org):
 
 def test_the_annual_report_shows_the_services_table(db):
     from django.urls import reverse
-
     from tests.publishing.test_opendata_world import build, member
 
     world = build()
@@ -98,8 +98,7 @@ def test_the_annual_report_shows_the_services_table(db):
     DigitalServiceFactory(organisation=org, name="Portail famille", kind="online_procedure",
                           audience="public")
     DigitalServiceFactory(organisation=org, name="Paie", kind="internal_app", audience="agents")
-    Publication.objects.update_or_create(organisation=org, domain="catalogue",
-                                         defaults={"published": True})
+    published(org, "catalogue")
     client = Client()
     client.force_login(member(org, "lecteur-services"))
     year = 2025

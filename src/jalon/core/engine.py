@@ -20,10 +20,10 @@ from jalon.core.model import (
     DATA_CENTRE_CATEGORIES,
     EMBODIED_PHASES,
     PHASES,
+    RETIRED_STATUS,
     Problem,
     ReadReport,
 )
-from jalon.core.readers.tabular import RETIRED_STATUS
 from jalon.core.servers import CONFIG_COLUMNS, config_key, resolve_servers
 
 Method = Literal["stock", "flux"]

@@ -121,3 +121,9 @@ class ReadReport:
         self.problems.extend(other.problems)
         self.formats.extend(f for f in other.formats if f not in self.formats)
         self.mapping.update(other.mapping)
+
+
+# Statuses asset tools use for devices that have left service (GLPI's are free text).
+RETIRED_STATUS: Final = (
+    r"rebut|r[ée]form|hors service|retir|sorti|c[ée]d[ée]|donn[ée]|vendu|d[ée]truit|recycl"
+)

@@ -18,7 +18,7 @@ from typing import Final
 
 import polars as pl
 
-from jalon.core.model import Problem, ReadReport
+from jalon.core.model import RETIRED_STATUS, Problem, ReadReport
 from jalon.core.readers.base import (
     CANONICAL_COLUMNS,
     ReaderError,
@@ -32,10 +32,6 @@ from jalon.core.readers.values import DATE_FORMATS, PARSERS, RANGE_RULES, parse_
 COMMENT: Final = "comment"
 IGNORE: Final = "ignore"
 
-# Statuses asset tools use for devices that have left service (GLPI's are free text).
-RETIRED_STATUS: Final = (
-    r"rebut|r[ée]form|hors service|retir|sorti|c[ée]d[ée]|donn[ée]|vendu|d[ée]truit|recycl"
-)
 
 
 PREFIXABLE: Final = frozenset({"purchase_date", "commissioning_date", "retirement_date",
