@@ -47,9 +47,9 @@ def test_import_footprint_scenario_publish_journey(open_browser: Any,
     scenario "laptops 7 years" → publish → the public page signed out → sign out."""
     from jalon.tenancy.models import Publication
 
-    # Set-up: the footprint is the only thing published (the demo also publishes the strategy),
-    # so that withdrawing it leaves nothing public.
-    Publication.objects.filter(organisation__slug=AGGLO, domain="strategy").update(
+    # Set-up: the footprint is the only thing published (the demo also publishes the strategy
+    # and the catalogue of services), so that withdrawing it leaves nothing public.
+    Publication.objects.filter(organisation__slug=AGGLO).exclude(domain="footprint").update(
         published=False)
     admin = open_browser("admin")
     admin.sign_in("admin", demo_world["password"])
