@@ -151,3 +151,20 @@ def api_token(organisation: Organisation, role: str = "editor", name: str | None
     admin of the organisation; returns (token, secret)."""
     actor = actor if actor is not None else member(organisation, "admin")
     return account_services.create_api_token(actor, organisation, name or role, role)
+
+
+# --- added by batch 2
+
+
+class ApiTokenFactory(DjangoModelFactory[ApiToken]):
+    """A token row written directly, for tests that need a fixed primary key or hash; its
+    secret is unknown (use `api_token` for a token to authenticate with)."""
+
+    class Meta:
+        model = ApiToken
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Jeton {n}")
+    role = "viewer"
+    prefix = "jal_test"
+    key_hash = factory.LazyFunction(lambda: ApiToken.hash(ApiToken.new_secret()))

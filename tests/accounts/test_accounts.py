@@ -12,28 +12,14 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from tests.factories import OrganisationFactory, UserFactory, member
 
 from jalon.accounts import services
 from jalon.accounts.models import Invitation, LoginAttempt
-from jalon.tenancy.models import AuditEvent, Membership, Operator, Organisation, Role
+from jalon.tenancy.models import AuditEvent, Membership, Organisation, Role
 
 PASSWORD = "correct horse battery staple"
 pytestmark = pytest.mark.django_db
-
-
-def make_org(slug: str = "ville-a") -> Organisation:
-    operator, _ = Operator.objects.get_or_create(slug="gip", defaults={"name": "GIP"})
-    return Organisation.objects.create(operator=operator, name=f"Organisation {slug}", slug=slug,
-                                       kind="commune")
-
-
-def make_user(username: str, org: Organisation | None = None, role: str = Role.ADMIN,
-              email: str = ""):
-    user = get_user_model().objects.create_user(username, email or f"{username}@example.org",
-                                                PASSWORD)
-    if org is not None:
-        Membership.objects.create(user=user, organisation=org, role=role)
-    return user
 
 
 def login(client: Client, username: str, password: str = PASSWORD, **extra):
@@ -57,7 +43,7 @@ def test_session_and_csrf_cookies_are_secure():
 
 
 def test_session_cookie_flags_on_sign_in(client):
-    make_user("alice")
+    UserFactory(username="alice", email="alice@example.org", password=PASSWORD)
     response = login(client, "alice")
     assert response.status_code == 302
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
@@ -76,7 +62,7 @@ def test_pages_have_a_content_security_policy(client, name):
 
 
 def test_csrf_is_enforced_on_sign_in():
-    make_user("alice")
+    UserFactory(username="alice", email="alice@example.org", password=PASSWORD)
     client = Client(enforce_csrf_checks=True)
     response = login(client, "alice")
     assert response.status_code == 403
@@ -84,7 +70,7 @@ def test_csrf_is_enforced_on_sign_in():
 
 
 def test_sign_in_with_csrf_token_works():
-    make_user("alice")
+    UserFactory(username="alice", email="alice@example.org", password=PASSWORD)
     client = Client(enforce_csrf_checks=True)
     client.get(reverse("accounts:login"))
     token = client.cookies[settings.CSRF_COOKIE_NAME].value
@@ -97,7 +83,7 @@ def test_sign_in_with_csrf_token_works():
 # Sign-in and sign-out ------------------------------------------------------------------------
 
 def test_sign_in_and_out_are_audited(client):
-    make_user("alice")
+    UserFactory(username="alice", email="alice@example.org", password=PASSWORD)
     assert login(client, "alice").status_code == 302
     assert AuditEvent.objects.filter(action="account.signed_in", target="alice").exists()
     assert client.get(reverse("accounts:logout")).status_code == 405  # POST only
@@ -108,7 +94,7 @@ def test_sign_in_and_out_are_audited(client):
 
 
 def test_wrong_password_is_refused_with_an_accessible_error(client):
-    make_user("alice")
+    UserFactory(username="alice", email="alice@example.org", password=PASSWORD)
     response = login(client, "alice", "nope")
     assert response.status_code == 200
     body = response.content.decode()
@@ -117,7 +103,7 @@ def test_wrong_password_is_refused_with_an_accessible_error(client):
 
 @override_settings(LOGIN_ATTEMPTS=3, LOGIN_WINDOW_SECONDS=600)
 def test_sign_in_is_throttled_per_username(client):
-    make_user("alice")
+    UserFactory(username="alice", email="alice@example.org", password=PASSWORD)
     for _ in range(3):
         assert login(client, "alice", "wrong").status_code == 200
     response = login(client, "alice")  # even the right password is refused now
@@ -132,7 +118,7 @@ def test_sign_in_is_throttled_per_username(client):
 
 @override_settings(LOGIN_ATTEMPTS=3, LOGIN_WINDOW_SECONDS=600)
 def test_sign_in_is_throttled_per_address(client):
-    make_user("bob")
+    UserFactory(username="bob", email="bob@example.org", password=PASSWORD)
     for name in ("x1", "x2", "x3"):
         login(client, name, "wrong")
     assert login(client, "bob").status_code == 429
@@ -142,7 +128,7 @@ def test_sign_in_is_throttled_per_address(client):
 @override_settings(LOGIN_ATTEMPTS=3, LOGIN_WINDOW_SECONDS=600, TRUSTED_PROXIES=["10.1.0.0/24"])
 def test_behind_a_trusted_proxy_the_forwarded_client_is_throttled():
     """Every request comes from the proxy: throttling its address would lock everyone out."""
-    make_user("bob")
+    UserFactory(username="bob", email="bob@example.org", password=PASSWORD)
     proxy = {"REMOTE_ADDR": "10.1.0.5"}
     attacker = Client(HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
     for name in ("x1", "x2", "x3"):
@@ -158,7 +144,7 @@ def test_behind_a_trusted_proxy_the_forwarded_client_is_throttled():
 
 @override_settings(LOGIN_ATTEMPTS=3, LOGIN_WINDOW_SECONDS=600, TRUSTED_PROXIES=["10.1.0.5"])
 def test_forwarded_header_from_an_untrusted_address_is_ignored(client):
-    make_user("bob")
+    UserFactory(username="bob", email="bob@example.org", password=PASSWORD)
     forger = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.1")
     for name in ("x1", "x2", "x3"):
         login(forger, name, "wrong")
@@ -168,7 +154,7 @@ def test_forwarded_header_from_an_untrusted_address_is_ignored(client):
 
 @override_settings(LOGIN_ATTEMPTS=3, LOGIN_WINDOW_SECONDS=600)
 def test_old_failures_leave_the_window_and_success_clears_the_counter(client):
-    make_user("alice")
+    UserFactory(username="alice", email="alice@example.org", password=PASSWORD)
     for _ in range(3):
         login(client, "alice", "wrong")
     LoginAttempt.objects.update(at=timezone.now() - dt.timedelta(seconds=601))
@@ -180,7 +166,7 @@ def test_old_failures_leave_the_window_and_success_clears_the_counter(client):
 # Password reset ------------------------------------------------------------------------------
 
 def test_password_reset_by_email(client):
-    make_user("alice", email="alice@ville.fr")
+    UserFactory(username="alice", email="alice@ville.fr", password=PASSWORD)
     response = client.post(reverse("accounts:password_reset"), {"email": "alice@ville.fr"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
@@ -216,8 +202,8 @@ def _invite(client: Client, org: Organisation, email: str, role: str = "editor")
 
 
 def test_invitation_creates_an_account_and_a_membership(client):
-    org = make_org()
-    make_user("admin", org)
+    org = OrganisationFactory(slug="ville-a", name="Organisation ville-a")
+    member(org, Role.ADMIN, username="admin", email="admin@example.org", password=PASSWORD)
     client.force_login(get_user_model().objects.get(username="admin"))
     link = _invite(client, org, "nouvelle@ville.fr", "editor")
     invitation = Invitation.objects.get()
@@ -244,7 +230,7 @@ def test_invitation_creates_an_account_and_a_membership(client):
 
 
 def test_registration_validates_passwords(client):
-    org = make_org()
+    org = OrganisationFactory(slug="ville-a", name="Organisation ville-a")
     _invitation, token = services.invite(None, org, "x@ville.fr", "viewer", "http://testserver/")
     link = reverse("accounts:invitation", args=[token])
     response = client.post(link, {"username": "x", "password1": "1234", "password2": "1234"})
@@ -255,8 +241,8 @@ def test_registration_validates_passwords(client):
 
 
 def test_signed_in_person_accepts_an_invitation(client):
-    org = make_org()
-    user = make_user("bob")
+    org = OrganisationFactory(slug="ville-a", name="Organisation ville-a")
+    user = UserFactory(username="bob", email="bob@example.org", password=PASSWORD)
     _invitation, token = services.invite(None, org, "bob@example.org", "viewer",
                                          "http://testserver/")
     client.force_login(user)
@@ -267,7 +253,7 @@ def test_signed_in_person_accepts_an_invitation(client):
 
 
 def test_expired_or_revoked_invitations_are_refused(client):
-    org = make_org()
+    org = OrganisationFactory(slug="ville-a", name="Organisation ville-a")
     expired, token1 = services.invite(None, org, "a@ville.fr", "viewer", "http://testserver/")
     Invitation.objects.filter(pk=expired.pk).update(
         expires_at=timezone.now() - dt.timedelta(seconds=1))

@@ -5,9 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
+from tests.factories import (
+    OperatorAdminFactory,
+    OperatorFactory,
+    OrganisationFactory,
+    UserFactory,
+    member,
+)
 
 from jalon.accounts.models import Invitation
 from jalon.tenancy.models import (
@@ -15,7 +21,6 @@ from jalon.tenancy.models import (
     AuditEvent,
     Membership,
     Operator,
-    OperatorAdmin,
     Organisation,
     Role,
 )
@@ -24,27 +29,16 @@ PASSWORD = "correct horse battery staple"
 pytestmark = pytest.mark.django_db
 
 
-def make_org(slug: str = "ville-a", operator: str = "gip") -> Organisation:
-    op, _ = Operator.objects.get_or_create(slug=operator, defaults={"name": operator.upper()})
-    return Organisation.objects.create(operator=op, name=f"Organisation {slug}", slug=slug,
-                                       kind="commune")
-
-
-def make_user(username: str, org: Organisation | None = None, role: str = Role.ADMIN):
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD)
-    if org is not None:
-        Membership.objects.create(user=user, organisation=org, role=role)
-    return user
-
-
 @pytest.fixture
 def org():
-    return make_org()
+    return OrganisationFactory(slug="ville-a", name="Organisation ville-a",
+                               operator=OperatorFactory(slug="gip", name="GIP"))
 
 
 @pytest.fixture
 def admin(client, org):
-    user = make_user("admin", org)
+    user = member(org, Role.ADMIN, username="admin", email="admin@example.org",
+                  password=PASSWORD)
     client.force_login(user)
     return user
 
@@ -56,17 +50,17 @@ def url(name: str, org: Organisation, *args) -> str:
 @pytest.mark.parametrize("name", ["settings", "members", "invitations", "tokens", "audit"])
 def test_settings_pages_are_for_admins_only(client, org, name):
     assert client.get(url(name, org)).status_code == 302  # anonymous: to the sign-in page
-    client.force_login(make_user("editor", org, Role.EDITOR))
+    client.force_login(member(org, Role.EDITOR, username="editor", email="editor@example.org"))
     assert client.get(url(name, org)).status_code == 403
-    client.force_login(make_user("boss", org, Role.ADMIN))
+    client.force_login(member(org, Role.ADMIN, username="boss", email="boss@example.org"))
     response = client.get(url(name, org))
     assert response.status_code == 200
     assert response.content.decode().count("<h1") == 1
 
 
 def test_operator_admins_are_admins_of_their_organisations(client, org):
-    user = make_user("op")
-    OperatorAdmin.objects.create(user=user, operator=org.operator)
+    user = UserFactory(username="op", email="op@example.org")
+    OperatorAdminFactory(user=user, operator=org.operator)
     client.force_login(user)
     assert client.get(url("members", org)).status_code == 200
 
@@ -87,7 +81,7 @@ def test_profile_update_is_validated_and_audited(client, org, admin):
 
 
 def test_change_role_and_remove_member(client, org, admin):
-    other = make_user("other", org, Role.VIEWER)
+    other = member(org, Role.VIEWER, username="other", email="other@example.org")
     membership = Membership.objects.get(user=other)
     response = client.post(url("member_role", org, membership.pk), {"role": "editor"})
     assert response.status_code == 302
@@ -109,14 +103,14 @@ def test_the_last_admin_cannot_leave_or_be_demoted(client, org, admin):
     response = client.get(url("members", org))
     assert "au moins un administrateur" in response.content.decode()
     # With a second admin, one may leave.
-    make_user("second", org, Role.ADMIN)
+    member(org, Role.ADMIN, username="second", email="second@example.org")
     assert client.post(url("member_remove", org, mine.pk)).status_code == 302
     assert not Membership.objects.filter(pk=mine.pk).exists()
 
 
 def test_members_of_another_organisation_cannot_be_touched(client, org, admin):
-    elsewhere = make_org("ville-b")
-    victim = make_user("victim", elsewhere, Role.ADMIN)
+    elsewhere = OrganisationFactory(slug="ville-b", name="Organisation ville-b")
+    victim = member(elsewhere, Role.ADMIN, username="victim", email="victim@example.org")
     membership = Membership.objects.get(user=victim)
     assert client.post(url("member_role", org, membership.pk),
                        {"role": "viewer"}).status_code == 404
@@ -165,7 +159,7 @@ def test_api_token_secret_is_shown_once(client, org, admin):
 
 
 def test_audit_trail_is_paginated_and_scoped(client, org, admin):
-    elsewhere = make_org("ville-b")
+    elsewhere = OrganisationFactory(slug="ville-b", name="Organisation ville-b")
     for i in range(60):
         AuditEvent.objects.create(organisation=org, action=f"test.event{i}", actor=admin)
     AuditEvent.objects.create(organisation=elsewhere, action="secret.elsewhere")
@@ -185,9 +179,10 @@ def test_operator_pages_are_404_for_everybody_else(client, org, admin):
 
 
 def test_operator_admin_lists_and_creates_organisations(client, org):
-    make_org("ailleurs", operator="autre")
-    user = make_user("op")
-    OperatorAdmin.objects.create(user=user, operator=org.operator)
+    OrganisationFactory(slug="ailleurs", name="Organisation ailleurs",
+                        operator=OperatorFactory(slug="autre", name="AUTRE"))
+    user = UserFactory(username="op", email="op@example.org")
+    OperatorAdminFactory(user=user, operator=org.operator)
     client.force_login(user)
     page = client.get(reverse("operator:index")).content.decode()
     assert org.name in page and "Organisation ailleurs" not in page

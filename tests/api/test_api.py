@@ -6,30 +6,23 @@ import datetime as dt
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
-from tests import paths
+from tests import factories, paths
+from tests.factories import AssetFactory, InventoryImportFactory, OrganisationFactory
 
-from jalon.accounts import services as account_services
 from jalon.inventory.models import Asset, InventoryImport
-from jalon.tenancy.models import ApiToken, AuditEvent, Operator, Organisation
+from jalon.tenancy.models import ApiToken, AuditEvent, Organisation
 
 pytestmark = pytest.mark.django_db
 DEMO = paths.ROOT / "src/jalon/data/demo/val-de-lisiere-glpi.csv"
 BASE = "/api/v1"
 
 
-def make_org(slug: str) -> Organisation:
-    operator, _ = Operator.objects.get_or_create(slug="gip", defaults={"name": "GIP"})
-    return Organisation.objects.create(operator=operator, name=f"Organisation {slug}", slug=slug,
-                                       kind="commune")
-
-
 def token_for(org: Organisation, role: str = "editor") -> str:
-    creator, _ = get_user_model().objects.get_or_create(username=f"creator-{org.slug}")
-    _token, secret = account_services.create_api_token(creator, org, f"{role} token", role)
+    creator = factories.UserFactory(username=f"creator-{org.slug}")  # not a member
+    _token, secret = factories.api_token(org, role, name=f"{role} token", actor=creator)
     return secret
 
 
@@ -56,7 +49,7 @@ class Api:
 
 @pytest.fixture
 def org():
-    return make_org("ville-a")
+    return OrganisationFactory(slug="ville-a")
 
 
 @pytest.fixture
@@ -67,7 +60,7 @@ def api(org):
 def laptop(org: Organisation, **values) -> Asset:
     defaults = {"category": "laptop", "inventory_number": "PC-1", "model": "Latitude 5440",
                 "manufacturer": "Dell", "purchase_date": dt.date(2022, 3, 1)}
-    return Asset.objects.create(organisation=org, **{**defaults, **values})
+    return AssetFactory(organisation=org, **{**defaults, **values})
 
 
 # Authentication ------------------------------------------------------------------------------
@@ -85,8 +78,7 @@ def test_requests_without_a_valid_token_are_refused(org):
 
 
 def test_session_cookies_do_not_authenticate(client, org):
-    user = get_user_model().objects.create_user("alice")
-    org.memberships.create(user=user, role="admin")
+    user = factories.member(org, "admin", username="alice")
     client.force_login(user)
     assert client.get(BASE + "/organisation").status_code == 401
 
@@ -116,8 +108,9 @@ def test_list_assets_paginated_and_filtered(org, api):
         laptop(org, inventory_number=f"PC-{i}", entity="DSI" if i % 2 else "Écoles",
                site="Mairie")
     laptop(org, inventory_number="OLD", retirement_date=dt.date(2020, 1, 1))
-    Asset.objects.create(organisation=org, category="monitor", inventory_number="M-1")
-    laptop(make_org("ville-b"), inventory_number="B-SECRET")
+    AssetFactory(organisation=org, category="monitor", inventory_number="M-1", manufacturer="",
+                 model="", purchase_date=None)
+    laptop(OrganisationFactory(slug="ville-b"), inventory_number="B-SECRET")
     data = api.get("/assets", page_size=3).json()
     assert data["count"] == 7 and len(data["items"]) == 3
     assert "B-SECRET" not in json.dumps(data)
@@ -168,7 +161,7 @@ def test_viewers_cannot_write(org):
 
 
 def test_another_organisations_asset_is_404(org, api):
-    other = laptop(make_org("ville-b"), inventory_number="B-1")
+    other = laptop(OrganisationFactory(slug="ville-b"), inventory_number="B-1")
     assert api.get(f"/assets/{other.pk}").status_code == 404
     assert api.patch(f"/assets/{other.pk}", {"site": "pwned"}).status_code == 404
     other.refresh_from_db()
@@ -211,8 +204,8 @@ def test_upload_refuses_unknown_formats(api, settings, tmp_path):
 
 
 def test_another_organisations_import_is_404(org, api):
-    other = InventoryImport.objects.create(organisation=make_org("ville-b"), file_name="b.csv",
-                                           stored_path="/nonexistent", sha256="0" * 64)
+    other = InventoryImportFactory(organisation=OrganisationFactory(slug="ville-b"),
+                                   file_name="b.csv", stored_path="/nonexistent", sha256="0" * 64)
     assert api.get(f"/imports/{other.pk}").status_code == 404
     assert api.post(f"/imports/{other.pk}/confirm", {"mode": "replace"}).status_code == 404
 

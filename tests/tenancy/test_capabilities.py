@@ -7,10 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from tests.factories import (
+    MembershipFactory,
+    OperatorAdminFactory,
+    OperatorFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 
 from jalon.accounts import services as account_services
 from jalon.inventory.models import Asset, InventoryImport
@@ -19,8 +25,6 @@ from jalon.tenancy.models import (
     ApiToken,
     AuditEvent,
     Membership,
-    Operator,
-    OperatorAdmin,
     Organisation,
     Role,
 )
@@ -36,17 +40,16 @@ def upload_dir(settings, tmp_path):
 
 @pytest.fixture
 def org():
-    operator = Operator.objects.create(name="GIP", slug="gip")
-    return Organisation.objects.create(operator=operator, name="Agglo", slug="agglo",
-                                       kind="epci")
+    return OrganisationFactory(operator=OperatorFactory(name="GIP", slug="gip"), name="Agglo",
+                               slug="agglo", kind="epci")
 
 
 def member(org: Organisation, username: str, role: str = Role.VIEWER,
            capabilities: list[Capability] | None = None):
-    user = get_user_model().objects.create_user(username, f"{username}@agglo.fr", "x" * 16)
-    Membership.objects.create(user=user, organisation=org, role=role,
-                              capabilities=None if capabilities is None
-                              else [c.value for c in capabilities])
+    user = UserFactory(username=username, email=f"{username}@agglo.fr")
+    MembershipFactory(user=user, organisation=org, role=role,
+                      capabilities=None if capabilities is None
+                      else [c.value for c in capabilities])
     return user
 
 
@@ -92,7 +95,7 @@ def test_a_dpo_without_read_does_not_see_the_inventory_nor_the_footprint(org):
                  "footprint:footprint", "footprint:scenario", "strategy:index"):
         assert dpo.get(reverse(name, args=[org.slug])).status_code == 403, name
     # The organisation is theirs all the same (a 403, not a 404), and another one is a 404.
-    other = Organisation.objects.create(operator=org.operator, name="B", slug="b", kind="epci")
+    other = OrganisationFactory(operator=org.operator, name="B", slug="b", kind="epci")
     assert dpo.get(reverse("inventory:assets", args=[other.slug])).status_code == 404
 
 
@@ -148,8 +151,8 @@ def test_publishing_needs_the_publish_capability(org):
 
 
 def test_operator_administrators_hold_every_capability(org):
-    user = get_user_model().objects.create_user("op")
-    OperatorAdmin.objects.create(user=user, operator=org.operator)
+    user = UserFactory(username="op")
+    OperatorAdminFactory(user=user, operator=org.operator)
     client = signed_in(user)
     assert client.get(reverse("orgadmin:members", args=[org.slug])).status_code == 200
     assert client.get(reverse("strategy:edit", args=[org.slug])).status_code != 403
@@ -241,7 +244,7 @@ def test_the_last_administer_cannot_be_removed(org, admin):
 
 
 def test_another_organisations_member_cannot_be_edited(org, admin):
-    other = Organisation.objects.create(operator=org.operator, name="B", slug="b", kind="epci")
+    other = OrganisationFactory(operator=org.operator, name="B", slug="b", kind="epci")
     victim = Membership.objects.get(user=member(other, "victim", Role.ADMIN))
     client = signed_in(admin)
     url = reverse("orgadmin:member", args=[org.slug, victim.pk])

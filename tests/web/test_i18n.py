@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from tests.factories import OperatorFactory, OrganisationFactory, PublicationFactory, member
 
 import jalon
 from jalon.operators import peers
-from jalon.tenancy.models import Membership, Operator, Organisation, Publication, Role
+from jalon.tenancy.models import Role
 
 PACKAGE = Path(jalon.__file__).resolve().parent
 MESSAGES = PACKAGE / "locale" / "en" / "LC_MESSAGES"
@@ -199,12 +199,10 @@ def _clear_cache():
 
 @pytest.fixture
 def world(db):
-    operator = Operator.objects.create(name="GIP", slug="gip")
-    org = Organisation.objects.create(operator=operator, name="Commune de Lisière",
-                                      slug="lisiere", kind="commune")
-    Publication.objects.create(organisation=org, domain="footprint", published=True)
-    user = get_user_model().objects.create_user("agent", password="x" * 16)
-    Membership.objects.create(user=user, organisation=org, role=Role.VIEWER)
+    org = OrganisationFactory(operator=OperatorFactory(name="GIP", slug="gip"),
+                              name="Commune de Lisière", slug="lisiere", kind="commune")
+    PublicationFactory(organisation=org, domain="footprint", published=True)
+    user = member(org, Role.VIEWER, username="agent", password="x" * 16)
     return {"org": org, "user": user}
 
 

@@ -15,12 +15,23 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from tests import factories
+from tests.factories import (
+    ApiTokenFactory,
+    AssetFactory,
+    DigitalServiceFactory,
+    InventoryImportFactory,
+    LifecycleEventFactory,
+    MembershipFactory,
+    OperatorFactory,
+    OrganisationFactory,
+    PublicationFactory,
+    UserFactory,
+)
 
-from jalon.accounts import services as account_services
 from jalon.accounts.models import Invitation
 from jalon.api.api import api
 from jalon.catalogue.models import DigitalService
@@ -39,7 +50,6 @@ from jalon.tenancy.models import (
     ApiToken,
     AuditEvent,
     Membership,
-    Operator,
     Organisation,
     Publication,
 )
@@ -92,27 +102,26 @@ def concrete(route: str, slug: str) -> str:
 
 @pytest.fixture
 def world():
-    operator = Operator.objects.create(name="GIP", slug="gip")
-    target = Organisation.objects.create(operator=operator, name=f"Ville {SECRET}", slug="cible",
-                                         kind="commune", siren="213300015")
-    attacker_org = Organisation.objects.create(operator=operator, name="Ville B", slug="autre",
-                                               kind="commune")
-    users = get_user_model().objects
-    victim = users.create_user("victime", "victime@a.fr", "x")
-    Membership.objects.create(pk=ID, user=victim, organisation=target, role="admin")
-    attacker = users.create_user("attaquant", "attaquant@b.fr", "x")
-    Membership.objects.create(user=attacker, organisation=attacker_org, role="admin")
-    source = InventoryImport.objects.create(pk=ID, organisation=target, file_name=f"{SECRET}.csv",
-                                            stored_path="/nonexistent", sha256="0" * 64,
-                                            status="preview", counts={"used": 1})
-    asset = Asset.objects.create(pk=ID, organisation=target, category="laptop",
-                                 inventory_number=SECRET, source_import=source)
-    LifecycleEvent.objects.create(pk=ID, asset=asset, kind="repaired", date=dt.date(2025, 1, 1))
+    operator = OperatorFactory(name="GIP", slug="gip")
+    target = OrganisationFactory(operator=operator, name=f"Ville {SECRET}", slug="cible",
+                                 kind="commune", siren="213300015")
+    attacker_org = OrganisationFactory(operator=operator, name="Ville B", slug="autre",
+                                       kind="commune")
+    victim = UserFactory(username="victime", email="victime@a.fr", password="x")
+    MembershipFactory(pk=ID, user=victim, organisation=target, role="admin")
+    attacker = UserFactory(username="attaquant", email="attaquant@b.fr", password="x")
+    MembershipFactory(user=attacker, organisation=attacker_org, role="admin")
+    source = InventoryImportFactory(pk=ID, organisation=target, file_name=f"{SECRET}.csv",
+                                    stored_path="/nonexistent", sha256="0" * 64,
+                                    status="preview", counts={"used": 1})
+    asset = AssetFactory(pk=ID, organisation=target, category="laptop",
+                         inventory_number=SECRET, source_import=source)
+    LifecycleEventFactory(pk=ID, asset=asset, kind="repaired", date=dt.date(2025, 1, 1))
     Invitation.objects.create(pk=ID, organisation=target, email="invite@a.fr", role="viewer",
                               token_hash="0" * 64,
                               expires_at=timezone.now() + dt.timedelta(days=7))
-    ApiToken.objects.create(pk=ID, organisation=target, name=SECRET, role="admin",
-                            prefix="jal_target", key_hash="1" * 64)
+    ApiTokenFactory(pk=ID, organisation=target, name=SECRET, role="admin",
+                    prefix="jal_target", key_hash="1" * 64)
     strategy = Strategy.objects.create(pk=ID, organisation=target, title=SECRET,
                                        period_start=2024, period_end=2028)
     axis = Axis.objects.create(pk=ID, strategy=strategy, title=SECRET)
@@ -126,12 +135,12 @@ def world():
     IndicatorValue.objects.create(pk=ID, indicator=indicator, date=dt.date(2025, 1, 1),
                                   value=42, comment=SECRET)
     AnnualReport.objects.create(pk=ID, strategy=strategy, year=2025, introduction=SECRET)
-    DigitalService.objects.create(pk=ID, organisation=target, name=SECRET, kind="website",
-                                  audience="public", url="https://secret.example")
+    DigitalServiceFactory(pk=ID, organisation=target, name=SECRET, kind="website",
+                          audience="public", url="https://secret.example")
     # The attacker's own organisation has data too, under other ids.
-    Asset.objects.create(organisation=attacker_org, category="laptop", inventory_number="B-1")
-    _token, attacker_secret = account_services.create_api_token(attacker, attacker_org, "b",
-                                                                "admin")
+    AssetFactory(organisation=attacker_org, category="laptop", inventory_number="B-1")
+    _token, attacker_secret = factories.api_token(attacker_org, "admin", name="b",
+                                                  actor=attacker)
     return {"target": target, "attacker": attacker, "attacker_org": attacker_org,
             "attacker_secret": attacker_secret}
 
@@ -234,8 +243,7 @@ def test_home_lists_own_organisations_and_published_ones_only(world, client):
     client.force_login(world["attacker"])
     body = client.get("/").content.decode()
     assert "Ville B" in body and SECRET not in body
-    Publication.objects.create(organisation=world["target"], domain="footprint",
-                               published=True)
+    PublicationFactory(organisation=world["target"], domain="footprint", published=True)
     assert SECRET in client.get("/").content.decode()  # now listed as a published footprint
     response = Client().get(reverse("public:footprint", args=["cible"]))
     assert response.status_code == 200
