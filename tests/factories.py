@@ -144,3 +144,16 @@ def api_token(organisation: Organisation, role: str = "editor", name: str | None
     admin of the organisation; returns (token, secret)."""
     actor = actor if actor is not None else member(organisation, "admin")
     return account_services.create_api_token(actor, organisation, name or role, role)
+
+
+# --- added by batch 3
+
+
+class BareAssetFactory(AssetFactory):
+    """An asset with only the fields the test gives (no number, maker, model or purchase date):
+    for tests whose figures depend on every field of the inventory (footprint, indicators)."""
+
+    inventory_number = ""
+    manufacturer = ""
+    model = ""
+    purchase_date = None
