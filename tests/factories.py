@@ -168,3 +168,15 @@ class ApiTokenFactory(DjangoModelFactory[ApiToken]):
     role = "viewer"
     prefix = "jal_test"
     key_hash = factory.LazyFunction(lambda: ApiToken.hash(ApiToken.new_secret()))
+
+# --- added by batch 3
+
+
+class BareAssetFactory(AssetFactory):
+    """An asset with only the fields the test gives (no number, maker, model or purchase date):
+    for tests whose figures depend on every field of the inventory (footprint, indicators)."""
+
+    inventory_number = ""
+    manufacturer = ""
+    model = ""
+    purchase_date = None

@@ -9,26 +9,24 @@ import json
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
+from tests import factories
+from tests.factories import (
+    BareAssetFactory,
+    OperatorFactory,
+    OrganisationFactory,
+    PublicationFactory,
+)
 
 from jalon.core import engine
 from jalon.footprint import services
 from jalon.footprint.forms import current_year
 from jalon.footprint.models import FootprintResult
-from jalon.inventory.models import Asset
 from jalon.inventory.selectors import asset_frame
 from jalon.kit.formatting import fr_criterion
-from jalon.tenancy.models import (
-    AuditEvent,
-    Membership,
-    Operator,
-    Organisation,
-    Publication,
-    Role,
-)
+from jalon.tenancy.models import AuditEvent, Operator, Organisation, Publication, Role
 from jalon.tenancy.scope import is_published
 
 INJECTION = '=HYPERLINK("http://evil.example","x")'
@@ -36,14 +34,12 @@ SECRET_USER = "Jeanne Confidentielle"
 
 
 def make_org(slug: str, operator: Operator, **extra: object) -> Organisation:
-    return Organisation.objects.create(operator=operator, name=f"Commune {slug}", slug=slug,
-                                       kind="commune", **extra)
+    return OrganisationFactory(operator=operator, name=f"Commune {slug}", slug=slug,
+                               kind="commune", **extra)
 
 
 def member(org: Organisation, username: str, role: Role = Role.VIEWER):
-    user = get_user_model().objects.create_user(username, password="x" * 16)
-    Membership.objects.create(user=user, organisation=org, role=role)
-    return user
+    return factories.member(org, role, username=username)
 
 
 def add_assets(org: Organisation) -> None:
@@ -52,10 +48,9 @@ def add_assets(org: Organisation) -> None:
             ("laptop", 4, dt.date(year - 7, 1, 15), INJECTION, "École"),
             ("desktop", 3, dt.date(year - 1, 9, 1), "Accueil", "Mairie"),
             ("monitor", 8, dt.date(year - 3, 5, 1), "Services techniques", "Mairie")]
-    Asset.objects.bulk_create([
-        Asset(organisation=org, category=cat, quantity=qty, purchase_date=bought,
-              entity=entity, site=site, user=SECRET_USER, name=f"{cat}-{i}")
-        for i, (cat, qty, bought, entity, site) in enumerate(rows)])
+    for i, (cat, qty, bought, entity, site) in enumerate(rows):
+        BareAssetFactory(organisation=org, category=cat, quantity=qty, purchase_date=bought,
+                         entity=entity, site=site, user=SECRET_USER, name=f"{cat}-{i}")
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +60,7 @@ def _clear_cache():
 
 @pytest.fixture
 def setup(db):
-    operator = Operator.objects.create(name="GIP", slug="gip")
+    operator = OperatorFactory(name="GIP", slug="gip")
     org = make_org("lisiere", operator, agents=20)
     add_assets(org)
     other = make_org("ailleurs", operator)
@@ -201,7 +196,7 @@ def test_public_page_is_404_until_published(client, setup):
     url = reverse("public:footprint", args=[org.slug])
     assert url == f"/p/{org.slug}/"
     assert client.get(url).status_code == 404
-    Publication.objects.create(organisation=org, domain="footprint", published=True)
+    PublicationFactory(organisation=org, domain="footprint", published=True)
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
@@ -285,10 +280,10 @@ def test_breakdown_page_paginates_and_rejects_unknown_dimensions(client, setup):
     from jalon.footprint.views import BREAKDOWN_PER_PAGE
 
     org = setup["org"]
-    Asset.objects.bulk_create([Asset(organisation=org, category="laptop", quantity=1,
-                                     purchase_date=dt.date(current_year() - 1, 1, 1),
-                                     entity=f"Service {i:02d}", site="Mairie")
-                               for i in range(BREAKDOWN_PER_PAGE + 5)])
+    for i in range(BREAKDOWN_PER_PAGE + 5):
+        BareAssetFactory(organisation=org, category="laptop", quantity=1,
+                         purchase_date=dt.date(current_year() - 1, 1, 1),
+                         entity=f"Service {i:02d}", site="Mairie")
     Organisation.objects.filter(pk=org.pk).update(inventory_version=org.inventory_version + 1)
     client.force_login(setup["viewer"])
     url = reverse("footprint:breakdown", args=[org.slug])

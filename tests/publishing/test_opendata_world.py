@@ -1,4 +1,5 @@
-"""A published strategy built with the models directly (shared by the publishing tests).
+"""A published strategy (strategy models directly; organisation, people and assets from the
+factories), shared by the publishing tests.
 
 No test here: test_opendata*.py, test_report*.py and test_public_strategy*.py import it.
 """
@@ -7,9 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
+from tests import factories
+from tests.factories import (
+    BareAssetFactory,
+    OperatorFactory,
+    OrganisationFactory,
+    PublicationFactory,
+)
 
-from jalon.inventory.models import Asset
 from jalon.strategy.models import (
     Action,
     Axis,
@@ -19,28 +25,28 @@ from jalon.strategy.models import (
     Objective,
     Strategy,
 )
-from jalon.tenancy.models import Membership, Operator, Organisation, Publication, Role
+from jalon.tenancy.models import Organisation, Role
 
 AUTHOR = "Zéphyrine Auteurdesvaleurs"  # a member who enters values: never published
 DEVICE_USER = "Octave Utilisateurdupc"  # a device's user in the inventory: never published
 
 
 def member(org: Organisation, username: str, role: Role = Role.VIEWER, **names: str):
-    user = get_user_model().objects.create_user(username, password="x" * 16, **names)
-    Membership.objects.create(user=user, organisation=org, role=role)
-    return user
+    return factories.member(org, role, username=username, **names)
 
 
 def publish(org: Organisation, domain: str, published: bool = True) -> None:
     """Set-up: what the organisation publishes (tenancy.Publication)."""
-    Publication.objects.update_or_create(organisation=org, domain=domain,
-                                         defaults={"published": published})
+    publication = PublicationFactory(organisation=org, domain=domain, published=published)
+    if publication.published != published:  # the row was there: switch it
+        publication.published = published
+        publication.save()
 
 
 def build(public: bool = True, slug: str = "lisiere", public_footprint: bool = True) -> dict:
-    operator = Operator.objects.get_or_create(name="GIP", slug="gip")[0]
-    org = Organisation.objects.create(operator=operator, name=f"Commune {slug}", slug=slug,
-                                      kind="commune", siren="213300015")
+    operator = OperatorFactory(name="GIP", slug="gip")
+    org = OrganisationFactory(operator=operator, name=f"Commune {slug}", slug=slug,
+                              kind="commune", siren="213300015")
     publish(org, "footprint", public_footprint)
     first, last = AUTHOR.split()
     author = member(org, f"auteur-{slug}", Role.EDITOR, first_name=first, last_name=last)
@@ -83,17 +89,15 @@ def build(public: bool = True, slug: str = "lisiere", public_footprint: bool = T
                                       source="GLPI", comment="-moyenne annuelle")
     IndicatorValue.objects.create(indicator=floor, date=dt.date(2025, 12, 31), value=12,
                                   kind="estimate", author=author)
-    Asset.objects.bulk_create([
-        Asset(organisation=org, category="laptop", quantity=4, user=DEVICE_USER,
-              commissioning_date=dt.date(2021, 1, 1), condition="refurbished",
-              entity="DSI", site="Mairie"),
-        Asset(organisation=org, category="laptop", quantity=6, user=DEVICE_USER,
-              commissioning_date=dt.date(2023, 1, 1), entity="DSI", site="Mairie"),
-        Asset(organisation=org, category="monitor", quantity=5, user=DEVICE_USER,
-              purchase_date=dt.date(2022, 6, 1), entity="DSI", site="Mairie"),
-        Asset(organisation=org, category="desktop", quantity=2, user=DEVICE_USER,
-              commissioning_date=dt.date(2015, 1, 1), retirement_date=dt.date(2020, 1, 1)),
-    ])
+    BareAssetFactory(organisation=org, category="laptop", quantity=4, user=DEVICE_USER,
+                     commissioning_date=dt.date(2021, 1, 1), condition="refurbished",
+                     entity="DSI", site="Mairie")
+    BareAssetFactory(organisation=org, category="laptop", quantity=6, user=DEVICE_USER,
+                     commissioning_date=dt.date(2023, 1, 1), entity="DSI", site="Mairie")
+    BareAssetFactory(organisation=org, category="monitor", quantity=5, user=DEVICE_USER,
+                     purchase_date=dt.date(2022, 6, 1), entity="DSI", site="Mairie")
+    BareAssetFactory(organisation=org, category="desktop", quantity=2, user=DEVICE_USER,
+                     commissioning_date=dt.date(2015, 1, 1), retirement_date=dt.date(2020, 1, 1))
     return {"org": org, "strategy": strategy, "author": author, "indicators":
             [level, floor, duration], "axis": axis}
 

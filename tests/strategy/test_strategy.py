@@ -6,10 +6,16 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
+from tests.factories import (
+    BareAssetFactory,
+    InventoryImportFactory,
+    LifecycleEventFactory,
+    OperatorFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 
 from jalon.core.trajectory import Status
-from jalon.inventory.models import Asset, InventoryImport, LifecycleEvent
 from jalon.publishing import indicators as computed
 from jalon.strategy import selectors, services, status, tasks
 from jalon.strategy.models import (
@@ -19,7 +25,7 @@ from jalon.strategy.models import (
     Objective,
     StrategyTemplate,
 )
-from jalon.tenancy.models import AuditEvent, Operator, Organisation
+from jalon.tenancy.models import AuditEvent, Organisation
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2025, 6, 1)
@@ -27,14 +33,14 @@ TODAY = dt.date(2025, 6, 1)
 
 @pytest.fixture
 def org():
-    operator = Operator.objects.create(name="GIP", slug="gip")
-    return Organisation.objects.create(operator=operator, name="Ville A", slug="ville-a",
-                                       kind="commune", agents=10)
+    operator = OperatorFactory(name="GIP", slug="gip")
+    return OrganisationFactory(operator=operator, name="Ville A", slug="ville-a",
+                               kind="commune", agents=10)
 
 
 @pytest.fixture
 def user():
-    return get_user_model().objects.create_user("editeur", password="x" * 16)
+    return UserFactory(username="editeur")
 
 
 def create(user, org, key):
@@ -123,7 +129,7 @@ def test_operator_templates_are_offered_to_members_only_when_published(user, org
 
 
 def asset(org, **values):
-    return Asset.objects.create(organisation=org, **values)
+    return BareAssetFactory(organisation=org, **values)
 
 
 @pytest.fixture
@@ -135,8 +141,8 @@ def estate(org):
     a2 = asset(org, category="desktop", quantity=1, purchase_date=dt.date(2019, 6, 1),
                commissioning_date=dt.date(2020, 1, 1), retirement_date=dt.date(2024, 1, 1),
                disposal="recycled", weight_kg=9.5)  # 4 years from commissioning
-    LifecycleEvent.objects.create(asset=a2, kind="retired", date=dt.date(2024, 1, 1),
-                                  disposal="recycled", weee_weight_kg=12.0)
+    LifecycleEventFactory(asset=a2, kind="retired", date=dt.date(2024, 1, 1),
+                          disposal="recycled", weee_weight_kg=12.0)
     asset(org, category="monitor", quantity=1, purchase_date=dt.date(2008, 1, 1),
           retirement_date=dt.date(2024, 1, 1), disposal="")  # 16 years: out of the decree
     asset(org, category="laptop", quantity=1, retirement_date=dt.date(2023, 1, 1),
@@ -211,8 +217,8 @@ def test_footprint_per_agent(estate):
 
 
 def test_recompute_labels_values_with_inventory_version_and_import(user, estate):
-    source = InventoryImport.objects.create(organisation=estate, file_name="parc.csv",
-                                            stored_path="/x", sha256="0" * 64, status="done")
+    source = InventoryImportFactory(organisation=estate, file_name="parc.csv", stored_path="/x",
+                                    status="done")
     Organisation.objects.filter(pk=estate.pk).update(inventory_version=7)
     strategy = create(user, estate, "idf-2025")
     indicator = strategy.indicators.get(definition__key="reuse_spend_share")

@@ -8,14 +8,14 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from tests import factories
+from tests.factories import OperatorFactory, OrganisationFactory
 
-from jalon.accounts import services as account_services
 from jalon.strategy import selectors, services
 from jalon.strategy.models import Axis, IndicatorValue, Strategy
-from jalon.tenancy.models import Membership, Operator, Organisation, Role
+from jalon.tenancy.models import Role
 
 pytestmark = pytest.mark.django_db
 MAX_ELEMENTS = 330
@@ -38,18 +38,12 @@ def elements(response) -> int:
 
 @pytest.fixture
 def world():
-    operator = Operator.objects.create(name="GIP", slug="gip")
-    a = Organisation.objects.create(operator=operator, name="Ville A", slug="ville-a",
-                                    kind="commune")
-    b = Organisation.objects.create(operator=operator, name="Ville B", slug="ville-b",
-                                    kind="commune")
-    users = get_user_model().objects
-    people = {}
-    for role in (Role.VIEWER, Role.EDITOR):
-        people[role] = users.create_user(f"{role}-a", password="x" * 16)
-        Membership.objects.create(user=people[role], organisation=a, role=role)
-    outsider = users.create_user("editor-b", password="x" * 16)
-    Membership.objects.create(user=outsider, organisation=b, role=Role.EDITOR)
+    operator = OperatorFactory(name="GIP", slug="gip")
+    a = OrganisationFactory(operator=operator, name="Ville A", slug="ville-a", kind="commune")
+    b = OrganisationFactory(operator=operator, name="Ville B", slug="ville-b", kind="commune")
+    people = {role: factories.member(a, role, username=f"{role}-a")
+              for role in (Role.VIEWER, Role.EDITOR)}
+    outsider = factories.member(b, Role.EDITOR, username="editor-b")
     return {"a": a, "b": b, "viewer": people[Role.VIEWER], "editor": people[Role.EDITOR],
             "outsider": outsider}
 
@@ -202,9 +196,8 @@ def test_value_whose_author_account_was_deleted_still_shows(world, strategy):
     """author is SET_NULL: the value stays, the page names nobody instead of failing."""
     a = world["a"]
     indicator = strategy.indicators.get(definition__key="idf_cyber_trained_share")
-    leaver = get_user_model().objects.create_user("partie", password="x" * 16,
-                                                  first_name="Agathe", last_name="Partie")
-    Membership.objects.create(user=leaver, organisation=a, role=Role.EDITOR)
+    leaver = factories.member(a, Role.EDITOR, username="partie", first_name="Agathe",
+                              last_name="Partie")
     services.add_value(leaver, indicator, dt.date(2024, 12, 31), 40.0)
     leaver.delete()
     page = client_for(world["viewer"]).get(url("indicator", a, indicator.pk))
@@ -253,12 +246,9 @@ def api(secret):
 
 
 def test_api_is_scoped_to_the_token(world, strategy):
-    _t, viewer_secret = account_services.create_api_token(world["editor"], world["a"], "r",
-                                                          "viewer")
-    _t, editor_secret = account_services.create_api_token(world["editor"], world["a"], "w",
-                                                          "editor")
-    _t, other_secret = account_services.create_api_token(world["outsider"], world["b"], "b",
-                                                         "admin")
+    _t, viewer_secret = factories.api_token(world["a"], "viewer", "r", actor=world["editor"])
+    _t, editor_secret = factories.api_token(world["a"], "editor", "w", actor=world["editor"])
+    _t, other_secret = factories.api_token(world["b"], "admin", "b", actor=world["outsider"])
     get, post = api(viewer_secret)
     listed = get("/strategies").json()
     assert [s["id"] for s in listed] == [strategy.pk]
@@ -293,14 +283,10 @@ def test_api_is_scoped_to_the_token(world, strategy):
 def test_only_an_admin_publishes_the_strategy_and_it_is_audited(client):
     from jalon.tenancy.models import AuditEvent
 
-    operator = Operator.objects.create(name="GIP", slug="gip-pub")
-    org = Organisation.objects.create(operator=operator, name="Ville", slug="ville-pub",
-                                      kind="commune")
-    users = get_user_model().objects
-    editor = users.create_user("ed-pub", "e@a.fr", "x")
-    admin = users.create_user("ad-pub", "a@a.fr", "x")
-    Membership.objects.create(user=editor, organisation=org, role="editor")
-    Membership.objects.create(user=admin, organisation=org, role="admin")
+    operator = OperatorFactory(name="GIP", slug="gip-pub")
+    org = OrganisationFactory(operator=operator, name="Ville", slug="ville-pub", kind="commune")
+    editor = factories.member(org, "editor", username="ed-pub", email="e@a.fr")
+    admin = factories.member(org, "admin", username="ad-pub", email="a@a.fr")
     strategy = services.create_from_template(admin, org, "reen-guide", title="SNR",
                                              period_start=2024, period_end=2030)
     url = f"/o/{org.slug}/strategy/publish/"
