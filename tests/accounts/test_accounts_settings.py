@@ -16,6 +16,7 @@ from tests.factories import (
 )
 
 from jalon.accounts.models import Invitation
+from jalon.accounts.org_views import AUDIT_PAGE_SIZE
 from jalon.tenancy.models import (
     ApiToken,
     AuditEvent,
@@ -160,11 +161,12 @@ def test_api_token_secret_is_shown_once(client, org, admin):
 
 def test_audit_trail_is_paginated_and_scoped(client, org, admin):
     elsewhere = OrganisationFactory(slug="ville-b", name="Organisation ville-b")
-    for i in range(60):
+    count = AUDIT_PAGE_SIZE + 10  # two pages
+    for i in range(count):
         AuditEvent.objects.create(organisation=org, action=f"test.event{i}", actor=admin)
     AuditEvent.objects.create(organisation=elsewhere, action="secret.elsewhere")
     first = client.get(url("audit", org)).content.decode()
-    assert "test.event59" in first and "secret.elsewhere" not in first
+    assert f"test.event{count - 1}" in first and "secret.elsewhere" not in first
     assert "Page 1 sur 2" in first
     second = client.get(url("audit", org) + "?page=2").content.decode()
     assert "test.event0<" in second

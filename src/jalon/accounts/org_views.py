@@ -28,6 +28,10 @@ from jalon.tenancy.scope import OrganisationRequest, held, organisation_view
 
 admin_view = organisation_view(capability=Capability.ADMINISTER)
 
+# Events per page of the audit trail: 30 rows keep the page under ~300 DOM elements, the
+# EcoIndex grade A that every page of Jalon keeps (50 rows gave 426 elements, grade B).
+AUDIT_PAGE_SIZE = 30
+
 
 def _render(request: HttpRequest, template: str, section: str, context: dict[str, Any],
             status: int = 200) -> HttpResponse:
@@ -198,5 +202,6 @@ def token_revoke(request: OrganisationRequest, token_id: int) -> HttpResponse:
 @admin_view
 def audit(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
-    page = Paginator(selectors.audit_events(organisation), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.audit_events(organisation), AUDIT_PAGE_SIZE).get_page(
+        request.GET.get("page"))
     return _render(request, "accounts/settings_audit.html", "audit", {"page": page})
