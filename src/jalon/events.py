@@ -15,10 +15,13 @@ from django.db import transaction
 
 # Topics: what changed.
 INVENTORY: Final = "inventory"  # assets, lifecycle events, imports of an organisation
+CATALOGUE: Final = "catalogue"  # the organisation's digital services
 
 Handler = Callable[[int], None]  # receives the organisation's id
+AnyHandler = Callable[[str, int], None]  # receives the topic and the organisation's id
 
 _subscribers: dict[str, dict[str, Handler]] = {}
+_any_subscribers: dict[str, AnyHandler] = {}
 
 
 def subscribe(topic: str, handler: Handler) -> Handler:
@@ -29,8 +32,20 @@ def subscribe(topic: str, handler: Handler) -> Handler:
     return handler
 
 
+def subscribe_any(handler: AnyHandler) -> AnyHandler:
+    """Call `handler(topic, organisation_id)` after every committed change, whatever its
+    topic, once the topic's own subscribers have run (for consumers whose interest is only
+    known at run time: the computed indicators, whose sources say what they listen to)."""
+    _any_subscribers[f"{handler.__module__}.{handler.__qualname__}"] = handler
+    return handler
+
+
 def subscribers(topic: str) -> list[Handler]:
     return list(_subscribers.get(topic, {}).values())
+
+
+def any_subscribers() -> list[AnyHandler]:
+    return list(_any_subscribers.values())
 
 
 def announce(topic: str, organisation_id: int) -> None:
@@ -39,5 +54,7 @@ def announce(topic: str, organisation_id: int) -> None:
     def notify() -> None:
         for handler in subscribers(topic):
             handler(organisation_id)
+        for any_handler in list(_any_subscribers.values()):
+            any_handler(topic, organisation_id)
 
     transaction.on_commit(notify)

@@ -55,7 +55,7 @@ def test_the_catalogue_declares_one_of_each():
     report = registry.registry.get(registry.ReportSection, "services")
     assert report is not None and report.domain == "catalogue"
     source = registry.indicator_source("public_services_hosted_in_eu_share")
-    assert source is not None and source.unit == "%" and source.listens == ()
+    assert source is not None and source.unit == "%" and source.listens == ("catalogue",)
 
 
 def write_csv(path: Path, schema: dict, rows) -> None:

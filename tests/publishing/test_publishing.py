@@ -214,9 +214,12 @@ def test_publish_and_withdraw_are_audited_and_need_the_publish_capability(client
 def test_an_inventory_change_recomputes_the_footprint_then_the_indicators(
         django_capture_on_commit_callbacks):
     from jalon.footprint.tasks import on_inventory_change as footprint_handler
-    from jalon.strategy.tasks import on_inventory_change as strategy_handler
+    from jalon.strategy.tasks import on_change as strategy_handler
 
-    assert events.subscribers(events.INVENTORY) == [footprint_handler, strategy_handler]
+    # The footprint's own subscriber first; the indicators after (any topic their sources
+    # listen to).
+    assert events.subscribers(events.INVENTORY) == [footprint_handler]
+    assert events.any_subscribers() == [strategy_handler]
     world = build()
     org = world["org"]
     org.agents = 10
@@ -273,3 +276,24 @@ def test_publishing_imports_no_domain():
 
 def test_the_inventory_knows_none_of_its_consumers():
     assert _offenders("inventory", ("jalon.footprint", "jalon.strategy")) == {}
+
+
+def test_a_catalogue_change_recomputes_the_indicators_computed_from_it(
+        django_capture_on_commit_callbacks):
+    from jalon.catalogue import services as catalogue_services
+
+    world = build()
+    org = world["org"]
+    definition = IndicatorDefinition.objects.create(
+        key="services-ue", name="Services hébergés dans l'UE", unit="%",
+        computed="public_services_hosted_in_eu_share")
+    indicator = Indicator.objects.create(strategy=world["strategy"], definition=definition,
+                                         position=9, target_kind="floor", target_value=90)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        catalogue_services.create_service(None, org, {
+            "name": "Portail famille", "kind": "online_procedure", "audience": "public",
+            "status": "in_service", "hosting_country": "US"})
+    assert len(callbacks) == 1  # announced once
+    values = IndicatorValue.objects.filter(indicator=indicator)
+    assert values.exists()
+    assert values.order_by("-date").first().value == 0  # the one public service is in the US

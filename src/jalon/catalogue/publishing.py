@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jalon import events
 from jalon.catalogue import selectors
 from jalon.catalogue.models import Audience, ServiceKind, ServiceStatus
 from jalon.core import catalogue as core
@@ -156,7 +157,7 @@ def register_all() -> None:
         IndicatorSource(
             EU_SHARE_KEY, DOMAIN,
             _lazy(_("Part des services numériques publics hébergés dans l'UE ou l'EEE")), "%",
-            eu_hosted_share, listens=(),
+            eu_hosted_share, listens=(events.CATALOGUE,),
             description=_lazy(_("Services ouverts au public, en service en fin d'année, dont "
                                 "le pays d'hébergement est dans l'Union européenne ou "
                                 "l'Espace économique européen ; un pays inconnu compte comme "

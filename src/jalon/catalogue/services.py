@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jalon import events
 from jalon.catalogue.models import DigitalService
 from jalon.core import catalogue as core
 from jalon.tenancy.audit import record
@@ -97,6 +98,7 @@ def create_service(actor: Any, organisation: Organisation, values: Mapping[str, 
         service = DigitalService.objects.create(organisation=organisation, **cleaned)
         record(actor, "catalogue.create", organisation, target=service.name,
                service_id=service.pk, kind=service.kind)
+        events.announce(events.CATALOGUE, organisation.pk)
     return service
 
 
@@ -114,6 +116,7 @@ def update_service(actor: Any, service: DigitalService, values: Mapping[str, Any
         service.save()
         record(actor, "catalogue.update", service.organisation, target=service.name,
                service_id=service.pk, fields=sorted(changed))
+        events.announce(events.CATALOGUE, service.organisation_id)
     return service
 
 
@@ -121,6 +124,7 @@ def delete_service(actor: Any, service: DigitalService) -> None:
     with transaction.atomic():
         record(actor, "catalogue.delete", service.organisation, target=service.name,
                service_id=service.pk)
+        events.announce(events.CATALOGUE, service.organisation_id)
         service.delete()
 
 
@@ -165,5 +169,6 @@ def import_csv(actor: Any, organisation: Organisation, data: bytes, file_name: s
         record(actor, "catalogue.import", organisation, target=file_name or "CSV",
                created=created, updated=updated, lines=len(parsed.rows),
                encoding=parsed.encoding, delimiter=parsed.delimiter)
+        events.announce(events.CATALOGUE, organisation.pk)
     return ImportOutcome(created=created, updated=updated,
                          ignored_columns=parsed.ignored_columns)

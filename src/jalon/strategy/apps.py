@@ -9,9 +9,9 @@ class StrategyConfig(AppConfig):
     def ready(self) -> None:
         from jalon import events
         from jalon.strategy import publishing
-        from jalon.strategy.tasks import on_inventory_change
+        from jalon.strategy.tasks import on_change
 
         publishing.register()
-        # After an inventory change, recompute the indicators computed from it (their
-        # IndicatorSources listen to events.INVENTORY), once the footprint is enqueued.
-        events.subscribe(events.INVENTORY, on_inventory_change)
+        # After a change that an IndicatorSource listens to (the inventory, the catalogue...),
+        # recompute the computed indicators, once the footprint's own subscriber has run.
+        events.subscribe_any(on_change)
