@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from jalon.catalogue import services
 from jalon.catalogue.models import Audience, DigitalService, ServiceKind, ServiceStatus
-from jalon.kit.forms import Accessible
+from jalon.kit.forms import Accessible, with_blank
 
 
 class DateInput(forms.DateInput):
@@ -58,20 +58,16 @@ class ServiceForm(Accessible, forms.ModelForm):  # type: ignore[type-arg]  # not
         return {name: self.cleaned_data[name] for name in services.EDITABLE}
 
 
-def _with_blank(values: Any, blank: Any) -> list[tuple[str, Any]]:
-    return [("", blank), *values]
-
-
 class ServiceFilterForm(forms.Form):
     q = forms.CharField(label=_("Rechercher"), required=False, max_length=200,
                         help_text=_("Nom, adresse, description, éditeur, hébergeur"),
                         widget=forms.TextInput(attrs={"type": "search"}))
     kind = forms.ChoiceField(label=_("Type"), required=False,
-                             choices=_with_blank(ServiceKind.choices, _("Tous")))
+                             choices=with_blank(ServiceKind.choices, _("Tous")))
     audience = forms.ChoiceField(label=pgettext_lazy("audience", "Public"), required=False,
-                                 choices=_with_blank(Audience.choices, _("Tous")))
+                                 choices=with_blank(Audience.choices, _("Tous")))
     status = forms.ChoiceField(label=_("Statut"), required=False,
-                               choices=_with_blank(ServiceStatus.choices, _("Tous")))
+                               choices=with_blank(ServiceStatus.choices, _("Tous")))
 
     def filters(self) -> dict[str, str]:
         """The valid filters; an invalid one (stale link) is dropped rather than refused."""

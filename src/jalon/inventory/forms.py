@@ -14,6 +14,7 @@ from jalon.inventory.analysis import MAPPING_TARGETS
 from jalon.inventory.models import Disposal, EventKind, ImportMode
 from jalon.inventory.selectors import ASSET_SORTS, IN_SERVICE, RETIRED, AssetFilters
 from jalon.inventory.uploads import ALLOWED_SUFFIXES, max_upload_bytes, suffix_of
+from jalon.kit.forms import with_blank
 
 SORT_LABELS = {
     "name": _("Nom (A → Z)"), "-name": _("Nom (Z → A)"),
@@ -106,7 +107,7 @@ ALL_FEMININE = _("Toutes")
 
 
 def _with_blank(values: Any, blank: Any = ALL_FEMININE) -> list[tuple[str, Any]]:
-    return [("", blank), *values]
+    return with_blank(values, blank)
 
 
 class AssetFilterForm(forms.Form):

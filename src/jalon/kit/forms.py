@@ -38,3 +38,8 @@ class Accessible(_Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._describe()
+
+
+def with_blank(choices: Any, blank: Any) -> list[tuple[str, Any]]:
+    """Choices for a filter: an empty value first, labelled `blank` (« Tous », « Toutes »)."""
+    return [("", blank), *choices]
