@@ -18,6 +18,10 @@ class Error(Schema):
     detail: Any = Field(..., description="Ce qui ne va pas, en clair.")
 
 
+# The errors every authenticated operation may answer (401 no token, 403 capability, 404).
+ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error}
+
+
 class TokenOut(Schema):
     name: str
     prefix: str
