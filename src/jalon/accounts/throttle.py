@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jalon.accounts.models import LoginAttempt
-from jalon.tenancy.client import client_ip as client_ip  # shared with publicforms
 
 
 def _normalise(username: str) -> str:

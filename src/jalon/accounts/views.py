@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from jalon.accounts import selectors, services, throttle
 from jalon.accounts.forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetRequestForm
+from jalon.tenancy.client import client_ip
 
 
 def wait_message(seconds: int) -> str:
@@ -34,7 +35,7 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = request.POST.get("username", "")
-        wait = throttle.wait_seconds(username, throttle.client_ip(request))
+        wait = throttle.wait_seconds(username, client_ip(request))
         if wait:
             # Refused before the password is checked: an unbound form, the reason, 429.
             form = self.form_class(request, initial={"username": username})
@@ -48,7 +49,7 @@ class LoginView(auth_views.LoginView):
     def form_invalid(self, form: Any) -> HttpResponse:
         username = self.request.POST.get("username", "")
         if username and self.request.POST.get("password"):
-            throttle.record_failure(username, throttle.client_ip(self.request))
+            throttle.record_failure(username, client_ip(self.request))
         return super().form_invalid(form)
 
     def form_valid(self, form: Any) -> HttpResponse:

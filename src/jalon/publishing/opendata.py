@@ -49,10 +49,12 @@ def published_datasets(organisation: Organisation,
 
 def published_dataset(organisation: Organisation, key: str) -> Dataset:
     """A dataset the organisation publishes, else 404 (unknown, or its domain not published)."""
-    for dataset in published_datasets(organisation):
-        if dataset.key == key:
-            return dataset
-    raise Http404("No such resource")
+    dataset = registry.dataset(key)
+    group = registry.dataset_group(dataset.group) if dataset is not None else None
+    if (dataset is None or group is None or not scope.is_published(organisation, group.domain)
+            or not dataset.available(organisation)):
+        raise Http404("No such resource")
+    return dataset
 
 
 def schema_bytes(dataset: Dataset) -> bytes:

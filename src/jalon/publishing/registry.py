@@ -212,6 +212,10 @@ def datasets() -> list[Dataset]:
     return registry.all(Dataset)
 
 
+def dataset_group(key: str) -> DatasetGroup | None:
+    return registry.get(DatasetGroup, key)
+
+
 def dataset(key: str) -> Dataset | None:
     return registry.get(Dataset, key)
 
