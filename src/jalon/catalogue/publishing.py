@@ -22,6 +22,7 @@ from jalon import events
 from jalon.catalogue import selectors
 from jalon.catalogue.models import Audience, ServiceKind, ServiceStatus
 from jalon.core import catalogue as core
+from jalon.publishing.indicators import as_of, yearly_value, years
 from jalon.publishing.registry import (
     ComputedValue,
     Context,
@@ -39,7 +40,6 @@ from jalon.tenancy.models import Organisation
 DOMAIN: Final = "catalogue"
 SCHEMA: Final = (Path(__file__).resolve().parent.parent / "data" / "schemas" / "opendata"
                  / "services.schema.json")
-YEARS: Final = 5  # the indicator covers the last five years, as the strategy's computed ones
 EU_SHARE_KEY: Final = "public_services_hosted_in_eu_share"
 FIELDS: Final = ("id", "name", "kind", "description", "url", "provider", "hosting_provider",
                  "hosting_country", "status", "in_service_since")
@@ -85,14 +85,10 @@ def public_context(organisation: Organisation, request: HttpRequest) -> Context 
 
 # --- Annual report -----------------------------------------------------------------------------
 
-def _as_of(year: int, today: dt.date) -> dt.date:
-    return min(dt.date(year, 12, 31), today)
-
-
 def report_context(organisation: Organisation, year: int) -> Context | None:
     """Services in service at the end of `year` (today for the current year), by kind and
     audience."""
-    day = _as_of(year, timezone.localdate())
+    day = as_of(year, timezone.localdate())
     counts = selectors.counts_by_kind_and_audience(selectors.in_service_on(organisation, day))
     if not counts:
         return None
@@ -114,8 +110,8 @@ def eu_hosted_share(organisation: Organisation, today: dt.date) -> list[Computed
     the year (today for the current year) hosted in the EU or the EEA. A service whose hosting
     country is unknown counts as not hosted there (it is listed in the detail)."""
     out = []
-    for year in range(today.year - YEARS + 1, today.year + 1):
-        day = _as_of(year, today)
+    for year in years(today):
+        day = as_of(year, today)
         rows = list(selectors.in_service_on(organisation, day).filter(audience=Audience.PUBLIC)
                     .values_list("hosting_country", flat=True))
         if not rows:
@@ -124,12 +120,7 @@ def eu_hosted_share(organisation: Organisation, today: dt.date) -> list[Computed
         unknown = sum(1 for country in rows if not country)
         detail = {"public_services": len(rows), "hosted_in_eu_eea": inside,
                   "country_unknown": unknown}
-        value = 100.0 * inside / len(rows)
-        if year < today.year:
-            out.append(ComputedValue(year, day, value, "result", detail))
-        else:
-            out.append(ComputedValue(year, day, value, "estimate", detail,
-                                     f"Année {year} en cours, au {today:%d/%m/%Y}."))
+        out.append(yearly_value(year, 100.0 * inside / len(rows), detail, today))
     return out
 
 

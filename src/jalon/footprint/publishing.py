@@ -20,27 +20,23 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jalon import events
+from jalon.core.exports import number_cell
 from jalon.core.model import CRITERIA, PHASES
 from jalon.footprint import presenters, selectors
 from jalon.footprint.services import footprint_for
-from jalon.inventory.indicators import provenance, yearly_value, years
+from jalon.inventory.indicators import provenance
 from jalon.inventory.models import Asset
 from jalon.kit import charts
 from jalon.kit.formatting import display_unit, fr_criterion, fr_number
 from jalon.kit.labels import CATEGORY_LABELS, CRITERION_LABELS, PHASE_LABELS
 from jalon.publishing import registry
+from jalon.publishing.indicators import yearly_value, years
 from jalon.publishing.registry import ComputedValue
 from jalon.tenancy.models import Organisation
 
 FOOTPRINT: Final = selectors.FOOTPRINT
 FOOTPRINT_YEARS: Final = 3  # the footprint CSV covers the last three years
 METHOD: Final = "stock"
-
-
-def _number(value: Any) -> Any:
-    if value is None:
-        return ""
-    return float(value) if not isinstance(value, int) else value
 
 
 def footprint_years(today: dt.date | None = None) -> list[int]:
@@ -56,8 +52,8 @@ def footprint_rows(organisation: Organisation, years: Sequence[int] | None = Non
 
         def row(criterion: str, phase: str, category: str, figure: dict[str, Any],
                 year: int = year) -> list[Any]:
-            return [year, METHOD, criterion, phase, category, _number(figure["value"]),
-                    _number(figure["min"]), _number(figure["max"]), figure["unit"]]
+            return [year, METHOD, criterion, phase, category, number_cell(figure["value"]),
+                    number_cell(figure["min"]), number_cell(figure["max"]), figure["unit"]]
 
         for criterion in CRITERIA:
             yield row(criterion, "total", "total", data["totals"][criterion])

@@ -24,30 +24,16 @@ from django.utils import timezone
 
 from jalon.inventory.models import Asset, Disposal, EventKind, LifecycleEvent
 from jalon.inventory.selectors import last_import
+from jalon.publishing.indicators import yearly_value, years
 from jalon.publishing.registry import ComputedValue, Provenance
 from jalon.tenancy.models import Organisation
 
-YEARS: Final = 5
 DAYS_PER_YEAR: Final = 365.25
 # Décret 2023-266: devices over ten years old at their retirement are left out of the rate.
 MAX_AGE_YEARS: Final = 10
 REUSE_CONDITIONS: Final = ("refurbished", "reused")
 REUSE_ROUTES: Final = (Disposal.REUSED_INTERNALLY, Disposal.DONATED, Disposal.SOLD_REFURBISHED)
 ALL_ROUTES: Final = (*REUSE_ROUTES, Disposal.RECYCLED)
-
-
-def years(today: dt.date | None = None) -> list[int]:
-    today = today or timezone.localdate()
-    return list(range(today.year - YEARS + 1, today.year + 1))
-
-
-def yearly_value(year: int, value: float, detail: dict[str, Any], today: dt.date
-                 ) -> ComputedValue:
-    """A result on 31 December of a past year, an estimate today for the current year."""
-    if year < today.year:
-        return ComputedValue(year, dt.date(year, 12, 31), value, "result", detail)
-    return ComputedValue(year, today, value, "estimate", detail,
-                         f"Année {year} en cours, au {today:%d/%m/%Y}.")
 
 
 def _age_years(start: dt.date | None, end: dt.date) -> float | None:

@@ -8,12 +8,35 @@ inventory/indicators.py, the footprint's in footprint/publishing.py, any new dom
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, Final
 
 from django.utils import timezone
 
 from jalon.publishing import registry
 from jalon.publishing.registry import ComputedValue, Provenance
 from jalon.tenancy.models import Organisation
+
+YEARS: Final = 5  # a computed indicator has a value per year of the last five
+
+
+def years(today: dt.date | None = None) -> list[int]:
+    """The years a computed indicator covers, oldest first."""
+    today = today or timezone.localdate()
+    return list(range(today.year - YEARS + 1, today.year + 1))
+
+
+def as_of(year: int, today: dt.date) -> dt.date:
+    """The day a year's value describes: 31 December of a past year, today for this one."""
+    return min(dt.date(year, 12, 31), today)
+
+
+def yearly_value(year: int, value: float, detail: dict[str, Any], today: dt.date
+                 ) -> ComputedValue:
+    """A result on 31 December of a past year, an estimate today for the current year."""
+    if year < today.year:
+        return ComputedValue(year, as_of(year, today), value, "result", detail)
+    return ComputedValue(year, today, value, "estimate", detail,
+                         f"Année {year} en cours, au {today:%d/%m/%Y}.")
 
 
 def keys() -> list[str]:

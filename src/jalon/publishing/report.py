@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from jalon.kit.formatting import utc_stamp
 from jalon.publishing import registry
 from jalon.publishing.registry import ReportSection
 from jalon.tenancy import scope
@@ -165,14 +166,9 @@ def render_document(organisation: Organisation, year: int) -> str:
     """The standalone HTML document of the report (the PDF's source)."""
     context = report_context(organisation, year)
     context["stylesheet"] = render_to_string("publishing/report/print.css")
-    context["stamp"] = _utc(context["changed"])
-    context["created"] = _utc(context["created"])
+    context["stamp"] = utc_stamp(context["changed"])
+    context["created"] = utc_stamp(context["created"])
     return render_to_string("publishing/report/document.html", context)
-
-
-def _utc(value: dt.datetime) -> str:
-    return (timezone.localtime(value, dt.UTC).replace(microsecond=0).isoformat()
-            .replace("+00:00", "Z"))
 
 
 def render_pdf(html: str, base_url: str) -> bytes:

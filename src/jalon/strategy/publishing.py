@@ -19,6 +19,7 @@ from django.db.models import Max, Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from jalon.core.exports import date_cell, number_cell
 from jalon.publishing import registry
 from jalon.strategy import presenters, selectors, status
 from jalon.strategy.models import (
@@ -117,23 +118,13 @@ def _current(organisation: Organisation) -> Strategy:
 
 # --- Open data -----------------------------------------------------------------------------------
 
-def _number(value: Any) -> Any:
-    if value is None:
-        return ""
-    return float(value) if not isinstance(value, int) else value
-
-
-def _date(value: dt.date | None) -> str:
-    return value.isoformat() if value else ""
-
-
 def strategy_rows(organisation: Organisation) -> Iterable[list[Any]]:
     for node in walk(tree(_current(organisation))):
         yield [node.level, node.id, node.parent_id, node.obj.title, "", "", "", "", ""]
         for action in node.actions:
             yield ["action", f"action-{action.pk}", node.id, action.title, action.status,
-                   action.owner, _date(action.start_date), _date(action.end_date),
-                   _number(action.budget_eur)]
+                   action.owner, date_cell(action.start_date), date_cell(action.end_date),
+                   number_cell(action.budget_eur)]
 
 
 def indicator_rows(organisation: Organisation) -> Iterable[list[Any]]:
@@ -142,9 +133,10 @@ def indicator_rows(organisation: Organisation) -> Iterable[list[Any]]:
         defined = indicator.target_defined  # a target "to be defined" has no figures
         yield [indicator.pk, definition.key, definition.name, definition.unit,
                definition.direction, indicator.target_kind if defined else "",
-               _number(indicator.target_value) if defined else "",
-               _date(indicator.target_date) if defined else "", _date(indicator.baseline_date),
-               _number(indicator.baseline_value), str(item.assessment.status),
+               number_cell(indicator.target_value) if defined else "",
+               date_cell(indicator.target_date) if defined else "",
+               date_cell(indicator.baseline_date),
+               number_cell(indicator.baseline_value), str(item.assessment.status),
                f"objective-{indicator.objective_id}" if indicator.objective_id else ""]
 
 
@@ -153,7 +145,7 @@ def value_rows(organisation: Organisation) -> Iterable[list[Any]]:
               .order_by("indicator__position", "indicator_id", "date", "id")
               .values_list("indicator_id", "date", "value", "kind", "source", "comment"))
     for indicator_id, date, value, kind, source, comment in values:  # never the author
-        yield [indicator_id, date.isoformat(), _number(value), kind, source, comment]
+        yield [indicator_id, date.isoformat(), number_cell(value), kind, source, comment]
 
 
 def _has_strategy(organisation: Organisation) -> bool:
