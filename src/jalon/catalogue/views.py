@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from jalon.catalogue import selectors, services
 from jalon.catalogue.forms import ImportForm, ServiceFilterForm, ServiceForm
 from jalon.catalogue.models import Audience, DigitalService, ServiceKind, ServiceStatus
 from jalon.core.catalogue import TEMPLATE_EXAMPLE, TEMPLATE_HEADERS
+from jalon.kit import views as kit_views
 from jalon.tenancy import scope
 from jalon.tenancy.capabilities import Capability
 from jalon.tenancy.scope import OrganisationRequest, organisation_view
@@ -65,51 +65,32 @@ def service_detail(request: OrganisationRequest, service_id: int) -> HttpRespons
         "service": service, "can_edit": _can_edit(request), **_labels()})
 
 
-def _form_page(request: OrganisationRequest, form: ServiceForm, *, title: str, back: str,
-               status: int = 200) -> HttpResponse:
-    return render(request, "catalogue/form.html",
-                  {"form": form, "title": title, "back": back}, status=status)
-
-
-def _add_errors(form: ServiceForm, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
+FORM = "catalogue/form.html"
 
 
 @organisation_view(capability=Capability.EDIT_CATALOGUE)
 @require_http_methods(["GET", "POST"])
 def service_create(request: OrganisationRequest) -> HttpResponse:
-    form = ServiceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service = services.create_service(request.user, request.organisation,
-                                              form.values())
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Service ajouté au catalogue."))
-            return redirect(_detail_url(request, service))
-    return _form_page(request, form, title=_("Ajouter un service numérique"),
-                      back=_list_url(request), status=400 if request.method == "POST" else 200)
+    return kit_views.create(
+        request, ServiceForm,
+        service=lambda form: services.create_service(request.user, request.organisation,
+                                                     form.values()),
+        success_url=lambda service: _detail_url(request, service),
+        message=_("Service ajouté au catalogue."), template=FORM,
+        context={"title": _("Ajouter un service numérique"), "back": _list_url(request)})
 
 
 @organisation_view(capability=Capability.EDIT_CATALOGUE)
 @require_http_methods(["GET", "POST"])
 def service_edit(request: OrganisationRequest, service_id: int) -> HttpResponse:
-    service = selectors.service(request.organisation, service_id)
-    form = ServiceForm(request.POST or None,
-                       instance=selectors.service(request.organisation, service_id))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_service(request.user, service, form.values())
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Service mis à jour."))
-            return redirect(_detail_url(request, service))
-    return _form_page(request, form, title=_("Modifier le service"),
-                      back=_detail_url(request, service),
-                      status=400 if request.method == "POST" else 200)
+    return kit_views.edit(
+        request, selectors.services(request.organisation), service_id, ServiceForm,
+        service=lambda service, form: services.update_service(request.user, service,
+                                                               form.values()),
+        success_url=lambda service: _detail_url(request, service),
+        message=_("Service mis à jour."), template=FORM,
+        context=lambda service: {"title": _("Modifier le service"),
+                                 "back": _detail_url(request, service)})
 
 
 @organisation_view(capability=Capability.EDIT_CATALOGUE)

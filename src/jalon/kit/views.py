@@ -6,7 +6,9 @@ class, a queryset built from `request.organisation`, a function calling the serv
 the same way everywhere:
 
 - GET shows the form (status 200); a valid POST calls the service, flashes `message` and
-  redirects; an invalid POST shows the form again with its errors (status 400).
+  redirects; an invalid POST shows the form again with its errors (status 400), and so does a
+  ValidationError raised by the service (a rule only the service can check, such as a name
+  already taken in the organisation): its messages go on the form's fields.
 - The object is looked up in the queryset only: another organisation's object is a 404.
 - An edit form gets its own copy of the object (`instance`), so that the service receives the
   object as stored and can tell what changed.
@@ -24,6 +26,7 @@ from typing import Any, TypeAlias, TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,6 +40,16 @@ OrFrom: TypeAlias = T | Callable[[Any], T]  # a value, or a function of the obje
 
 def _resolve(value: OrFrom[T], obj: Any) -> T:
     return value(obj) if callable(value) else value
+
+
+def _saved(form: forms.BaseForm, save: Callable[[], T]) -> tuple[bool, T | None]:
+    """Run the service; a ValidationError it raises becomes errors of the form."""
+    try:
+        return True, save()
+    except ValidationError as exc:
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+        return False, None
 
 
 def _form_page(request: HttpRequest, form: forms.BaseForm, template: str,
@@ -53,9 +66,10 @@ def create(request: HttpRequest, form_class: type[F], *, service: Callable[[F], 
     what it returns."""
     form = form_class(request.POST or None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
-        created = service(form)
-        messages.success(request, message)
-        return redirect(_resolve(success_url, created))
+        ok, created = _saved(form, lambda: service(form))
+        if ok:
+            messages.success(request, message)
+            return redirect(_resolve(success_url, created))
     return _form_page(request, form, template, context)
 
 
@@ -71,9 +85,10 @@ def edit(request: HttpRequest, queryset: QuerySet[M], pk: int, form_class: type[
         kwargs["instance"] = get_object_or_404(queryset, pk=pk)
     form = form_class(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
-        service(obj, form)
-        messages.success(request, message)
-        return redirect(_resolve(success_url, obj))
+        ok, _ = _saved(form, lambda: service(obj, form))
+        if ok:
+            messages.success(request, message)
+            return redirect(_resolve(success_url, obj))
     return _form_page(request, form, template, _resolve(context, obj))
 
 
