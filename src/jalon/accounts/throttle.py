@@ -8,13 +8,13 @@ during the wait reveals nothing. A successful sign-in clears the username's coun
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from jalon.accounts.models import LoginAttempt
+from jalon.tenancy import throttling
 
 
 def _normalise(username: str) -> str:
@@ -28,19 +28,14 @@ def _window() -> dt.timedelta:
 def wait_seconds(username: str, ip: str | None) -> int:
     """Seconds before another attempt is allowed (0 when not blocked)."""
     now = timezone.now()
-    since = now - _window()
-    recent = LoginAttempt.objects.filter(at__gte=since)
+    recent = LoginAttempt.objects.filter(at__gte=now - _window())
     waits = [0]
     for condition in (Q(username=_normalise(username)), Q(ip=ip) if ip else None):
-        if condition is None:
-            continue
-        attempts = recent.filter(condition)
-        if attempts.count() >= settings.LOGIN_ATTEMPTS:
-            # Blocked until enough of the oldest failures leave the window.
-            times = list(attempts.order_by("-at").values_list("at", flat=True)
-                         [: settings.LOGIN_ATTEMPTS])
-            release = times[-1] + _window()
-            waits.append(math.ceil((release - now).total_seconds()))
+        if condition is not None:
+            times = list(recent.filter(condition).order_by("-at")
+                         .values_list("at", flat=True)[: settings.LOGIN_ATTEMPTS])
+            waits.append(throttling.wait_seconds(times, settings.LOGIN_ATTEMPTS, _window(),
+                                                 now))
     return max(waits)
 
 

@@ -6,7 +6,6 @@ PUBLICFORMS_ORGANISATION_LIMIT per PUBLICFORMS_ORGANISATION_WINDOW_SECONDS to on
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Literal
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from jalon.publicforms.models import SubmissionHit
+from jalon.tenancy import throttling
 from jalon.tenancy.models import Organisation
 
 Reason = Literal["address", "organisation"]
@@ -49,9 +49,9 @@ def wait_seconds(organisation: Organisation, address: str) -> tuple[int, Reason 
         who = Q(address_hash=address) if reason == "address" else Q(organisation=organisation)
         times = list(SubmissionHit.objects.filter(who, at__gte=now - window)
                      .order_by("-at").values_list("at", flat=True)[:limit])
-        if len(times) >= limit:
-            release = times[-1] + window  # when the oldest counted submission leaves the window
-            waits.append((max(1, math.ceil((release - now).total_seconds())), reason))
+        wait = throttling.wait_seconds(times, limit, window, now)
+        if wait:
+            waits.append((wait, reason))
     return max(waits, key=lambda wait: wait[0])
 
 
