@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib
 import os
 import signal
 import subprocess
@@ -37,7 +38,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from django.utils import timezone
 
@@ -388,9 +389,54 @@ def seed(*, data_dir: Path, say: Callable[[str], None] = lambda _m: None,
     from jalon.catalogue.demo import seed_services
 
     report.created.extend(seed_services(agglomeration, people["admin"]))
+    seed_domains(agglomeration, people, report, say)
     if strategies:
         seed_strategies(operator, organisations, people, report, say)
+        seed_domain_indicators(agglomeration, people["admin"], report, say)
     return report
+
+
+# Each domain's part of the demo: its demo.py has seed_demo(agglomeration, people, say) and
+# DEMO_INDICATORS (computed indicators added to the agglomeration's strategy).
+DOMAIN_DEMOS: Final = ("jalon.audits.demo", "jalon.algorithms.demo", "jalon.gdpr.demo",
+                       "jalon.feedback.demo", "jalon.reports.demo", "jalon.budget.demo",
+                       "jalon.datacentres.demo")
+
+
+def seed_domains(agglomeration: Any, people: dict[str, Any], report: SeedReport,
+                 say: Callable[[str], None] = lambda _m: None) -> None:
+    for module_name in DOMAIN_DEMOS:
+        module = importlib.import_module(module_name)
+        report.created.extend(module.seed_demo(agglomeration, people, say))
+
+
+def seed_domain_indicators(agglomeration: Any, actor: Any, report: SeedReport,
+                           say: Callable[[str], None] = lambda _m: None) -> None:
+    """The domains' computed indicators in the agglomeration's strategy (once: an indicator
+    whose computation is already followed is left as people changed it)."""
+    from jalon.strategy import services
+    from jalon.strategy.models import IndicatorDefinition, Strategy
+
+    strategy = Strategy.objects.filter(organisation=agglomeration,
+                                       template_key=AGGLOMERATION_STRATEGY["template"]).first()
+    if strategy is None:
+        return
+    for module_name in DOMAIN_DEMOS:
+        for spec in importlib.import_module(module_name).DEMO_INDICATORS:
+            spec = dict(spec)
+            computed = spec.pop("computed")
+            if strategy.indicators.filter(definition__computed=computed).exists():
+                continue
+            definition = IndicatorDefinition.objects.filter(
+                organisation=agglomeration, computed=computed).first()
+            if definition is None:
+                definition = services.create_definition(
+                    actor, agglomeration, computed=computed,
+                    **{k: spec.pop(k) for k in ("name", "unit", "precision", "direction",
+                                                "description", "method", "source")
+                       if k in spec})
+            services.add_indicator(actor, strategy, definition, **spec)
+            report.created.append(f"indicateur « {definition.name} » de la stratégie")
 
 
 def seed_strategies(operator: Any, organisations: dict[str, Any], people: dict[str, Any],

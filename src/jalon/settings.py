@@ -64,8 +64,14 @@ INSTALLED_APPS = [
     "jalon.footprint",
     "jalon.strategy",
     "jalon.operators",
-
     "jalon.catalogue",
+    "jalon.audits",
+    "jalon.algorithms",
+    "jalon.gdpr",
+    "jalon.feedback",
+    "jalon.reports",
+    "jalon.budget",
+    "jalon.datacentres",
     "jalon.api",
 ]
 
@@ -94,6 +100,7 @@ TEMPLATES = [{
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
         "jalon.tenancy.context.tenancy",
+        "jalon.kit.navigation.context",
     ]},
 }]
 

@@ -5,14 +5,22 @@ from its OpenAPI document. A person who administers organisation B asks for orga
 pages, with ids of A's objects in the path; an API token of B asks for A's objects. Every answer
 must be a 404 (or 403/405), and A's data must be unchanged. A new URL that forgets the tenancy
 scope makes this test fail; a new integer path parameter must be added to TARGET_IDS.
+
+A domain app joins the walk with tests/<app>/isolation.py, which defines TARGET_IDS (its integer
+path parameters), optionally STRING_VALUES, seed(target, pk, secret) creating one object of the
+target organisation per parameter with primary key `pk` and `secret` in its text, and
+snapshot(organisation) -> dict of the organisation's rows that no foreign request may change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from django.test import Client
@@ -62,10 +70,18 @@ SECRET = "ZZSECRET-OF-A"  # appears in the target organisation's data only
 TARGET_IDS = {"asset_id", "import_id", "membership_id", "invitation_id", "token_id",
               "event_id", "pk", "id", "strategy_id", "axis_id", "objective_id", "action_id",
               "indicator_id", "value_id", "definition_id", "report_id", "service_id"}
+# The domain apps' contributions (tests/<app>/isolation.py).
+DOMAINS: list[ModuleType] = [
+    importlib.import_module(f"tests.{path.parent.name}.isolation")
+    for path in sorted(Path(__file__).resolve().parents[1].glob("*/isolation.py"))]
+for _domain in DOMAINS:
+    TARGET_IDS |= set(_domain.TARGET_IDS)
 # Integer path parameters that are not object ids.
 NUMBER_VALUES = {"year": 2025}
 # Values for string path parameters other than org_slug.
 STRING_VALUES = {"fmt": "csv", "format": "csv", "uidb64": "MQ", "token": "x" * 20}
+for _domain in DOMAINS:
+    STRING_VALUES.update(getattr(_domain, "STRING_VALUES", {}))
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 ALLOWED_SIGNED_IN = {403, 404, 405}
 
@@ -137,6 +153,8 @@ def world():
     AnnualReport.objects.create(pk=ID, strategy=strategy, year=2025, introduction=SECRET)
     DigitalServiceFactory(pk=ID, organisation=target, name=SECRET, kind="website",
                           audience="public", url="https://secret.example")
+    for domain in DOMAINS:
+        domain.seed(target, ID, SECRET)
     # The attacker's own organisation has data too, under other ids.
     AssetFactory(organisation=attacker_org, category="laptop", inventory_number="B-1")
     _token, attacker_secret = factories.api_token(attacker_org, "admin", name="b",
@@ -147,7 +165,11 @@ def world():
 
 def snapshot(org: Organisation) -> dict:
     org.refresh_from_db()
+    domains: dict = {}
+    for domain in DOMAINS:
+        domains.update(domain.snapshot(org))
     return {
+        **domains,
         "organisation": (org.name, org.slug, org.siren, org.inventory_version),
         "publications": list(Publication.objects.filter(organisation=org)
                              .values("domain", "published")),

@@ -1,7 +1,7 @@
 """The REST API v1 (django-ninja): one organisation per token, OpenAPI 3 at /api/v1/openapi.json.
 
 This module only assembles: the API object, its errors, the token's organisation, and each
-domain's router (inventory/api.py, footprint/api.py, strategy/api.py, catalogue/api.py).
+domain's router (each domain's api.py).
 
 No Swagger UI: it would load scripts from a CDN, and Jalon makes no third-party requests; the
 human page is /api/ (views.index).
@@ -14,10 +14,17 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import NinjaAPI
 
+from jalon.algorithms.api import router as algorithms_router
 from jalon.api import auth, schemas
+from jalon.audits.api import router as audits_router
+from jalon.budget.api import router as budget_router
 from jalon.catalogue.api import services_router
+from jalon.datacentres.api import router as datacentres_router
+from jalon.feedback.api import router as feedback_router
 from jalon.footprint.api import router as footprint_router
+from jalon.gdpr.api import router as gdpr_router
 from jalon.inventory.api import router as inventory_router
+from jalon.reports.api import router as reports_router
 from jalon.strategy.api import strategy_router
 from jalon.tenancy import scope
 
@@ -82,3 +89,10 @@ api.add_router("/", inventory_router)
 api.add_router("/", footprint_router)
 api.add_router("/", strategy_router)
 api.add_router("/", services_router)
+api.add_router("/", audits_router)
+api.add_router("/", algorithms_router)
+api.add_router("/", gdpr_router)
+api.add_router("/", feedback_router)
+api.add_router("/", reports_router)
+api.add_router("/", budget_router)
+api.add_router("/", datacentres_router)

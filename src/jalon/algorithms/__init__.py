@@ -1,0 +1,1 @@
+"""Register of algorithms and AI systems."""

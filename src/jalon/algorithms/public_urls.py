@@ -1,0 +1,8 @@
+"""Public pages (mounted at /p/<org_slug>/algorithms/ by jalon.urls), shown only for an
+organisation that publishes this domain (tenancy.scope.public_organisation)."""
+
+from django.urls import URLPattern
+
+app_name = "algorithms_public"
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,1 @@
+"""Audits of digital services (EcoIndex, RGAA, RGESN, declarations)."""

@@ -1,0 +1,1 @@
+"""Digital spending and its green-budget rating."""

@@ -1,0 +1,1 @@
+"""Data centres and server rooms against the EU Code of Conduct."""

@@ -1,0 +1,1 @@
+"""Personal data: GDPR register, requests, breaches, retention, sovereignty, training."""

@@ -1,0 +1,1 @@
+"""Citizen reports, AI triage under human control, FAQ assistant."""
