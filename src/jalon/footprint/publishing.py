@@ -44,6 +44,12 @@ def footprint_years(today: dt.date | None = None) -> list[int]:
     return list(range(year - FOOTPRINT_YEARS + 1, year + 1))
 
 
+def footprint_period(organisation: Organisation) -> tuple[dt.date, dt.date]:
+    """dct:temporal of the footprint's dataset: the years its CSV covers."""
+    years = footprint_years()
+    return dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)
+
+
 def footprint_rows(organisation: Organisation, years: Sequence[int] | None = None
                    ) -> Iterable[list[Any]]:
     """Totals, by category (phase "total") and by phase (category "total"), per criterion."""
@@ -156,7 +162,7 @@ def register() -> None:
             "ce parc, calculés par Jalon.",
             ("numérique responsable", "empreinte environnementale", "parc informatique"),
             frequency="http://publications.europa.eu/resource/authority/frequency/ANNUAL",
-            order=20),
+            order=20, temporal=footprint_period, themes=("ENVI", "TECH")),
         registry.Dataset(
             "footprint", "empreinte", "Empreinte environnementale du numérique",
             "Empreinte multicritère du parc informatique (méthode stock), trois dernières "

@@ -60,6 +60,11 @@ class DatasetGroup:
     # EU frequency vocabulary: ANNUAL, IRREG, CONT, ...
     frequency: str = "http://publications.europa.eu/resource/authority/frequency/IRREG"
     order: int = 100
+    # dcat:theme: codes of the EU data-theme vocabulary (GOVE government and public sector,
+    # ENVI environment, TECH science and technology...).
+    themes: tuple[str, ...] = ("GOVE",)
+    # dct:temporal: the first and last day the data covers (None: a snapshot of today).
+    temporal: Callable[[Organisation], tuple[dt.date, dt.date] | None] | None = None
 
 
 @dataclass(frozen=True)

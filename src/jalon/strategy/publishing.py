@@ -152,6 +152,14 @@ def _has_strategy(organisation: Organisation) -> bool:
     return selectors.current_strategy(organisation) is not None
 
 
+def strategy_period(organisation: Organisation) -> tuple[dt.date, dt.date] | None:
+    """dct:temporal of the strategy's dataset: the years of its period."""
+    strategy = selectors.current_strategy(organisation)
+    if strategy is None:
+        return None
+    return dt.date(strategy.period_start, 1, 1), dt.date(strategy.period_end, 12, 31)
+
+
 # --- Public home ---------------------------------------------------------------------------------
 
 def public_summary(organisation: Organisation, request: HttpRequest) -> dict[str, Any] | None:
@@ -231,7 +239,8 @@ def register() -> None:
             "strategie", STRATEGY, "Stratégie numérique responsable",
             "La stratégie numérique responsable de la collectivité (loi REEN, décret "
             "2022-1084) : axes, objectifs, actions, indicateurs et leurs valeurs.",
-            ("numérique responsable", "REEN", "stratégie", "indicateurs"), order=10),
+            ("numérique responsable", "REEN", "stratégie", "indicateurs"), order=10,
+            temporal=strategy_period),
         registry.Dataset("strategy", "strategie", "Arborescence de la stratégie",
                          "Axes, objectifs et actions (état, pilote, dates, budget).",
                          schema("strategy.schema.json"), strategy_rows, tree_modified,
