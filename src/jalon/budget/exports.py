@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -37,6 +38,7 @@ EUR = '#,##0.00 "€"'
 
 
 def _row(sheet: Any, values: Sequence[object], bold: bool = False) -> None:
+    values = [str(v) if isinstance(v, Promise) else v for v in values]  # lazy labels
     sheet.append([safe_cell(v) if isinstance(v, str) else
                   (float(v) if isinstance(v, Decimal) else v) for v in values])
     row = sheet.max_row
