@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -82,7 +82,8 @@ class KindIn(Schema):
 
 
 class RatingIn(Schema):
-    rating: str = Field(max_length=40, description=RATING_HELP)
+    # Not required by the schema, so that a missing one gets the service's French 422.
+    rating: str = Field("", max_length=40, description=RATING_HELP)
     reason: str = Field("", max_length=1000, description="Motif, obligatoire ; conservé dans "
                                                          "le journal.")
 
@@ -170,10 +171,12 @@ def reset_rating(request: HttpRequest, spending_line_id: int, axis: str) -> Rati
 
 
 @router.get("/budget/summary/{year}", response={200: SummaryOut, **ERRORS},
-            summary="Synthèse d'un exercice par axe et par nature")
+            summary="Synthèse d'un exercice par axe et par nature (404 sans dépense importée)")
 def get_summary(request: HttpRequest, year: int) -> dict[str, Any]:
     auth.require(request, Capability.READ)
     organisation = auth.organisation(request)
+    if not selectors.lines(organisation).filter(year=year).exists():
+        raise Http404("no spending line for this year")
     s = selectors.summary(organisation, year)
     return {
         "year": year, "lines": s["lines"], "total_ttc": float(s["total"]),

@@ -46,7 +46,8 @@ def _euros(value: float) -> str:
 
 
 def _chart(summary: dict[str, Any]) -> str:
-    rows = [(f"Axe {a['number']}", [float(v) for v in a["all"]]) for a in summary["axes"]]
+    rows = [(_("Axe %(n)d") % {"n": a["number"]}, [float(v) for v in a["all"]])
+            for a in summary["axes"]]
     return charts.stacked_bars(
         "budget-axes", rows, [str(label) for label in summary["ratings"]],
         title=_("Dépenses numériques %(year)d par axe et par cotation") % {
