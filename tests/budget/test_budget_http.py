@@ -237,7 +237,7 @@ def test_annex_xlsx_layout(org, editor):
     assert any("Impact du budget pour la transition écologique" in t for t in texts)
     assert "Axe 1 – Favorable" in texts and "Axe 6 – Neutre" in texts
     assert "Axe 2 – Neutre" not in texts  # axes 2-5 are not compulsory in 2025
-    total = [row for row in annex.iter_rows(values_only=True) if row[0] == "Total"][0]
+    total = next(row for row in annex.iter_rows(values_only=True) if row[0] == "Total")
     invest = sum(float(line.amount_ttc) for line in SpendingLine.objects.filter(
         organisation=org, in_annex=True))
     assert total[4] == pytest.approx(invest)
