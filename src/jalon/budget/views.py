@@ -297,11 +297,23 @@ def annex(request: OrganisationRequest, year: int) -> HttpResponse:
 @organisation_view(capability=Capability.READ)
 @require_http_methods(["GET"])
 def reference(request: OrganisationRequest) -> HttpResponse:
-    """Jalon's default ratings with their rationale and source, and the legal scope."""
-    rows = [{"kind": kind, "axis": axis, "ref": ref}
-            for (kind, axis), ref in sorted(core.default_ratings().items(),
-                                            key=lambda i: (core.KINDS.index(i[0][0]),
-                                                           core.AXIS_NUMBER[i[0][1]]))]
+    """Jalon's default ratings: a kind × axis table, then each rationale and its source once
+    (the neutral ratings share one)."""
+    defaults = core.default_ratings()
+    rating_labels = dict(RatingValue.choices)
+    kind_labels = dict(Kind.choices)
+    table = [{"label": kind_labels[kind],
+              "ratings": [rating_labels[defaults[(kind, axis)].rating] for axis in core.AXES]}
+             for kind in core.KINDS]
+    notes: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind in core.KINDS:
+        for axis in core.AXES:
+            ref = defaults[(kind, axis)]
+            note = notes.setdefault((ref.rationale, ref.source), {"ref": ref, "where": {}})
+            note["where"].setdefault(kind_labels[kind], []).append(str(core.AXIS_NUMBER[axis]))
+    for note in notes.values():
+        note["where"] = [_("%(kind)s (axes %(axes)s)") % {"kind": kind, "axes": ", ".join(axes)}
+                         for kind, axes in note["where"].items()]
     return render(request, "budget/reference.html", {
-        "rows": rows, "kind_labels": dict(Kind.choices), "axis_labels": dict(Axis.choices),
-        "rating_labels": dict(RatingValue.choices), "version": core.REFERENCE_VERSION})
+        "table": table, "notes": list(notes.values()), "version": core.REFERENCE_VERSION,
+        "axes": [core.AXIS_NUMBER[a] for a in core.AXES], "axis_labels": dict(Axis.choices)})
