@@ -94,14 +94,6 @@ class SiteOut(Schema):
     conformant: bool = False
     hosted_servers: int = 0
 
-    @staticmethod
-    def resolve_inventory_sites(obj: Site) -> list[str]:
-        return obj.inventory_site_list
-
-    @staticmethod
-    def resolve_hosted_assets(obj: Site) -> list[str]:
-        return obj.hosted_asset_list
-
 
 class YearFields(Schema):
     average_it_load_kw: float | None = None
@@ -128,7 +120,9 @@ class YearFields(Schema):
 
 
 class YearIn(YearFields):
-    year: int
+    # Not required by the schema so that a missing year gets the services' French 422 (and a
+    # foreign site its 404 first).
+    year: int | None = None
 
 
 class YearPatch(YearFields):
