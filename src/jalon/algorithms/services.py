@@ -370,16 +370,21 @@ def cost_result(cost: ai_cost.Cost) -> dict[str, Any]:
 
 
 def save_cost(actor: Any, system: AlgorithmicSystem, values: Mapping[str, Any],
-              mix: ai_cost.Range) -> CostEstimate:
+              mix: ai_cost.Range, precomputed: dict[str, Any] | None = None) -> CostEstimate:
+    """Compute and store the system's environmental cost (`precomputed`: the figures of a
+    committed computation, for the demo, which must not import EcoLogits)."""
     fields = ("kind", "provider", "model_name", "requests_per_month", "output_tokens",
               "energy_kwh_per_year", "power_w", "hours_per_year", "benefit", "benefit_unit")
     data = {k: values.get(k) for k in fields if k in values}
-    try:
-        cost = compute_cost(data, mix)
-    except ai_cost.CostError as exc:
-        field = "model_name" if "modèle" in str(exc) else (
-            "provider" if "fournisseur" in str(exc) else None)
-        raise ValidationError({field: [str(exc)]} if field else [str(exc)]) from exc
+    if precomputed is not None:
+        result = precomputed
+    else:
+        try:
+            result = cost_result(compute_cost(data, mix))
+        except ai_cost.CostError as exc:
+            field = "model_name" if "modèle" in str(exc) else (
+                "provider" if "fournisseur" in str(exc) else None)
+            raise ValidationError({field: [str(exc)]} if field else [str(exc)]) from exc
     for name in ("provider", "model_name", "benefit_unit"):
         data[name] = (data.get(name) or "").strip()
     if data.get("output_tokens") is None:
@@ -388,10 +393,10 @@ def save_cost(actor: Any, system: AlgorithmicSystem, values: Mapping[str, Any],
         data["requests_per_month"] = 0
     with transaction.atomic():
         estimate, _created = CostEstimate.objects.update_or_create(
-            system=system, defaults={**data, "result": cost_result(cost)})
+            system=system, defaults={**data, "result": result})
         record(actor, "algorithms.cost", system.organisation, target=system.name,
                algorithm_id=system.pk, kind=estimate.kind,
-               gwp_kg_per_year=round(cost.gwp_kg_per_year.value, 3))
+               gwp_kg_per_year=round(result["gwp_kg_per_year"]["value"], 3))
         events.announce(TOPIC, system.organisation_id)
     return estimate
 

@@ -89,7 +89,9 @@ class Decisions:
 
 
 def _plain(value: str) -> str:
-    return normalise_header(value)
+    """Compared without case, accents or ligatures (« Vœu » = « voeu »)."""
+    return normalise_header(value.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae")
+                            .replace("Æ", "AE"))
 
 
 def _find(headers: list[str], wanted: str, role: str) -> int:
