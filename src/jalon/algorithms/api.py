@@ -25,6 +25,8 @@ from jalon.tenancy.capabilities import Capability
 router = Router(tags=["algorithmes"])
 ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error}
 MANAGE = Capability.MANAGE_ALGORITHMS
+# An optional multipart file (ninja's File marker), so that a missing file is our 422.
+OPTIONAL_FILE: Any = File(None)  # type: ignore[type-arg]
 
 
 class SystemFields(Schema):
@@ -156,8 +158,9 @@ class ClassificationOut(Schema):
 
 
 class AnswersIn(Schema):
-    answers: dict[str, str] = Field(description="Clé de question → « yes », « no » ou texte "
-                                                "(listes de contrôle, analyse d'impact).")
+    answers: dict[str, str] = Field(
+        default_factory=dict, description="Clé de question → « yes », « no » ou texte (listes "
+                                          "de contrôle, analyse d'impact).")
 
 
 class EvaluationIn(Schema):
@@ -207,7 +210,8 @@ def _classification(system: AlgorithmicSystem) -> dict[str, Any]:
                          "answered_at": a.answered_at} for a in answers]}
 
 
-ALLOWED_ANSWERS = (*ai_act.QUESTIONS, *ai_act.ART26, *ai_act.FRIA, *ai_act.REGISTRATION)
+ALLOWED_ANSWERS = (*ai_act.QUESTIONS, *ai_act.ART26, *ai_act.FRIA,
+                   *ai_act.REGISTRATION)
 
 
 @router.get("/algorithms", response={200: list[SystemOut], **ERRORS},
@@ -318,12 +322,19 @@ def get_bias_report(request: HttpRequest, algorithm_id: int, bias_report_id: int
              response={201: BiasReportOut, 422: Error, **ERRORS},
              summary="Mesurer les biais d'un fichier CSV de décisions (multipart)")
 def create_bias_report(request: HttpRequest, algorithm_id: int,
-                       file: File[UploadedFile], decision: Form[str], group: Form[str],
-                       outcome: Form[str] = "", stratum: Form[str] = "",
+                       file: UploadedFile | None = OPTIONAL_FILE, decision: Form[str] = "",
+                       group: Form[str] = "", outcome: Form[str] = "", stratum: Form[str] = "",
                        positive: Form[str] = "", outcome_positive: Form[str] = ""
                        ) -> Status[BiasReport]:
+    # Every part optional for the schema, so that another organisation's id is a 404 before
+    # any 422, and a missing part gets a French message.
     system = _system(request, algorithm_id)
     auth.require(request, MANAGE)
+    missing = {name: ["Champ obligatoire."] for name, value in
+               (("file", file), ("decision", decision), ("group", group)) if not value}
+    if missing:
+        raise ValidationError(missing)
+    assert file is not None  # noqa: S101  # checked just above
     if (file.size or 0) > services.MAX_BIAS_BYTES:
         raise ValidationError({"file": ["Fichier trop volumineux."]})
     try:
