@@ -206,7 +206,7 @@ def _committed(path: Path) -> Any:
 def seed_demo(agglomeration: Organisation, people: dict[str, Any],
               say: Callable[[str], None]) -> list[str]:
     """What was created, as short French phrases for the demo's summary."""
-    actor = people.get("dpo") or people.get("admin")
+    actor = people.get("editeur") or people.get("admin")
     created: list[str] = []
     existing = set(selectors.systems(agglomeration).values_list("name", flat=True))
     catalogue = {s.name: s for s in DigitalService.objects.filter(organisation=agglomeration)}

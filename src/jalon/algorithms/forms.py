@@ -106,7 +106,7 @@ class AnswersForm(Accessible, forms.Form):
                 if texts:
                     self.fields[name] = forms.CharField(
                         label=label, required=False, max_length=4000,
-                        widget=forms.Textarea(attrs={"rows": 2}))
+                        widget=forms.Textarea(attrs={"rows": 2, "cols": 30}))
                 else:
                     self.fields[name] = forms.ChoiceField(
                         label=label, required=False, choices=YES_NO, widget=forms.RadioSelect)
@@ -176,7 +176,7 @@ class EvaluationForm(Accessible, forms.Form):
                 label=label, required=False, choices=q.RISK_LEVELS)
             self.fields[f"risk_{key}_note"] = forms.CharField(
                 label=_("Mesures et commentaire : %(r)s") % {"r": label}, required=False,
-                max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+                max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "cols": 30}))
             self.risk_rows.append((self[f"risk_{key}_level"], self[f"risk_{key}_note"]))
 
     @staticmethod
@@ -232,7 +232,7 @@ class BiasForm(Accessible, forms.Form):
                               help_text=_("Pour vérifier que l'écart ne s'inverse pas par "
                                           "strate (paradoxe de Simpson)."))
     note = forms.CharField(label=_("Commentaire"), required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+                           widget=forms.Textarea(attrs={"rows": 2, "cols": 30}))
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
