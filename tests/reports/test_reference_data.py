@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from frictionless import Resource, Schema
+from frictionless import Resource, Schema, validate
 
 from jalon.core import reportdata
 
@@ -21,10 +22,9 @@ DEMO_CODES = {"voirie", "eclairage", "proprete", "graffitis", "espaces_verts", "
     ("categories.csv", "categories"),
 ])
 def test_valid_against_schema(name: str, schema: str) -> None:
-    resource = Resource(path=str(ROOT / name),
-                        schema=Schema.from_descriptor(str(ROOT / "schemas" /
-                                                          f"{schema}.schema.json")))
-    report = resource.validate()
+    resource = Resource(path=name, basepath=str(ROOT), schema=Schema.from_descriptor(
+        json.loads((ROOT / "schemas" / f"{schema}.schema.json").read_text(encoding="utf-8"))))
+    report = validate(resource)
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
 
 
