@@ -38,20 +38,17 @@ def test_first_suggestion(model: triage.TriageModel, text: str, expected: str) -
     assert sum(s.confidence for s in suggestions) <= 1.0001
 
 
-def test_algorithm_follows_examples_per_category(model: triage.TriageModel) -> None:
-    assert model.algorithm == triage.FALLBACK_ALGORITHM
+def test_model_facts_and_determinism(model: triage.TriageModel) -> None:
+    assert model.algorithm == triage.ALGORITHM
     assert model.categories == ("eclairage", "proprete", "voirie")
     assert model.n_examples == 9
     texts, labels = zip(*TEXTS, strict=True)
-    many = triage.train([f"{t} {i}" for t in texts for i in range(4)],
-                        [c for c in labels for _ in range(4)], version="big")
-    assert many.algorithm == triage.ALGORITHM
-    assert many.suggest("lampadaire éteint depuis hier")[0].category == "eclairage"
+    again = triage.train(texts, labels, version="test-2")
+    assert again.suggest("trou et lampadaire") == model.suggest("trou et lampadaire")
 
 
-def test_fallback_with_few_examples() -> None:
+def test_two_examples_are_enough() -> None:
     small = triage.train(["trou route", "lampe éteinte"], ["voirie", "eclairage"], version="s")
-    assert small.algorithm == triage.FALLBACK_ALGORITHM
     assert small.suggest("trou dans la route", k=5)[0].category == "voirie"
     assert len(small.suggest("x", k=5)) == 2
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -45,7 +46,7 @@ class ReportForm(Accessible, forms.Form):
         help_text=_("Si vous ne savez pas, laissez « Je ne sais pas » : une suggestion "
                     "automatique sera faite, puis vérifiée par un agent."))
     description = forms.CharField(
-        label=_("Description du problème"), max_length=2000, min_length=10,
+        label=_("Description du problème"), max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Ce que vous avez constaté, depuis quand. N'indiquez pas d'informations "
                     "personnelles sur d'autres personnes."))
@@ -73,7 +74,7 @@ class ReportForm(Accessible, forms.Form):
         super().__init__(*args, **kwargs)
         choices = [(c.code, c.label) for c in Category.objects.filter(
             organisation=organisation, active=True)]
-        self.fields["category"].choices = [("", _("Je ne sais pas"))] + choices  # type: ignore[attr-defined]
+        self.fields["category"].choices = [("", _("Je ne sais pas")), *choices]  # type: ignore[attr-defined]
 
 
 class ReportFilterForm(Accessible, forms.Form):
@@ -134,8 +135,11 @@ class StatusForm(Accessible, forms.Form):
         self.fields["template"].queryset = AnswerTemplate.objects.filter(  # type: ignore[attr-defined]
             organisation=organisation)
         duplicate = self.fields["duplicate_of"]
+        # The reports of the year before this one (a select of a few hundred options at most).
         duplicate.queryset = Report.objects.filter(  # type: ignore[attr-defined]
-            organisation=organisation).exclude(pk=report.pk).order_by("-received_at")[:200]
+            organisation=organisation,
+            received_at__gte=report.received_at - dt.timedelta(days=365),
+        ).exclude(pk=report.pk).exclude(status=ReportStatus.DUPLICATE).order_by("-received_at")
         duplicate.label_from_instance = (  # type: ignore[attr-defined]
             lambda r: f"{r.reference} — {r.description[:60]}")
 
@@ -156,7 +160,7 @@ class AssignForm(Accessible, forms.Form):
             organisation=organisation)
 
 
-class CategoryForm(Accessible, forms.ModelForm):
+class CategoryForm(Accessible, forms.ModelForm[Category]):
     class Meta:
         model = Category
         fields = ["code", "label", "description", "team", "active", "position"]
@@ -177,7 +181,7 @@ class CategoryForm(Accessible, forms.ModelForm):
         pass
 
 
-class TeamForm(Accessible, forms.ModelForm):
+class TeamForm(Accessible, forms.ModelForm[Team]):
     class Meta:
         model = Team
         fields = ["name", "email"]
@@ -186,7 +190,7 @@ class TeamForm(Accessible, forms.ModelForm):
         pass
 
 
-class AnswerTemplateForm(Accessible, forms.ModelForm):
+class AnswerTemplateForm(Accessible, forms.ModelForm[AnswerTemplate]):
     class Meta:
         model = AnswerTemplate
         fields = ["title", "status", "body"]
@@ -195,7 +199,10 @@ class AnswerTemplateForm(Accessible, forms.ModelForm):
         pass
 
 
-class FaqEntryForm(Accessible, forms.ModelForm):
+class FaqEntryForm(Accessible, forms.ModelForm[FaqEntry]):
+    link = forms.URLField(label=_("Lien pour en savoir plus"), required=False,
+                          assume_scheme="https")
+
     class Meta:
         model = FaqEntry
         fields = ["question", "answer", "link", "published", "position"]
@@ -204,7 +211,7 @@ class FaqEntryForm(Accessible, forms.ModelForm):
         pass
 
 
-class TriageSettingsForm(Accessible, forms.ModelForm):
+class TriageSettingsForm(Accessible, forms.ModelForm[TriageSettings]):
     class Meta:
         model = TriageSettings
         fields = ["auto_route", "auto_route_threshold", "human_contact"]

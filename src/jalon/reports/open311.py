@@ -52,7 +52,7 @@ def _ok(data: Any, status: int = 200) -> JsonResponse:
                         json_dumps_params={"ensure_ascii": False})
 
 
-def _key(request: HttpRequest, organisation: Organisation) -> ApiToken | None | bool:
+def _key(request: HttpRequest, organisation: Organisation) -> ApiToken | bool | None:
     """The organisation's token given as api_key (or a Bearer header); None when no key is
     given, False when a key is given but is not a valid token of this organisation."""
     key = request.POST.get("api_key") or request.GET.get("api_key") or ""
@@ -203,7 +203,7 @@ def _post(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     if not token:
         return _error(403, "api_key requise : un jeton d'API de l'organisation (Paramètres "
                            "→ Jetons d'API).")
-    data = request.POST
+    data: Any = request.POST
     if not data and request.content_type == "application/json":
         try:
             body = json.loads(request.body or b"{}")
@@ -224,7 +224,7 @@ def _post(request: HttpRequest, organisation: Organisation) -> HttpResponse:
         try:
             from django.core.validators import validate_email
 
-            validate_email(values["email"])
+            validate_email(str(values["email"]))
         except ValidationError:
             return _error(400, f"email : adresse invalide ({values['email']!r}).")
     try:

@@ -100,7 +100,7 @@ def report_form(request: HttpRequest, org_slug: str) -> HttpResponse:
         return _form_page(request, organisation,
                           ReportForm(data, organisation=organisation), 200, suggestions or [])
     address = throttle.address_hash(client_ip(request))
-    wait, reason = throttle.wait_seconds(organisation, address)
+    wait, _reason = throttle.wait_seconds(organisation, address)
     if wait:
         minutes = max(1, -(-wait // 60))
         response = _refuse(request, organisation, 429, _("Trop d'envois"), ngettext(
