@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.test import Client
+from openpyxl import load_workbook
 from tests import factories
 from tests.datacentres.factories import PracticeStatusFactory, SiteFactory, SiteYearFactory
 from tests.factories import AssetFactory, OrganisationFactory
@@ -180,6 +181,10 @@ def test_kpi_report_page_and_exports(org, viewer):
     data = json.loads(viewer.get(url(org, f"{site.pk}/report/2025.json")).content)
     assert data["in_scope"] is True and data["reporting_year"] == 2025
     assert "owner" not in data["missing"] and "cooling_degree_days" in data["missing"]
+    workbook = viewer.get(url(org, f"{site.pk}/report/2025.xlsx"))
+    sheet = load_workbook(io.BytesIO(workbook.content))["indicateurs"]
+    values = {row[2]: row[5] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert values["pue"] == pytest.approx(1.45) and values["it_power_kw"] == 600
     assert viewer.get(url(org, f"{site.pk}/report/2019/")).status_code == 404
 
 

@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:site_id>/report/<int:year>/", views.report, name="report"),
     path("<int:site_id>/report/<int:year>.csv", views.report_csv, name="report_csv"),
     path("<int:site_id>/report/<int:year>.json", views.report_json, name="report_json"),
+    path("<int:site_id>/report/<int:year>.xlsx", views.report_xlsx, name="report_xlsx"),
 ]

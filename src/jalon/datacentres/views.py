@@ -309,3 +309,15 @@ def report_json(request: OrganisationRequest, site_id: int, year: int) -> HttpRe
     response["Content-Disposition"] = (
         f'attachment; filename="{reports.file_stem(target, year)}.json"')
     return response
+
+
+@organisation_view(capability=Capability.READ)
+@require_http_methods(["GET"])
+def report_xlsx(request: OrganisationRequest, site_id: int, year: int) -> HttpResponse:
+    target, kpi = _report(request, site_id, year)
+    response = HttpResponse(
+        reports.to_xlsx(target, kpi),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{reports.file_stem(target, year)}.xlsx"')
+    return response
