@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
@@ -296,8 +295,7 @@ def put_practice(request: HttpRequest, site_id: int, number: str, payload: Pract
         raise HttpError(404, f"Pratique inconnue : {number}.")
     values = {k: v for k, v in payload.dict(exclude_unset=True).items()}
     services.save_checklist(auth.actor(request), target, {number: values})
-    row = get_object_or_404(target.practices.all(), number=number) \
-        if target.practices.filter(number=number).exists() else None
+    row = target.practices.filter(number=number).first()
     return {"number": practice.number, "section": practice.section,
             "expected": practice.expected, "title": practice.title,
             "status": row.status if row else "not_started",
