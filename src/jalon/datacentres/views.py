@@ -33,6 +33,7 @@ from jalon.tenancy.capabilities import Capability
 from jalon.tenancy.scope import OrganisationRequest, organisation_view
 
 MANAGE = Capability.MANAGE_BUDGET  # budget and data centres share one capability
+UNASSIGNED_SHOWN = 50  # servers in no room listed on the index (the page stays light)
 
 
 def _can_edit(request: OrganisationRequest) -> bool:
@@ -66,13 +67,15 @@ def index(request: OrganisationRequest) -> HttpResponse:
             fmt=lambda v: fr_number(v, 2)))
     share = selectors.conformant_share(request.organisation, today)
     trend = core.trend(overall)
+    unassigned = [a for a in selectors.hosting(request.organisation).unassigned
+                  if a.category == selectors.SERVER][:UNASSIGNED_SHOWN]
     return render(request, "datacentres/index.html", {
         "rows": rows, "years": years, "overall": overall, "chart": chart, "trend": trend,
         "pue_table": [{"name": row["site"].name,
                        "values": [per_site.get(row["site"].pk, {}).get(y) for y in years]}
                       for row in rows],
         "overall_values": [overall.get(y) for y in years],
-        "share": share, "can_edit": _can_edit(request),
+        "share": share, "unassigned": unassigned, "can_edit": _can_edit(request),
         "threshold": core.EED_THRESHOLD_KW})
 
 
