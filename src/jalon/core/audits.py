@@ -111,17 +111,6 @@ class EcoIndex:
                              "grade": w.grade} for w in self.what_if]}
 
 
-def _inverse_quantile(metric: str, position: float) -> float:
-    """The metric value whose quantile position is `position` (0–20)."""
-    qs = QUANTILES[metric]
-    if position <= 0:
-        return 0.0
-    if position >= len(qs) - 1:
-        return qs[-1]
-    i = math.floor(position)
-    return qs[i] + (position - i) * (qs[i + 1] - qs[i])
-
-
 def what_if(dom: int, requests: int, size_kb: float) -> list[WhatIf]:
     """For each metric, the largest value (the others unchanged) that gives the next grade
     up; empty when the page is already A."""
@@ -133,24 +122,27 @@ def what_if(dom: int, requests: int, size_kb: float) -> list[WhatIf]:
     needed_score = GRADE_FLOOR[target] + 1  # grades are strict: 80 is B, 81 is A
     values: dict[str, float] = {"dom": dom, "requests": requests, "size": size_kb}
     out = []
-    for metric, weight in WEIGHTS.items():
-        others = sum(WEIGHTS[m] * quantile(m, values[m]) for m in WEIGHTS if m != metric)
-        # round(100 − 5 × weighted / 6) ≥ needed ⇐ weighted ≤ (100 − needed + 0.5) × 6 / 5
-        budget = ((100 - needed_score + 0.49) * 6 / 5 - others) / weight
-        if budget < 0:
+    for metric in WEIGHTS:
+        # The score falls as a metric grows: search the largest value (whole elements and
+        # requests, hundredths of kB) whose score, by the library, reaches the next grade.
+        scale = 100 if metric == "size" else 1
+
+        def reaches(units: int, metric: str = metric, scale: int = scale) -> bool:
+            trial = dict(values, **{metric: units / scale})
+            return score_of(int(trial["dom"]), int(trial["requests"]),
+                            trial["size"]) >= needed_score
+
+        low, high = 0, math.floor(values[metric] * scale)
+        if not reaches(low):
             out.append(WhatIf(metric, values[metric], None, target))
             continue
-        value = _inverse_quantile(metric, budget)
-        value = float(math.floor(value)) if metric != "size" else math.floor(value * 100) / 100
-        trial = dict(values, **{metric: value})
-        # Step down until the library agrees (rounding at the boundary).
-        step = 1.0 if metric != "size" else 0.01
-        while value > 0 and score_of(int(trial["dom"]), int(trial["requests"]),
-                                     trial["size"]) < needed_score:
-            value = max(0.0, value - step)
-            trial[metric] = value
-        ok = score_of(int(trial["dom"]), int(trial["requests"]), trial["size"]) >= needed_score
-        out.append(WhatIf(metric, values[metric], value if ok else None, target))
+        while low < high:
+            middle = (low + high + 1) // 2
+            if reaches(middle):
+                low = middle
+            else:
+                high = middle - 1
+        out.append(WhatIf(metric, values[metric], low / scale, target))
     return out
 
 
