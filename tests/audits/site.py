@@ -38,15 +38,22 @@ class Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.wfile.write(body)
+        except BrokenPipeError:  # the browser gave up (the timeout test)
+            return
 
     def do_GET(self) -> None:
         path = self.path.split("?")[0]
         if path in ("/", "/good.html", "/contact.html"):
-            self._send(200, (SITE / "good.html").read_bytes(), "text/html; charset=utf-8",
-                       {"Cache-Control": "no-cache"})
+            self._send(200, gzip.compress((SITE / "good.html").read_bytes()),
+                       "text/html; charset=utf-8",
+                       {"Cache-Control": "no-cache", "Content-Encoding": "gzip"})
         elif path == "/style.css":
-            body = gzip.compress((SITE / "style.css").read_bytes() * 20)
+            # Varied rules, so that even compressed the sheet weighs more than 1 kB.
+            rules = "".join(f".c{i} {{ margin: {i}px {i * 7 % 13}px; "
+                            f"color: #{i * 2654435 % 16**6:06x}; }}\n" for i in range(300))
+            body = gzip.compress((SITE / "style.css").read_bytes() + rules.encode())
             self._send(200, body, "text/css", {"Content-Encoding": "gzip",
                                                "Cache-Control": "max-age=86400"})
         elif path == "/faulty.html":
