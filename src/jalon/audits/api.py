@@ -5,7 +5,6 @@ needs `read`, launching a campaign `audits.manage`. A campaign runs in the backg
 answer is 202 with the campaign, whose `status` and `done_pages` tell the progress.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Any

@@ -144,6 +144,7 @@ class RgaaDeclarationForm(Accessible, forms.Form):
                                    required=False, max_length=3000,
                                    widget=forms.Textarea(attrs={"rows": 3}))
     schema_url = forms.URLField(label=_("Adresse du schéma pluriannuel"), required=False,
+                                assume_scheme="https",
                                 max_length=500)
 
 
