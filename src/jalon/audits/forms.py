@@ -25,14 +25,14 @@ class SampleForm(Accessible, forms.Form):
                                                        PageKind.OTHER, "")
             self.fields[f"kind_{i}"] = forms.ChoiceField(
                 label=_("Type de la page %(n)d") % {"n": i + 1}, choices=PageKind.choices,
-                initial=kind)
+                initial=kind, required=False)
             self.fields[f"url_{i}"] = forms.CharField(
                 label=_("Adresse de la page %(n)d") % {"n": i + 1}, required=False,
                 max_length=500, initial=url)
         self.count = count
 
     def rows(self) -> list[tuple[str, str]]:
-        return [(self.cleaned_data[f"kind_{i}"], self.cleaned_data[f"url_{i}"])
+        return [(self.cleaned_data[f"kind_{i}"] or PageKind.OTHER, self.cleaned_data[f"url_{i}"])
                 for i in range(self.count)]
 
     def pairs(self) -> list[tuple[Any, Any]]:

@@ -7,7 +7,9 @@ Bad values raise django's ValidationError keyed by field, in French.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
+import queue
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -244,18 +246,32 @@ def execute_campaign(campaign_id: int) -> Campaign:
         status=CampaignStatus.RUNNING, started_at=timezone.now(), total_pages=len(pages),
         done_pages=0)
 
-    def progress(index: int, result: dict[str, Any]) -> None:
-        service, kind, _url = pages[index]
-        store_result(campaign.organisation, service, result, kind, campaign)
-        Campaign.objects.filter(pk=campaign.pk).update(done_pages=index + 1)
+    # Playwright's sync API runs an event loop in its thread, where Django refuses database
+    # queries: the pass runs in a thread of its own and hands each result over a queue to
+    # this one, which stores it at once (visible progress).
+    results: queue.Queue[tuple[int, dict[str, Any]] | None] = queue.Queue()
 
-    try:
-        audit_pages([url for _s, _k, url in pages], audit_settings(campaign.runs), progress)
-    except Exception as exc:  # Chromium missing or crashed: say so on the campaign
-        Campaign.objects.filter(pk=campaign.pk).update(
-            status=CampaignStatus.FAILED, finished_at=timezone.now(),
-            message=str(exc).splitlines()[0][:500] if str(exc) else type(exc).__name__)
-        raise
+    def browse() -> None:
+        try:
+            audit_pages([url for _s, _k, url in pages], audit_settings(campaign.runs),
+                        lambda index, result: results.put((index, result)))
+        finally:
+            results.put(None)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(browse)
+        while (item := results.get()) is not None:
+            index, result = item
+            service, kind, _url = pages[index]
+            store_result(campaign.organisation, service, result, kind, campaign)
+            Campaign.objects.filter(pk=campaign.pk).update(done_pages=index + 1)
+        try:
+            future.result()
+        except Exception as exc:  # Chromium missing or crashed: say so on the campaign
+            Campaign.objects.filter(pk=campaign.pk).update(
+                status=CampaignStatus.FAILED, finished_at=timezone.now(),
+                message=str(exc).splitlines()[0][:500] if str(exc) else type(exc).__name__)
+            raise
     Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.DONE,
                                                    finished_at=timezone.now())
     events.announce(TOPIC, campaign.organisation_id)
