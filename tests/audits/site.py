@@ -70,6 +70,9 @@ class Handler(BaseHTTPRequestHandler):
             self._send(500, b"<!doctype html><title>Erreur</title>", "text/html")
         elif path == "/document.pdf":
             self._send(200, b"%PDF-1.4\n%%EOF\n", "application/pdf")
+        elif path == "/export.csv":
+            self._send(200, b"a;b\r\n1;2\r\n", "text/csv",
+                       {"Content-Disposition": 'attachment; filename="export.csv"'})
         elif path == "/loop":
             self._send(302, b"", "text/html", {"Location": "/loop"})
         elif path == "/slow.html":

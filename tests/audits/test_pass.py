@@ -17,7 +17,8 @@ FAST = {"wait_before_scroll_s": 0.1, "wait_after_scroll_s": 0.1, "allow_loopback
 def results(site_url):
     pages = audit_pages([f"{site_url}/good.html"], Settings(runs=3, **FAST))
     urls = [f"{site_url}/faulty.html", f"{site_url}/missing.html",
-            f"{site_url}/broken.html", f"{site_url}/document.pdf", f"{site_url}/loop",
+            f"{site_url}/broken.html", f"{site_url}/document.pdf", f"{site_url}/export.csv",
+            f"{site_url}/loop",
             "http://unresolvable.invalid/", "ftp://example.org/"]
     pages += audit_pages(urls, Settings(runs=1, **FAST))
     return {r["url"].removeprefix(site_url): r for r in pages}
@@ -70,7 +71,7 @@ def test_faulty_page_has_its_known_faults(results):
 
 @pytest.mark.parametrize(("path", "status"), [
     ("/missing.html", "http_error"), ("/broken.html", "http_error"),
-    ("/document.pdf", "not_html"), ("/loop", "redirect_loop"),
+    ("/document.pdf", "not_html"), ("/export.csv", "not_html"), ("/loop", "redirect_loop"),
     ("http://unresolvable.invalid/", "unreachable"), ("ftp://example.org/", "invalid_url")])
 def test_bad_targets_get_a_status(results, path, status):
     assert results[path]["status"] == status

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import os
 import queue
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
@@ -61,15 +62,18 @@ KIND_HINTS: Final = (
 
 def audit_settings(runs: int | None = None) -> Settings:
     """The browser pass as this instance allows it. Private, loopback and link-local
-    addresses are refused unless JALON settings allow them (AUDITS_ALLOW_PRIVATE,
-    AUDITS_ALLOW_LOOPBACK: tests and the demo allow loopback)."""
+    addresses are refused unless the instance allows them: settings AUDITS_ALLOW_PRIVATE,
+    AUDITS_ALLOW_LOOPBACK, or the environment variables JALON_AUDITS_ALLOW_PRIVATE=1,
+    JALON_AUDITS_ALLOW_LOOPBACK=1 (tests and the demo allow loopback)."""
     return Settings(
         runs=runs or int(getattr(settings, "AUDITS_RUNS", 3)),
         wait_before_scroll_s=float(getattr(settings, "AUDITS_WAIT_SECONDS", 1.0)),
         wait_after_scroll_s=float(getattr(settings, "AUDITS_WAIT_SECONDS", 1.0)),
         timeout_s=float(getattr(settings, "AUDITS_TIMEOUT_SECONDS", 30.0)),
-        allow_private=bool(getattr(settings, "AUDITS_ALLOW_PRIVATE", False)),
-        allow_loopback=bool(getattr(settings, "AUDITS_ALLOW_LOOPBACK", False)),
+        allow_private=bool(getattr(settings, "AUDITS_ALLOW_PRIVATE",
+                                   os.environ.get("JALON_AUDITS_ALLOW_PRIVATE") == "1")),
+        allow_loopback=bool(getattr(settings, "AUDITS_ALLOW_LOOPBACK",
+                                    os.environ.get("JALON_AUDITS_ALLOW_LOOPBACK") == "1")),
         guard=True)
 
 

@@ -124,6 +124,8 @@ def guard_url(url: str, settings: Settings) -> tuple[str, str] | None:
 
 def _classify_error(message: str) -> tuple[str, str]:
     text = message.lower()
+    if "download is starting" in text or "err_aborted" in text:
+        return NOT_HTML, "le contenu est un fichier à télécharger, pas une page HTML"
     if "err_too_many_redirects" in text:
         return REDIRECT_LOOP, "trop de redirections (boucle)"
     if "err_cert" in text or "err_ssl" in text or "ssl_protocol" in text:
