@@ -321,3 +321,14 @@ def test_rgesn_referential():
     assert all(c.description and c.source and c.licence for c in criteria)
     automated = {check for c in criteria for check in c.automated_checks}
     assert {"image-formats", "compression", "http2", "autoplay"} <= automated
+
+
+@pytest.mark.parametrize("name", ["rgaa-4.1.2", "rgesn-2024"])
+def test_referential_files_follow_their_table_schema(name):
+    from frictionless import Resource, Schema
+
+    # frictionless refuses absolute paths as "not safe": names and a basepath.
+    folder = referentials.folder()
+    schema = Schema.from_descriptor(f"{name}.schema.json", basepath=str(folder / "schemas"))
+    report = Resource(f"{name}.csv", basepath=str(folder), schema=schema).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "note"])[:5]
