@@ -315,3 +315,28 @@ def test_indicators_and_open_data(org, service):
     csv = Client().get(f"/p/{org.slug}/data/audits.csv")
     assert csv.status_code == 200
     assert "Site de la ville" in csv.content.decode("utf-8-sig")
+
+
+def test_a_recurring_campaign_is_rescheduled(org, service, settings):
+    from tests.audits.factories import CampaignFactory
+
+    from jalon.audits import services as audit_services
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend",
+                                  "QUEUES": ["default"]}}
+    campaign = CampaignFactory(organisation=org, repeat_days=90)
+    campaign.services.set([service])
+    following = audit_services.repeat_campaign(campaign)
+    assert following.status == "scheduled"
+    assert following.repeat_days == 90
+    assert following.scheduled_for is not None
+    assert (following.scheduled_for - campaign.created_at).days == 90
+    assert list(following.services.all()) == [service]
+    assert following.total_pages == 3
+
+
+def test_repeat_days_are_checked(org, editor, service):
+    response = editor.post(f"{base(org)}campaigns/new/", {
+        "services": [service.pk], "runs": "1", "repeat_days": "0"})
+    assert response.status_code == 400
+    assert not Campaign.objects.exists()

@@ -63,6 +63,8 @@ class CampaignIn(Schema):
     runs: int = Field(3, ge=1, le=10)
     name: str = Field("", max_length=200)
     scheduled_for: dt.datetime | None = None
+    repeat_days: int | None = Field(None, ge=1, le=366,
+                                    description="Reprogrammée autant de jours plus tard.")
 
 
 class CampaignOut(Schema):
@@ -73,6 +75,7 @@ class CampaignOut(Schema):
     total_pages: int
     done_pages: int
     scheduled_for: dt.datetime | None
+    repeat_days: int | None
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
@@ -145,7 +148,8 @@ def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status[Campaig
     else:
         chosen = list(selectors.active_services(organisation))
     campaign = services.create_campaign(auth.actor(request), organisation, payload.name,
-                                        chosen, payload.runs, payload.scheduled_for)
+                                        chosen, payload.runs, payload.scheduled_for,
+                                        payload.repeat_days)
     campaign.refresh_from_db()
     return Status(202, campaign)
 

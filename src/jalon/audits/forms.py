@@ -54,6 +54,9 @@ class CampaignForm(Accessible, forms.Form):
                                    format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
         help_text=_("Laisser vide pour lancer la campagne tout de suite."))
+    repeat_days = forms.IntegerField(
+        label=_("Répéter tous les (jours, facultatif)"), required=False, min_value=1,
+        max_value=366, help_text=_("Par exemple 90 pour une campagne par trimestre."))
 
     def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -69,6 +69,10 @@ class Campaign(models.Model):
     status = models.CharField(max_length=12, choices=CampaignStatus.choices,
                               default=CampaignStatus.QUEUED)
     scheduled_for = models.DateTimeField(_("programmée pour"), null=True, blank=True)
+    repeat_days = models.PositiveSmallIntegerField(
+        _("répéter tous les (jours)"), null=True, blank=True,
+        help_text=_("Une fois terminée, la campagne est reprogrammée autant de jours plus "
+                    "tard."))
     total_pages = models.PositiveIntegerField(default=0)
     done_pages = models.PositiveIntegerField(default=0)
     message = models.CharField(max_length=500, blank=True)

@@ -188,7 +188,8 @@ def campaign_pages(campaign: Campaign) -> list[tuple[DigitalService, str, str]]:
 
 def create_campaign(actor: Any, organisation: Organisation, name: str,
                     services: Iterable[DigitalService], runs: int = 3,
-                    scheduled_for: dt.datetime | None = None) -> Campaign:
+                    scheduled_for: dt.datetime | None = None,
+                    repeat_days: int | None = None) -> Campaign:
     """A campaign over the services' samples, queued now or at `scheduled_for` (a background
     task: `jalon worker` runs it; tests run it inline)."""
     chosen = list(services)
@@ -199,6 +200,8 @@ def create_campaign(actor: Any, organisation: Organisation, name: str,
         errors["runs"] = [_("Entre 1 et 10 chargements par page.")]
     if scheduled_for is not None and scheduled_for <= timezone.now():
         errors["scheduled_for"] = [_("La date doit être dans le futur.")]
+    if repeat_days is not None and not 1 <= repeat_days <= 366:
+        errors["repeat_days"] = [_("Entre 1 et 366 jours.")]
     if any(s.organisation_id != organisation.pk for s in chosen):
         errors["services"] = [_("Service inconnu.")]
     if errors:
@@ -208,7 +211,7 @@ def create_campaign(actor: Any, organisation: Organisation, name: str,
             organisation=organisation, name=(name or "").strip()[:200] or _(
                 "Campagne du %(date)s") % {"date": timezone.localdate().strftime("%d/%m/%Y")},
             runs=runs, created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            scheduled_for=scheduled_for,
+            scheduled_for=scheduled_for, repeat_days=repeat_days,
             status=CampaignStatus.SCHEDULED if scheduled_for else CampaignStatus.QUEUED)
         campaign.services.set(chosen)
         pages = campaign_pages(campaign)
@@ -226,6 +229,26 @@ def create_campaign(actor: Any, organisation: Organisation, name: str,
                scheduled_for=scheduled_for.isoformat() if scheduled_for else "")
         transaction.on_commit(lambda: _enqueue(campaign.pk, scheduled_for))
     return campaign
+
+
+def repeat_campaign(campaign: Campaign) -> Campaign:
+    """The next occurrence of a recurring campaign: same services and runs, scheduled
+    `repeat_days` after this one started (never in the past)."""
+    start = campaign.scheduled_for or campaign.created_at
+    when = max(start + dt.timedelta(days=campaign.repeat_days or 1),
+               timezone.now() + dt.timedelta(minutes=1))
+    with transaction.atomic():
+        following = Campaign.objects.create(
+            organisation=campaign.organisation, name=campaign.name, runs=campaign.runs,
+            created_by=campaign.created_by, scheduled_for=when,
+            repeat_days=campaign.repeat_days, status=CampaignStatus.SCHEDULED)
+        following.services.set(campaign.services.all())
+        following.total_pages = len(campaign_pages(following))
+        following.save(update_fields=["total_pages"])
+        record(None, "audits.campaign_repeated", campaign.organisation, target=campaign.name,
+               campaign_id=following.pk, after=campaign.pk)
+        transaction.on_commit(lambda: _enqueue(following.pk, when))
+    return following
 
 
 def _enqueue(campaign_id: int, run_after: dt.datetime | None) -> None:
@@ -279,6 +302,8 @@ def execute_campaign(campaign_id: int) -> Campaign:
     Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.DONE,
                                                    finished_at=timezone.now())
     events.announce(TOPIC, campaign.organisation_id)
+    if campaign.repeat_days:
+        repeat_campaign(campaign)
     campaign.refresh_from_db()
     return campaign
 

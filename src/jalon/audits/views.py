@@ -158,7 +158,7 @@ def campaign_create(request: OrganisationRequest) -> HttpResponse:
                 campaign = services.create_campaign(
                     request.user, request.organisation, form.cleaned_data["name"],
                     form.cleaned_data["services"], form.cleaned_data["runs"],
-                    form.cleaned_data["scheduled_for"])
+                    form.cleaned_data["scheduled_for"], form.cleaned_data["repeat_days"])
             except ValidationError as exc:
                 for key, errors in exc.message_dict.items():
                     for error in errors:
