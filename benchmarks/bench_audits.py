@@ -2,7 +2,7 @@
 Chromium, `audit_pages`) on pages served locally, and the peak memory of the process and its
 browser; optionally against `ecoindex-cli` on the same pages in the same run.
 
-    python benchmarks/bench_audits.py [--pages 20] [--runs 1] [--ecoindex-cli PATH]
+    python benchmarks/bench_audits.py [--pages 20] [--runs 1] [--workers 2] [--ecoindex-cli PATH]
 
 `ecoindex-cli` must be installed in a separate environment (never in Jalon's), with its own
 Playwright browser: `--ecoindex-cli /path/to/venv/bin/ecoindex-cli`. Without it only Jalon's
@@ -40,9 +40,9 @@ def _peak_mb() -> float:
     return own + children
 
 
-def bench_jalon(urls: list[str], runs: int) -> dict[str, float]:
+def bench_jalon(urls: list[str], runs: int, workers: int) -> dict[str, float]:
     started = time.perf_counter()
-    results = audit_pages(urls, Settings(runs=runs, allow_loopback=True))
+    results = audit_pages(urls, Settings(runs=runs, allow_loopback=True, workers=workers))
     seconds = time.perf_counter() - started
     ok = [r for r in results if r["status"] == "ok"]
     return {"pages": len(urls), "ok": len(ok), "seconds": round(seconds, 1),
@@ -72,12 +72,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=20)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--ecoindex-cli", default="")
     options = parser.parse_args()
     with site.serve() as base:
         paths = ("good.html", "faulty.html")
         urls = [f"{base}/{paths[i % 2]}?n={i}" for i in range(options.pages)]
-        report: dict[str, object] = {"jalon": bench_jalon(urls, options.runs)}
+        report: dict[str, object] = {"jalon": bench_jalon(urls, options.runs,
+                                                                 options.workers)}
         if options.ecoindex_cli:
             report["ecoindex_cli"] = bench_ecoindex_cli(options.ecoindex_cli, urls)
     print(json.dumps(report, indent=1))

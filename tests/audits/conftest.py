@@ -23,6 +23,7 @@ def _audit_settings(settings: Any) -> None:
     settings.AUDITS_ALLOW_LOOPBACK = True
     settings.AUDITS_WAIT_SECONDS = 0.1
     settings.AUDITS_RUNS = 1
+    settings.AUDITS_WORKERS = 1
 
 
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(),

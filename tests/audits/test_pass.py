@@ -101,3 +101,13 @@ def test_loopback_is_refused_unless_allowed(site_url):
     assert "jalon audit" in page["message"]
     [metadata] = audit_pages(["http://169.254.169.254/latest/meta-data/"], settings)
     assert metadata["status"] == "refused"
+
+
+def test_several_workers_keep_the_order(site_url):
+    urls = [f"{site_url}/good.html", f"{site_url}/missing.html", f"{site_url}/faulty.html"]
+    seen: list[int] = []
+    pages = audit_pages(urls, Settings(runs=1, workers=2, **FAST),
+                        lambda index, _result: seen.append(index))
+    assert [p["url"] for p in pages] == urls
+    assert [p["status"] for p in pages] == ["ok", "http_error", "ok"]
+    assert sorted(seen) == [0, 1, 2]

@@ -74,6 +74,8 @@ def audit_settings(runs: int | None = None) -> Settings:
                                    os.environ.get("JALON_AUDITS_ALLOW_PRIVATE") == "1")),
         allow_loopback=bool(getattr(settings, "AUDITS_ALLOW_LOOPBACK",
                                     os.environ.get("JALON_AUDITS_ALLOW_LOOPBACK") == "1")),
+        workers=int(getattr(settings, "AUDITS_WORKERS",
+                            os.environ.get("JALON_AUDITS_WORKERS", "2"))),
         guard=True)
 
 
@@ -287,11 +289,13 @@ def execute_campaign(campaign_id: int) -> Campaign:
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         future = pool.submit(browse)
+        done = 0
         while (item := results.get()) is not None:
             index, result = item
             service, kind, _url = pages[index]
             store_result(campaign.organisation, service, result, kind, campaign)
-            Campaign.objects.filter(pk=campaign.pk).update(done_pages=index + 1)
+            done += 1
+            Campaign.objects.filter(pk=campaign.pk).update(done_pages=done)
         try:
             future.result()
         except Exception as exc:  # Chromium missing or crashed: say so on the campaign

@@ -14,8 +14,10 @@ unreachable, tls_error, timeout, redirect_loop, http_error, not_html, too_big, e
 
 from __future__ import annotations
 
+import concurrent.futures
 import importlib.metadata
 import os
+import queue
 import socket
 import time
 from collections.abc import Callable, Sequence
@@ -61,6 +63,7 @@ class Settings:
     allow_private: bool = False
     allow_loopback: bool = False
     guard: bool = True  # False: the command line, on the user's own machine, audits anything
+    workers: int = 1  # pages audited at once, each worker with its own Chromium
 
     def protocol(self) -> dict[str, Any]:
         return {"viewport": {"width": self.viewport[0], "height": self.viewport[1]},
@@ -395,17 +398,38 @@ class Auditor:
 def audit_pages(urls: Sequence[str], settings: Settings | None = None,
                 progress: Callable[[int, dict[str, Any]], None] | None = None
                 ) -> list[dict[str, Any]]:
-    """Audit each URL in turn with one Chromium; `progress(index, result)` after each."""
+    """Audit each URL (in order with one worker; `settings.workers` Chromiums at once
+    otherwise, each in its own thread since Playwright's sync API is bound to one);
+    `progress(index, result)` after each page, from the worker's thread."""
     settings = settings or Settings()
-    results = []
-    with Auditor(settings) as auditor:
-        for index, url in enumerate(urls):
-            try:
-                result = auditor.audit(url)
-            except Exception as exc:  # never let one page crash a campaign
-                result = {"url": url, "status": ERROR, "message": str(exc).splitlines()[0][:300],
-                          "protocol": settings.protocol()}
-            results.append(result)
-            if progress:
-                progress(index, result)
-    return results
+    results: list[dict[str, Any] | None] = [None] * len(urls)
+    pending: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for index in range(len(urls)):
+        pending.put(index)
+
+    def work() -> None:
+        with Auditor(settings) as auditor:
+            while True:
+                try:
+                    index = pending.get_nowait()
+                except queue.Empty:
+                    return
+                url = urls[index]
+                try:
+                    result = auditor.audit(url)
+                except Exception as exc:  # never let one page crash a campaign
+                    result = {"url": url, "status": ERROR,
+                              "message": str(exc).splitlines()[0][:300] if str(exc) else
+                              type(exc).__name__, "protocol": settings.protocol()}
+                results[index] = result
+                if progress:
+                    progress(index, result)
+
+    workers = max(1, min(settings.workers, len(urls)))
+    if workers == 1:
+        work()
+    else:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+            for future in [pool.submit(work) for _ in range(workers)]:
+                future.result()
+    return [r for r in results if r is not None]
