@@ -68,6 +68,7 @@ bench: install ## Benchmarks: the engine (1,000,000 devices) and the web platfor
 	$(PY) benchmarks/bench_footprint.py
 	$(PY) benchmarks/bench_web.py
 	$(PY) benchmarks/bench_datacentres.py
+	$(PY) benchmarks/bench_audits.py
 
 clean: ## Remove the virtual environment and caches
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache
