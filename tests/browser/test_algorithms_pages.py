@@ -1,6 +1,7 @@
-"""The register of algorithms in Chromium: every page audited (harness.py) — the editor (chargée de mission) reviews
-the high-risk school allocation, fills its assessment, measures the bias of a decisions file
-(one refused with its errors), and a resident contests a decision on the public register."""
+"""The register of algorithms in Chromium: every page audited (harness.py) — the editor
+(chargée de mission) reviews the high-risk school allocation, its classification, assessment,
+evaluation and bias report, has a decisions file with errors refused, and a resident contests
+a decision on the public register."""
 
 from __future__ import annotations
 
