@@ -25,6 +25,7 @@ def test_algorithms_pages(open_browser: Any, demo_world: dict[str, Any], tmp_pat
     chatbot = AlgorithmicSystem.objects.get(organisation__slug=AGGLO,
                                             name="Assistant conversationnel « Lisa »")
     report = school.bias_reports.get()
+    contest = school.contests.get()
     session = open_browser("editor")
     session.sign_in("editeur", demo_world["password"])
     page = session.page
@@ -45,7 +46,10 @@ def test_algorithms_pages(open_browser: Any, demo_world: dict[str, Any], tmp_pat
                         ("art. 50 notice", f"{chatbot.pk}/notice/"),
                         ("rationalisation", "rationalisation/"),
                         ("contests", "contests/"),
-                        ("algorithm form", "new/")):
+                        ("algorithm form", "new/"),
+                        ("algorithm edit", f"{school.pk}/edit/"),
+                        ("algorithm delete", f"{chatbot.pk}/delete/"),
+                        ("contest review", f"contests/{contest.pk}/")):
         assert session.goto(base + tail) == 200, tail
         session.audit(label)
 
