@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from jalon.catalogue.models import DigitalService
 from jalon.core import gdpr_deadlines as clock
@@ -64,11 +65,16 @@ class RequestRow:
     state: str
     days_left: int | None
 
+    @property
+    def label(self) -> str:
+        return str(STATE_LABELS[self.state])
 
-STATE_LABELS: dict[str, str] = {
-    "answered_on_time": "Répondue dans le délai", "answered_late": "Répondue en retard",
-    "late": "En retard", "due_today": "Échéance aujourd'hui", "due_soon": "Échéance proche",
-    "paused": "Délai suspendu", "running": "Dans le délai",
+
+STATE_LABELS: dict[str, Any] = {
+    "answered_on_time": _("Répondue dans le délai"), "answered_late": _("Répondue en retard"),
+    "late": _("En retard"), "due_today": _("Échéance aujourd'hui"),
+    "due_soon": _("Échéance proche"), "paused": _("Délai suspendu"),
+    "running": _("Dans le délai"),
 }
 
 
