@@ -71,7 +71,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 @functools.lru_cache(maxsize=64)
 def _holidays(year: int, subdivision: str | None) -> frozenset[dt.date]:
-    return frozenset(holidays.France(years=year, subdiv=subdivision))
+    return frozenset(holidays.country_holidays("FR", subdiv=subdivision, years=year))
 
 
 def is_public_holiday(day: dt.date, subdivision: str | None = None) -> bool:

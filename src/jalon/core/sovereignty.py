@@ -30,7 +30,6 @@ WEIGHTS: Final = {
     "storage": 25, "processing": 10, "extraterritorial": 25, "secnumcloud": 15,
     "hds": 5, "open_source": 10, "open_export": 5, "exit_clause": 5,
 }
-assert sum(WEIGHTS.values()) == MAX_SCORE
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,14 +60,14 @@ class ActivityForm(Accessible, forms.ModelForm):  # type: ignore[type-arg]
         label=_("Critères du CEPD pour l'analyse d'impact"), required=False,
         choices=list(gdpr_dpia.CRITERIA.items()), widget=forms.CheckboxSelectMultiple,
         help_text=_("Deux critères ou plus : une analyse d'impact (AIPD) est attendue."))
-    services = forms.ModelMultipleChoiceField(
+    services: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Services numériques concernés"), required=False, queryset=None,
         widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = ProcessingActivity
         fields = [*gdpr_services.ACTIVITY_FIELDS]
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in (
+        widgets: dict[str, forms.Widget] = {name: forms.Textarea(attrs={"rows": 3}) for name in (
             "purposes", "data_subjects", "data_categories", "recipients", "security_measures")}
         widgets["created_on"] = DateInput()
 
@@ -212,7 +212,7 @@ class DocumentForm(Accessible, forms.Form):
 
 
 class BreachForm(Accessible, forms.ModelForm):  # type: ignore[type-arg]
-    activities = forms.ModelMultipleChoiceField(
+    activities: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Traitements concernés"), required=False, queryset=None,
         widget=forms.CheckboxSelectMultiple)
 

@@ -9,7 +9,7 @@ the models store the facts and the dates computed from them (for lists and the A
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -175,6 +175,9 @@ class RegisterSettings(models.Model):
     published_fields = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return f"Registre publié : {self.organisation_id}"
+
 
 class Processor(models.Model):
     """A processor of the activity (GDPR art. 28) and its contract."""
@@ -229,6 +232,9 @@ class DpiaRisk(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
 
     @property
     def level(self) -> str:
@@ -331,7 +337,8 @@ class DataSubjectRequest(models.Model):
         return self.status in CLOSED_STATUSES
 
     def pauses(self) -> list[clock.Pause]:
-        return [clock.Pause(p.kind, p.started_on, p.ended_on) for p in self.request_pauses.all()]
+        return [clock.Pause(cast(clock.PauseKind, p.kind), p.started_on, p.ended_on)
+                for p in self.request_pauses.all()]
 
 
 class PauseKind(models.TextChoices):
@@ -350,6 +357,9 @@ class RequestPause(models.Model):
     class Meta:
         ordering = ["started_on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.started_on}"
+
 
 class RequestDocument(models.Model):
     """A document of the request (proof of identity, the answer sent...), kept in the database
@@ -365,6 +375,9 @@ class RequestDocument(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 # --- Breaches -----------------------------------------------------------------------------------
@@ -448,6 +461,9 @@ class PurgeRecord(models.Model):
     class Meta:
         ordering = ["-ran_at", "declaration", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.declaration} {self.ran_at:%Y-%m-%d}"
+
 
 class PurgeTaskStatus(models.TextChoices):
     DUE = "due", _("À confirmer")
@@ -476,6 +492,9 @@ class PurgeTask(models.Model):
         ordering = ["due_on", "id"]
         constraints = [models.UniqueConstraint(fields=["activity", "due_on"],
                                                name="gdpr_one_purge_task_per_due_date")]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} {self.due_on}"
 
 
 # --- Sovereignty --------------------------------------------------------------------------------
@@ -511,6 +530,9 @@ class HostingProfile(models.Model):
         constraints = [models.CheckConstraint(
             condition=models.Q(service__isnull=False) | models.Q(activity__isnull=False),
             name="gdpr_hosting_profile_has_a_subject")]
+
+    def __str__(self) -> str:
+        return self.subject_name
 
     @property
     def subject_name(self) -> str:
@@ -571,3 +593,7 @@ class TrainingAttendance(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "agent_hash"],
                                                name="gdpr_one_attendance_per_agent")]
+
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.attended_on}"

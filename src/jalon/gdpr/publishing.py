@@ -44,6 +44,7 @@ from jalon.publishing.registry import (
 from jalon.publishing.registry import register as publish
 from jalon.tenancy.models import Organisation
 
+
 def _lazy(text: Any) -> str:
     return cast(str, text)
 

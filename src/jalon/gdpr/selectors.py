@@ -158,7 +158,7 @@ def portfolio(organisation: Organisation) -> Portfolio:
     profiles = list(hosting_profiles(organisation))
     by_service = {p.service_id: p for p in profiles if p.service_id}
     by_activity = {p.activity_id: p for p in profiles if p.activity_id}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for s in services(organisation):
         p = by_service.get(s.pk)
         rows.append({"kind": "service", "subject": s, "profile": p,

@@ -137,12 +137,12 @@ def _unique_name(activity: ProcessingActivity) -> None:
 def _next_reference(organisation: Organisation, model: type[Model], prefix: str,
                     day: dt.date) -> str:
     stem = f"{prefix}-{day.year}-"
-    count = model._default_manager.filter(organisation=organisation,  # type: ignore[attr-defined]
+    count = model._default_manager.filter(organisation=organisation,
                                           reference__startswith=stem).count()
     while True:
         count += 1
         reference = f"{stem}{count:03d}"
-        if not model._default_manager.filter(organisation=organisation,  # type: ignore[attr-defined]
+        if not model._default_manager.filter(organisation=organisation,
                                              reference=reference).exists():
             return reference
 

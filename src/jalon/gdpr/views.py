@@ -501,7 +501,8 @@ def hosting_activity(request: OrganisationRequest, activity_id: int) -> HttpResp
 def training(request: OrganisationRequest) -> HttpResponse:
     rows = []
     for c in selectors.campaigns(request.organisation):
-        share = min(100.0, 100.0 * c.trained / c.agents_concerned) if c.agents_concerned else 0
+        trained = getattr(c, "trained", 0)
+        share = min(100.0, 100.0 * trained / c.agents_concerned) if c.agents_concerned else 0
         rows.append({"c": c, "share": share})
     return render(request, "gdpr/training.html", {"rows": rows,
                                                   "can_manage": _can_manage(request)})
@@ -543,7 +544,7 @@ def campaign_detail(request: OrganisationRequest, campaign_id: int) -> HttpRespo
                     "absent": outcome.absent})
                 return redirect(_url(request, "campaign", campaign.pk))
     campaign = selectors.campaign(request.organisation, campaign_id)
-    share = min(100.0, 100.0 * campaign.trained / campaign.agents_concerned)
+    share = min(100.0, 100.0 * getattr(campaign, "trained", 0) / campaign.agents_concerned)
     return render(request, "gdpr/campaign_detail.html", {
         "c": campaign, "share": share, "form": form, "outcome": outcome,
         "can_manage": _can_manage(request)}, status=status)

@@ -47,8 +47,9 @@ _WHERE = {
 }
 
 __all__ = [
-    "PERSONAL_KEY", "Entry", "Erasure", "Found", "Purged", "erase", "on_purge", "find", "is_declared_audit_action",
-    "personal_fields", "purge_expired", "register", "register_audit", "unregister",
+    "PERSONAL_KEY", "Entry", "Erasure", "Found", "Purged", "erase", "find",
+    "is_declared_audit_action", "on_purge", "personal_fields", "purge_expired", "register",
+    "register_audit", "unregister",
 ]
 
 
