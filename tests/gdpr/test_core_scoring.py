@@ -101,7 +101,7 @@ def test_attendance_sheet_french_excel():
 
 
 def test_attendance_sheet_errors_name_line_column_value():
-    data = "Matricule;Date\nA001;12/03/2026\n;12/03/2026\nA003;31/02/2026\n".encode()
+    data = b"Matricule;Date\nA001;12/03/2026\n;12/03/2026\nA003;31/02/2026\n"
     sheet = gdpr_training.parse_attendance(data)
     assert not sheet.ok and not sheet.rows
     assert [(e.line, e.column) for e in sheet.errors] == [(3, "Matricule"), (4, "Date")]

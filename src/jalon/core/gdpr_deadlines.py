@@ -19,7 +19,10 @@ Sources, cited where each rule is applied:
     holiday, a Saturday or a Sunday, the period ends with the last hour of the following working
     day. Public holidays are those of the Member State of the authority: France's, given by the
     `holidays` package (metropolitan calendar; Alsace-Moselle adds Good Friday and 26 December,
-    `subdivision="57"`, `"67"` or `"68"`).
+    `subdivision="57"` or `"6AE"`). For 2015-2060 they are read from a table generated
+    from that package (data/reference/gdpr/french_public_holidays.csv, checked against it by
+    the tests): importing the package loads every country's calendar, which costs seconds.
+    Other years and subdivisions (overseas departments) ask the package itself.
 - EDPB guidelines 01/2022 on data subject rights - right of access (version 2.1), section 3.3
   "Identification and authentication" and section 5.3 "Timing": when the controller has
   reasonable doubts about the identity and asks for additional information (art. 12(6)), and
@@ -38,13 +41,13 @@ Sources, cited where each rule is applied:
 from __future__ import annotations
 
 import calendar
+import csv
 import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final, Literal
-
-import holidays
 
 ANSWER_MONTHS: Final = 1  # GDPR art. 12(3)
 EXTENSION_MONTHS: Final = 2  # GDPR art. 12(3): "two further months"
@@ -69,8 +72,29 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+HOLIDAYS_TABLE: Final = (Path(__file__).resolve().parent.parent / "data" / "reference" / "gdpr"
+                         / "french_public_holidays.csv")
+TABLE_YEARS: Final = range(2015, 2061)
+ALSACE_MOSELLE: Final = frozenset({"57", "6AE"})  # Moselle; Alsace (European Collectivity)
+
+
+@functools.lru_cache(maxsize=1)
+def _table() -> dict[str, frozenset[dt.date]]:
+    scopes: dict[str, set[dt.date]] = {"national": set(), "alsace-moselle": set()}
+    with HOLIDAYS_TABLE.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            scopes[row["scope"]].add(dt.date.fromisoformat(row["date"]))
+    return {scope: frozenset(days) for scope, days in scopes.items()}
+
+
 @functools.lru_cache(maxsize=64)
 def _holidays(year: int, subdivision: str | None) -> frozenset[dt.date]:
+    if year in TABLE_YEARS and (subdivision is None or subdivision in ALSACE_MOSELLE):
+        table = _table()
+        days = table["national"] | (table["alsace-moselle"] if subdivision else frozenset())
+        return frozenset(d for d in days if d.year == year)
+    import holidays  # noqa: PLC0415  # slow to import (every country): only when needed
+
     return frozenset(holidays.country_holidays("FR", subdiv=subdivision, years=year))
 
 

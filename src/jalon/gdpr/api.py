@@ -8,7 +8,6 @@ every write need personal_data.manage. A bad value is a 422 whose `detail` maps 
 its errors, in French.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Any

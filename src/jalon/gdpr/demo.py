@@ -196,18 +196,19 @@ def _seed_activities(org: Organisation, actor: Any, today: dt.date) -> int:
     return count
 
 
-def _activity(org: Organisation, ref: str) -> ProcessingActivity | None:
-    return ProcessingActivity.objects.filter(organisation=org, reference=ref).first()
+def _by_reference(org: Organisation) -> dict[str, ProcessingActivity]:
+    return {a.reference: a for a in ProcessingActivity.objects.filter(organisation=org)}
 
 
 def _seed_dpias(org: Organisation, actor: Any, today: dt.date) -> None:
+    acts = _by_reference(org)
     for ref, risks in (
         ("T-013", [("Accès illégitime aux images", 3, 3, "Accès nominatif, journal", 1, 3),
                    ("Conservation au-delà de 30 jours", 2, 2, "Écrasement automatique", 1, 2)]),
         ("T-007", [("Réutilisation des demandes à d'autres fins", 2, 3,
                     "Cloisonnement par direction", 1, 2)]),
     ):
-        activity = _activity(org, ref)
+        activity = acts.get(ref)
         if activity is None or hasattr(activity, "dpia"):
             continue
         dpia = services.save_dpia(actor, activity, {
@@ -221,13 +222,13 @@ def _seed_dpias(org: Organisation, actor: Any, today: dt.date) -> None:
             services.add_risk(actor, dpia, {"title": title, "likelihood": lik, "severity": sev,
                                             "measures": measures, "residual_likelihood": rlik,
                                             "residual_severity": rsev})
-    activity = _activity(org, "T-014")
+    activity = acts.get("T-014")
     if activity is not None and not activity.processors.exists():
         services.save_processor(actor, activity, {
             "name": "Dialogia", "service": "Hébergement et maintenance de l'assistant",
             "country": "FR", "contract_reference": "MAPA-2023-41",
             "contract_signed_on": dt.date(2023, 11, 20), "art28_clauses": True})
-    activity = _activity(org, "T-001")
+    activity = acts.get("T-001")
     if activity is not None and not activity.processors.exists():
         services.save_processor(actor, activity, {
             "name": "Civilis Logiciels", "service": "Éditeur et infogérance du SIRH",
@@ -238,8 +239,9 @@ def _seed_dpias(org: Organisation, actor: Any, today: dt.date) -> None:
 def _seed_requests(org: Organisation, actor: Any, today: dt.date) -> int:
     if DataSubjectRequest.objects.filter(organisation=org).exists():
         return 0
+    acts = _by_reference(org)
     d = lambda days: today - dt.timedelta(days=days)  # noqa: E731
-    grc = _activity(org, "T-007")
+    grc = acts.get("T-007")
     specs: list[tuple[dict[str, Any], Callable[[DataSubjectRequest], Any] | None]] = [
         ({"kind": "access", "received_on": d(3), "channel": "email",
           "requester_name": "Camille Martin", "requester_email": "camille.martin@exemple.fr",
@@ -248,11 +250,11 @@ def _seed_requests(org: Organisation, actor: Any, today: dt.date) -> int:
         ({"kind": "rectification", "received_on": d(25), "channel": "form",
           "requester_name": "Louis Bernard", "requester_email": "l.bernard@exemple.fr",
           "description": "Adresse erronée sur les factures d'eau.",
-          "activity": _activity(org, "T-008"), "status": "in_progress"}, None),
+          "activity": acts.get("T-008"), "status": "in_progress"}, None),
         ({"kind": "erasure", "received_on": d(50), "channel": "mail",
           "requester_name": "Inès Petit", "requester_email": "ines.petit@exemple.fr",
           "description": "Effacement de mon compte de l'application mobile.",
-          "activity": _activity(org, "T-015"), "status": "in_progress"}, None),  # late
+          "activity": acts.get("T-015"), "status": "in_progress"}, None),  # late
         ({"kind": "access", "received_on": d(12), "channel": "email",
           "requester_name": "Hugo Robert", "requester_email": "hugo.robert@exemple.fr",
           "description": "Toutes mes données."},
@@ -261,26 +263,26 @@ def _seed_requests(org: Organisation, actor: Any, today: dt.date) -> int:
         ({"kind": "portability", "received_on": d(40), "channel": "email",
           "requester_name": "Léa Richard", "requester_email": "lea.richard@exemple.fr",
           "description": "Export de mes consommations d'eau depuis 2015.",
-          "activity": _activity(org, "T-008")},
+          "activity": acts.get("T-008")},
          lambda r: services.extend_request(
              actor, r, "Extraction sur dix ans d'historique dans deux logiciels successifs.",
              d(20))),
         ({"kind": "objection", "received_on": d(70), "channel": "email",
           "requester_name": "Nathan Durand", "requester_email": "n.durand@exemple.fr",
           "description": "Opposition aux courriels d'information de la médiathèque.",
-          "activity": _activity(org, "T-011")},
+          "activity": acts.get("T-011")},
          lambda r: services.answer_request(actor, r, answered_on=d(55),
                                            answer="Désinscription faite le jour même.")),
         ({"kind": "access", "received_on": d(120), "channel": "mail",
           "requester_name": "Emma Leroy", "requester_email": "emma.leroy@exemple.fr",
           "description": "Dossier de demande de place en crèche.",
-          "activity": _activity(org, "T-006")},
+          "activity": acts.get("T-006")},
          lambda r: services.answer_request(actor, r, answered_on=d(80),
                                            answer="Copie du dossier envoyée par courrier.")),
         ({"kind": "erasure", "received_on": d(90), "channel": "email",
           "requester_name": "Jules Moreau", "requester_email": "jules.moreau@exemple.fr",
           "description": "Effacement de mon inscription au conservatoire.",
-          "activity": _activity(org, "T-012")},
+          "activity": acts.get("T-012")},
          lambda r: services.answer_request(
              actor, r, answered_on=d(70), status="refused",
              answer="Refus motivé : facturation en cours (obligation légale, art. 17.3.b) ; "
@@ -288,7 +290,7 @@ def _seed_requests(org: Organisation, actor: Any, today: dt.date) -> int:
         ({"kind": "human_review", "received_on": d(30), "channel": "form",
           "requester_name": "Chloé Simon", "requester_email": "chloe.simon@exemple.fr",
           "description": "Réexamen par un agent du classement de ma demande de place.",
-          "activity": _activity(org, "T-006")},
+          "activity": acts.get("T-006")},
          lambda r: services.answer_request(actor, r, answered_on=d(21),
                                            answer="Dossier réexaminé par la commission.")),
         ({"kind": "restriction", "received_on": d(15), "channel": "email",
@@ -299,13 +301,13 @@ def _seed_requests(org: Organisation, actor: Any, today: dt.date) -> int:
         ({"kind": "access", "received_on": d(200), "channel": "email",
           "requester_name": "Manon Michel", "requester_email": "manon.michel@exemple.fr",
           "description": "Données de vidéoprotection me concernant.",
-          "activity": _activity(org, "T-013")},
+          "activity": acts.get("T-013")},
          lambda r: services.answer_request(actor, r, answered_on=d(185),
                                            answer="Images déjà effacées (30 jours).")),
         ({"kind": "rectification", "received_on": d(27), "channel": "desk",
           "requester_name": "Arthur Garcia", "requester_email": "arthur.garcia@exemple.fr",
           "description": "Nom mal orthographié sur l'acte de naissance.",
-          "activity": _activity(org, "T-004")}, None),
+          "activity": acts.get("T-004")}, None),
     ]
     for values, then in specs:
         request = services.create_request(actor, org, values)
@@ -319,6 +321,7 @@ def _seed_breaches(org: Organisation, actor: Any) -> int:
 
     if Breach.objects.filter(organisation=org).exists():
         return 0
+    acts = _by_reference(org)
     now = timezone.now().replace(second=0, microsecond=0)
     services.create_breach(actor, org, {
         "title": "Courriel envoyé aux parents avec les adresses en copie visible",
@@ -331,7 +334,7 @@ def _seed_breaches(org: Organisation, actor: Any) -> int:
         "notified_at": now - dt.timedelta(days=39, hours=2), "cnil_reference": "NOT-0001",
         "measures": "Message de rappel demandant de supprimer le courriel ; envoi par liste "
                     "de diffusion désormais.", "closed_on": timezone.localdate()
-        - dt.timedelta(days=30)}, [a for a in [_activity(org, "T-003")] if a])
+        - dt.timedelta(days=30)}, [a for a in [acts.get("T-003")] if a])
     services.create_breach(actor, org, {
         "title": "Perte d'un ordinateur portable du CIAS",
         "aware_at": now - dt.timedelta(hours=20), "nature": "availability",
@@ -340,7 +343,7 @@ def _seed_breaches(org: Organisation, actor: Any) -> int:
         "people_count": 60, "risk": "high",
         "consequences": "Données sociales de 60 foyers possiblement consultables.",
         "measures": "Plainte déposée ; révocation des accès de la session."},
-        [a for a in [_activity(org, "T-020")] if a])
+        [a for a in [acts.get("T-020")] if a])
     return 2
 
 
@@ -417,6 +420,7 @@ ACTIVITY_HOSTING: Final[dict[str, dict[str, Any]]] = {
 
 
 def _seed_hosting(org: Organisation, actor: Any) -> int:
+    acts = _by_reference(org)
     if HostingProfile.objects.filter(organisation=org).exists():
         return 0
     count = 0
@@ -426,7 +430,7 @@ def _seed_hosting(org: Organisation, actor: Any) -> int:
             services.save_hosting(actor, org, values, service=service)
             count += 1
     for ref, values in ACTIVITY_HOSTING.items():
-        activity = _activity(org, ref)
+        activity = acts.get(ref)
         if activity is not None:
             services.save_hosting(actor, org, values, activity=activity)
             count += 1
@@ -436,12 +440,12 @@ def _seed_hosting(org: Organisation, actor: Any) -> int:
 def _seed_training(org: Organisation, actor: Any, today: dt.date) -> int:
     if TrainingCampaign.objects.filter(organisation=org).exists():
         return 0
-    agents = 860
+    agents = 430
     campaigns = (
-        ("Sensibilisation cybersécurité 2025", "cybersecurity", dt.date(2025, 2, 1), 410),
-        ("Cybersécurité : hameçonnage 2026", "cybersecurity", dt.date(2026, 1, 15), 220),
-        ("RGPD pour tous les agents", "gdpr", dt.date(2025, 9, 1), 305),
-        ("IA générative : usages responsables", "ai", dt.date(2026, 3, 2), 95),
+        ("Sensibilisation cybersécurité 2025", "cybersecurity", dt.date(2025, 2, 1), 205),
+        ("Cybersécurité : hameçonnage 2026", "cybersecurity", dt.date(2026, 1, 15), 110),
+        ("RGPD pour tous les agents", "gdpr", dt.date(2025, 9, 1), 150),
+        ("IA générative : usages responsables", "ai", dt.date(2026, 3, 2), 48),
     )
     start = 0
     for title, topic, starts_on, trained in campaigns:
@@ -454,7 +458,7 @@ def _seed_training(org: Organisation, actor: Any, today: dt.date) -> int:
                                    attended_on=min(today, starts_on + dt.timedelta(days=n % 60)))
                 for n in range(start, start + trained)]
         TrainingAttendance.objects.bulk_create(rows)
-        start += 150 if topic == "cybersecurity" else 0
+        start += 75 if topic == "cybersecurity" else 0
     record(actor, "gdpr.training.import", org, target="démonstration", campaigns=4)
     return len(campaigns)
 

@@ -17,7 +17,7 @@ from typing import Any, Final
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -621,26 +621,24 @@ def run_purge(now: dt.datetime | None = None) -> dict[str, int]:
 def generate_purge_tasks(organisation: Organisation, today: dt.date | None = None
                          ) -> list[PurgeTask]:
     """For each activity in force with a retention, the purge due next in the owner's system:
-    `purge_every_months` after the last confirmed (or the entry in the register). Idempotent."""
+    `purge_every_months` after the last confirmed (or the entry in the register), once it is
+    due within a month. Idempotent (one task due at a time per activity)."""
     today = today or timezone.localdate()
-    created = []
-    activities = ProcessingActivity.objects.filter(organisation=organisation, status="active",
-                                                   retention_value__isnull=False)
+    activities = list(ProcessingActivity.objects.filter(
+        organisation=organisation, status="active", retention_value__isnull=False))
+    tasks = PurgeTask.objects.filter(activity__in=activities)
+    pending = set(tasks.filter(status=PurgeTaskStatus.DUE).values_list("activity_id", flat=True))
+    last_done = dict(tasks.filter(status=PurgeTaskStatus.CONFIRMED).values_list("activity_id")
+                     .annotate(last=Max("due_on")).values_list("activity_id", "last"))
+    new = []
     for activity in activities:
-        if activity.purge_tasks.filter(status=PurgeTaskStatus.DUE).exists():
+        if activity.pk in pending:
             continue
-        last = activity.purge_tasks.filter(status=PurgeTaskStatus.CONFIRMED).aggregate(
-            last=Max("due_on"))["last"]
-        start = last or activity.created_on or activity.created_at.date()
+        start = last_done.get(activity.pk) or activity.created_on or activity.created_at.date()
         due = clock.next_purge_due(start, activity.purge_every_months)
-        if due > today + dt.timedelta(days=31):
-            continue
-        try:
-            with transaction.atomic():
-                created.append(PurgeTask.objects.create(activity=activity, due_on=due))
-        except IntegrityError:
-            continue
-    return created
+        if due <= today + dt.timedelta(days=31):
+            new.append(PurgeTask(activity=activity, due_on=due))
+    return PurgeTask.objects.bulk_create(new, ignore_conflicts=True) if new else []
 
 
 def confirm_purge_task(actor: Any, task: PurgeTask, *, records_purged: int | None,
