@@ -459,3 +459,12 @@ def test_personal_data_declared_and_erasure_keeps_requests(org):
     found = privacy.find(org, "X@exemple.fr")
     assert [f.entry.name for f in found] == ["gdpr.datasubjectrequest"]
     assert privacy.erase(None, org, "x@exemple.fr").kept == {"gdpr.datasubjectrequest": 1}
+
+
+def test_daily_command(org):
+    from django.core.management import call_command
+
+    ProcessingActivityFactory(organisation=org, created_on=dt.date(2020, 1, 1))
+    out = io.StringIO()
+    call_command("gdpr_daily", stdout=out)
+    assert "1 purge(s) à confirmer" in out.getvalue()
