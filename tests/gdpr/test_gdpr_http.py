@@ -468,3 +468,18 @@ def test_daily_command(org):
     out = io.StringIO()
     call_command("gdpr_daily", stdout=out)
     assert "1 purge(s) à confirmer" in out.getvalue()
+
+
+def test_a_dpo_with_only_the_personal_data_capability_reads_and_manages(org):
+    from jalon.tenancy.models import Membership
+
+    dpo = factories.UserFactory(username="dpo")
+    Membership.objects.create(user=dpo, organisation=org, role="viewer",
+                              capabilities=["personal_data.manage"])
+    client = Client()
+    client.force_login(dpo)
+    for tail in ("", "registre/", "demandes/", "violations/", "conservation/",
+                 "souverainete/", "formations/"):
+        assert client.get(url(org, tail)).status_code == 200, tail
+    outsider = OrganisationFactory(slug="ville-z")
+    assert client.get(url(outsider, "registre/")).status_code == 404

@@ -39,6 +39,14 @@ MANAGE = Capability.MANAGE_PERSONAL_DATA
 KIND_HELP = "Droit exercé : " + ", ".join(RequestKind.values) + "."
 
 
+def _read(request: HttpRequest) -> None:
+    """READ or personal_data.manage (a DPO's token may hold only the latter)."""
+    from jalon.tenancy import scope
+
+    if not scope.has(request, MANAGE):
+        _read(request)
+
+
 # --- Register -----------------------------------------------------------------------------------
 
 class ActivityIn(Schema):
@@ -130,7 +138,7 @@ def _services_of(request: HttpRequest, ids: list[int]) -> list[Any]:
             summary="Registre des traitements (paginé)")
 @paginate(PageNumberPagination, page_size=100, max_page_size=500)
 def list_activities(request: HttpRequest) -> Any:
-    auth.require(request, Capability.READ)
+    _read(request)
     return selectors.activity_list(auth.organisation(request))
 
 
@@ -147,7 +155,7 @@ def create_activity(request: HttpRequest, payload: ActivityIn) -> Status[Process
 @router.get("/privacy/activities/{activity_id}", response={200: ActivityOut, **ERRORS},
             summary="Un traitement")
 def get_activity(request: HttpRequest, activity_id: int) -> ProcessingActivity:
-    auth.require(request, Capability.READ)
+    _read(request)
     return selectors.activity(auth.organisation(request), activity_id)
 
 
@@ -480,7 +488,7 @@ class CampaignOut(Schema):
 @router.get("/privacy/trainings", response={200: list[CampaignOut], **ERRORS},
             summary="Campagnes de formation et leur couverture")
 def list_trainings(request: HttpRequest) -> Any:
-    auth.require(request, Capability.READ)
+    _read(request)
     return list(selectors.campaigns(auth.organisation(request)))
 
 
@@ -498,7 +506,7 @@ def create_training(request: HttpRequest, payload: CampaignIn) -> Status[Trainin
 @router.get("/privacy/trainings/{campaign_id}", response={200: CampaignOut, **ERRORS},
             summary="Une campagne")
 def get_training(request: HttpRequest, campaign_id: int) -> TrainingCampaign:
-    auth.require(request, Capability.READ)
+    _read(request)
     return selectors.campaign(auth.organisation(request), campaign_id)
 
 

@@ -17,4 +17,4 @@ class GdprConfig(AppConfig):
         privacy_declarations.declare()
         navigation.register(navigation.Section(
             key="gdpr", label=_("Données personnelles"), url_name="gdpr:index",
-            capability=Capability.READ, order=60))
+            capability=Capability.MANAGE_PERSONAL_DATA, order=60))
