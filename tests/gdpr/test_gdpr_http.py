@@ -134,13 +134,16 @@ def test_dpia_record_and_processors(org, editor):
 
 def test_public_register_and_open_data_publish_only_chosen_fields(org, editor, client):
     editor.post(url(org, "registre/nouveau/"), activity_form())
-    ProcessingActivityFactory(organisation=org, name="Projet", status="draft")
+    ProcessingActivityFactory(organisation=org, name="Projet", status="draft", reference="T-002")
     public = f"/p/{org.slug}/gdpr/"
     assert client.get(public).status_code == 404  # not published
     published(org, "gdpr")
     body = client.get(public).content.decode()
     assert "Inscriptions scolaires" in body and "Projet" not in body
-    assert "ZZ-SECRET-MEASURE" not in body  # security measures: not published by default
+    detail = client.get(f"{public}T-001/").content.decode()
+    assert "Enfants, parents" in detail
+    assert "ZZ-SECRET-MEASURE" not in detail  # security measures: not published by default
+    assert client.get(f"{public}T-002/").status_code == 404  # the draft
     csv_response = client.get(f"/p/{org.slug}/data/registre-traitements.csv")
     assert csv_response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(csv_response.content.decode())))
@@ -394,7 +397,7 @@ def test_sovereignty_profile_and_portfolio(org, editor, viewer):
         "exit_clause": "true"})
     assert response.status_code == 302, response.content.decode()[:2000]
     body = viewer.get(url(org, "souverainete/")).content.decode()
-    assert "Portail" in body and "<strong>100</strong>" in body
+    assert "Portail" in body and "100 (A)" in body
     activity = ProcessingActivityFactory(organisation=org)
     assert editor.post(url(org, f"registre/{activity.pk}/hebergement/"), {
         "storage_country": "US", "non_eu_law_exposure": "true"}).status_code == 302

@@ -9,4 +9,5 @@ app_name = "gdpr_public"
 
 urlpatterns = [
     path("", public_views.register_page, name="register"),
+    path("<str:reference>/", public_views.activity_page, name="activity"),
 ]

@@ -4,7 +4,7 @@ organisation publishes the domain."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -26,3 +26,16 @@ def register_page(request: HttpRequest, org_slug: str) -> HttpResponse:
         "csv_url": reverse("opendata:csv", args=[organisation.slug, "registre-traitements"]),
         "schema_url": reverse("opendata:schema", args=[organisation.slug,
                                                        "registre-traitements"])})
+
+
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def activity_page(request: HttpRequest, org_slug: str, reference: str) -> HttpResponse:
+    organisation = scope.public_organisation(org_slug, "gdpr")
+    activity = next((a for a in register.public_activities(organisation)
+                     if a.reference == reference), None)
+    if activity is None:
+        raise Http404("No such published processing activity")
+    shown = register.published_fields(organisation)
+    return render(request, "gdpr/public_activity.html", {
+        **ANONYMOUS, "public_org": organisation, "a": register.public_view(activity, shown),
+        "shown": shown})

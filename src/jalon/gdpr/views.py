@@ -482,8 +482,11 @@ def purge_task_confirm(request: OrganisationRequest, task_id: int) -> HttpRespon
 @readable
 @require_http_methods(["GET"])
 def sovereignty(request: OrganisationRequest) -> HttpResponse:
+    portfolio = selectors.portfolio(request.organisation)
+    scored = sorted((r for r in portfolio.rows if r["score"]), key=lambda r: r["score"].value)
     return render(request, "gdpr/sovereignty.html", {
-        "portfolio": selectors.portfolio(request.organisation),
+        "portfolio": portfolio, "scored": scored,
+        "unscored": [r for r in portfolio.rows if not r["score"]],
         "can_manage": _can_manage(request)})
 
 
