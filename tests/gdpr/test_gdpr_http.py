@@ -474,11 +474,9 @@ def test_daily_command(org):
 
 
 def test_a_dpo_with_only_the_personal_data_capability_reads_and_manages(org):
-    from jalon.tenancy.models import Membership
-
     dpo = factories.UserFactory(username="dpo")
-    Membership.objects.create(user=dpo, organisation=org, role="viewer",
-                              capabilities=["personal_data.manage"])
+    factories.MembershipFactory(user=dpo, organisation=org, role="viewer",
+                                capabilities=["personal_data.manage"])
     client = Client()
     client.force_login(dpo)
     for tail in ("", "registre/", "demandes/", "violations/", "conservation/",
@@ -486,3 +484,23 @@ def test_a_dpo_with_only_the_personal_data_capability_reads_and_manages(org):
         assert client.get(url(org, tail)).status_code == 200, tail
     outsider = OrganisationFactory(slug="ville-z")
     assert client.get(url(outsider, "registre/")).status_code == 404
+
+
+def test_activity_links_algorithms_of_the_register(org, editor, token):
+    from tests.algorithms.factories import AlgorithmicSystemFactory
+
+    mine = AlgorithmicSystemFactory(organisation=org, name="Tri des signalements")
+    theirs = AlgorithmicSystemFactory(organisation=OrganisationFactory(), name="Ailleurs")
+    assert editor.post(url(org, "registre/nouveau/"),
+                       activity_form(algorithms=[mine.pk])).status_code == 302
+    activity = ProcessingActivity.objects.get(organisation=org)
+    assert list(activity.algorithms.all()) == [mine]
+    assert "Tri des signalements" in editor.get(url(org, f"registre/{activity.pk}/")
+                                                ).content.decode()
+    assert editor.post(url(org, f"registre/{activity.pk}/modifier/"),
+                       activity_form(algorithms=[theirs.pk])).status_code == 400
+    response = Client().patch(f"{API}/activities/{activity.pk}", json.dumps(
+        {"algorithm_ids": [theirs.pk]}), content_type="application/json", **token)
+    assert response.status_code == 422
+    response = Client().get(f"{API}/activities/{activity.pk}", **token)
+    assert response.json()["algorithm_ids"] == [mine.pk]

@@ -84,6 +84,8 @@ class ActivityIn(Schema):
     published: bool = True
     service_ids: list[int] = Field(default_factory=list,
                                    description="Services du catalogue concernés.")
+    algorithm_ids: list[int] = Field(default_factory=list,
+                                     description="Algorithmes du registre concernés.")
 
 
 class ActivityOut(Schema):
@@ -115,6 +117,7 @@ class ActivityOut(Schema):
     dpia_verdict: str = Field(..., description="required, expected, not_expected, exempted.")
     published: bool
     service_ids: list[int]
+    algorithm_ids: list[int]
     updated_at: dt.datetime
 
     @staticmethod
@@ -125,12 +128,27 @@ class ActivityOut(Schema):
     def resolve_service_ids(obj: ProcessingActivity) -> list[int]:
         return [s.pk for s in obj.services.all()]
 
+    @staticmethod
+    def resolve_algorithm_ids(obj: ProcessingActivity) -> list[int]:
+        return [a.pk for a in obj.algorithms.all()]
+
 
 def _services_of(request: HttpRequest, ids: list[int]) -> list[Any]:
     found = list(selectors.services(auth.organisation(request)).filter(pk__in=ids))
     if len(found) != len(set(ids)):
         raise ValidationError({"service_ids": ["Service inconnu dans le catalogue de "
                                                "l'organisation."]})
+    return found
+
+
+def _algorithms_of(request: HttpRequest, ids: list[int]) -> list[Any]:
+    from jalon.algorithms.models import AlgorithmicSystem
+
+    found = list(AlgorithmicSystem.objects.filter(organisation=auth.organisation(request),
+                                                  pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise ValidationError({"algorithm_ids": ["Algorithme inconnu dans le registre de "
+                                                 "l'organisation."]})
     return found
 
 
@@ -148,8 +166,10 @@ def create_activity(request: HttpRequest, payload: ActivityIn) -> Status[Process
     auth.require(request, MANAGE)
     values = payload.dict()
     linked = _services_of(request, values.pop("service_ids"))
+    algorithms = _algorithms_of(request, values.pop("algorithm_ids"))
     return Status(201, services.create_activity(auth.actor(request),
-                                                auth.organisation(request), values, linked))
+                                                auth.organisation(request), values, linked,
+                                                algorithms))
 
 
 @router.get("/privacy/activities/{activity_id}", response={200: ActivityOut, **ERRORS},
@@ -173,6 +193,7 @@ class ActivityPatch(Schema):
     dpia_criteria: list[str] | None = None
     published: bool | None = None
     service_ids: list[int] | None = None
+    algorithm_ids: list[int] | None = None
 
 
 @router.patch("/privacy/activities/{activity_id}",
@@ -185,7 +206,10 @@ def patch_activity(request: HttpRequest, activity_id: int, payload: ActivityPatc
     values = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     ids = values.pop("service_ids", None)
     linked = _services_of(request, ids) if ids is not None else None
-    return services.update_activity(auth.actor(request), activity, values, linked)
+    algorithm_ids = values.pop("algorithm_ids", None)
+    algorithms = (_algorithms_of(request, algorithm_ids) if algorithm_ids is not None
+                  else None)
+    return services.update_activity(auth.actor(request), activity, values, linked, algorithms)
 
 
 @router.delete("/privacy/activities/{activity_id}", response={204: None, **ERRORS},

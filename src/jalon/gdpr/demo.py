@@ -22,6 +22,7 @@ from typing import Any, Final
 
 from django.utils import timezone
 
+from jalon.algorithms.models import AlgorithmicSystem
 from jalon.catalogue.models import DigitalService
 from jalon.gdpr import publishing, services
 from jalon.gdpr.models import (
@@ -31,6 +32,7 @@ from jalon.gdpr.models import (
     PurgeRecord,
     TrainingAttendance,
     TrainingCampaign,
+    TrainingTopic,
 )
 from jalon.tenancy.audit import record
 from jalon.tenancy.models import Organisation, Publication
@@ -44,11 +46,11 @@ DEMO_INDICATORS: tuple[dict[str, Any], ...] = (
      "description": "Part des demandes d'exercice des droits répondues au plus tard à leur "
                     "échéance (un mois, trois en cas de prolongation motivée).",
      "source": "Registre des demandes (Jalon)"},
-    {"computed": publishing.TRAINING_KEYS["cybersecurity"],
+    {"computed": publishing.TRAINING_KEYS[TrainingTopic.CYBERSECURITY],
      "name": "Agents formés à la cybersécurité", "unit": "%", "precision": 0,
      "direction": "up", "target_kind": "level", "target_value": 100,
      "target_date": TARGET_2027, "source": "Feuilles d'émargement (Jalon)"},
-    {"computed": publishing.TRAINING_KEYS["gdpr"],
+    {"computed": publishing.TRAINING_KEYS[TrainingTopic.GDPR],
      "name": "Agents formés au RGPD", "unit": "%", "precision": 0, "direction": "up",
      "target_kind": "level", "target_value": 100, "target_date": TARGET_2027,
      "source": "Feuilles d'émargement (Jalon)"},
@@ -180,6 +182,27 @@ ACTIVITIES: Final[tuple[dict[str, Any], ...]] = (
 )
 
 
+# Algorithms of the register (jalon.algorithms' demo, seeded before this one) used by an
+# activity.
+ALGORITHMS: Final = {
+    "T-014": ("Assistant conversationnel « Lisa »",),
+    "T-016": ("Lecture automatique du courrier entrant",),
+    "T-003": ("Affectation des places en école",),
+    "T-007": ("Tri automatique des signalements citoyens",),
+}
+
+
+def _link_algorithms(org: Organisation) -> None:
+    by_name = {a.name: a for a in AlgorithmicSystem.objects.filter(organisation=org)}
+    for activity in ProcessingActivity.objects.filter(organisation=org,
+                                                      reference__in=list(ALGORITHMS)):
+        if activity.algorithms.exists():
+            continue
+        found = [by_name[n] for n in ALGORITHMS[activity.reference] if n in by_name]
+        if found:
+            activity.algorithms.set(found)
+
+
 def _seed_activities(org: Organisation, actor: Any, today: dt.date) -> int:
     existing = set(ProcessingActivity.objects.filter(organisation=org)
                    .values_list("name", flat=True))
@@ -240,7 +263,10 @@ def _seed_requests(org: Organisation, actor: Any, today: dt.date) -> int:
     if DataSubjectRequest.objects.filter(organisation=org).exists():
         return 0
     acts = _by_reference(org)
-    d = lambda days: today - dt.timedelta(days=days)  # noqa: E731
+
+    def d(days: int) -> dt.date:
+        return today - dt.timedelta(days=days)
+
     grc = acts.get("T-007")
     specs: list[tuple[dict[str, Any], Callable[[DataSubjectRequest], Any] | None]] = [
         ({"kind": "access", "received_on": d(3), "channel": "email",
@@ -471,6 +497,7 @@ def seed_demo(agglomeration: Organisation, people: dict[str, Any],
     created = []
     if count := _seed_activities(agglomeration, actor, today):
         created.append(f"{count} traitements au registre RGPD")
+    _link_algorithms(agglomeration)
     _seed_dpias(agglomeration, actor, today)
     if count := _seed_requests(agglomeration, actor, today):
         created.append(f"{count} demandes d'exercice des droits")

@@ -64,6 +64,10 @@ class ActivityForm(Accessible, forms.ModelForm):  # type: ignore[type-arg]
         label=_("Services numériques concernés"), required=False, queryset=None,
         widget=forms.CheckboxSelectMultiple)
 
+    algorithms: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label=_("Algorithmes du registre concernés"), required=False, queryset=None,
+        widget=forms.CheckboxSelectMultiple)
+
     class Meta:
         model = ProcessingActivity
         fields = [*gdpr_services.ACTIVITY_FIELDS]
@@ -76,8 +80,13 @@ class ActivityForm(Accessible, forms.ModelForm):  # type: ignore[type-arg]
         from jalon.gdpr import selectors
 
         self.fields["services"].queryset = selectors.services(organisation)  # type: ignore[attr-defined]
+        from jalon.algorithms.models import AlgorithmicSystem
+
+        self.fields["algorithms"].queryset = AlgorithmicSystem.objects.filter(  # type: ignore[attr-defined]
+            organisation=organisation).order_by("name")
         if self.instance.pk:
             self.fields["services"].initial = list(self.instance.services.all())
+            self.fields["algorithms"].initial = list(self.instance.algorithms.all())
         self.fields["reference"].help_text = _("Laissée vide, elle est attribuée (T-001…).")
 
     def _post_clean(self) -> None:  # the services check the model

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jalon.algorithms.models import AlgorithmicSystem
 from jalon.catalogue.models import DigitalService
 from jalon.core import gdpr_deadlines as clock
 from jalon.core import gdpr_dpia as dpia_core
@@ -125,6 +126,9 @@ class ProcessingActivity(models.Model):
     services = models.ManyToManyField(DigitalService, blank=True,
                                       related_name="processing_activities",
                                       verbose_name=_("services numériques concernés"))
+    algorithms = models.ManyToManyField(AlgorithmicSystem, blank=True,
+                                        related_name="processing_activities",
+                                        verbose_name=_("algorithmes concernés"))
     # DPIA screening (see jalon.core.gdpr_dpia).
     dpia_criteria = models.JSONField(_("critères du CEPD"), default=list, blank=True)
     on_cnil_required_list = models.BooleanField(

@@ -124,6 +124,15 @@ def _check_activity(activity: ProcessingActivity) -> None:
         raise ValidationError(errors)
 
 
+def _own(organisation: Organisation, objects: Iterable[Any]) -> list[Any]:
+    """Linked services or algorithms: only the organisation's own (a foreign one is refused)."""
+    objects = list(objects)
+    if any(o.organisation_id != organisation.pk for o in objects):
+        raise ValidationError({"services": [_("Service ou algorithme inconnu dans "
+                                              "l'organisation.")]})
+    return objects
+
+
 def _unique_name(activity: ProcessingActivity) -> None:
     rows = ProcessingActivity.objects.filter(organisation=activity.organisation,
                                              name__iexact=activity.name)
@@ -148,7 +157,8 @@ def _next_reference(organisation: Organisation, model: type[Model], prefix: str,
 
 
 def create_activity(actor: Any, organisation: Organisation, values: Mapping[str, Any],
-                    services: Iterable[Any] = ()) -> ProcessingActivity:
+                    services: Iterable[Any] = (), algorithms: Iterable[Any] = ()
+                    ) -> ProcessingActivity:
     activity = ProcessingActivity(organisation=organisation)
     _set(activity, values, ACTIVITY_FIELDS)
     if not activity.created_on:
@@ -160,7 +170,8 @@ def create_activity(actor: Any, organisation: Organisation, values: Mapping[str,
             count = ProcessingActivity.objects.filter(organisation=organisation).count()
             activity.reference = f"T-{count + 1:03d}"
         activity.save()
-        activity.services.set(list(services))
+        activity.services.set(_own(organisation, services))
+        activity.algorithms.set(_own(organisation, algorithms))
         record(actor, "gdpr.activity.create", organisation, target=activity.name,
                activity_id=activity.pk)
         events.announce(TOPIC, organisation.pk)
@@ -168,17 +179,21 @@ def create_activity(actor: Any, organisation: Organisation, values: Mapping[str,
 
 
 def update_activity(actor: Any, activity: ProcessingActivity, values: Mapping[str, Any],
-                    services: Iterable[Any] | None = None) -> ProcessingActivity:
+                    services: Iterable[Any] | None = None,
+                    algorithms: Iterable[Any] | None = None) -> ProcessingActivity:
     changed = _set(activity, values, ACTIVITY_FIELDS)
     _check_activity(activity)
     with transaction.atomic():
         _unique_name(activity)
         activity.save()
-        if services is not None:
-            before = set(activity.services.values_list("pk", flat=True))
-            activity.services.set(list(services))
-            if before != set(activity.services.values_list("pk", flat=True)):
-                changed.append("services")
+        for name, linked in (("services", services), ("algorithms", algorithms)):
+            if linked is None:
+                continue
+            related = getattr(activity, name)
+            before = set(related.values_list("pk", flat=True))
+            related.set(_own(activity.organisation, linked))
+            if before != set(related.values_list("pk", flat=True)):
+                changed.append(name)
         record(actor, "gdpr.activity.update", activity.organisation, target=activity.name,
                activity_id=activity.pk, fields=sorted(changed))
         events.announce(TOPIC, activity.organisation_id)

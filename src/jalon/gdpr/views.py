@@ -124,7 +124,8 @@ def activity_create(request: OrganisationRequest) -> HttpResponse:
     return kit_views.create(
         request, forms.ActivityForm,
         service=lambda form: services.create_activity(
-            request.user, request.organisation, form.values(), form.cleaned_data["services"]),
+            request.user, request.organisation, form.values(), form.cleaned_data["services"],
+            form.cleaned_data["algorithms"]),
         success_url=lambda activity: _url(request, "activity", activity.pk),
         message=_("Traitement inscrit au registre."), template=FORM,
         context={"title": _("Inscrire un traitement au registre"),
@@ -138,7 +139,8 @@ def activity_edit(request: OrganisationRequest, activity_id: int) -> HttpRespons
     return kit_views.edit(
         request, selectors.activities(request.organisation), activity_id, forms.ActivityForm,
         service=lambda activity, form: services.update_activity(
-            request.user, activity, form.values(), form.cleaned_data["services"]),
+            request.user, activity, form.values(), form.cleaned_data["services"],
+            form.cleaned_data["algorithms"]),
         success_url=lambda activity: _url(request, "activity", activity.pk),
         message=_("Traitement mis à jour."), template=FORM,
         context=lambda activity: {"title": _("Modifier le traitement"),
