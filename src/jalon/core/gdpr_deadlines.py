@@ -93,7 +93,7 @@ def _holidays(year: int, subdivision: str | None) -> frozenset[dt.date]:
         table = _table()
         days = table["national"] | (table["alsace-moselle"] if subdivision else frozenset())
         return frozenset(d for d in days if d.year == year)
-    import holidays  # noqa: PLC0415  # slow to import (every country): only when needed
+    import holidays  # slow to import (every country): only when needed
 
     return frozenset(holidays.country_holidays("FR", subdiv=subdivision, years=year))
 
