@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from jalon.core import gdpr_deadlines as clock  # noqa: E402
+from jalon.core import gdpr_deadlines as clock
 
 N = 100_000
 
