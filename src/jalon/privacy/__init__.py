@@ -36,18 +36,20 @@ if TYPE_CHECKING:
         unregister,
     )
     from jalon.privacy.selectors import Found, find
-    from jalon.privacy.services import Erasure, erase, purge_expired
+    from jalon.privacy.services import Erasure, Purged, erase, on_purge, purge_expired
 
 _WHERE = {
     "PERSONAL_KEY": "registry", "Entry": "registry", "is_declared_audit_action": "registry",
     "personal_fields": "registry", "register": "registry", "register_audit": "registry",
     "unregister": "registry", "Found": "selectors", "find": "selectors", "Erasure": "services",
-    "erase": "services", "purge_expired": "services",
+    "erase": "services", "purge_expired": "services", "Purged": "services",
+    "on_purge": "services",
 }
 
 __all__ = [
-    "PERSONAL_KEY", "Entry", "Erasure", "Found", "erase", "find", "is_declared_audit_action",
-    "personal_fields", "purge_expired", "register", "register_audit", "unregister",
+    "PERSONAL_KEY", "Entry", "Erasure", "Found", "Purged", "erase", "find",
+    "is_declared_audit_action", "on_purge", "personal_fields", "purge_expired", "register",
+    "register_audit", "unregister",
 ]
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from jalon.privacy.registry import Entry, personal_fields
@@ -118,18 +119,68 @@ def _expired(entry: Entry, now: dt.datetime) -> QuerySet[Any] | None:
     return rows.filter(functools.reduce(operator.or_, conditions))
 
 
+@dataclass(frozen=True)
+class Purged:
+    """What a purge did to one declaration's rows of one organisation (None: platform rows),
+    given to the purge listeners (e.g. the GDPR domain's purge records)."""
+
+    name: str
+    purpose: Any
+    organisation_id: int | None
+    count: int
+    action: str  # "delete" | "anonymise"
+    retention: dt.timedelta | None
+    date_field: str
+
+
+PurgeListener = Callable[[dt.datetime, list[Purged]], Any]
+_purge_listeners: dict[str, PurgeListener] = {}
+
+
+def on_purge(listener: PurgeListener) -> PurgeListener:
+    """Call `listener(now, purged)` inside every purge's transaction, with what it did per
+    declaration and organisation (nothing when nothing was purged). Idempotent per listener."""
+    _purge_listeners[f"{listener.__module__}.{listener.__qualname__}"] = listener
+    return listener
+
+
+def _breakdown(entry: Entry, rows: QuerySet[Any]) -> list[Purged]:
+    """The rows about to be purged, counted per organisation (before the purge)."""
+    pending = rows if entry.on_expiry == "delete" else rows.filter(entry.not_anonymised())
+    if entry.organisation_field is None:
+        counts: list[tuple[int | None, int]] = [(None, pending.count())]
+    else:
+        counts = [(row[entry.organisation_field], row["n"]) for row in
+                  pending.values(entry.organisation_field).annotate(n=Count("pk", distinct=True))
+                  .order_by(entry.organisation_field)]
+    out = []
+    for org_id, count in counts:
+        if not count:
+            continue
+        organisation = (Organisation.objects.filter(pk=org_id).first()
+                        if org_id is not None else None)
+        out.append(Purged(entry.name, entry.purpose, org_id, count, entry.on_expiry,
+                          entry.retention_for(organisation), entry.date_field))
+    return out
+
+
 def purge_expired(now: dt.datetime | None = None) -> dict[str, int]:
     """Delete or anonymise (as declared) every row past its retention; counts by declaration
     name. Idempotent: a second run finds nothing more to do."""
     now = now or timezone.now()
     counts: dict[str, int] = {}
+    purged: list[Purged] = []
     with transaction.atomic():
         for entry in personal_fields():
             rows = _expired(entry, now)
             if rows is None:
                 continue
+            if _purge_listeners:
+                purged += _breakdown(entry, rows)
             if count := _apply(entry, rows, entry.on_expiry):
                 counts[entry.name] = count
         if counts:
             record(None, "privacy.purged", None, counts=counts)
+            for listener in list(_purge_listeners.values()):
+                listener(now, purged)
     return counts
