@@ -241,3 +241,14 @@ def test_dates_in_iso_form_from_xlsx_cells():
                        [(2, ["2183", "PC", "12.5", "2025-03-04"])], "xlsx")
     row = core.parse_table(table).rows[0]
     assert row.commitment_date == dt.date(2025, 3, 4)
+
+
+@pytest.mark.parametrize("name", ["rules", "ratings"])
+def test_reference_files_conform_to_their_table_schema(name):
+    from frictionless import Resource, Schema
+
+    base = str(core.REFERENCE_DIR)
+    resource = Resource(f"{name}.csv", basepath=base,
+                        schema=Schema(f"{name}.schema.json", basepath=base))
+    report = resource.validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
