@@ -16,6 +16,7 @@ from tests.factories import OrganisationFactory, api_token
 
 from jalon.budget import publishing, services
 from jalon.budget.models import ImportStatus, Rating, SpendingImport, SpendingLine
+from jalon.core.budget import label_stem
 from jalon.publishing import indicators, registry
 from jalon.tenancy.models import AuditEvent, Organisation
 
@@ -337,3 +338,18 @@ def test_agec_indicator_prefers_a_fully_priced_inventory(org):
     value = next(v for v in indicators.compute(publishing.AGEC_KEY, org) if v.year == 2025)
     assert value.detail["source"] == "inventory"
     assert value.value == pytest.approx(25.0)
+
+
+def test_learning_a_rule_from_a_correction(org, editor):
+    imported(editor, org)
+    line = SpendingLine.objects.filter(organisation=org, kind="services").first()
+    response = editor.post(url(org, f"lines/{line.pk}/kind/"),
+                           {"kind": "cloud_hosting", "learn": "on"})
+    assert response.status_code == 302
+    rule = org.budget_rules.get()
+    assert rule.pattern == label_stem(line.label) and rule.pattern
+    same = SpendingLine.objects.filter(organisation=org, label=line.label)
+    assert same.count() >= 1
+    assert all(x.kind == "cloud_hosting" and x.kind_rule == rule.rule_id and not x.kind_manual
+               for x in same)
+    assert AuditEvent.objects.filter(action="budget.rule_create").exists()

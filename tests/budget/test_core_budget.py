@@ -252,3 +252,18 @@ def test_reference_files_conform_to_their_table_schema(name):
                         schema=Schema(f"{name}.schema.json", basepath=base))
     report = resource.validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+@pytest.mark.parametrize(("label", "stem"), [
+    ("PC portables agents (lot de 20)", "pc portables agents"),
+    ("Réparation PC portables (remplacement batterie)", "reparation pc portables"),
+    ("Licences 2025-2026 : Ciril+", "licences.*ciril"),
+    ("Assistance à maîtrise d'ouvrage", "assistance a maitrise d'ouvrage"),
+    ("12", ""),
+])
+def test_label_stem_learnt_from_a_line(label, stem):
+    learnt = core.label_stem(label)
+    assert learnt == stem
+    if stem:
+        assert core.classify("", label, [core.Rule("ORG-1", core.TELECOMS, "label", learnt)]
+                             ).rule_id == "ORG-1"

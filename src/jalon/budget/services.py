@@ -224,6 +224,21 @@ def set_kind(actor: Any, line: SpendingLine, kind: str) -> SpendingLine:
     return line
 
 
+def learn_rule(actor: Any, line: SpendingLine, kind: str) -> tuple[ClassificationRule, int]:
+    """Learn from a correction: a rule of the organisation on the line's label words (see
+    core.label_stem) giving `kind`, then every line not chosen by hand, this one included, is
+    classified again."""
+    stem = core.label_stem(line.label)
+    if not stem:
+        raise ValidationError({"learn": [_("Le libellé est trop court pour en tirer une règle ; "
+                                           "ajoutez-la depuis la page des règles.")]})
+    with transaction.atomic():
+        if line.kind_manual:
+            line.kind_manual = False
+            line.save(update_fields=["kind_manual", "updated_at"])
+        return create_rule(actor, line.organisation, "label", stem, kind)
+
+
 def reclassify(organisation: Organisation) -> int:
     """Apply the rules again to the lines whose kind was not chosen by hand; the number of
     lines whose kind changed (their non-overridden ratings follow)."""

@@ -172,6 +172,17 @@ def check_pattern(match: str, pattern: str) -> str:
 
 # --- Classification ----------------------------------------------------------------------------
 
+def label_stem(label: str) -> str:
+    """A label rule learnt from one line: its normalised words before any parenthesis, the
+    numbers and signs between them allowed to vary (« PC portables agents (lot de 20) » →
+    « pc portables agents », « Licences 2025-2026 : Ciril » → « licences.*ciril »)."""
+    text = normalise(label).split("(")[0]
+    chunks = [c.strip(" '") for c in re.split(r"[^a-z' ]+", text)]
+    chunks = [re.escape(c).replace("\\ ", " ") for c in chunks if c]
+    stem = ".*".join(chunks)
+    return stem if len(stem.replace(".*", "")) >= 3 else ""
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     kind: str
