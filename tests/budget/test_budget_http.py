@@ -14,7 +14,7 @@ from tests import factories, paths
 from tests.budget.factories import SpendingLineFactory
 from tests.factories import OrganisationFactory, api_token
 
-from jalon.budget import publishing, services
+from jalon.budget import publishing, selectors, services
 from jalon.budget.models import ImportStatus, Rating, SpendingImport, SpendingLine
 from jalon.core.budget import label_stem
 from jalon.publishing import indicators, registry
@@ -76,7 +76,9 @@ def test_import_preview_then_apply(org, editor):
     response = editor.post(url(org, f"imports/{source.pk}/apply/"), {"apply": "1"})
     assert response.status_code == 302
     assert SpendingLine.objects.filter(organisation=org, year=2025).count() == 40
-    assert Rating.objects.filter(line__organisation=org).count() == 40 * 6
+    assert not Rating.objects.filter(line__organisation=org).exists()  # defaults: no copy
+    first = SpendingLine.objects.filter(organisation=org).first()
+    assert [r.axis_number for r in selectors.ratings(first)] == [1, 2, 3, 4, 5, 6]
     assert AuditEvent.objects.filter(action="budget.import", organisation=org).exists()
     # Applying twice is refused.
     again = editor.post(url(org, f"imports/{source.pk}/apply/"), {"apply": "1"})
@@ -181,14 +183,15 @@ def test_override_needs_a_reason_and_is_audited(org, editor):
         "climate_mitigation-reason": "Équipement à faible consommation, label TCO"})
     assert response.status_code == 302
     rating = line.ratings.get(axis="climate_mitigation")
-    assert (rating.rating, rating.overridden) == ("neutral", True)
+    assert rating.rating == "neutral"
     event = AuditEvent.objects.get(action="budget.rating_override")
     assert event.details["before"] == "unfavourable" and "TCO" in event.details["reason"]
     page = editor.get(url(org, f"lines/{line.pk}/")).content.decode()
     assert "label TCO" in page and "Rétablir" in page
     editor.post(url(org, f"lines/{line.pk}/ratings/climate_mitigation/"), {"reset": "1"})
-    rating.refresh_from_db()
-    assert (rating.rating, rating.overridden) == ("unfavourable", False)
+    assert not line.ratings.exists()
+    assert selectors.ratings(line)[0].rating == "unfavourable"
+    assert AuditEvent.objects.get(action="budget.rating_reset").details["reason"]
 
 
 def test_unknown_axis_is_404(org, editor):
@@ -201,8 +204,8 @@ def test_kind_by_hand_moves_default_ratings(org, editor):
     line = SpendingLine.objects.filter(organisation=org, kind="new_equipment").first()
     editor.post(url(org, f"lines/{line.pk}/kind/"), {"kind": "refurbished_equipment"})
     line.refresh_from_db()
-    assert line.kind_manual and line.ratings.get(axis="circular_economy").rating == \
-        "very_favourable"
+    assert line.kind_manual
+    assert selectors.ratings(line)[3].rating == "very_favourable"  # axis 4
     editor.post(url(org, f"lines/{line.pk}/kind/"), {"kind": ""})
     line.refresh_from_db()
     assert not line.kind_manual and line.kind == "new_equipment"

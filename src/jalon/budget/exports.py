@@ -94,8 +94,9 @@ def annex_xlsx(organisation: Organisation, year: int) -> bytes:
         for axis in compulsory:
             split = dict.fromkeys(core.RATINGS, Decimal(0))
             for m in members:
-                by_axis = {r.axis: r.rating for r in m.ratings.all()}
-                split[by_axis.get(axis, core.TO_EXAMINE)] += m.amount_ttc
+                effective = core.effective_ratings(
+                    m.kind, {r.axis: r.rating for r in m.ratings.all()})
+                split[effective[axis]] += m.amount_ttc
             cells.extend(split[r] for r in core.RATINGS)
         totals = [a + b for a, b in zip(totals, cells, strict=True)]
         _row(sheet, [*key, *cells])
@@ -115,14 +116,16 @@ def annex_xlsx(organisation: Organisation, year: int) -> bytes:
     _row(beyond, [*head, "Motif hors annexe"], True)
     overrides: list[list[object]] = []
     for line in rows:
-        rated: dict[str, Rating] = {r.axis: r for r in line.ratings.all()}
+        changed_by_hand: dict[str, Rating] = {r.axis: r for r in line.ratings.all()}
+        rated = core.effective_ratings(line.kind, {a: r.rating for a, r in
+                                                   changed_by_hand.items()})
         values: list[object] = [
             line.account, line.function, line.label, line.supplier, kind_labels[line.kind],
             line.kind_rule or ("manuelle" if line.kind_manual else ""),
             line.amount_ht if line.amount_ht is not None else "", line.amount_ttc,
             line.payment_date.strftime("%d/%m/%Y") if line.payment_date else ""]
-        values += [rating_labels[rated[a].rating] if a in rated else "" for a in core.AXES]
-        changed = [a for a in core.AXES if a in rated and rated[a].overridden]
+        values += [rating_labels[rated[a]] for a in core.AXES]
+        changed = [a for a in core.AXES if a in changed_by_hand]
         values.append(", ".join(f"axe {core.AXIS_NUMBER[a]}" for a in changed))
         if line.in_annex:
             _row(detail, values)
@@ -130,7 +133,7 @@ def annex_xlsx(organisation: Organisation, year: int) -> bytes:
             _row(beyond, [*values, line.scope_reason])
         for a in changed:
             overrides.append([line.account, line.label, axis_labels[a],
-                              rating_labels[rated[a].rating], rated[a].reason])
+                              rating_labels[rated[a]], changed_by_hand[a].reason])
     for sh in (detail, beyond):
         _widths(sh, [9, 9, 44, 26, 26, 10, 14, 14, 12] + [14] * 6 + [18, 50])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -56,9 +57,52 @@ def line(organisation: Organisation, line_id: int) -> SpendingLine:
     return get_object_or_404(lines(organisation), pk=line_id)
 
 
-def ratings(spending_line: SpendingLine) -> list[Rating]:
-    """The line's ratings in the order of the axes (1 to 6)."""
-    return sorted(spending_line.ratings.all(), key=lambda r: core.AXIS_NUMBER[r.axis])
+@dataclass(frozen=True, slots=True)
+class LineRating:
+    """A line's rating on one axis: the override if any, else the default of its kind (with
+    the default's rationale and source either way)."""
+
+    axis: str
+    axis_number: int
+    axis_label: str
+    rating: str
+    rating_label: str
+    default_rating: str
+    rationale: str
+    source: str
+    source_url: str
+    overridden: bool
+    reason: str = ""
+    updated_by: Any = None
+    updated_at: dt.datetime | None = None
+
+
+def ratings(spending_line: SpendingLine) -> list[LineRating]:
+    """The line's six ratings in the order of the axes (1 to 6)."""
+    overrides = {r.axis: r for r in spending_line.ratings.all()}
+    axis_labels, rating_labels = dict(Axis.choices), dict(RatingValue.choices)
+    out = []
+    for axis in core.AXES:
+        ref = core.default_ratings()[(spending_line.kind, axis)]
+        override = overrides.get(axis)
+        value = override.rating if override else ref.rating
+        out.append(LineRating(
+            axis, core.AXIS_NUMBER[axis], str(axis_labels[axis]), value,
+            str(rating_labels[value]), ref.rating, ref.rationale, ref.source, ref.source_url,
+            override is not None, override.reason if override else "",
+            override.updated_by if override else None,
+            override.updated_at if override else None))
+    return out
+
+
+def overrides(organisation: Organisation, year: int) -> dict[int, dict[str, str]]:
+    """line id -> axis -> rating changed by hand, for the year's lines."""
+    table: dict[int, dict[str, str]] = defaultdict(dict)
+    for line_id, axis, value in Rating.objects.filter(
+            line__organisation=organisation, line__year=year).values_list(
+            "line_id", "axis", "rating"):
+        table[line_id][axis] = value
+    return table
 
 
 def imports(organisation: Organisation) -> QuerySet[SpendingImport]:
@@ -83,12 +127,8 @@ def years(organisation: Organisation) -> list[int]:
 
 
 def rated_lines(organisation: Organisation, year: int) -> list[core.RatedLine]:
-    by_line: dict[int, dict[str, str]] = defaultdict(dict)
-    for line_id, axis, value in Rating.objects.filter(
-            line__organisation=organisation, line__year=year).values_list(
-            "line_id", "axis", "rating"):
-        by_line[line_id][axis] = value
-    return [core.RatedLine(kind, ttc, ht, annex, by_line.get(pk, {}))
+    by_line = overrides(organisation, year)
+    return [core.RatedLine(kind, ttc, ht, annex, core.effective_ratings(kind, by_line.get(pk)))
             for pk, kind, ttc, ht, annex in lines(organisation).filter(year=year)
             .values_list("pk", "kind", "amount_ttc", "amount_ht", "in_annex")]
 
@@ -110,10 +150,8 @@ def summary(organisation: Organisation, year: int) -> dict[str, Any]:
                      "annex": [annex_axes[axis][r] for r in core.RATINGS]})
     total = sum((r.amount_ttc for r in rated), Decimal(0))
     annex_total = sum((r.amount_ttc for r in rated if r.in_annex), Decimal(0))
-    overridden = Rating.objects.filter(line__organisation=organisation, line__year=year,
-                                       overridden=True).count()
-    to_examine = Rating.objects.filter(line__organisation=organisation, line__year=year,
-                                       rating=core.TO_EXAMINE).count()
+    overridden = Rating.objects.filter(line__organisation=organisation, line__year=year).count()
+    to_examine = sum(1 for r in rated for v in r.ratings.values() if v == core.TO_EXAMINE)
     return {"year": year, "lines": len(rated), "total": total, "annex_total": annex_total,
             "beyond_total": total - annex_total, "kinds": kinds, "axes": axes,
             "ratings": [rating_labels[r] for r in core.RATINGS],

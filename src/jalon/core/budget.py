@@ -150,6 +150,14 @@ def default_ratings() -> Mapping[tuple[str, str], DefaultRating]:
         int(r["year"]), r["licence"], r["uncertainty"]) for r in _read_csv("ratings.csv")}
 
 
+def effective_ratings(kind: str, overrides: Mapping[str, str] | None = None
+                      ) -> dict[str, str]:
+    """axis -> rating of a line: the overrides, else the default of its kind."""
+    defaults = default_ratings()
+    chosen = overrides or {}
+    return {axis: chosen.get(axis) or defaults[(kind, axis)].rating for axis in AXES}
+
+
 def check_pattern(match: str, pattern: str) -> str:
     """A rule's pattern, checked: digits for an account prefix, a valid expression on
     normalised text (lower case, no accents) for a label."""
