@@ -41,7 +41,7 @@ def _row(sheet: Any, values: Sequence[object], bold: bool = False) -> None:
     values = [str(v) if isinstance(v, Promise) else v for v in values]  # lazy labels
     sheet.append([safe_cell(v) if isinstance(v, str) else
                   (float(v) if isinstance(v, Decimal) else v) for v in values])
-    row = sheet.max_row
+    row = sheet._current_row  # openpyxl's append cursor (max_row scans every cell: slow)
     for col, value in enumerate(values, start=1):
         cell = sheet.cell(row=row, column=col)
         if isinstance(value, (Decimal, float)):
@@ -82,7 +82,7 @@ def annex_xlsx(organisation: Organisation, year: int) -> bytes:
         for rating in core.RATINGS:
             header.append(f"Axe {core.AXIS_NUMBER[axis]} – {rating_labels[rating]}")
     _row(sheet, header, True)
-    header_row = sheet.max_row
+    header_row = sheet._current_row
     groups: dict[tuple[str, str, str, str], list[SpendingLine]] = defaultdict(list)
     for line in rows:
         if line.in_annex:
