@@ -267,3 +267,11 @@ def test_label_stem_learnt_from_a_line(label, stem):
     if stem:
         assert core.classify("", label, [core.Rule("ORG-1", core.TELECOMS, "label", learnt)]
                              ).rule_id == "ORG-1"
+
+
+@pytest.mark.parametrize(("year", "axes"), [
+    (2023, ()), (2024, (core.CLIMATE_MITIGATION,)),
+    (2025, (core.CLIMATE_MITIGATION, core.BIODIVERSITY)),
+    (2026, (core.CLIMATE_MITIGATION, core.BIODIVERSITY)), (2027, core.AXES), (2030, core.AXES)])
+def test_the_axes_each_exercise_requires(year, axes):
+    assert core.year_scope(year).axes == axes

@@ -58,7 +58,7 @@ def _widths(sheet: Any, widths: list[int]) -> None:
 def annex_xlsx(organisation: Organisation, year: int) -> bytes:
     rows = list(selectors.lines(organisation).filter(year=year)
                 .prefetch_related("ratings").order_by("account", "id"))
-    scope = core.legal_scope(year, core.M57, "2183")
+    scope = core.year_scope(year)
     compulsory = list(scope.axes)
     axis_labels = dict(Axis.choices)
     rating_labels = dict(RatingValue.choices)

@@ -141,7 +141,7 @@ def summary(organisation: Organisation, year: int) -> dict[str, Any]:
     kinds = [{"kind": k, "label": kind_labels[k], **v} for k, v in core.by_kind(rated).items()]
     all_axes = core.by_axis(rated)
     annex_axes = core.by_axis(rated, annex_only=True)
-    compulsory = core.legal_scope(year, core.M57, "2183").axes
+    compulsory = core.year_scope(year).axes
     axes = []
     for axis, label in _axis_labels():
         axes.append({"axis": axis, "label": label, "number": core.AXIS_NUMBER[axis],
@@ -156,7 +156,7 @@ def summary(organisation: Organisation, year: int) -> dict[str, Any]:
             "beyond_total": total - annex_total, "kinds": kinds, "axes": axes,
             "ratings": [rating_labels[r] for r in core.RATINGS],
             "compulsory": [core.AXIS_NUMBER[a] for a in compulsory],
-            "scope": core.legal_scope(year, core.M57, "2183"),
+            "scope": core.year_scope(year),
             "overridden": overridden, "to_examine": to_examine,
             "unclassified": lines(organisation).filter(year=year,
                                                        kind=core.UNCLASSIFIED).count(),

@@ -230,6 +230,23 @@ class Scope:
     reason: str
 
 
+def year_scope(year: int) -> Scope:
+    """What the annex of an exercise covers, whatever the line (décret du 16 juillet 2024)."""
+    if year < 2024:
+        return Scope(False, (), f"Exercice {year} : antérieur à l'annexe (créée pour 2024).")
+    if year == 2024:
+        return Scope(True, (CLIMATE_MITIGATION,), "Exercice 2024 : axe 1 obligatoire, pour les "
+                                                 "dépenses réelles d'investissement des budgets "
+                                                 "M57 sur les comptes listés par le décret.")
+    if year < 2027:
+        return Scope(True, (CLIMATE_MITIGATION, BIODIVERSITY),
+                     f"Exercice {year} : axes 1 et 6 obligatoires, pour toutes les dépenses "
+                     "réelles d'investissement des budgets M57 et M4.")
+    return Scope(True, AXES, f"Exercice {year} : les six axes, pour toutes les dépenses réelles "
+                             "d'investissement des budgets M57 et M4 (sous réserve de la méthode "
+                             "annoncée par le décret).")
+
+
 def legal_scope(year: int, nomenclature: str, account: str, chapter: str = "") -> Scope:
     """What the annex of `year` requires for a line (loi de finances pour 2024 art. 191,
     décret du 16 juillet 2024): real investment spending of M57 budgets (and M4 from 2025);
