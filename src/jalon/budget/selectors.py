@@ -126,6 +126,14 @@ def years(organisation: Organisation) -> list[int]:
     return sorted(set(lines(organisation).values_list("year", flat=True)), reverse=True)
 
 
+def override_rows(organisation: Organisation, year: int) -> dict[int, dict[str, Rating]]:
+    """line id -> axis -> the rating changed by hand (with its reason), for the year."""
+    table: dict[int, dict[str, Rating]] = defaultdict(dict)
+    for rating in Rating.objects.filter(line__organisation=organisation, line__year=year):
+        table[rating.line_id][rating.axis] = rating
+    return table
+
+
 def rated_lines(organisation: Organisation, year: int) -> list[core.RatedLine]:
     by_line = overrides(organisation, year)
     return [core.RatedLine(kind, ttc, ht, annex, core.effective_ratings(kind, by_line.get(pk)))
