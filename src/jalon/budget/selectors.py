@@ -68,6 +68,7 @@ class LineRating:
     rating: str
     rating_label: str
     default_rating: str
+    default_label: str
     rationale: str
     source: str
     source_url: str
@@ -88,7 +89,8 @@ def ratings(spending_line: SpendingLine) -> list[LineRating]:
         value = override.rating if override else ref.rating
         out.append(LineRating(
             axis, core.AXIS_NUMBER[axis], str(axis_labels[axis]), value,
-            str(rating_labels[value]), ref.rating, ref.rationale, ref.source, ref.source_url,
+            str(rating_labels[value]), ref.rating, str(rating_labels[ref.rating]),
+            ref.rationale, ref.source, ref.source_url,
             override is not None, override.reason if override else "",
             override.updated_by if override else None,
             override.updated_at if override else None))
