@@ -356,3 +356,18 @@ def test_learning_a_rule_from_a_correction(org, editor):
     assert all(x.kind == "cloud_hosting" and x.kind_rule == rule.rule_id and not x.kind_manual
                for x in same)
     assert AuditEvent.objects.filter(action="budget.rule_create").exists()
+
+
+def test_open_dataset_validates_against_its_table_schema(org, editor, tmp_path):
+    from frictionless import Resource, Schema
+
+    from jalon.publishing import opendata
+
+    imported(editor, org)
+    dataset = registry.dataset("budget-vert-numerique")
+    assert dataset is not None and dataset.available(org)
+    (tmp_path / "data.csv").write_text(opendata.csv_text(dataset, org), encoding="utf-8")
+    (tmp_path / "schema.json").write_bytes(opendata.schema_bytes(dataset))
+    report = Resource("data.csv", basepath=str(tmp_path),
+                      schema=Schema("schema.json", basepath=str(tmp_path))).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
