@@ -371,3 +371,29 @@ def test_open_dataset_validates_against_its_table_schema(org, editor, tmp_path):
     report = Resource("data.csv", basepath=str(tmp_path),
                       schema=Schema("schema.json", basepath=str(tmp_path))).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_summary_on_groups_equals_the_line_by_line_sums(org, editor):
+    from decimal import Decimal
+
+    from jalon.core import budget as core
+
+    imported(editor, org)
+    lines = list(SpendingLine.objects.filter(organisation=org)[:3])
+    services.override_rating(None, lines[0], "climate_mitigation", "very_favourable", "x")
+    services.override_rating(None, lines[1], "water", "to_examine", "y")
+    services.override_rating(None, lines[2], "water", "neutral", "z")
+    SpendingLine.objects.filter(pk=lines[2].pk).update(amount_ht=None)
+    s = selectors.summary(org, 2025)
+    rated = selectors.rated_lines(org, 2025)
+    for annex, key in ((False, "all"), (True, "annex")):
+        expected = core.by_axis(rated, annex_only=annex)
+        for a in s["axes"]:
+            assert a[key] == [expected[a["axis"]][r] for r in core.RATINGS]
+    assert s["to_examine"] == sum(list(r.ratings.values()).count(core.TO_EXAMINE)
+                                  for r in rated)
+    assert s["lines"] == len(rated) and s["overridden"] == 3
+    agec = core.agec_share((r.kind, r.amount_ht, r.amount_ttc) for r in rated)
+    assert s["agec"].share == pytest.approx(agec.share)
+    assert s["agec"].lines_without_ht == agec.lines_without_ht
+    assert s["total"] == sum((r.amount_ttc for r in rated), Decimal(0))
