@@ -71,6 +71,7 @@ bench: install ## Benchmarks: the engine (1,000,000 devices) and the web platfor
 	$(PY) benchmarks/bench_audits.py
 	$(PY) benchmarks/bench_algorithms.py
 	$(PY) benchmarks/bench_gdpr.py
+	$(PY) benchmarks/bench_budget.py
 
 clean: ## Remove the virtual environment and caches
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

@@ -37,9 +37,8 @@ class RatingFactory(DjangoModelFactory[Rating]):
 
     line = factory.SubFactory(SpendingLineFactory)
     axis = "climate_mitigation"
-    rating = "unfavourable"
-    rationale = "Fabrication"
-    source = "ADEME"
+    rating = "neutral"
+    reason = "Équipement labellisé"
 
 
 class SpendingImportFactory(DjangoModelFactory[SpendingImport]):

@@ -29,7 +29,7 @@ def test_demo_seeds_two_exercises_fast_and_once():
     assert 380 <= lines.count() <= 420
     assert set(lines.values_list("year", flat=True)) == {2025, 2026}
     assert SpendingImport.objects.filter(organisation=org, status="applied").count() == 2
-    assert Rating.objects.filter(line__organisation=org, overridden=True).count() == 2
+    assert Rating.objects.filter(line__organisation=org).count() == 2
     assert lines.filter(kind_rule__startswith="ORG-").exists()
     assert lines.filter(in_annex=True).exists() and lines.filter(in_annex=False).exists()
     assert lines.filter(nomenclature="M4").exists()

@@ -14,8 +14,9 @@ from tests import factories, paths
 from tests.budget.factories import SpendingLineFactory
 from tests.factories import OrganisationFactory, api_token
 
-from jalon.budget import publishing, services
+from jalon.budget import publishing, selectors, services
 from jalon.budget.models import ImportStatus, Rating, SpendingImport, SpendingLine
+from jalon.core.budget import label_stem
 from jalon.publishing import indicators, registry
 from jalon.tenancy.models import AuditEvent, Organisation
 
@@ -75,7 +76,9 @@ def test_import_preview_then_apply(org, editor):
     response = editor.post(url(org, f"imports/{source.pk}/apply/"), {"apply": "1"})
     assert response.status_code == 302
     assert SpendingLine.objects.filter(organisation=org, year=2025).count() == 40
-    assert Rating.objects.filter(line__organisation=org).count() == 40 * 6
+    assert not Rating.objects.filter(line__organisation=org).exists()  # defaults: no copy
+    first = SpendingLine.objects.filter(organisation=org).first()
+    assert [r.axis_number for r in selectors.ratings(first)] == [1, 2, 3, 4, 5, 6]
     assert AuditEvent.objects.filter(action="budget.import", organisation=org).exists()
     # Applying twice is refused.
     again = editor.post(url(org, f"imports/{source.pk}/apply/"), {"apply": "1"})
@@ -180,14 +183,15 @@ def test_override_needs_a_reason_and_is_audited(org, editor):
         "climate_mitigation-reason": "Équipement à faible consommation, label TCO"})
     assert response.status_code == 302
     rating = line.ratings.get(axis="climate_mitigation")
-    assert (rating.rating, rating.overridden) == ("neutral", True)
+    assert rating.rating == "neutral"
     event = AuditEvent.objects.get(action="budget.rating_override")
     assert event.details["before"] == "unfavourable" and "TCO" in event.details["reason"]
     page = editor.get(url(org, f"lines/{line.pk}/")).content.decode()
     assert "label TCO" in page and "Rétablir" in page
     editor.post(url(org, f"lines/{line.pk}/ratings/climate_mitigation/"), {"reset": "1"})
-    rating.refresh_from_db()
-    assert (rating.rating, rating.overridden) == ("unfavourable", False)
+    assert not line.ratings.exists()
+    assert selectors.ratings(line)[0].rating == "unfavourable"
+    assert AuditEvent.objects.get(action="budget.rating_reset").details["reason"]
 
 
 def test_unknown_axis_is_404(org, editor):
@@ -200,8 +204,8 @@ def test_kind_by_hand_moves_default_ratings(org, editor):
     line = SpendingLine.objects.filter(organisation=org, kind="new_equipment").first()
     editor.post(url(org, f"lines/{line.pk}/kind/"), {"kind": "refurbished_equipment"})
     line.refresh_from_db()
-    assert line.kind_manual and line.ratings.get(axis="circular_economy").rating == \
-        "very_favourable"
+    assert line.kind_manual
+    assert selectors.ratings(line)[3].rating == "very_favourable"  # axis 4
     editor.post(url(org, f"lines/{line.pk}/kind/"), {"kind": ""})
     line.refresh_from_db()
     assert not line.kind_manual and line.kind == "new_equipment"
@@ -337,3 +341,59 @@ def test_agec_indicator_prefers_a_fully_priced_inventory(org):
     value = next(v for v in indicators.compute(publishing.AGEC_KEY, org) if v.year == 2025)
     assert value.detail["source"] == "inventory"
     assert value.value == pytest.approx(25.0)
+
+
+def test_learning_a_rule_from_a_correction(org, editor):
+    imported(editor, org)
+    line = SpendingLine.objects.filter(organisation=org, kind="services").first()
+    response = editor.post(url(org, f"lines/{line.pk}/kind/"),
+                           {"kind": "cloud_hosting", "learn": "on"})
+    assert response.status_code == 302
+    rule = org.budget_rules.get()
+    assert rule.pattern == label_stem(line.label) and rule.pattern
+    same = SpendingLine.objects.filter(organisation=org, label=line.label)
+    assert same.count() >= 1
+    assert all(x.kind == "cloud_hosting" and x.kind_rule == rule.rule_id and not x.kind_manual
+               for x in same)
+    assert AuditEvent.objects.filter(action="budget.rule_create").exists()
+
+
+def test_open_dataset_validates_against_its_table_schema(org, editor, tmp_path):
+    from frictionless import Resource, Schema
+
+    from jalon.publishing import opendata
+
+    imported(editor, org)
+    dataset = registry.dataset("budget-vert-numerique")
+    assert dataset is not None and dataset.available(org)
+    (tmp_path / "data.csv").write_text(opendata.csv_text(dataset, org), encoding="utf-8")
+    (tmp_path / "schema.json").write_bytes(opendata.schema_bytes(dataset))
+    report = Resource("data.csv", basepath=str(tmp_path),
+                      schema=Schema("schema.json", basepath=str(tmp_path))).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_summary_on_groups_equals_the_line_by_line_sums(org, editor):
+    from decimal import Decimal
+
+    from jalon.core import budget as core
+
+    imported(editor, org)
+    lines = list(SpendingLine.objects.filter(organisation=org)[:3])
+    services.override_rating(None, lines[0], "climate_mitigation", "very_favourable", "x")
+    services.override_rating(None, lines[1], "water", "to_examine", "y")
+    services.override_rating(None, lines[2], "water", "neutral", "z")
+    SpendingLine.objects.filter(pk=lines[2].pk).update(amount_ht=None)
+    s = selectors.summary(org, 2025)
+    rated = selectors.rated_lines(org, 2025)
+    for annex, key in ((False, "all"), (True, "annex")):
+        expected = core.by_axis(rated, annex_only=annex)
+        for a in s["axes"]:
+            assert a[key] == [expected[a["axis"]][r] for r in core.RATINGS]
+    assert s["to_examine"] == sum(list(r.ratings.values()).count(core.TO_EXAMINE)
+                                  for r in rated)
+    assert s["lines"] == len(rated) and s["overridden"] == 3
+    agec = core.agec_share((r.kind, r.amount_ht, r.amount_ttc) for r in rated)
+    assert s["agec"].share == pytest.approx(agec.share)
+    assert s["agec"].lines_without_ht == agec.lines_without_ht
+    assert s["total"] == sum((r.amount_ttc for r in rated), Decimal(0))

@@ -241,3 +241,37 @@ def test_dates_in_iso_form_from_xlsx_cells():
                        [(2, ["2183", "PC", "12.5", "2025-03-04"])], "xlsx")
     row = core.parse_table(table).rows[0]
     assert row.commitment_date == dt.date(2025, 3, 4)
+
+
+@pytest.mark.parametrize("name", ["rules", "ratings"])
+def test_reference_files_conform_to_their_table_schema(name):
+    from frictionless import Resource, Schema
+
+    base = str(core.REFERENCE_DIR)
+    resource = Resource(f"{name}.csv", basepath=base,
+                        schema=Schema(f"{name}.schema.json", basepath=base))
+    report = resource.validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+@pytest.mark.parametrize(("label", "stem"), [
+    ("PC portables agents (lot de 20)", "pc portables agents"),
+    ("Réparation PC portables (remplacement batterie)", "reparation pc portables"),
+    ("Licences 2025-2026 : Ciril+", "licences.*ciril"),
+    ("Assistance à maîtrise d'ouvrage", "assistance a maitrise d'ouvrage"),
+    ("12", ""),
+])
+def test_label_stem_learnt_from_a_line(label, stem):
+    learnt = core.label_stem(label)
+    assert learnt == stem
+    if stem:
+        assert core.classify("", label, [core.Rule("ORG-1", core.TELECOMS, "label", learnt)]
+                             ).rule_id == "ORG-1"
+
+
+@pytest.mark.parametrize(("year", "axes"), [
+    (2023, ()), (2024, (core.CLIMATE_MITIGATION,)),
+    (2025, (core.CLIMATE_MITIGATION, core.BIODIVERSITY)),
+    (2026, (core.CLIMATE_MITIGATION, core.BIODIVERSITY)), (2027, core.AXES), (2030, core.AXES)])
+def test_the_axes_each_exercise_requires(year, axes):
+    assert core.year_scope(year).axes == axes

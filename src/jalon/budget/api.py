@@ -17,7 +17,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from jalon.api import auth
 from jalon.api.schemas import Error
 from jalon.budget import selectors, services
-from jalon.budget.models import Rating, SpendingLine
+from jalon.budget.models import SpendingLine
 from jalon.core import budget as core
 from jalon.tenancy.capabilities import Capability
 
@@ -32,12 +32,13 @@ class RatingOut(Schema):
     axis: str = Field(description=AXIS_HELP)
     axis_number: int
     rating: str = Field(description=RATING_HELP)
-    rationale: str
+    default_rating: str = Field(description="La cotation par défaut de la nature de la ligne.")
+    rationale: str = Field(description="Justification de la cotation par défaut.")
     source: str
     source_url: str
-    overridden: bool
+    overridden: bool = Field(description="Modifiée à la main (avec son motif).")
     reason: str
-    updated_at: dt.datetime
+    updated_at: dt.datetime | None
 
 
 class LineOut(Schema):
@@ -65,7 +66,7 @@ class LineOut(Schema):
     ratings: list[RatingOut]
 
     @staticmethod
-    def resolve_ratings(obj: SpendingLine) -> list[Rating]:
+    def resolve_ratings(obj: SpendingLine) -> list[selectors.LineRating]:
         return selectors.ratings(obj)
 
 
@@ -143,9 +144,10 @@ def patch_line(request: HttpRequest, spending_line_id: int, payload: KindIn) -> 
     return services.set_kind(auth.actor(request), line, payload.kind)
 
 
-@router.get("/budget/lines/{spending_line_id}/ratings", response={200: list[RatingOut], **ERRORS},
+@router.get("/budget/lines/{spending_line_id}/ratings",
+            response={200: list[RatingOut], **ERRORS},
             summary="Les cotations d'une dépense sur les six axes")
-def get_ratings(request: HttpRequest, spending_line_id: int) -> list[Rating]:
+def get_ratings(request: HttpRequest, spending_line_id: int) -> list[selectors.LineRating]:
     auth.require(request, Capability.READ)
     return selectors.ratings(_line(request, spending_line_id))
 
@@ -154,20 +156,26 @@ def get_ratings(request: HttpRequest, spending_line_id: int) -> list[Rating]:
             response={200: RatingOut, 422: Error, **ERRORS},
             summary="Modifier une cotation, avec son motif (capacité budget.manage)")
 def put_rating(request: HttpRequest, spending_line_id: int, axis: str, payload: RatingIn
-               ) -> Rating:
+               ) -> selectors.LineRating:
     line = _line(request, spending_line_id)
     auth.require(request, Capability.MANAGE_BUDGET)
-    return services.override_rating(auth.actor(request), line, axis, payload.rating,
-                                    payload.reason)
+    services.override_rating(auth.actor(request), line, axis, payload.rating, payload.reason)
+    return _rating(line, axis)
+
+
+def _rating(line: SpendingLine, axis: str) -> selectors.LineRating:
+    return next(r for r in selectors.ratings(line) if r.axis == axis)
 
 
 @router.delete("/budget/lines/{spending_line_id}/ratings/{axis}",
                response={200: RatingOut, 422: Error, **ERRORS},
                summary="Rétablir la cotation par défaut (capacité budget.manage)")
-def reset_rating(request: HttpRequest, spending_line_id: int, axis: str) -> Rating:
+def reset_rating(request: HttpRequest, spending_line_id: int, axis: str
+                 ) -> selectors.LineRating:
     line = _line(request, spending_line_id)
     auth.require(request, Capability.MANAGE_BUDGET)
-    return services.reset_rating(auth.actor(request), line, axis)
+    services.reset_rating(auth.actor(request), line, axis)
+    return _rating(line, axis)
 
 
 @router.get("/budget/summary/{year}", response={200: SummaryOut, **ERRORS},

@@ -169,7 +169,7 @@ def seed_demo(agglomeration: Organisation, people: dict[str, Any],
             actor, cloud, "climate_mitigation", "neutral",
             "Hébergeur adhérent au Code de conduite européen des centres de données, PUE 1,3 "
             "et électricité d'origine renouvelable (attestation 2025).")
-    overridden = Rating.objects.filter(line__organisation=agglomeration, overridden=True).count()
+    overridden = Rating.objects.filter(line__organisation=agglomeration).count()
     created.append(f"{overridden} cotations modifiées avec leur motif, 1 règle de classement "
                    "propre")
     return created

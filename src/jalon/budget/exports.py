@@ -24,6 +24,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.functional import Promise
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -37,17 +38,29 @@ BOLD = Font(bold=True)
 EUR = '#,##0.00 "€"'
 
 
-def _row(sheet: Any, values: Sequence[object], bold: bool = False) -> None:
-    values = [str(v) if isinstance(v, Promise) else v for v in values]  # lazy labels
-    sheet.append([safe_cell(v) if isinstance(v, str) else
-                  (float(v) if isinstance(v, Decimal) else v) for v in values])
-    row = sheet.max_row
-    for col, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=col)
-        if isinstance(value, (Decimal, float)):
+def _row(sheet: Any, values: Sequence[object], bold: bool = False, font: Font | None = None,
+         wrap: bool = False) -> None:
+    """One row of a write-only sheet (cells styled as they are made: far faster than styling
+    a cell after appending it)."""
+    cells: list[object] = []
+    for value in values:
+        if isinstance(value, Promise):  # lazy labels
+            value = str(value)
+        plain = safe_cell(value) if isinstance(value, str) else (
+            float(value) if isinstance(value, Decimal) else value)
+        money = isinstance(value, (Decimal, float))
+        if not (money or bold or font or wrap):
+            cells.append(plain)  # an unstyled cell costs less as a bare value
+            continue
+        cell = WriteOnlyCell(sheet, value=plain)
+        if money:
             cell.number_format = EUR
-        if bold:
-            cell.font = BOLD
+        if font is not None or bold:
+            cell.font = font or BOLD
+        if wrap:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cells.append(cell)
+    sheet.append(cells)
 
 
 def _widths(sheet: Any, widths: list[int]) -> None:
@@ -56,18 +69,18 @@ def _widths(sheet: Any, widths: list[int]) -> None:
 
 
 def annex_xlsx(organisation: Organisation, year: int) -> bytes:
-    rows = list(selectors.lines(organisation).filter(year=year)
-                .prefetch_related("ratings").order_by("account", "id"))
-    scope = core.legal_scope(year, core.M57, "2183")
+    rows = list(selectors.lines(organisation).filter(year=year).order_by("account", "id"))
+    by_hand = selectors.override_rows(organisation, year)
+    scope = core.year_scope(year)
     compulsory = list(scope.axes)
-    axis_labels = dict(Axis.choices)
-    rating_labels = dict(RatingValue.choices)
-    kind_labels = dict(Kind.choices)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Annexe"
-    sheet.append([safe_cell(organisation.name)])
-    sheet["A1"].font = Font(bold=True, size=13)
+    # Labels translated once, not per cell.
+    axis_labels = {k: str(v) for k, v in Axis.choices}
+    rating_labels = {k: str(v) for k, v in RatingValue.choices}
+    kind_labels = {k: str(v) for k, v in Kind.choices}
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Annexe")
+    _widths(sheet, [13, 10, 10, 10, 18] + [16] * (len(compulsory) * len(core.RATINGS)))
+    _row(sheet, [organisation.name], font=Font(bold=True, size=13))
     _row(sheet, [f"Impact du budget pour la transition écologique — exercice {year}"], True)
     _row(sheet, ["Dépenses numériques : dépenses réelles d'investissement des budgets M57 et M4 "
                  "(loi n° 2023-1322 de finances pour 2024, art. 191 ; décret du 16 juillet "
@@ -75,14 +88,13 @@ def annex_xlsx(organisation: Organisation, year: int) -> bytes:
     _row(sheet, [scope.reason])
     _row(sheet, [f"Édité par Jalon le {timezone.localdate():%d/%m/%Y} ; référentiel "
                  f"{core.REFERENCE_VERSION}."])
-    sheet.append([])
+    _row(sheet, [])
     header: list[object] = ["Nomenclature", "Chapitre", "Compte", "Fonction",
                             "Montant exécuté TTC"]
     for axis in compulsory:
         for rating in core.RATINGS:
             header.append(f"Axe {core.AXIS_NUMBER[axis]} – {rating_labels[rating]}")
-    _row(sheet, header, True)
-    header_row = sheet.max_row
+    _row(sheet, header, True, wrap=True)
     groups: dict[tuple[str, str, str, str], list[SpendingLine]] = defaultdict(list)
     for line in rows:
         if line.in_annex:
@@ -94,35 +106,37 @@ def annex_xlsx(organisation: Organisation, year: int) -> bytes:
         for axis in compulsory:
             split = dict.fromkeys(core.RATINGS, Decimal(0))
             for m in members:
-                by_axis = {r.axis: r.rating for r in m.ratings.all()}
-                split[by_axis.get(axis, core.TO_EXAMINE)] += m.amount_ttc
+                effective = core.effective_ratings(
+                    m.kind, {a: r.rating for a, r in by_hand.get(m.pk, {}).items()})
+                split[effective[axis]] += m.amount_ttc
             cells.extend(split[r] for r in core.RATINGS)
         totals = [a + b for a, b in zip(totals, cells, strict=True)]
         _row(sheet, [*key, *cells])
     _row(sheet, ["Total", "", "", "", *totals], True)
-    for cell in sheet[header_row]:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    _widths(sheet, [13, 10, 10, 10, 18] + [16] * (len(compulsory) * len(core.RATINGS)))
 
     detail = book.create_sheet("Détail")
+    beyond = book.create_sheet("Hors annexe")
+    for sh in (detail, beyond):
+        _widths(sh, [9, 9, 44, 26, 26, 10, 14, 14, 12] + [14] * 6 + [18, 50])
     head = ["Compte", "Fonction", "Libellé", "Fournisseur", "Nature", "Règle",
             "Montant HT", "Montant TTC", "Date de mandatement"]
     head += [f"Axe {i}" for i in range(1, 7)] + ["Cotations modifiées"]
     _row(detail, head, True)
-    beyond = book.create_sheet("Hors annexe")
     _row(beyond, ["Dépenses de fonctionnement et autres dépenses hors du champ de l'annexe "
                   "légale, notées pour la stratégie numérique."], True)
     _row(beyond, [*head, "Motif hors annexe"], True)
     overrides: list[list[object]] = []
     for line in rows:
-        rated: dict[str, Rating] = {r.axis: r for r in line.ratings.all()}
+        changed_by_hand: dict[str, Rating] = by_hand.get(line.pk, {})
+        rated = core.effective_ratings(line.kind, {a: r.rating for a, r in
+                                                   changed_by_hand.items()})
         values: list[object] = [
             line.account, line.function, line.label, line.supplier, kind_labels[line.kind],
             line.kind_rule or ("manuelle" if line.kind_manual else ""),
             line.amount_ht if line.amount_ht is not None else "", line.amount_ttc,
             line.payment_date.strftime("%d/%m/%Y") if line.payment_date else ""]
-        values += [rating_labels[rated[a].rating] if a in rated else "" for a in core.AXES]
-        changed = [a for a in core.AXES if a in rated and rated[a].overridden]
+        values += [rating_labels[rated[a]] for a in core.AXES]
+        changed = [a for a in core.AXES if a in changed_by_hand]
         values.append(", ".join(f"axe {core.AXIS_NUMBER[a]}" for a in changed))
         if line.in_annex:
             _row(detail, values)
@@ -130,11 +144,9 @@ def annex_xlsx(organisation: Organisation, year: int) -> bytes:
             _row(beyond, [*values, line.scope_reason])
         for a in changed:
             overrides.append([line.account, line.label, axis_labels[a],
-                              rating_labels[rated[a].rating], rated[a].reason])
-    for sh in (detail, beyond):
-        _widths(sh, [9, 9, 44, 26, 26, 10, 14, 14, 12] + [14] * 6 + [18, 50])
-
+                              rating_labels[rated[a]], changed_by_hand[a].reason])
     method = book.create_sheet("Méthode")
+    _widths(method, [26, 40, 30, 50, 60, 8, 20, 30])
     _row(method, ["Périmètre et méthode"], True)
     for text in (
             "Annexe légale : dépenses réelles d'investissement (hors opérations d'ordre et "
@@ -148,19 +160,18 @@ def annex_xlsx(organisation: Organisation, year: int) -> bytes:
             "Cotation par défaut : selon la nature de la dépense (référentiel Jalon, sources "
             "ci-dessous) ; toute modification porte un motif, ci-dessous et dans le journal."):
         _row(method, [text])
-    method.append([])
+    _row(method, [])
     _row(method, ["Nature", "Axe", "Cotation par défaut", "Justification", "Source", "Année",
                   "Licence", "Incertitude"], True)
     for (kind, axis), ref in sorted(core.default_ratings().items()):
         _row(method, [kind_labels.get(kind, kind), f"Axe {core.AXIS_NUMBER[axis]}",
                       rating_labels[ref.rating], ref.rationale, ref.source, ref.year,
                       ref.licence, ref.uncertainty])
-    method.append([])
+    _row(method, [])
     _row(method, ["Cotations modifiées", "", "", "", ""], True)
     _row(method, ["Compte", "Libellé", "Axe", "Cotation retenue", "Motif"], True)
     for values in overrides:
         _row(method, values)
-    _widths(method, [26, 40, 30, 50, 60, 8, 20, 30])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

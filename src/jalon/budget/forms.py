@@ -95,6 +95,10 @@ class KindForm(Accessible, forms.Form):
         choices=[("", _("— selon les règles —")), *Kind.choices],
         help_text=_("Choisie à la main, elle est gardée quand les règles changent ; « selon "
                     "les règles » revient au classement automatique."))
+    learn = forms.BooleanField(
+        label=_("Apprendre : appliquer cette nature aux lignes de même libellé"), required=False,
+        help_text=_("Crée une règle de l'organisation sur les mots du libellé et reclasse les "
+                    "lignes qui n'ont pas été classées à la main."))
 
 
 class RatingForm(Accessible, forms.Form):

@@ -159,17 +159,14 @@ class SpendingLine(models.Model):
 
 
 class Rating(models.Model):
-    """A line's rating on one axis: Jalon's default for its kind, or an override with its
-    reason (the change is also in the audit trail)."""
+    """A line's rating changed by hand on one axis, with its reason (also in the audit trail).
+    Axes without a row take the default of the line's kind (core.budget.default_ratings): the
+    defaults follow the reference data and the line's kind without being copied."""
 
     line = models.ForeignKey(SpendingLine, on_delete=models.CASCADE, related_name="ratings")
     axis = models.CharField(_("axe"), max_length=30, choices=Axis.choices)
     rating = models.CharField(_("cotation"), max_length=20, choices=RatingValue.choices)
-    rationale = models.CharField(_("justification"), max_length=600, blank=True)
-    source = models.CharField(_("source"), max_length=400, blank=True)
-    source_url = models.CharField(max_length=400, blank=True)
-    overridden = models.BooleanField(_("modifiée"), default=False)
-    reason = models.TextField(_("motif de la modification"), blank=True, max_length=1000)
+    reason = models.TextField(_("motif de la modification"), max_length=1000)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -181,7 +178,3 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.axis}: {self.rating}"
-
-    @property
-    def axis_number(self) -> int:
-        return core.AXIS_NUMBER[self.axis]

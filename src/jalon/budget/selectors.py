@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from jalon.budget.models import (
@@ -56,9 +57,54 @@ def line(organisation: Organisation, line_id: int) -> SpendingLine:
     return get_object_or_404(lines(organisation), pk=line_id)
 
 
-def ratings(spending_line: SpendingLine) -> list[Rating]:
-    """The line's ratings in the order of the axes (1 to 6)."""
-    return sorted(spending_line.ratings.all(), key=lambda r: core.AXIS_NUMBER[r.axis])
+@dataclass(frozen=True, slots=True)
+class LineRating:
+    """A line's rating on one axis: the override if any, else the default of its kind (with
+    the default's rationale and source either way)."""
+
+    axis: str
+    axis_number: int
+    axis_label: str
+    rating: str
+    rating_label: str
+    default_rating: str
+    default_label: str
+    rationale: str
+    source: str
+    source_url: str
+    overridden: bool
+    reason: str = ""
+    updated_by: Any = None
+    updated_at: dt.datetime | None = None
+
+
+def ratings(spending_line: SpendingLine) -> list[LineRating]:
+    """The line's six ratings in the order of the axes (1 to 6)."""
+    overrides = {r.axis: r for r in spending_line.ratings.all()}
+    axis_labels, rating_labels = dict(Axis.choices), dict(RatingValue.choices)
+    out = []
+    for axis in core.AXES:
+        ref = core.default_ratings()[(spending_line.kind, axis)]
+        override = overrides.get(axis)
+        value = override.rating if override else ref.rating
+        out.append(LineRating(
+            axis, core.AXIS_NUMBER[axis], str(axis_labels[axis]), value,
+            str(rating_labels[value]), ref.rating, str(rating_labels[ref.rating]),
+            ref.rationale, ref.source, ref.source_url,
+            override is not None, override.reason if override else "",
+            override.updated_by if override else None,
+            override.updated_at if override else None))
+    return out
+
+
+def overrides(organisation: Organisation, year: int) -> dict[int, dict[str, str]]:
+    """line id -> axis -> rating changed by hand, for the year's lines."""
+    table: dict[int, dict[str, str]] = defaultdict(dict)
+    for line_id, axis, value in Rating.objects.filter(
+            line__organisation=organisation, line__year=year).values_list(
+            "line_id", "axis", "rating"):
+        table[line_id][axis] = value
+    return table
 
 
 def imports(organisation: Organisation) -> QuerySet[SpendingImport]:
@@ -82,26 +128,57 @@ def years(organisation: Organisation) -> list[int]:
     return sorted(set(lines(organisation).values_list("year", flat=True)), reverse=True)
 
 
+def override_rows(organisation: Organisation, year: int) -> dict[int, dict[str, Rating]]:
+    """line id -> axis -> the rating changed by hand (with its reason), for the year."""
+    table: dict[int, dict[str, Rating]] = defaultdict(dict)
+    for rating in Rating.objects.filter(line__organisation=organisation, line__year=year):
+        table[rating.line_id][rating.axis] = rating
+    return table
+
+
 def rated_lines(organisation: Organisation, year: int) -> list[core.RatedLine]:
-    by_line: dict[int, dict[str, str]] = defaultdict(dict)
-    for line_id, axis, value in Rating.objects.filter(
-            line__organisation=organisation, line__year=year).values_list(
-            "line_id", "axis", "rating"):
-        by_line[line_id][axis] = value
-    return [core.RatedLine(kind, ttc, ht, annex, by_line.get(pk, {}))
+    by_line = overrides(organisation, year)
+    return [core.RatedLine(kind, ttc, ht, annex, core.effective_ratings(kind, by_line.get(pk)))
             for pk, kind, ttc, ht, annex in lines(organisation).filter(year=year)
             .values_list("pk", "kind", "amount_ttc", "amount_ht", "in_annex")]
 
 
 def summary(organisation: Organisation, year: int) -> dict[str, Any]:
-    """The year's figures: by kind, by axis (all lines and the annex's), totals, scope."""
-    rated = rated_lines(organisation, year)
+    """The year's figures: by kind, by axis (all lines and the annex's), totals, scope.
+
+    Computed on groups, not lines: the database sums the amounts per (kind, in the annex);
+    each group carries its kind's default ratings, and each line with a rating changed by hand
+    moves its amount from the default to the chosen rating (a 20,000-line year is ~20 groups
+    and its few overrides)."""
+    groups = list(lines(organisation).filter(year=year).values("kind", "in_annex").annotate(
+        n=Count("id"), ttc=Sum("amount_ttc"), ht=Sum("amount_ht"),
+        ttc_no_ht=Sum("amount_ttc", filter=Q(amount_ht__isnull=True)),
+        no_ht=Count("id", filter=Q(amount_ht__isnull=True))).order_by())
+    rated = [core.RatedLine(g["kind"], g["ttc"] or Decimal(0), None, g["in_annex"],
+                            core.effective_ratings(g["kind"])) for g in groups]
+    by_line = overrides(organisation, year)
+    corrections: list[core.RatedLine] = []
+    changed = lines(organisation).filter(pk__in=list(by_line)).values_list(
+        "pk", "kind", "amount_ttc", "in_annex")
+    for pk, kind, ttc, annex in changed:
+        corrections.append(core.RatedLine(kind, ttc, None, annex,
+                                          core.effective_ratings(kind, by_line[pk])))
+        corrections.append(core.RatedLine(kind, -ttc, None, annex, core.effective_ratings(kind)))
     kind_labels = dict(Kind.choices)
     rating_labels = dict(RatingValue.choices)
-    kinds = [{"kind": k, "label": kind_labels[k], **v} for k, v in core.by_kind(rated).items()]
-    all_axes = core.by_axis(rated)
-    annex_axes = core.by_axis(rated, annex_only=True)
-    compulsory = core.legal_scope(year, core.M57, "2183").axes
+    per_kind: dict[str, dict[str, Any]] = {}
+    for g in groups:
+        cell = per_kind.setdefault(g["kind"], {"lines": 0, "amount_ttc": Decimal(0),
+                                               "annex_ttc": Decimal(0)})
+        cell["lines"] += g["n"]
+        cell["amount_ttc"] += g["ttc"] or 0
+        if g["in_annex"]:
+            cell["annex_ttc"] += g["ttc"] or 0
+    kinds = [{"kind": k, "label": kind_labels[k], **per_kind[k]}
+             for k in core.KINDS if k in per_kind]
+    all_axes = core.by_axis([*rated, *corrections])
+    annex_axes = core.by_axis([*rated, *corrections], annex_only=True)
+    compulsory = core.year_scope(year).axes
     axes = []
     for axis, label in _axis_labels():
         axes.append({"axis": axis, "label": label, "number": core.AXIS_NUMBER[axis],
@@ -110,19 +187,25 @@ def summary(organisation: Organisation, year: int) -> dict[str, Any]:
                      "annex": [annex_axes[axis][r] for r in core.RATINGS]})
     total = sum((r.amount_ttc for r in rated), Decimal(0))
     annex_total = sum((r.amount_ttc for r in rated if r.in_annex), Decimal(0))
-    overridden = Rating.objects.filter(line__organisation=organisation, line__year=year,
-                                       overridden=True).count()
-    to_examine = Rating.objects.filter(line__organisation=organisation, line__year=year,
-                                       rating=core.TO_EXAMINE).count()
-    return {"year": year, "lines": len(rated), "total": total, "annex_total": annex_total,
+    count = sum(g["n"] for g in groups)
+    to_examine = sum(g["n"] * list(core.effective_ratings(g["kind"]).values()).count(
+        core.TO_EXAMINE) for g in groups)
+    to_examine += sum((1 if c.amount_ttc >= 0 else -1) * list(c.ratings.values()).count(
+        core.TO_EXAMINE) for c in corrections)
+    # AGEC share: equipment amounts excl. VAT, TTC / 1.2 for lines without one (core.agec_share)
+    purchases = [(g["kind"], (g["ht"] or Decimal(0)) + (g["ttc_no_ht"] or Decimal(0))
+                  / Decimal("1.2"), Decimal(0)) for g in groups]
+    agec = core.agec_share(purchases)
+    if agec is not None:
+        agec = replace(agec, lines_without_ht=sum(
+            g["no_ht"] for g in groups if g["kind"] in core.EQUIPMENT_KINDS))
+    return {"year": year, "lines": count, "total": total, "annex_total": annex_total,
             "beyond_total": total - annex_total, "kinds": kinds, "axes": axes,
             "ratings": [rating_labels[r] for r in core.RATINGS],
             "compulsory": [core.AXIS_NUMBER[a] for a in compulsory],
-            "scope": core.legal_scope(year, core.M57, "2183"),
-            "overridden": overridden, "to_examine": to_examine,
-            "unclassified": lines(organisation).filter(year=year,
-                                                       kind=core.UNCLASSIFIED).count(),
-            "agec": core.agec_share((r.kind, r.amount_ht, r.amount_ttc) for r in rated)}
+            "scope": core.year_scope(year), "overridden": sum(len(v) for v in by_line.values()),
+            "to_examine": to_examine, "unclassified": per_kind.get(
+                core.UNCLASSIFIED, {}).get("lines", 0), "agec": agec}
 
 
 def _axis_labels() -> list[tuple[str, str]]:

@@ -98,7 +98,7 @@ def analyse(source: SpendingImport) -> Preview:
                         "scope": core.legal_scope(source.year, row.nomenclature, row.account,
                                                   row.chapter)})
     return Preview(result, existing.count(),
-                   Rating.objects.filter(line__in=existing, overridden=True).count(),
+                   Rating.objects.filter(line__in=existing).count(),
                    existing.filter(kind_manual=True).count(), samples)
 
 
@@ -138,21 +138,13 @@ def _line(organisation: Organisation, year: int, row: core.SpendingRow,
         kind_explanation=match.explanation[:400])
 
 
-def _default(line: SpendingLine, axis: str) -> Rating:
-    ref = core.default_ratings()[(line.kind, axis)]
-    return Rating(line=line, axis=axis, rating=ref.rating, rationale=ref.rationale[:600],
-                  source=ref.source[:400], source_url=ref.source_url[:400])
-
-
 def create_lines(organisation: Organisation, year: int, rows: Sequence[core.SpendingRow],
                  source: SpendingImport | None = None) -> list[SpendingLine]:
-    """Lines and their default ratings, in bulk (the caller holds the transaction)."""
+    """Lines in bulk (the caller holds the transaction); their ratings are the defaults of
+    their kind until someone changes one."""
     rules = org_rules(organisation)
-    lines = SpendingLine.objects.bulk_create(
+    return SpendingLine.objects.bulk_create(
         [_line(organisation, year, row, rules, source) for row in rows], batch_size=500)
-    Rating.objects.bulk_create([_default(line, axis) for line in lines for axis in core.AXES],
-                               batch_size=2000)
-    return lines
 
 
 def apply_import(actor: Any, source: SpendingImport) -> int:
@@ -194,15 +186,6 @@ def cancel_import(actor: Any, source: SpendingImport) -> None:
 
 # --- Classification ----------------------------------------------------------------------------
 
-def _refresh_default_ratings(line: SpendingLine) -> None:
-    """The axes not overridden take the defaults of the line's (new) kind."""
-    for rating in line.ratings.filter(overridden=False):
-        fresh = _default(line, rating.axis)
-        rating.rating, rating.rationale = fresh.rating, fresh.rationale
-        rating.source, rating.source_url = fresh.source, fresh.source_url
-        rating.save()
-
-
 def set_kind(actor: Any, line: SpendingLine, kind: str) -> SpendingLine:
     """A kind chosen by hand (kept when rules change); "" goes back to the rules."""
     if kind and kind not in core.KINDS:
@@ -216,12 +199,26 @@ def set_kind(actor: Any, line: SpendingLine, kind: str) -> SpendingLine:
             match = core.classify(line.account, line.label, org_rules(line.organisation))
             line.kind, line.kind_manual = match.kind, False
             line.kind_rule, line.kind_explanation = match.rule_id, match.explanation[:400]
-        line.save()
-        _refresh_default_ratings(line)
+        line.save()  # the axes not changed by hand follow the new kind's defaults
         record(actor, "budget.line_kind", line.organisation, target=line.label,
                spending_line_id=line.pk, before=before, after=line.kind, manual=bool(kind))
         events.announce(TOPIC, line.organisation_id)
     return line
+
+
+def learn_rule(actor: Any, line: SpendingLine, kind: str) -> tuple[ClassificationRule, int]:
+    """Learn from a correction: a rule of the organisation on the line's label words (see
+    core.label_stem) giving `kind`, then every line not chosen by hand, this one included, is
+    classified again."""
+    stem = core.label_stem(line.label)
+    if not stem:
+        raise ValidationError({"learn": [_("Le libellé est trop court pour en tirer une règle ; "
+                                           "ajoutez-la depuis la page des règles.")]})
+    with transaction.atomic():
+        if line.kind_manual:
+            line.kind_manual = False
+            line.save(update_fields=["kind_manual", "updated_at"])
+        return create_rule(actor, line.organisation, "label", stem, kind)
 
 
 def reclassify(organisation: Organisation) -> int:
@@ -233,13 +230,10 @@ def reclassify(organisation: Organisation) -> int:
         match = core.classify(line.account, line.label, rules)
         if (match.kind, match.rule_id) == (line.kind, line.kind_rule):
             continue
-        kind_changed = match.kind != line.kind
+        changed += match.kind != line.kind
         line.kind, line.kind_rule = match.kind, match.rule_id
         line.kind_explanation = match.explanation[:400]
         line.save(update_fields=["kind", "kind_rule", "kind_explanation", "updated_at"])
-        if kind_changed:
-            changed += 1
-            _refresh_default_ratings(line)
     return changed
 
 
@@ -294,10 +288,11 @@ def override_rating(actor: Any, line: SpendingLine, axis: str, rating: str, reas
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        current, _created = Rating.objects.get_or_create(
-            line=line, axis=axis, defaults={"rating": core.TO_EXAMINE})
-        before = current.rating
-        current.rating, current.overridden, current.reason = rating, True, reason
+        current = Rating.objects.filter(line=line, axis=axis).first()
+        before = current.rating if current else core.default_ratings()[(line.kind, axis)].rating
+        if current is None:
+            current = Rating(line=line, axis=axis)
+        current.rating, current.reason = rating, reason
         current.updated_by = actor if getattr(actor, "is_authenticated", False) else None
         current.save()
         record(actor, "budget.rating_override", line.organisation, target=line.label,
@@ -307,20 +302,18 @@ def override_rating(actor: Any, line: SpendingLine, axis: str, rating: str, reas
     return current
 
 
-def reset_rating(actor: Any, line: SpendingLine, axis: str) -> Rating:
-    """Back to Jalon's default for the line's kind."""
+def reset_rating(actor: Any, line: SpendingLine, axis: str) -> str:
+    """Back to Jalon's default for the line's kind; the rating now in force."""
     if axis not in core.AXES:
         raise ValidationError({"axis": [_("Axe inconnu.")]})
+    default = core.default_ratings()[(line.kind, axis)].rating
     with transaction.atomic():
-        fresh = _default(line, axis)
-        current, _created = Rating.objects.get_or_create(
-            line=line, axis=axis, defaults={"rating": fresh.rating})
-        before = current.rating
-        current.rating, current.rationale = fresh.rating, fresh.rationale
-        current.source, current.source_url = fresh.source, fresh.source_url
-        current.overridden, current.reason = False, ""
-        current.save()
+        current = Rating.objects.filter(line=line, axis=axis).first()
+        if current is None:
+            return default
         record(actor, "budget.rating_reset", line.organisation, target=line.label,
-               spending_line_id=line.pk, axis=axis, before=before, after=current.rating)
+               spending_line_id=line.pk, axis=axis, before=current.rating, after=default,
+               reason=current.reason)
+        current.delete()
         events.announce(TOPIC, line.organisation_id)
-    return current
+    return default

@@ -115,7 +115,18 @@ def line_kind(request: OrganisationRequest, spending_line_id: int) -> HttpRespon
     form = KindForm(request.POST)
     if not form.is_valid():
         return _line_page(request, spending_line_id, kind_form=form, status=400)
-    services.set_kind(request.user, line, form.cleaned_data["kind"])
+    kind = form.cleaned_data["kind"]
+    if form.cleaned_data["learn"] and kind:
+        try:
+            rule, changed = services.learn_rule(request.user, line, kind)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+            return _line_page(request, spending_line_id, kind_form=form, status=400)
+        messages.success(request, _("Règle %(rule)s apprise ; %(n)d ligne(s) reclassée(s).")
+                         % {"rule": rule.rule_id, "n": changed})
+        return redirect(_url(request, "line", line.pk))
+    services.set_kind(request.user, line, kind)
     messages.success(request, _("Nature de la dépense enregistrée ; les cotations non modifiées "
                                 "suivent la nouvelle nature."))
     return redirect(_url(request, "line", line.pk))

@@ -150,6 +150,14 @@ def default_ratings() -> Mapping[tuple[str, str], DefaultRating]:
         int(r["year"]), r["licence"], r["uncertainty"]) for r in _read_csv("ratings.csv")}
 
 
+def effective_ratings(kind: str, overrides: Mapping[str, str] | None = None
+                      ) -> dict[str, str]:
+    """axis -> rating of a line: the overrides, else the default of its kind."""
+    defaults = default_ratings()
+    chosen = overrides or {}
+    return {axis: chosen.get(axis) or defaults[(kind, axis)].rating for axis in AXES}
+
+
 def check_pattern(match: str, pattern: str) -> str:
     """A rule's pattern, checked: digits for an account prefix, a valid expression on
     normalised text (lower case, no accents) for a label."""
@@ -171,6 +179,17 @@ def check_pattern(match: str, pattern: str) -> str:
 
 
 # --- Classification ----------------------------------------------------------------------------
+
+def label_stem(label: str) -> str:
+    """A label rule learnt from one line: its normalised words before any parenthesis, the
+    numbers and signs between them allowed to vary (« PC portables agents (lot de 20) » →
+    « pc portables agents », « Licences 2025-2026 : Ciril » → « licences.*ciril »)."""
+    text = normalise(label).split("(")[0]
+    chunks = [c.strip(" '") for c in re.split(r"[^a-z' ]+", text)]
+    chunks = [re.escape(c).replace("\\ ", " ") for c in chunks if c]
+    stem = ".*".join(chunks)
+    return stem if len(stem.replace(".*", "")) >= 3 else ""
+
 
 @dataclass(frozen=True, slots=True)
 class Match:
@@ -209,6 +228,23 @@ class Scope:
     in_annex: bool
     axes: tuple[str, ...]  # the axes the annex must show for this line
     reason: str
+
+
+def year_scope(year: int) -> Scope:
+    """What the annex of an exercise covers, whatever the line (décret du 16 juillet 2024)."""
+    if year < 2024:
+        return Scope(False, (), f"Exercice {year} : antérieur à l'annexe (créée pour 2024).")
+    if year == 2024:
+        return Scope(True, (CLIMATE_MITIGATION,), "Exercice 2024 : axe 1 obligatoire, pour les "
+                                                 "dépenses réelles d'investissement des budgets "
+                                                 "M57 sur les comptes listés par le décret.")
+    if year < 2027:
+        return Scope(True, (CLIMATE_MITIGATION, BIODIVERSITY),
+                     f"Exercice {year} : axes 1 et 6 obligatoires, pour toutes les dépenses "
+                     "réelles d'investissement des budgets M57 et M4.")
+    return Scope(True, AXES, f"Exercice {year} : les six axes, pour toutes les dépenses réelles "
+                             "d'investissement des budgets M57 et M4 (sous réserve de la méthode "
+                             "annoncée par le décret).")
 
 
 def legal_scope(year: int, nomenclature: str, account: str, chapter: str = "") -> Scope:
