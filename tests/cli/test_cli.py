@@ -315,7 +315,7 @@ BAD_ARGUMENTS = [
     (["footprint", GLPI_EXCEL, "--factors", "nosuchset"], ["nosuchset", "jalon-fr"]),
     (["scenario", GLPI_EXCEL, "--factors", "nosuchset"], ["nosuchset"]),
     (["factors", "--set", "nosuchset"], ["nosuchset"]),
-    (["footprint", CUSTOM], ["mapping file"]),
+    (["footprint", FIXTURES / "unmapped_export.csv"], ["mapping file"]),
     (["footprint", CUSTOM, "--mapping", FIXTURES / "no_such_mapping.toml"], ["mapping file"]),
 ]
 
