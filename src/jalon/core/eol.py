@@ -23,10 +23,10 @@ so that the command line and the web platform give the same figure.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -195,7 +195,8 @@ class ReuseRate:
     without_route: int = 0  # of which: no route said (counted, not as reuse)
     waiting: int = 0  # retired before N, still without any route
     by_route: dict[str, int] = dataclasses.field(default_factory=dict)
-    left_out: dict[str, int] = dataclasses.field(default_factory=dict)  # route or "over_10_years" -> units
+    # route or "over_10_years" -> units
+    left_out: dict[str, int] = dataclasses.field(default_factory=dict)
 
     @property
     def denominator(self) -> int:
@@ -224,13 +225,11 @@ def reuse_rate(rows: Iterable[RetiredRow], year: int) -> ReuseRate:
     for row in rows:
         in_year = row.retired_on.year == year
         pending = row.retired_on < start and not row.route
-        if not (in_year or pending or (row.retired_on < start
-                                       and row.route == Route.AWAITING_DECISION)):
+        if not (in_year or pending):
             continue
         age = _age_years(row.start, row.retired_on)
         if row.route in LEFT_OUT_ROUTES:
-            if in_year or row.route == Route.AWAITING_DECISION:
-                rate.left_out[row.route] = rate.left_out.get(row.route, 0) + row.quantity
+            rate.left_out[row.route] = rate.left_out.get(row.route, 0) + row.quantity
             continue
         if age is not None and age > MAX_AGE_YEARS:
             rate.left_out["over_10_years"] = rate.left_out.get("over_10_years", 0) + row.quantity
