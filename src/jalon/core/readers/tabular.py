@@ -466,7 +466,8 @@ def read_xlsx_table(path: Path) -> TextTable:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ReaderError(Problem(source, 0, "", "", f"cannot open the workbook: {exc}")) from exc
+        raise ReaderError(Problem.of(source, 0, "", "", "cannot open the workbook: {error}",
+                                     error=exc)) from exc
     sheet = workbook.worksheets[0]
     rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     workbook.close()
