@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, Final
 
@@ -41,6 +41,13 @@ def _age_years(start: dt.date | None, end: dt.date) -> float | None:
 
 def _share(part: float, whole: float) -> float:
     return 100.0 * part / whole
+
+
+def _routed(routes: Iterable[str]) -> Q:
+    """Assets whose route is one of `routes`; an asset written without one (through the ORM,
+    before routes existed) is taken at its disposal."""
+    wanted = list(routes)
+    return Q(route__in=wanted) | Q(route="", disposal__in=wanted)
 
 
 # --------------------------------------------------------------------------- formulas
@@ -142,12 +149,12 @@ def reuse_rate_retired(organisation: Organisation, today: dt.date) -> list[Compu
     over ten years old at retirement; devices of unknown age are kept."""
     span = years(today)
     first = dt.date(span[0], 1, 1)
-    rows = [eol.RetiredRow(quantity, commissioned or bought, when, route)
-            for quantity, bought, commissioned, when, route in (
+    rows = [eol.RetiredRow(quantity, commissioned or bought, when, route or disposal)
+            for quantity, bought, commissioned, when, route, disposal in (
                 Asset.objects.filter(organisation=organisation, retirement_date__lte=today)
                 .filter(Q(retirement_date__gte=first) | Q(route=""))
                 .values_list("quantity", "purchase_date", "commissioning_date",
-                             "retirement_date", "route"))
+                             "retirement_date", "route", "disposal"))
             if when is not None]  # None is not returned: retirement_date__lte leaves it out
     out = []
     for year in span:
@@ -171,7 +178,7 @@ def end_of_life_route_share(organisation: Organisation, today: dt.date) -> list[
                                  retirement_date__lte=today)
             .annotate(year=ExtractYear("retirement_date")).values("year")
             .annotate(units=Sum("quantity"),
-                      routed=Sum("quantity", filter=Q(route__in=list(eol.FINAL_ROUTES))))
+                      routed=Sum("quantity", filter=_routed(eol.FINAL_ROUTES)))
             .order_by("year"))
     return [yearly_value(r["year"], _share(r["routed"] or 0, r["units"]),
                    {"units": r["units"], "routed_units": r["routed"] or 0}, today)
@@ -194,7 +201,7 @@ def weee_recycled_kg(organisation: Organisation, today: dt.date) -> list[Compute
             recorded[key] = weight
     for pk, retired_on in Asset.objects.filter(
             organisation=organisation, retirement_date__year__gte=span[0],
-            retirement_date__lte=today, route=eol.Route.RECYCLED).values_list(
+            retirement_date__lte=today).filter(_routed({eol.Route.RECYCLED})).values_list(
                 "pk", "retirement_date"):
         if retired_on is None:  # not returned: retirement_date__lte leaves them out
             continue
