@@ -225,3 +225,13 @@ def test_the_sample_reads_with_no_mapping():
                                          "Dernière modification"}
     data = summary(classify(result.frame), 2025)
     assert data["routes"] and data["reuse_rate_retired"]["retired_units"] >= 0
+
+
+@pytest.mark.parametrize(("comment", "condition"), [
+    ("PC reconditionné", "refurbished"), ("Écrans reconditionnés", "refurbished"),
+    ("Lot racheté par un reconditionneur", "new"),  # how it left, not how it came
+    ("Vendu pour reconditionnement", "new"), ("Issu du réemploi", "reused")])
+def test_glpi_comments_tell_how_a_device_came_not_how_it_left(tmp_path, comment, condition):
+    path = write(tmp_path, f"Nom;Type;Commentaires\nPC-1;Portable;{comment}\n")
+    frame = read_path(path).frame
+    assert (frame.get_column("condition").to_list()[0] or "new") == condition

@@ -197,7 +197,10 @@ def _derive_glpi(frame: pl.DataFrame) -> pl.DataFrame:
     comment = pl.col(COMMENT).str.to_lowercase()
     existing = pl.col("condition") if "condition" in frame.columns else pl.lit(None, pl.Utf8)
     derived = (
-        pl.when(comment.str.contains("reconditionn|refurbish")).then(pl.lit("refurbished"))
+        # "reconditionné(e)(s)", not "reconditionneur" or "vendu pour reconditionnement":
+        # those say how a device left, not how it came.
+        pl.when(comment.str.contains(r"reconditionn[ée]e?s?\b|refurbished"))
+        .then(pl.lit("refurbished"))
         .when(comment.str.contains("réemploi|reemploi|réutilis|reutilis")).then(pl.lit("reused"))
         .otherwise(None)
     )
