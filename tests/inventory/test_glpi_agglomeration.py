@@ -15,6 +15,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from tests import paths
 from tests.factories import OperatorFactory, OrganisationFactory, member
 from typer.testing import CliRunner
@@ -103,12 +104,18 @@ def test_web_import_with_no_mapping_gives_shares_and_a_reuse_rate(editor_client,
     assert source.problem_count == 3
     assert source.unused_columns["Fournisseur"] == "supplier"
     assert {r["route"] for r in source.routes} >= {"donated", "sold_refurbished", "recycled"}
+    # The preview sums up last year (here 2025 while the clock says 2026).
+    assert source.circularity["year"] == timezone.localdate().year - 1
+    if source.circularity["year"] == 2025:
+        assert source.circularity["purchases"]["reuse_spend_share"] > 3
+        assert source.circularity["reuse_rate_retired"]["left_out"]["awaiting_decision"] > 0
     page = editor_client.get(url("import_detail", org, source.pk),
                              HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Colonnes reconnues mais pas utilisées" in page and "fournisseur" in page
     assert "le statut dit que l&#x27;appareil est sorti du parc" in page  # in French
     assert "the status says retired" not in page
     assert "ce numéro d&#x27;inventaire figure déjà ligne 4" in page
+    assert "taux de réemploi des équipements retirés (décret 2023-266)" in page
     editor_client.post(url("import_confirm", org, source.pk), {"mode": "replace"})
     source.refresh_from_db()
     assert source.status == ImportStatus.DONE, source.error

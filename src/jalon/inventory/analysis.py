@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from jalon.core.circularity import summary
 from jalon.core.classify import classify, unclassified_summary
 from jalon.core.eol import RouteRule, assign_routes, route_summary
 from jalon.core.model import Problem
@@ -49,6 +50,7 @@ class Analysis:
     problem_count: int = 0
     unused: dict[str, str] = field(default_factory=dict)
     routes: list[dict[str, Any]] = field(default_factory=list)
+    circularity: dict[str, Any] = field(default_factory=dict)
 
 
 def readable_path(stored: Path) -> Path:
@@ -57,9 +59,10 @@ def readable_path(stored: Path) -> Path:
 
 
 def analyse(stored: Path, display_name: str, columns: dict[str, str] | None = None,
-            rules: list[RouteRule] | None = None) -> Analysis:
+            rules: list[RouteRule] | None = None, year: int | None = None) -> Analysis:
     """Read, classify, route (with the organisation's rules, else the shipped ones) and
-    summarise. Raises ReaderError when the file cannot be read at all."""
+    summarise; `year` is the year whose purchases and retirements the preview sums up.
+    Raises ReaderError when the file cannot be read at all."""
     path = readable_path(stored)
     mapping = Mapping(columns={normalise_header(h): t for h, t in (columns or {}).items()})
     result = read_path(path, mapping)
@@ -85,6 +88,8 @@ def analyse(stored: Path, display_name: str, columns: dict[str, str] | None = No
         problem_count=len(problems),
         unused=dict(result.report.unused),
         routes=route_summary(frame),
+        circularity=({k: v for k, v in summary(frame, year).items() if k != "routes"}
+                     if year is not None else {}),
     )
 
 

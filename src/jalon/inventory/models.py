@@ -64,6 +64,9 @@ class InventoryImport(models.Model):
     unused_columns = models.JSONField(default=dict, blank=True)
     # End-of-life routes read from statuses and comments: [{route, route_rule, rows, devices}].
     routes = models.JSONField(default=list, blank=True)
+    # What the file says of last year's purchases and retirements (core.circularity.summary
+    # without its routes): refurbished and AGEC spend shares, reuse rate of retired equipment.
+    circularity = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     # Who confirmed the import: the actor of the audit event written when it is applied.

@@ -48,7 +48,8 @@ def analyse_import(import_id: int) -> None:
     stored = Path(source.stored_path)
     try:
         result = analysis.analyse(stored, source.file_name, source.mapping_override,
-                                  routes.rules_for(source.organisation))
+                                  routes.rules_for(source.organisation),
+                                  year=timezone.localdate().year - 1)
     except ReaderError as exc:
         _analysis_failed(source, problems.reader_error_message(exc, stored, source.file_name),
                          analysis.source_headers(stored))
@@ -72,6 +73,7 @@ def analyse_import(import_id: int) -> None:
     source.problem_count = result.problem_count
     source.unused_columns = result.unused
     source.routes = result.routes
+    source.circularity = result.circularity
     source.error = ""
     source.status, source.progress = ImportStatus.PREVIEW, 100
     source.save()
@@ -82,7 +84,7 @@ def _analysis_failed(source: InventoryImport, message: str, headers: list[str]) 
     # A previous preview no longer describes the file as now mapped.
     source.counts, source.classification, source.unclassified = {}, [], []
     source.problems, source.problem_count = [], 0
-    source.unused_columns, source.routes = {}, []
+    source.unused_columns, source.routes, source.circularity = {}, [], {}
     if headers and not source.mapping:
         # Offer every header to the mapping form, so that the user can say which is which.
         source.set_mapping({h: source.mapping_override.get(h, "ignore") for h in headers})

@@ -152,6 +152,7 @@ def _render_import(request: OrganisationRequest, source: InventoryImport,
         "problems": _translated_page(Paginator(source.problems, PROBLEMS_PER_PAGE).get_page(
             request.GET.get("problems"))),
         "unused_columns": problems.unused_columns(source.unused_columns),
+        "left_out": _left_out(source.circularity),
         "route_labels": dict(Route.choices),
         "problems_base": _without(request.GET, "problems"),
     }, status=status)
@@ -207,6 +208,14 @@ def import_cancel(request: OrganisationRequest, import_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Import annulé : l'inventaire n'a pas changé."))
     return redirect("inventory:import_detail", request.organisation.slug, source.pk)
+
+
+def _left_out(circularity: dict[str, Any]) -> list[tuple[str, int]]:
+    """What the reuse rate left out, named in the reader's language."""
+    labels = {**dict(Route.choices), "over_10_years": _("plus de dix ans à la sortie")}
+    rate = circularity.get("reuse_rate_retired") or {}
+    return [(str(labels.get(key, key)), units)
+            for key, units in (rate.get("left_out") or {}).items()]
 
 
 def _translated_page(page: Any) -> Any:

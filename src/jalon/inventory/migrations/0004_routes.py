@@ -37,6 +37,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='inventoryimport',
+            name='circularity',
+            field=models.JSONField(blank=True, default=dict),
+        ),
+        migrations.AddField(
+            model_name='inventoryimport',
             name='routes',
             field=models.JSONField(blank=True, default=list),
         ),
