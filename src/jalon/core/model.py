@@ -103,7 +103,7 @@ class Problem:
     params: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def of(cls, source: str, line: int, column: str, value: str, template: str,
+    def of(cls, source: str, line: int, column: str, value: str, template: str, /,
            **params: object) -> Problem:
         """A problem whose message is `template` filled with `params`."""
         texts = tuple((k, str(v)) for k, v in params.items())
