@@ -152,6 +152,28 @@ def _fmt(value: float) -> str:
     return f"{value:.3g}"
 
 
+def _print_columns(report: Any) -> None:
+    """Which columns were read, which Jalon recognises but does not use, which it does not
+    know: said by name on stderr, never dropped in silence."""
+    from jalon.core.readers.tabular import IGNORE, PRICE_INCL_VAT, UNUSED_COLUMNS
+
+    if not report.mapping:
+        return
+    used = [h for h, t in report.mapping.items() if t != IGNORE]
+    unused = report.unused
+    unknown = [h for h, t in report.mapping.items() if t == IGNORE and h not in unused and h]
+    err.print(f"columns read: {len(used)} ("
+              + ", ".join(f"{h} → {report.mapping[h]}" for h in used) + ")")
+    described = {**UNUSED_COLUMNS,
+                 PRICE_INCL_VAT: "price incl. VAT (the price excl. VAT is used)"}
+    if unused:
+        err.print("recognised but not used: " + ", ".join(
+            f"« {h} » ({described.get(k, k)})" for h, k in unused.items()))
+    if unknown:
+        err.print("not recognised (map them with --mapping): "
+                  + ", ".join(f"« {h} »" for h in unknown))
+
+
 def _print_problems(report: dict[str, Any]) -> None:
     rows = report["rows"]
     problems = rows["problems"]
@@ -197,6 +219,7 @@ def footprint(
                           lifespan_rule=lifespan_rule.value, country=country.upper())
         computed = compute(result.frame, factor_set, options, result.report)
         data = footprint_to_dict(computed)
+    _print_columns(result.report)
     if output is Format.json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif output is Format.csv:
@@ -334,6 +357,68 @@ def _print_scenario(data: dict[str, Any]) -> None:
         bv, sv = by["totals"]["gwp"]["value"] / 1000, sy["totals"]["gwp"]["value"] / 1000
         table.add_row(str(by["year"]), _fmt(bv), _fmt(sv), f"{sv - bv:+.1f}")
     out.print(table)
+
+
+@app.command()
+def inventory(
+    paths: PathsArg,
+    year: YearOpt = None,
+    output: Annotated[Format, typer.Option(
+        "--format", "-f", help="Output format (table or json).")] = Format.table,
+    mapping: MappingOpt = None,
+) -> None:
+    """What the inventories hold: the columns read, recognised but not used, or unknown; the
+    problems; the end-of-life routes read from statuses and comments (with the rule that
+    matched); the refurbished and AGEC spend shares of year N's purchases and the reuse rate
+    of the equipment retired in N (décret 2023-266), with what it left out."""
+    from jalon.core.circularity import summary
+    from jalon.core.classify import classify
+
+    if output is Format.csv:
+        raise _fail("--format csv: use table or json")
+    with _progress(paths) as progress:
+        progress.add_task("reading the inventory", total=None)
+        result, _factors = _load(paths, mapping, DEFAULT_SET)
+        frame = classify(result.frame)
+        data = summary(frame, year or _this_year())
+    report = result.report
+    data["rows"] = {"read": report.read, "used": frame.height,
+                    "unclassified": frame.filter(frame["category"].is_null()).height,
+                    "problems": [p.as_dict() for p in report.problems]}
+    data["columns"] = {"mapping": report.mapping, "unused": report.unused}
+    if output is Format.json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    _print_columns(report)
+    _print_inventory(data)
+    _print_problems(data)
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} %"
+
+
+def _print_inventory(data: dict[str, Any]) -> None:
+    year, buys, rate = data["year"], data["purchases"], data["reuse_rate_retired"]
+    out.print(f"[bold]Purchases of {year}[/]: {buys['units']} devices, "
+              f"{buys['reuse_units']} refurbished or reused "
+              f"({_share(buys['refurbished_purchase_share'])}); spend "
+              f"{_fmt(buys['spend_eur'])} € excl. VAT, of which refurbished or reused "
+              f"{_fmt(buys['reuse_spend_eur'])} € (AGEC share {_share(buys['reuse_spend_share'])}"
+              f"; {buys['units_without_price']} devices without a price)")
+    table = Table(title="End-of-life routes (all rows)")
+    for name in ("route", "rule", "rows", "devices"):
+        table.add_column(name, justify="right" if name in ("rows", "devices") else "left")
+    for row in data["routes"]:
+        table.add_row(row["route"] or "(no route)", row["route_rule"] or "—", str(row["rows"]),
+                      str(row["devices"]))
+    out.print(table)
+    left_out = ", ".join(f"{k} {v}" for k, v in rate["left_out"].items()) or "nothing"
+    out.print(f"[bold]Reuse rate of the equipment retired in {year}[/] (décret 2023-266): "
+              f"{_share(rate['value'])} = {rate['reused_units']} reused, donated or sold / "
+              f"({rate['retired_units']} retired in {year}, of which "
+              f"{rate['without_route_units']} without a route, + {rate['waiting_units']} "
+              f"retired earlier still without a route); left out: {left_out}")
 
 
 @app.command()

@@ -315,7 +315,7 @@ BAD_ARGUMENTS = [
     (["footprint", GLPI_EXCEL, "--factors", "nosuchset"], ["nosuchset", "jalon-fr"]),
     (["scenario", GLPI_EXCEL, "--factors", "nosuchset"], ["nosuchset"]),
     (["factors", "--set", "nosuchset"], ["nosuchset"]),
-    (["footprint", CUSTOM], ["mapping file"]),
+    (["footprint", FIXTURES / "unmapped_export.csv"], ["mapping file"]),
     (["footprint", CUSTOM, "--mapping", FIXTURES / "no_such_mapping.toml"], ["mapping file"]),
 ]
 
@@ -435,3 +435,31 @@ def _base_env() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if k != "JALON_CACHE_DIR"}
+
+
+# --------------------------------------------------------------------------------------------
+# Columns recognised but not used are named; `jalon inventory` (issue 16)
+# --------------------------------------------------------------------------------------------
+
+def test_footprint_names_the_columns_it_does_not_use():
+    result = invoke("footprint", GLPI_EXCEL, "--year", "2025")
+    assert result.exit_code == 0
+    err = one_line(result.stderr)
+    assert "recognised but not used" in err
+    for header in ("Numéro de série", "Système d'exploitation - Nom", "Dernière modification"):
+        assert f"« {header} »" in err
+
+
+def test_inventory_command_on_the_glpi_sample():
+    sample = FIXTURES / "glpi_agglomeration_sample.csv"
+    result = invoke("inventory", sample, "--year", "2025", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["columns"]["mapping"]["Date de sortie du parc"] == "retirement_date"
+    assert data["columns"]["unused"]["Fournisseur"] == "supplier"
+    assert {r["route"] for r in data["routes"]} >= {"in_use", "donated"}
+    assert set(data["reuse_rate_retired"]) >= {"value", "left_out", "by_route"}
+    table = invoke("inventory", sample, "--year", "2025")
+    assert table.exit_code == 0
+    assert "Reuse rate of the equipment retired in 2025" in one_line(table.stdout)
+    assert invoke("inventory", sample, "--format", "csv").exit_code == 2

@@ -61,9 +61,9 @@ FORMATS = [
     (GLPI_EXCEL, ["glpi"], 40, 17),
     (GLPI_GLOBAL, ["glpi"], 50, 18),  # 17 + the empty column after the trailing ';'
     (NUMECOEVAL, ["numecoeval"], 16, 22),
-    (CANONICAL_CSV, ["jalon"], 21, 31),
+    (CANONICAL_CSV, ["jalon"], 21, 32),
     (CANONICAL_XLSX, ["jalon"], 21, 31),
-    (CANONICAL_BAD, ["jalon"], 9, 31),
+    (CANONICAL_BAD, ["jalon"], 9, 32),
 ]
 
 
@@ -495,7 +495,7 @@ CANONICAL_BAD_TABLE = {
     (4, "quantity", "-3"),
     (5, "purchase_price_eur", "environ 600"),
     (6, "category", "toaster"),
-    (7, "condition", "second-hand"),
+    (7, "condition", "en panne"),
     (8, "country", "XX"),
     (9, "lifespan_years", "0"),
 }
@@ -547,7 +547,7 @@ def test_custom_export_with_the_mapping():
     assert result.report.mapping == {
         "N° inventaire": "inventory_number", "Désignation": "name", "Famille": "type",
         "Marque": "manufacturer", "Référence": "model", "Date acquisition": "purchase_date",
-        "Prix HT": "purchase_price_eur", "Service": "entity", "Observations": "ignore"}
+        "Prix HT": "purchase_price_eur", "Service": "entity", "Observations": "comment"}
     frame = result.frame
     first = row_at(frame, 2)
     assert first["inventory_number"] == "2019/0042"
@@ -561,13 +561,23 @@ def test_custom_export_with_the_mapping():
     assert row_at(frame, 3)["purchase_price_eur"] == pytest.approx(1180.0)
     tablet = row_at(frame, 7)
     assert tablet["name"] == "Tablette élus"
-    assert tablet["condition"] is None  # "Reconditionnée" sits in the unmapped Observations
+    assert tablet["condition"] == "refurbished"  # "Reconditionnée" in the Observations
     assert frame.get_column("line").to_list() == list(range(2, 14))
 
 
-def test_custom_export_without_mapping_asks_for_one():
+def test_custom_export_is_read_without_a_mapping_now():
+    """Its French headers (Désignation, Famille, Marque, Référence, Date acquisition, Prix HT,
+    Service, Observations) are names asset tools use: no mapping file is needed any more."""
+    result = read_path(CUSTOM)
+    assert result.problems == []
+    assert result.report.mapping["Date acquisition"] == "purchase_date"
+    assert result.report.mapping["Prix HT"] == "purchase_price_eur"
+
+
+def test_a_file_naming_no_device_column_asks_for_a_mapping(tmp_path):
+    path = write(tmp_path / "odd.csv", "Truc;Machin\n1;2\n")
     with pytest.raises(ReaderError, match="mapping file"):
-        read_path(CUSTOM)
+        read_path(path)
 
 
 def test_unknown_target_column_in_mapping_is_named(tmp_path):

@@ -230,17 +230,22 @@ def test_unknown_suffix_is_refused(editor_client, org):
     assert not InventoryImport.objects.exists()
 
 
-def test_unmappable_file_offers_its_headers_for_mapping(editor_client, org):
-    upload(editor_client, org, FIXTURES / "custom_export.csv")
+def test_unmappable_file_offers_its_headers_for_mapping(editor_client, org, tmp_path):
+    # Headers no asset tool uses (custom_export.csv's are all known names since issue 16).
+    odd = tmp_path / "export_maison.csv"
+    odd.write_bytes("Code;Genre;Réf. constructeur;Montant\r\nA-1;Portable;Latitude 5440;"
+                    "1089\r\nA-2;Écran;P2422H;189\r\n".encode("cp1252"))
+    upload(editor_client, org, odd)
     source = last_import(org)
     assert source.status == ImportStatus.FAILED
-    assert "Famille" in source.mapping and set(source.mapping.values()) == {"ignore"}
+    assert "Genre" in source.mapping and set(source.mapping.values()) == {"ignore"}
     page = editor_client.get(url("import_detail", org, source.pk)).content.decode()
-    assert "custom_export.csv" in page and 'name="h0"' in page
+    assert "export_maison.csv" in page and 'name="h0"' in page
+    assert "aucune colonne ne dit ce que sont les appareils" in source.error
     headers = list(source.ordered_mapping())
     fields = {f"h{i}": "ignore" for i in range(len(headers))}
-    fields[f"h{headers.index('Famille')}"] = "type"
-    fields[f"h{headers.index('Référence')}"] = "model"
+    fields[f"h{headers.index('Genre')}"] = "type"
+    fields[f"h{headers.index('Réf. constructeur')}"] = "model"
     editor_client.post(url("import_mapping", org, source.pk), fields)
     source.refresh_from_db()
     assert source.status == ImportStatus.PREVIEW and source.counts["used"] > 0

@@ -181,8 +181,10 @@ def test_reuse_rate_retired_follows_the_decree(estate):
     # (the 16-year-old monitor excluded) plus 1 awaiting since 2023.
     assert values[2023].value == pytest.approx(50.0)
     assert values[2024].value == pytest.approx(300 / 7)
-    assert values[2024].detail == {"reused_units": 3, "retired_units": 6, "waiting_units": 1,
-                                   "excluded_over_10_years": 1}
+    assert values[2024].detail == {
+        "reused_units": 3, "retired_units": 6, "waiting_units": 1, "excluded_over_10_years": 1,
+        "without_route_units": 0, "by_route": {"donated": 3, "recycled": 3},
+        "left_out": {"over_10_years": 1}, "awaiting_decision_units": 0}
     # 2025 (to date): nothing retired yet, one device still awaiting a route.
     assert values[2025].value == 0.0 and values[2025].kind == "estimate"
     assert values[2025].date == TODAY

@@ -96,6 +96,18 @@ class Problem:
     column: str
     value: str
     message: str
+    # For a message built from a template: the template (English, `{name}` placeholders) and
+    # its values, so that an interface can show it in its own language (the message is the
+    # English text the command line prints). Constant messages leave both empty.
+    template: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, source: str, line: int, column: str, value: str, template: str, /,
+           **params: object) -> Problem:
+        """A problem whose message is `template` filled with `params`."""
+        texts = tuple((k, str(v)) for k, v in params.items())
+        return cls(source, line, column, value, template.format(**dict(texts)), template, texts)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -115,12 +127,17 @@ class ReadReport:
     problems: list[Problem] = field(default_factory=list)
     formats: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
+    # Headers Jalon recognises but does not use (warranty end, serial number...): header ->
+    # what it is (a key of readers.tabular.UNUSED_COLUMNS). Said by name, never dropped in
+    # silence; their mapping is "ignore".
+    unused: dict[str, str] = field(default_factory=dict)
 
     def extend(self, other: ReadReport) -> None:
         self.read += other.read
         self.problems.extend(other.problems)
         self.formats.extend(f for f in other.formats if f not in self.formats)
         self.mapping.update(other.mapping)
+        self.unused.update(other.unused)
 
 
 # Statuses asset tools use for devices that have left service (GLPI's are free text).

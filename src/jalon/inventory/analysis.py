@@ -13,18 +13,29 @@ from typing import Any
 
 import polars as pl
 
+from jalon.core.circularity import summary
 from jalon.core.classify import classify, unclassified_summary
+from jalon.core.eol import RouteRule, assign_routes, route_summary
 from jalon.core.model import Problem
 from jalon.core.readers import Mapping, ReaderError, read_path
 from jalon.core.readers.base import CANONICAL_COLUMNS
-from jalon.core.readers.tabular import COMMENT, IGNORE, PROFILES, read_xlsx_table
+from jalon.core.readers.tabular import (
+    COMMENT,
+    IGNORE,
+    PRICE_INCL_VAT,
+    PROFILES,
+    read_xlsx_table,
+    recognised_unused,
+)
 from jalon.core.readers.text import normalise_header, read_delimited
 from jalon.inventory.uploads import extract_agent_files
 
 MAX_STORED_PROBLEMS = 1_000
 # What a source header can be mapped to: a canonical column, the comment GLPI's profile reads
 # to tell refurbished devices, or nothing.
-MAPPING_TARGETS: tuple[str, ...] = (*CANONICAL_COLUMNS, COMMENT, IGNORE)
+MAPPING_TARGETS: tuple[str, ...] = (
+    *CANONICAL_COLUMNS, *((COMMENT,) if COMMENT not in CANONICAL_COLUMNS else ()),
+    PRICE_INCL_VAT, IGNORE)
 
 
 @dataclass(slots=True)
@@ -37,6 +48,9 @@ class Analysis:
     unclassified: list[dict[str, Any]]
     problems: list[dict[str, Any]] = field(default_factory=list)
     problem_count: int = 0
+    unused: dict[str, str] = field(default_factory=dict)
+    routes: list[dict[str, Any]] = field(default_factory=list)
+    circularity: dict[str, Any] = field(default_factory=dict)
 
 
 def readable_path(stored: Path) -> Path:
@@ -44,13 +58,16 @@ def readable_path(stored: Path) -> Path:
     return extract_agent_files(stored) if stored.suffix.lower() == ".zip" else stored
 
 
-def analyse(stored: Path, display_name: str, columns: dict[str, str] | None = None) -> Analysis:
-    """Read, classify and summarise. Raises ReaderError when the file cannot be read at all."""
+def analyse(stored: Path, display_name: str, columns: dict[str, str] | None = None,
+            rules: list[RouteRule] | None = None, year: int | None = None) -> Analysis:
+    """Read, classify, route (with the organisation's rules, else the shipped ones) and
+    summarise; `year` is the year whose purchases and retirements the preview sums up.
+    Raises ReaderError when the file cannot be read at all."""
     path = readable_path(stored)
     mapping = Mapping(columns={normalise_header(h): t for h, t in (columns or {}).items()})
     result = read_path(path, mapping)
-    frame = classify(result.frame)
-    shown = _display_names(path, display_name)
+    frame = assign_routes(classify(result.frame), rules)
+    shown = display_names(path, display_name)
     problems = result.report.problems
     counts = {
         "read": result.report.read,
@@ -69,17 +86,21 @@ def analyse(stored: Path, display_name: str, columns: dict[str, str] | None = No
                       for row in unclassified_summary(frame)],
         problems=[problem_dict(p, shown) for p in problems[:MAX_STORED_PROBLEMS]],
         problem_count=len(problems),
+        unused=dict(result.report.unused),
+        routes=route_summary(frame),
+        circularity=({k: v for k, v in summary(frame, year).items() if k != "routes"}
+                     if year is not None else {}),
     )
 
 
 def problem_dict(problem: Problem, shown: Any) -> dict[str, Any]:
-    return {**problem.as_dict(), "source": shown(problem.source)}
-
-
-def reader_error_message(error: ReaderError, stored: Path, display_name: str) -> str:
-    problem = error.problem
-    where = f" (ligne {problem.line})" if problem.line else ""
-    return f"{_display_names(stored, display_name)(problem.source)}{where} : {problem.message}"
+    """What is stored of a problem: its fields, and its template and values when it has
+    them, so that the page shows it in the reader's language (inventory/problems.py)."""
+    stored = {**problem.as_dict(), "source": shown(problem.source)}
+    if problem.template:
+        stored["template"] = problem.template
+        stored["params"] = dict(problem.params)
+    return stored
 
 
 def source_headers(stored: Path) -> list[str]:
@@ -97,7 +118,8 @@ def source_headers(stored: Path) -> list[str]:
 
 
 def _score_header(row: list[str]) -> int:
-    return max(sum(p.canonical_for(cell) is not None for cell in row) for p in PROFILES.values())
+    return max(sum(p.canonical_for(cell) is not None for cell in row) for p in PROFILES.values()
+               ) + sum(recognised_unused(cell) is not None for cell in row)
 
 
 def _classification(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -110,7 +132,7 @@ def _classification(frame: pl.DataFrame) -> list[dict[str, Any]]:
     )
 
 
-def _display_names(path: Path, display_name: str) -> Any:
+def display_names(path: Path, display_name: str) -> Any:
     """Server paths never reach the page: the uploaded file is shown under the user's name,
     files of a ZIP under their name in the archive."""
     root = str(path)

@@ -31,6 +31,8 @@ _CHAR_LIMITS = {f.attname: f.max_length for f in Asset._meta.concrete_fields
 # Fields Jalon itself writes through lifecycle events: an export from the asset tool that
 # says nothing about them must not undo a retirement recorded here.
 KEEP_WHEN_EMPTY = {"retirement_date": None, "disposal": ""}
+# The route a recorded retirement gave (rule "disposal") outlives a file that says nothing.
+KEEP_ROUTE_RULE = "disposal"
 
 
 def build_assets(frame: pl.DataFrame, source: InventoryImport) -> list[Asset]:
@@ -45,7 +47,10 @@ def build_assets(frame: pl.DataFrame, source: InventoryImport) -> list[Asset]:
 
 def _prepare(frame: pl.DataFrame) -> pl.DataFrame:
     """Canonical frame -> one column per Asset field, nulls as the fields want them."""
-    text = [name for name in (*CANONICAL_COLUMNS, "rule") if name in _CHAR_LIMITS]
+    if "route" not in frame.columns:
+        frame = frame.with_columns(pl.lit("").alias("route"), pl.lit("").alias("route_rule"))
+    text = [name for name in (*CANONICAL_COLUMNS, "rule", "route", "route_rule")
+            if name in _CHAR_LIMITS]
     return frame.with_columns(
         [pl.col(name).fill_null("").str.slice(0, _CHAR_LIMITS[name]).alias(name)
          for name in text if name != "condition"]
@@ -84,10 +89,10 @@ def merge_inventory(source: InventoryImport, assets: list[Asset]) -> dict[str, i
     (20 minutes for a 100,000-row re-import); re-inserting costs 0.2 ms. Ids are kept, and so
     are the lifecycle events pointing at them (foreign keys are checked at commit).
     """
-    existing: dict[str, tuple[int, object, str]] = {}
+    existing: dict[str, tuple[int, object, str, str, str]] = {}
     numbered = (Asset.objects.filter(organisation_id=source.organisation_id)
                 .exclude(inventory_number="").order_by("id")
-                .values_list("inventory_number", "id", *KEEP_WHEN_EMPTY))
+                .values_list("inventory_number", "id", *KEEP_WHEN_EMPTY, "route", "route_rule"))
     for number, asset_id, *kept in numbered.iterator(chunk_size=10_000):
         existing.setdefault(number, (asset_id, *kept))
     updated: list[int] = []
@@ -96,9 +101,11 @@ def merge_inventory(source: InventoryImport, assets: list[Asset]) -> dict[str, i
         if match is None:
             continue
         asset.pk = match[0]
-        for (name, empty), kept in zip(KEEP_WHEN_EMPTY.items(), match[1:], strict=True):
+        for (name, empty), kept in zip(KEEP_WHEN_EMPTY.items(), match[1:3], strict=True):
             if getattr(asset, name) == empty:
                 setattr(asset, name, kept)
+        if match[4] == KEEP_ROUTE_RULE and asset.route_rule != KEEP_ROUTE_RULE:
+            asset.route, asset.route_rule = match[3], match[4]
         updated.append(asset.pk)
     for start in range(0, len(updated), DELETE_BATCH_SIZE):
         _delete_rows(Asset.objects.filter(pk__in=updated[start:start + DELETE_BATCH_SIZE]))

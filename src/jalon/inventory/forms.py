@@ -9,9 +9,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jalon.core.eol import RuleError, compile_pattern
 from jalon.core.model import CATEGORIES, CONDITIONS
 from jalon.inventory.analysis import MAPPING_TARGETS
-from jalon.inventory.models import Disposal, EventKind, ImportMode
+from jalon.inventory.models import Disposal, EventKind, ImportMode, Route, RouteField
 from jalon.inventory.selectors import ASSET_SORTS, IN_SERVICE, RETIRED, AssetFilters
 from jalon.inventory.uploads import ALLOWED_SUFFIXES, max_upload_bytes, suffix_of
 from jalon.kit.forms import with_blank
@@ -48,7 +49,8 @@ class UploadForm(forms.Form):
 
 
 TARGET_LABELS = {"ignore": _("ignorer cette colonne"),
-                 "comment": _("commentaire (lu pour repérer le reconditionné)")}
+                 "comment": _("commentaire (lu pour le reconditionné et la filière de sortie)"),
+                 "purchase_price_incl_vat_eur": _("prix TTC (utilisé ÷ 1,2 sans prix HT)")}
 # The id of the one <datalist> of Jalon's columns that every mapping input shares.
 COLUMNS_DATALIST = "jalon-columns"
 
@@ -189,3 +191,30 @@ class RetireForm(DisposalMixin):
         cleaned = self.cleaned_data
         self.check_disposal(retiring=True)
         return cleaned
+
+
+class RouteRuleForm(forms.Form):
+    """One of the organisation's end-of-life rules (services validate the pattern too)."""
+
+    field = forms.ChoiceField(label=_("Lu dans"), choices=RouteField.choices,
+                              initial=RouteField.STATUS)
+    pattern = forms.CharField(
+        label=_("Motif"), max_length=300,
+        help_text=_("Mots séparés par « | », cherchés sans tenir compte des majuscules ni des "
+                    "accents (expression régulière : « don|cede gratuitement »)."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    route = forms.ChoiceField(label=_("Filière"), choices=Route.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    position = forms.IntegerField(label=_("Ordre"), required=False, min_value=0,
+                                  help_text=_("Les règles de l'organisation sont essayées "
+                                              "dans cet ordre, avant celles de Jalon."))
+
+    def clean_pattern(self) -> str:
+        pattern = str(self.cleaned_data["pattern"]).strip()
+        try:
+            compile_pattern(pattern)
+        except RuleError as exc:
+            raise forms.ValidationError(
+                _("Ce motif n'est pas une expression régulière valide (%(error)s)."),
+                params={"error": exc}, code="pattern") from exc
+        return pattern

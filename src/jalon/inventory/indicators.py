@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, Final
 
@@ -22,6 +22,7 @@ from django.db.models import DecimalField, F, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from jalon.core import eol
 from jalon.inventory.models import Asset, Disposal, EventKind, LifecycleEvent
 from jalon.inventory.selectors import last_import
 from jalon.publishing.indicators import yearly_value, years
@@ -29,11 +30,7 @@ from jalon.publishing.registry import ComputedValue, Provenance
 from jalon.tenancy.models import Organisation
 
 DAYS_PER_YEAR: Final = 365.25
-# Décret 2023-266: devices over ten years old at their retirement are left out of the rate.
-MAX_AGE_YEARS: Final = 10
 REUSE_CONDITIONS: Final = ("refurbished", "reused")
-REUSE_ROUTES: Final = (Disposal.REUSED_INTERNALLY, Disposal.DONATED, Disposal.SOLD_REFURBISHED)
-ALL_ROUTES: Final = (*REUSE_ROUTES, Disposal.RECYCLED)
 
 
 def _age_years(start: dt.date | None, end: dt.date) -> float | None:
@@ -44,6 +41,13 @@ def _age_years(start: dt.date | None, end: dt.date) -> float | None:
 
 def _share(part: float, whole: float) -> float:
     return 100.0 * part / whole
+
+
+def _routed(routes: Iterable[str]) -> Q:
+    """Assets whose route is one of `routes`; an asset written without one (through the ORM,
+    before routes existed) is taken at its disposal."""
+    wanted = list(routes)
+    return Q(route__in=wanted) | Q(route="", disposal__in=wanted)
 
 
 # --------------------------------------------------------------------------- formulas
@@ -137,53 +141,44 @@ def refurbished_purchase_share(organisation: Organisation, today: dt.date
 
 
 def reuse_rate_retired(organisation: Organisation, today: dt.date) -> list[ComputedValue]:
-    """Décret 2023-266: A / B × 100. A: units retired in N sent to reuse (reused internally,
-    donated, sold for refurbishment). B: units retired in N plus units retired before N still
-    without a route (approximates the decree's stock of retired devices on 1 January). Devices
-    over ten years old at retirement are left out; devices of unknown age are kept."""
+    """Décret 2023-266: A / B × 100 (jalon.core.eol.reuse_rate, the command line's formula).
+    A: units retired in N whose route is reuse: reused internally, donated, sold for reuse or
+    refurbishment. B: units retired in N plus units retired before N still without any route
+    (the decree's stock of retired devices). Left out, and listed in the detail: units
+    awaiting a decision, stored, in use, returned to the lessor, lost or stolen, and devices
+    over ten years old at retirement; devices of unknown age are kept."""
     span = years(today)
     first = dt.date(span[0], 1, 1)
-    rows = (Asset.objects.filter(organisation=organisation, retirement_date__lte=today)
-            .filter(Q(retirement_date__gte=first) | Q(disposal=""))
-            .values_list("quantity", "purchase_date", "commissioning_date", "retirement_date",
-                         "disposal"))
+    rows = [eol.RetiredRow(quantity, commissioned or bought, when, route or disposal)
+            for quantity, bought, commissioned, when, route, disposal in (
+                Asset.objects.filter(organisation=organisation, retirement_date__lte=today)
+                .filter(Q(retirement_date__gte=first) | Q(route=""))
+                .values_list("quantity", "purchase_date", "commissioning_date",
+                             "retirement_date", "route", "disposal"))
+            if when is not None]  # None is not returned: retirement_date__lte leaves it out
     out = []
     for year in span:
-        start = dt.date(year, 1, 1)
-        reused = retired = waiting = too_old = 0
-        for quantity, bought, commissioned, when, disposal in rows:
-            if when is None:  # not returned: retirement_date__lte leaves them out
-                continue
-            in_year = when.year == year
-            pending = when < start and not disposal
-            if not (in_year or pending):
-                continue
-            age = _age_years(commissioned or bought, when)
-            if age is not None and age > MAX_AGE_YEARS:
-                too_old += quantity
-                continue
-            if in_year:
-                retired += quantity
-                reused += quantity if disposal in REUSE_ROUTES else 0
-            else:
-                waiting += quantity
-        if not retired + waiting:
+        rate = eol.reuse_rate(rows, year)
+        if rate.value is None:
             continue
-        detail = {"reused_units": reused, "retired_units": retired,
-                  "waiting_units": waiting, "excluded_over_10_years": too_old}
-        out.append(yearly_value(year, _share(reused, retired + waiting), detail, today))
+        detail = {"reused_units": rate.reused, "retired_units": rate.retired,
+                  "without_route_units": rate.without_route, "waiting_units": rate.waiting,
+                  "by_route": rate.by_route, "left_out": rate.left_out,
+                  "excluded_over_10_years": rate.left_out.get("over_10_years", 0),
+                  "awaiting_decision_units": rate.left_out.get(eol.Route.AWAITING_DECISION, 0)}
+        out.append(yearly_value(year, rate.value, detail, today))
     return out
 
 
 def end_of_life_route_share(organisation: Organisation, today: dt.date) -> list[ComputedValue]:
-    """Share of the units retired in N that have a route: reuse, donation, sale for
-    refurbishment or WEEE recycling."""
+    """Share of the units retired in N whose route is known: reuse, donation, sale for reuse,
+    WEEE recycling, destruction, return to the lessor, loss or theft."""
     span = years(today)
     rows = (Asset.objects.filter(organisation=organisation, retirement_date__year__gte=span[0],
                                  retirement_date__lte=today)
             .annotate(year=ExtractYear("retirement_date")).values("year")
             .annotate(units=Sum("quantity"),
-                      routed=Sum("quantity", filter=Q(disposal__in=ALL_ROUTES)))
+                      routed=Sum("quantity", filter=_routed(eol.FINAL_ROUTES)))
             .order_by("year"))
     return [yearly_value(r["year"], _share(r["routed"] or 0, r["units"]),
                    {"units": r["units"], "routed_units": r["routed"] or 0}, today)
@@ -206,7 +201,7 @@ def weee_recycled_kg(organisation: Organisation, today: dt.date) -> list[Compute
             recorded[key] = weight
     for pk, retired_on in Asset.objects.filter(
             organisation=organisation, retirement_date__year__gte=span[0],
-            retirement_date__lte=today, disposal=Disposal.RECYCLED).values_list(
+            retirement_date__lte=today).filter(_routed({eol.Route.RECYCLED})).values_list(
                 "pk", "retirement_date"):
         if retired_on is None:  # not returned: retirement_date__lte leaves them out
             continue

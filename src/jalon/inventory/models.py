@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jalon.core.eol import FIELDS as ROUTE_FIELDS
 from jalon.core.model import CATEGORIES, CONDITIONS
 from jalon.tenancy.models import Organisation
 
@@ -59,6 +60,13 @@ class InventoryImport(models.Model):
     counts = models.JSONField(default=dict, blank=True)  # read, used, unclassified, ...
     problems = models.JSONField(default=list, blank=True)  # first problems, by line
     problem_count = models.PositiveIntegerField(default=0)
+    # Headers recognised but not used (warranty end, serial number...): header -> what it is.
+    unused_columns = models.JSONField(default=dict, blank=True)
+    # End-of-life routes read from statuses and comments: [{route, route_rule, rows, devices}].
+    routes = models.JSONField(default=list, blank=True)
+    # What the file says of last year's purchases and retirements (core.circularity.summary
+    # without its routes): refurbished and AGEC spend shares, reuse rate of retired equipment.
+    circularity = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     # Who confirmed the import: the actor of the audit event written when it is applied.
@@ -142,6 +150,11 @@ class Asset(models.Model):
     pue = models.FloatField(null=True, blank=True)
     disposal = models.CharField(max_length=20, blank=True)
     weight_kg = models.FloatField(null=True, blank=True)
+    comment = models.CharField(max_length=1000, blank=True)  # the asset tool's; never published
+    # What became of the device (jalon.core.eol), and the rule that said so ("disposal" for a
+    # retirement recorded in Jalon or an explicit disposal column; "" when nothing says).
+    route = models.CharField(max_length=24, blank=True, db_index=True)
+    route_rule = models.CharField(max_length=60, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -165,6 +178,57 @@ class Disposal(models.TextChoices):
     DONATED = "donated", _("Don")
     SOLD_REFURBISHED = "sold_refurbished", _("Vente pour reconditionnement")
     RECYCLED = "recycled", _("Recyclage (DEEE)")
+
+
+class Route(models.TextChoices):
+    """End-of-life routes (jalon.core.eol.Route), with their French names."""
+
+    IN_USE = "in_use", _("En service")
+    STORED = "stored", _("En stock")
+    AWAITING_DECISION = "awaiting_decision", _("En attente de décision")
+    REUSED_INTERNALLY = "reused_internally", _("Réemploi interne")
+    DONATED = "donated", _("Don")
+    SOLD_REFURBISHED = "sold_refurbished", _("Vente pour réemploi ou reconditionnement")
+    RETURNED_TO_LESSOR = "returned_to_lessor", _("Restitué au loueur")
+    RECYCLED = "recycled", _("Recyclage (DEEE)")
+    DESTROYED = "destroyed", _("Destruction")
+    LOST_OR_STOLEN = "lost_or_stolen", _("Perdu ou volé")
+
+
+class RouteField(models.TextChoices):
+    STATUS = "status", _("Statut")
+    COMMENT = "comment", _("Commentaire")
+
+
+if tuple(RouteField.values) != ROUTE_FIELDS:
+    raise ImportError("RouteField must list jalon.core.eol.FIELDS")
+
+
+class RouteRule(models.Model):
+    """An organisation's own rule turning a status or a comment into a route; tried before
+    the shipped rules (data/reference/eol_routes.csv), in position order."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="route_rules")
+    position = models.PositiveIntegerField(default=0)
+    field = models.CharField(max_length=10, choices=RouteField.choices,
+                             default=RouteField.STATUS)
+    pattern = models.CharField(max_length=300)
+    route = models.CharField(max_length=24, choices=Route.choices)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The rule's name as shown on each device it routes."""
+        return f"org-{self.pk}"
 
 
 class LifecycleEvent(models.Model):

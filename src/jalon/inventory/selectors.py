@@ -7,11 +7,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from jalon.core.readers.base import CANONICAL_COLUMNS, conform
-from jalon.inventory.models import Asset, ImportStatus, InventoryImport, LifecycleEvent
+from jalon.inventory.models import (
+    Asset,
+    ImportStatus,
+    InventoryImport,
+    LifecycleEvent,
+    RouteRule,
+)
 from jalon.tenancy.models import Organisation
 
 # The sorts the asset list offers: public key -> ORDER BY (id last, for a stable page order).
@@ -124,3 +130,20 @@ def inventory_date(organisation: Organisation) -> dt.datetime | None:
     latest = Asset.objects.filter(organisation=organisation).aggregate(at=Max("updated_at"))
     at: dt.datetime | None = latest["at"]
     return at
+
+
+def route_rules(organisation: Organisation) -> QuerySet[RouteRule]:
+    return RouteRule.objects.filter(organisation=organisation)
+
+
+def route_rule(organisation: Organisation, rule_id: int) -> RouteRule:
+    """One rule of the organisation; another organisation's id is a 404."""
+    return get_object_or_404(route_rules(organisation).select_related("organisation"),
+                             pk=rule_id)
+
+
+def route_counts(organisation: Organisation) -> dict[str, int]:
+    """Devices per route rule (the organisation's and the shipped ones), for the rules page."""
+    rows = (assets(organisation).order_by().values("route_rule")
+            .annotate(devices=Sum("quantity")))
+    return {row["route_rule"]: int(row["devices"] or 0) for row in rows}

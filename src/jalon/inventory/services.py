@@ -10,11 +10,15 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from jalon.inventory import tasks
+from jalon.core import eol
+from jalon.inventory import routes, tasks
 from jalon.inventory.models import (
     Asset,
     Disposal,
@@ -23,6 +27,9 @@ from jalon.inventory.models import (
     ImportStatus,
     InventoryImport,
     LifecycleEvent,
+    Route,
+    RouteField,
+    RouteRule,
 )
 from jalon.inventory.uploads import store_upload
 from jalon.tenancy.audit import record
@@ -124,7 +131,10 @@ def add_event(actor: Any, asset: Asset, *, kind: str, date: dt.date, disposal: s
             weee_weight_kg=weee_weight_kg, note=note, actor=actor)
         if kind == EventKind.RETIRED:
             asset.retirement_date, asset.disposal = date, disposal
-            asset.save(update_fields=["retirement_date", "disposal", "updated_at"])
+            asset.route, asset.route_rule = ((disposal, eol.DISPOSAL_RULE) if disposal else
+                                             routes.route_of_asset(asset))
+            asset.save(update_fields=["retirement_date", "disposal", "route", "route_rule",
+                                      "updated_at"])
             bump_inventory_version(asset.organisation)
         record(actor, "inventory.event", asset.organisation, target=_label(asset),
                asset_id=asset.pk, kind=kind, date=date.isoformat(), disposal=disposal)
@@ -148,11 +158,85 @@ def retire_assets(actor: Any, organisation: Organisation, asset_ids: Iterable[in
                            actor=actor)
             for pk in ids])
         Asset.objects.filter(pk__in=ids).update(retirement_date=date, disposal=disposal,
+                                                route=disposal, route_rule=eol.DISPOSAL_RULE,
                                                 updated_at=timezone.now())
         bump_inventory_version(organisation)
         record(actor, "inventory.retire", organisation, target=f"{len(ids)} assets",
                asset_ids=ids[:500], count=len(ids), date=date.isoformat(), disposal=disposal)
     return len(ids)
+
+
+# --------------------------------------------------------------------------- route rules
+
+
+def _checked_rule(field: str, pattern: str, route: str) -> None:
+    if field not in RouteField.values:
+        raise ValidationError(_("Champ inconnu : %(field)s.") % {"field": field})
+    if route not in Route.values:
+        raise ValidationError(_("Filière inconnue : %(route)s.") % {"route": route})
+    try:
+        eol.compile_pattern(pattern)
+    except eol.RuleError as exc:
+        raise ValidationError(
+            _("Ce motif n'est pas une expression régulière valide (%(error)s).")
+            % {"error": exc}) from exc
+
+
+def _reroute(organisation: Organisation) -> int:
+    changed = routes.recompute(organisation)
+    if changed:
+        bump_inventory_version(organisation)
+    return changed
+
+
+def create_route_rule(actor: Any, organisation: Organisation, *, field: str, pattern: str,
+                      route: str, note: str = "", position: int | None = None) -> RouteRule:
+    """Add one of the organisation's rules (tried before the shipped ones) and route every
+    device again. Raises ValidationError for an unknown field or route or a bad pattern."""
+    _checked_rule(field, pattern, route)
+    with transaction.atomic():
+        if position is None:
+            last = RouteRule.objects.filter(organisation=organisation).aggregate(
+                p=Max("position"))["p"]
+            position = 0 if last is None else last + 1
+        rule = RouteRule.objects.create(organisation=organisation, position=position,
+                                        field=field, pattern=pattern.strip(), route=route,
+                                        note=note)
+        changed = _reroute(organisation)
+        record(actor, "inventory.route_rule_created", organisation, target=rule.name,
+               field=field, pattern=rule.pattern, route=route, note=note, position=position,
+               assets_rerouted=changed)
+    return rule
+
+
+def update_route_rule(actor: Any, rule: RouteRule, *, field: str, pattern: str, route: str,
+                      note: str = "", position: int | None = None) -> RouteRule:
+    _checked_rule(field, pattern, route)
+    with transaction.atomic():
+        before = {"field": rule.field, "pattern": rule.pattern, "route": rule.route,
+                  "note": rule.note, "position": rule.position}
+        rule.field, rule.pattern, rule.route, rule.note = field, pattern.strip(), route, note
+        if position is not None:
+            rule.position = position
+        rule.save()
+        changed = _reroute(rule.organisation)
+        after = {"field": rule.field, "pattern": rule.pattern, "route": rule.route,
+                 "note": rule.note, "position": rule.position}
+        record(actor, "inventory.route_rule_updated", rule.organisation, target=rule.name,
+               changes={k: [str(before[k]), str(after[k])] for k in after
+                        if before[k] != after[k]},
+               assets_rerouted=changed)
+    return rule
+
+
+def delete_route_rule(actor: Any, rule: RouteRule) -> None:
+    with transaction.atomic():
+        organisation, name = rule.organisation, rule.name
+        values = {"field": rule.field, "pattern": rule.pattern, "route": rule.route}
+        rule.delete()
+        changed = _reroute(organisation)
+        record(actor, "inventory.route_rule_deleted", organisation, target=name,
+               assets_rerouted=changed, **values)
 
 
 def _label(asset: Asset) -> str:
@@ -163,7 +247,9 @@ def _label(asset: Asset) -> str:
 # Written through the API (one asset at a time, by a token); the web pages write through imports.
 
 PROTECTED = {"id", "organisation", "organisation_id", "source_import", "source_import_id",
-             "source_line", "rule", "updated_at"}
+             "source_line", "rule", "route", "route_rule", "updated_at"}
+# What a route is read from: a change of one routes the asset again.
+ROUTE_INPUTS = {"status", "comment", "disposal", "retirement_date"}
 
 
 def _validated(asset: Asset) -> None:
@@ -176,6 +262,7 @@ def create_asset(token: ApiToken, organisation: Organisation, values: dict[str, 
                   **{k: v for k, v in values.items() if k not in PROTECTED})
     if asset.category:
         asset.rule = "api"
+    asset.route, asset.route_rule = routes.route_of_asset(asset)
     _validated(asset)
     asset.save()
     bump_inventory_version(organisation)
@@ -195,6 +282,8 @@ def update_asset(token: ApiToken, asset: Asset, values: dict[str, Any]) -> Asset
         setattr(asset, key, value)
     if "category" in changes:
         asset.rule = "api" if asset.category else ""
+    if ROUTE_INPUTS & set(changes):
+        asset.route, asset.route_rule = routes.route_of_asset(asset)
     _validated(asset)
     asset.save()
     bump_inventory_version(asset.organisation)

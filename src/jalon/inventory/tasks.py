@@ -19,7 +19,7 @@ from django_tasks import task
 
 from jalon import events
 from jalon.core.readers import ReaderError
-from jalon.inventory import analysis, apply
+from jalon.inventory import analysis, apply, problems, routes
 from jalon.inventory.models import ImportMode, ImportStatus, InventoryImport
 from jalon.inventory.uploads import UnsafeArchive
 from jalon.tenancy.audit import record
@@ -41,15 +41,17 @@ def _progress(source: InventoryImport, status: str, progress: int) -> None:
 
 @task()
 def analyse_import(import_id: int) -> None:
-    source = InventoryImport.objects.get(pk=import_id)
+    source = InventoryImport.objects.select_related("organisation").get(pk=import_id)
     if source.status != ImportStatus.PENDING:
         return  # cancelled, or already analysed by a duplicate run
     _progress(source, ImportStatus.ANALYSING, 10)
     stored = Path(source.stored_path)
     try:
-        result = analysis.analyse(stored, source.file_name, source.mapping_override)
+        result = analysis.analyse(stored, source.file_name, source.mapping_override,
+                                  routes.rules_for(source.organisation),
+                                  year=timezone.localdate().year - 1)
     except ReaderError as exc:
-        _analysis_failed(source, analysis.reader_error_message(exc, stored, source.file_name),
+        _analysis_failed(source, problems.reader_error_message(exc, stored, source.file_name),
                          analysis.source_headers(stored))
         return
     except UnsafeArchive as exc:
@@ -69,6 +71,9 @@ def analyse_import(import_id: int) -> None:
     source.unclassified = result.unclassified
     source.problems = result.problems
     source.problem_count = result.problem_count
+    source.unused_columns = result.unused
+    source.routes = result.routes
+    source.circularity = result.circularity
     source.error = ""
     source.status, source.progress = ImportStatus.PREVIEW, 100
     source.save()
@@ -79,6 +84,7 @@ def _analysis_failed(source: InventoryImport, message: str, headers: list[str]) 
     # A previous preview no longer describes the file as now mapped.
     source.counts, source.classification, source.unclassified = {}, [], []
     source.problems, source.problem_count = [], 0
+    source.unused_columns, source.routes, source.circularity = {}, [], {}
     if headers and not source.mapping:
         # Offer every header to the mapping form, so that the user can say which is which.
         source.set_mapping({h: source.mapping_override.get(h, "ignore") for h in headers})
@@ -106,7 +112,8 @@ def apply_import(import_id: int) -> None:
     if source.status != ImportStatus.APPLYING:
         return
     try:
-        frame = pl.read_parquet(frame_path(source))
+        # Routed again: the organisation's rules may have changed since the preview.
+        frame = routes.assign(pl.read_parquet(frame_path(source)), source.organisation)
         _progress(source, ImportStatus.APPLYING, 20)
         # Building the rows is the slow Python part; it happens before the transaction so
         # that the write lock is held for the inserts only.

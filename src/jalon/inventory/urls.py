@@ -13,4 +13,7 @@ urlpatterns = [
     path("imports/<int:import_id>/mapping/", views.import_mapping, name="import_mapping"),
     path("imports/<int:import_id>/confirm/", views.import_confirm, name="import_confirm"),
     path("imports/<int:import_id>/cancel/", views.import_cancel, name="import_cancel"),
+    path("routes/", views.route_rules, name="routes"),
+    path("routes/<int:rule_id>/", views.route_rule_edit, name="route_rule"),
+    path("routes/<int:rule_id>/delete/", views.route_rule_delete, name="route_rule_delete"),
 ]

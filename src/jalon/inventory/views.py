@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -10,16 +13,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jalon.inventory import selectors, services
+from jalon.core import eol
+from jalon.inventory import problems, selectors, services
 from jalon.inventory.forms import (
     AssetFilterForm,
     ConfirmForm,
     EventForm,
     MappingForm,
     RetireForm,
+    RouteRuleForm,
     UploadForm,
 )
-from jalon.inventory.models import Asset, Disposal, InventoryImport
+from jalon.inventory.models import Asset, Disposal, InventoryImport, Route, RouteRule
 from jalon.tenancy.capabilities import Capability
 from jalon.tenancy.scope import OrganisationRequest, has, organisation_view
 
@@ -101,6 +106,7 @@ def _render_asset(request: OrganisationRequest, target: Asset, form: EventForm,
         "can_edit": has(request, Capability.EDIT_INVENTORY),
         # Imported files may carry their own wording of the route: shown as written.
         "disposal_label": dict(Disposal.choices).get(target.disposal, target.disposal),
+        "route_label": dict(Route.choices).get(target.route, target.route),
     }, status=status)
 
 
@@ -143,8 +149,11 @@ def _render_import(request: OrganisationRequest, source: InventoryImport,
     response = render(request, "inventory/import_detail.html", {
         "import": source, "can_edit": can_edit, "mapping_form": mapping_form,
         "confirm_form": ConfirmForm() if can_edit and source.can_confirm else None,
-        "problems": Paginator(source.problems, PROBLEMS_PER_PAGE).get_page(
-            request.GET.get("problems")),
+        "problems": _translated_page(Paginator(source.problems, PROBLEMS_PER_PAGE).get_page(
+            request.GET.get("problems"))),
+        "unused_columns": problems.unused_columns(source.unused_columns),
+        "left_out": _left_out(source.circularity),
+        "route_labels": dict(Route.choices),
         "problems_base": _without(request.GET, "problems"),
     }, status=status)
     if source.is_running:
@@ -199,6 +208,90 @@ def import_cancel(request: OrganisationRequest, import_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Import annulé : l'inventaire n'a pas changé."))
     return redirect("inventory:import_detail", request.organisation.slug, source.pk)
+
+
+def _left_out(circularity: dict[str, Any]) -> list[tuple[str, int]]:
+    """What the reuse rate left out, named in the reader's language."""
+    labels = {**dict(Route.choices), "over_10_years": _("plus de dix ans à la sortie")}
+    rate = circularity.get("reuse_rate_retired") or {}
+    return [(str(labels.get(key, key)), units)
+            for key, units in (rate.get("left_out") or {}).items()]
+
+
+def _translated_page(page: Any) -> Any:
+    """The page's problems with their messages in the reader's language."""
+    page.object_list = problems.translated(list(page.object_list))
+    return page
+
+
+# --------------------------------------------------------------------------- route rules
+
+
+@organisation_view(capability=Capability.READ)
+@require_http_methods(["GET", "POST"])
+def route_rules(request: OrganisationRequest) -> HttpResponse:
+    """The organisation's end-of-life rules (editable) and the shipped ones (read only)."""
+    can_edit = has(request, Capability.EDIT_INVENTORY)
+    form = RouteRuleForm()
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            return HttpResponse(status=403)
+        form = RouteRuleForm(request.POST)
+        if form.is_valid():
+            try:
+                services.create_route_rule(request.user, request.organisation,
+                                           **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Règle ajoutée : les filières des appareils ont "
+                                            "été recalculées."))
+                return redirect("inventory:routes", request.organisation.slug)
+        status = 400
+    return _render_rules(request, form, can_edit, status)
+
+
+def _render_rules(request: OrganisationRequest, form: RouteRuleForm, can_edit: bool,
+                  status: int = 200) -> HttpResponse:
+    counts = selectors.route_counts(request.organisation)
+    return render(request, "inventory/routes.html", {
+        "form": form, "can_edit": can_edit, "route_labels": dict(Route.choices),
+        "own_rules": [(r, counts.get(r.name, 0))
+                      for r in selectors.route_rules(request.organisation)],
+        "default_rules": [(r, counts.get(r.name, 0)) for r in eol.default_rules()],
+        "by_disposal": counts.get(eol.DISPOSAL_RULE, 0), "unrouted": counts.get("", 0),
+    }, status=status)
+
+
+@organisation_view(capability=Capability.EDIT_INVENTORY)
+@require_http_methods(["GET", "POST"])
+def route_rule_edit(request: OrganisationRequest, rule_id: int) -> HttpResponse:
+    rule = selectors.route_rule(request.organisation, rule_id)
+    initial = {"field": rule.field, "pattern": rule.pattern, "route": rule.route,
+               "note": rule.note, "position": rule.position}
+    form = RouteRuleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_route_rule(request.user, rule, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Règle modifiée : les filières des appareils ont été "
+                                        "recalculées."))
+            return redirect("inventory:routes", request.organisation.slug)
+    return render(request, "inventory/route_edit.html", {"form": form, "rule": rule},
+                  status=400 if request.method == "POST" else 200)
+
+
+@organisation_view(capability=Capability.EDIT_INVENTORY)
+@require_POST
+def route_rule_delete(request: OrganisationRequest, rule_id: int) -> HttpResponse:
+    rule: RouteRule = selectors.route_rule(request.organisation, rule_id)
+    services.delete_route_rule(request.user, rule)
+    messages.success(request, _("Règle supprimée : les filières des appareils ont été "
+                                "recalculées."))
+    return redirect("inventory:routes", request.organisation.slug)
 
 
 def _without(query: QueryDict, param: str) -> str:

@@ -288,17 +288,18 @@ class _Inventory:
         position = f"[{index}]" if section in self.listed else ""
         return f"{section}{position}.{key}"
 
-    def problem(self, section: str, index: int, key: str, value: object, message: str) -> Problem:
-        return Problem(
-            source=self.source,
-            line=self.locate(section, index, key, value),
-            column=self.path(section, index, key),
-            value=_show(value),
-            message=message,
-        )
+    def problem(self, section: str, index: int, key: str, value: object, message: str
+                ) -> Problem:
+        """A bad value; `message` is a template whose {value} is the value as shown."""
+        return Problem.of(self.source, self.locate(section, index, key, value),
+                          self.path(section, index, key), _show(value), message,
+                          value=_show(value))
 
 
-def _fail(source: str, message: str, line: int = 0) -> ReaderError:
+def _fail(source: str, message: str, line: int = 0, **params: object) -> ReaderError:
+    """A file that cannot be read; with params, `message` is a template (Problem.of)."""
+    if params:
+        return ReaderError(Problem.of(source, line, "", "", message, **params))
     return ReaderError(Problem(source, line, "", "", message))
 
 
@@ -309,13 +310,13 @@ def _load(path: Path) -> _Inventory:
         if not path.is_file():
             raise _fail(source, "This is not a file: give one agent inventory file.")
         if size > MAX_FILE_BYTES:
-            raise _fail(source, _too_large(size))
+            raise _too_large(source, size)
         data = path.read_bytes()
     except OSError as exc:
         raise _fail(
             source,
-            f"The file cannot be opened ({exc.strerror or exc}): check the path and the "
-            "permissions.",
+            "The file cannot be opened ({error}): check the path and the permissions.",
+            error=exc.strerror or exc,
         ) from exc
     if _is_zlib(data):
         data = _inflate(data, source)
@@ -333,13 +334,13 @@ def _load(path: Path) -> _Inventory:
     )
 
 
-def _too_large(size: int) -> str:
-    return (
-        f"The file holds {size / 1_048_576:.1f} MB, more than the "
-        f"{MAX_FILE_BYTES // 1_048_576} MB accepted for ONE agent inventory: check that it is a "
-        "single computer's inventory (not an export of the whole estate), or remove the "
-        "software and process lists from the agent output."
-    )
+def _too_large(source: str, size: int) -> ReaderError:
+    return _fail(
+        source,
+        "The file holds {size} MB, more than the {limit} MB accepted for ONE agent inventory: "
+        "check that it is a single computer's inventory (not an export of the whole estate), "
+        "or remove the software and process lists from the agent output.",
+        size=f"{size / 1_048_576:.1f}", limit=MAX_FILE_BYTES // 1_048_576)
 
 
 def _is_zlib(data: bytes) -> bool:
@@ -352,11 +353,11 @@ def _inflate(data: bytes, source: str) -> bytes:
         out = inflater.decompress(data, MAX_FILE_BYTES + 1)
     except zlib.error as exc:
         raise _fail(
-            source,
-            f"The compressed .ocs file is damaged ({exc}): export the inventory again.",
+            source, "The compressed .ocs file is damaged ({error}): export the inventory again.",
+            error=exc,
         ) from exc
     if len(out) > MAX_FILE_BYTES or inflater.unconsumed_tail:
-        raise _fail(source, _too_large(max(len(out), MAX_FILE_BYTES + 1)))
+        raise _too_large(source, max(len(out), MAX_FILE_BYTES + 1))
     return out
 
 
@@ -375,18 +376,19 @@ def _load_json(data: bytes, source: str) -> _Inventory:
     except UnicodeDecodeError as exc:
         raise _fail(
             source,
-            f"The file is not UTF-8 text (byte {exc.start}): GLPI-Agent writes UTF-8; export "
+            "The file is not UTF-8 text (byte {byte}): GLPI-Agent writes UTF-8; export "
             "the inventory again without converting it.",
+            byte=exc.start,
         ) from exc
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _fail(
             source,
-            f"This is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}): the "
+            "This is not valid JSON ({error} at line {line_number}, column {column}): the "
             "file looks truncated or damaged; run the agent again on this computer "
             "(glpi-agent --local) and replace the file.",
-            line=exc.lineno,
+            line=exc.lineno, line_number=exc.lineno, error=exc.msg, column=exc.colno,
         ) from exc
     except RecursionError as exc:
         raise _fail(source, "The JSON is nested too deeply to be an agent inventory.") from exc
@@ -400,8 +402,9 @@ def _load_json(data: bytes, source: str) -> _Inventory:
     if isinstance(action, str) and action.strip().lower() != "inventory":
         raise _fail(
             source,
-            f"This is a GLPI-Agent '{action}' message, not a computer inventory (action "
+            "This is a GLPI-Agent '{action}' message, not a computer inventory (action "
             "'inventory'): network devices and printers are read from the GLPI export instead.",
+            action=action,
         )
     content: dict[str, object] = document["content"]
     if "network_device" in content:
@@ -475,24 +478,27 @@ def _load_xml(data: bytes, source: str) -> _Inventory:
         if retried is None:
             raise _fail(
                 source,
-                f"This is not well-formed XML ({expat.ErrorString(exc.code)} at line "
-                f"{exc.lineno}, column {exc.offset + 1}): the file looks truncated or damaged; "
-                "run the agent again on this computer and replace the file.",
-                line=exc.lineno,
+                "This is not well-formed XML ({error} at line {line_number}, column {column}): the "
+                "file looks truncated or damaged; run the agent again on this computer and "
+                "replace the file.",
+                line=exc.lineno, line_number=exc.lineno, error=expat.ErrorString(exc.code),
+                column=exc.offset + 1,
             ) from exc
         root, lines = retried
     if root.tag != "REQUEST":
         raise _fail(
             source,
-            f"The XML root is <{root.tag}>, not <REQUEST>: this is not a FusionInventory/OCS "
+            "The XML root is <{tag}>, not <REQUEST>: this is not a FusionInventory/OCS "
             "inventory; give the files written by the agent (--local).",
+            tag=root.tag,
         )
     query = (root.findtext("QUERY") or "").strip()
     if query and query.upper() != "INVENTORY":
         raise _fail(
             source,
-            f"This is a '{query}' message, not a computer inventory (QUERY INVENTORY): network "
+            "This is a '{query}' message, not a computer inventory (QUERY INVENTORY): network "
             "discovery and SNMP inventories are read from the GLPI export instead.",
+            query=query,
         )
     content = root.find("CONTENT")
     if content is None:
@@ -730,7 +736,7 @@ def _cpus(inv: _Inventory, problems: list[Problem]) -> tuple[int | None, int | N
                     index,
                     key,
                     raw,
-                    f"'{_show(raw)}' is not a number of cores (a whole number, 0 or more): "
+                    "'{value}' is not a number of cores (a whole number, 0 or more): "
                     "this CPU is left out of cpu_cores; run the agent again or set cpu_cores "
                     "by hand in the inventory.",
                 )
@@ -759,7 +765,7 @@ def _ram(inv: _Inventory, problems: list[Problem]) -> float | None:
                     index,
                     "capacity",
                     raw,
-                    f"'{_show(raw)}' is not a memory capacity in MB (a number, 0 or more): "
+                    "'{value}' is not a memory capacity in MB (a number, 0 or more): "
                     "this module is left out of ram_gb; run the agent again or correct ram_gb "
                     "by hand.",
                 )
@@ -784,7 +790,7 @@ def _ram(inv: _Inventory, problems: list[Problem]) -> float | None:
                 0,
                 "memory",
                 raw,
-                f"'{_show(raw)}' is not a memory size in MB (a number, 0 or more): ram_gb is "
+                "'{value}' is not a memory size in MB (a number, 0 or more): ram_gb is "
                 "left empty; run the agent again or fill ram_gb by hand.",
             )
         )
@@ -817,7 +823,7 @@ def _disks(
                     index,
                     "disksize",
                     raw,
-                    f"'{_show(raw)}' is not a disk size in MB (a number, 0 or more): this disk "
+                    "'{value}' is not a disk size in MB (a number, 0 or more): this disk "
                     "is left out; run the agent again or correct the disk figures by hand.",
                 )
             )

@@ -45,6 +45,7 @@ CANONICAL_DTYPES: Final[dict[str, Any]] = {
     "pue": pl.Float64,
     "disposal": pl.Utf8,
     "weight_kg": pl.Float64,
+    "comment": pl.Utf8,
 }
 
 # Where each row came from, so that every figure can be traced back to a line of a file.

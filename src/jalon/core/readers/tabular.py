@@ -28,14 +28,100 @@ from jalon.core.readers.base import (
 from jalon.core.readers.text import TextTable, normalise_header, read_delimited
 from jalon.core.readers.values import DATE_FORMATS, PARSERS, RANGE_RULES, parse_column
 
-# A column the engine does not keep but a profile reads to derive canonical values.
+# The free-text comment: a canonical column that profiles also read to derive the condition.
 COMMENT: Final = "comment"
 IGNORE: Final = "ignore"
-
-
+# A price including VAT: used as the price excl. VAT (÷ 1 + VAT_RATE) when the file has no
+# price excl. VAT, reported as not used otherwise. Not a canonical column.
+PRICE_INCL_VAT: Final = "purchase_price_incl_vat_eur"
+# The standard French VAT rate (CGI art. 278), which IT equipment bears.
+VAT_RATE: Final = 0.20
 
 PREFIXABLE: Final = frozenset({"purchase_date", "commissioning_date", "retirement_date",
-                               "purchase_price_eur"})
+                               "purchase_price_eur", PRICE_INCL_VAT, "condition"})
+
+# Columns Jalon recognises but does not use: key -> what it is (the command line's wording;
+# the web interface has its own, translated). They are reported by name, never dropped in
+# silence. Warranty dates are not lifespans, a net book value is not a price.
+UNUSED_COLUMNS: Final[dict[str, str]] = {
+    "warranty_end": "warranty end date",
+    "warranty_start": "warranty start date",
+    "warranty_duration": "warranty duration",
+    "delivery_date": "delivery date",
+    "order_date": "order date",
+    "order_number": "order number",
+    "invoice": "invoice",
+    "supplier": "supplier",
+    "budget": "budget line",
+    "fixed_asset": "fixed-asset number",
+    "book_value": "net book value",
+    "depreciation": "depreciation",
+    "serial_number": "serial number",
+    "operating_system": "operating system",
+    "network": "network address",
+    "last_update": "last update",
+    "technician": "technician or group in charge",
+    "contact": "contact",
+}
+
+_UNUSED_HEADERS: Final[dict[str, tuple[str, ...]]] = {
+    "warranty_end": ("Date de fin de garantie", "Fin de garantie", "Date fin de garantie",
+                     "Date fin garantie", "Garantie jusqu'au", "Fin garantie",
+                     "Warranty end", "Warranty end date", "Warranty expiration date",
+                     "Warranty expiry", "Warranty expiry date", "End of warranty"),
+    "warranty_start": ("Date de début de garantie", "Début de garantie",
+                       "Warranty start", "Warranty start date"),
+    "warranty_duration": ("Durée de garantie", "Garantie", "Warranty", "Warranty duration",
+                          "Warranty period"),
+    "delivery_date": ("Date de livraison", "Livré le", "Delivery date"),
+    "order_date": ("Date de commande", "Commandé le", "Order date"),
+    "order_number": ("Numéro de commande", "N° de commande", "N° commande", "Bon de commande",
+                     "Order number", "PO number", "Purchase order"),
+    "invoice": ("Numéro de facture", "N° de facture", "N° facture", "Facture",
+                "Invoice number", "Invoice"),
+    "supplier": ("Fournisseur", "Titulaire du marché", "Supplier", "Vendor"),
+    "budget": ("Budget", "Imputation budgétaire", "Imputation", "Compte d'imputation",
+               "Budget line"),
+    "fixed_asset": ("Numéro d'immobilisation", "N° d'immobilisation", "Immobilisation",
+                    "Fixed asset number", "Fixed asset"),
+    "book_value": ("Valeur nette comptable", "VNC", "Net book value", "Book value"),
+    "depreciation": ("Durée d'amortissement", "Amortissement", "Type d'amortissement",
+                     "Depreciation", "Depreciation period"),
+    "serial_number": ("Numéro de série", "N° de série", "N° série", "Serial number", "Serial",
+                      "S/N"),
+    "operating_system": ("Système d'exploitation - Nom", "Système d'exploitation", "OS",
+                         "Operating system"),
+    "network": ("Adresse IP", "Adresse MAC", "Adresses IP", "IP", "IP address", "MAC address",
+                "Nom de domaine", "Domaine", "Domain"),
+    "last_update": ("Dernière modification", "Date de dernière modification",
+                    "Dernier inventaire", "Last update", "Last modified", "Last inventory"),
+    "technician": ("Technicien", "Technicien en charge du matériel", "Groupe en charge",
+                   "Groupe en charge du matériel", "Responsable technique", "Technician",
+                   "Group in charge"),
+    "contact": ("Contact", "Numéro de contact", "Contact number"),
+}
+
+
+def _unused_aliases() -> dict[str, str]:
+    table = {normalise_header(h): key for key, headers in _UNUSED_HEADERS.items()
+             for h in headers}
+    if set(table.values()) != set(UNUSED_COLUMNS):
+        raise ValueError("every unused column needs headers and a description")
+    return table
+
+
+UNUSED_ALIASES: Final = _unused_aliases()
+
+
+def recognised_unused(header: str) -> str | None:
+    """What an unused column is (a key of UNUSED_COLUMNS), or None; a GLPI group prefix
+    ("Informations financières et administratives - Date de fin de garantie") is understood."""
+    key = normalise_header(header)
+    if key in UNUSED_ALIASES:
+        return UNUSED_ALIASES[key]
+    if " - " in key:
+        return UNUSED_ALIASES.get(key.rsplit(" - ", 1)[1])
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +167,7 @@ class Mapping:
         if unknown:
             raise ReaderError(Problem(str(path), 0, "[options]", ", ".join(unknown),
                                       "unknown option; use " + ", ".join(sorted(MAPPING_OPTIONS))))
-        allowed = set(CANONICAL_COLUMNS) | {COMMENT, IGNORE, ""}
+        allowed = set(CANONICAL_COLUMNS) | {COMMENT, IGNORE, PRICE_INCL_VAT, ""}
         for header, target in columns.items():
             if target not in allowed:
                 raise ReaderError(Problem(str(path), 0, header, str(target),
@@ -111,25 +197,74 @@ def _derive_glpi(frame: pl.DataFrame) -> pl.DataFrame:
     comment = pl.col(COMMENT).str.to_lowercase()
     existing = pl.col("condition") if "condition" in frame.columns else pl.lit(None, pl.Utf8)
     derived = (
-        pl.when(comment.str.contains("reconditionn|refurbish")).then(pl.lit("refurbished"))
+        # "reconditionné(e)(s)", not "reconditionneur" or "vendu pour reconditionnement":
+        # those say how a device left, not how it came.
+        pl.when(comment.str.contains(r"reconditionn[ée]e?s?\b|refurbished"))
+        .then(pl.lit("refurbished"))
         .when(comment.str.contains("réemploi|reemploi|réutilis|reutilis")).then(pl.lit("reused"))
         .otherwise(None)
     )
     return frame.with_columns(pl.coalesce(existing, derived).alias("condition"))
 
 
+# The French and English names that GLPI, spreadsheet-kept inventories and asset tools give
+# the columns Jalon uses (docs/formats.md lists them). Compared without case or accents.
+ASSET_TOOL_HEADERS: Final[dict[str, tuple[str, ...]]] = {
+    "name": ("Nom", "Désignation", "Nom de l'équipement", "Nom du matériel", "Hostname",
+             "Name", "Device name", "Asset name"),
+    "entity": ("Entité", "Service", "Direction", "Service affectataire", "Entity",
+               "Department"),
+    "status": ("Statut", "État", "Statut du matériel", "Situation", "Status", "State",
+               "Lifecycle status", "Asset status"),
+    "manufacturer": ("Fabricant", "Marque", "Constructeur", "Manufacturer", "Brand", "Make"),
+    "type": ("Type", "Type de matériel", "Famille", "Nature", "Catégorie de matériel",
+             "Device type", "Asset type", "Equipment type"),
+    "item_type": ("Type d'élément", "Élément", "Type d'objet", "Item type"),
+    "model": ("Modèle", "Référence", "Model"),
+    "inventory_number": ("Numéro d'inventaire", "N° d'inventaire", "N° inventaire",
+                         "Numéro inventaire", "Inventory number", "Asset tag",
+                         "Asset number"),
+    "site": ("Lieu", "Localisation", "Emplacement", "Site", "Bâtiment", "Implantation",
+             "Location", "Building"),
+    "user": ("Usager", "Utilisateur", "Affecté à", "User", "Assigned to"),
+    "quantity": ("Quantité", "Qté", "Nombre", "Quantity", "Qty"),
+    "purchase_date": ("Date d'achat", "Date achat", "Date d'acquisition", "Date acquisition",
+                      "Acheté le", "Purchase date", "Acquisition date", "Date of purchase"),
+    "commissioning_date": ("Date de mise en service", "Mise en service",
+                           "Date mise en service", "Date d'installation",
+                           "Date de déploiement", "Commissioning date", "In service date",
+                           "In-service date", "Installation date", "Deployment date"),
+    "retirement_date": ("Date de réforme", "Date réforme", "Réformé le", "Date de sortie",
+                        "Date sortie", "Date de sortie d'inventaire", "Date de sortie du parc",
+                        "Sortie du parc", "Sortie d'inventaire", "Date de mise au rebut",
+                        "Mise au rebut", "Date de rebut", "Date de fin de vie",
+                        "Date de retrait", "Date retrait", "Date de décommissionnement",
+                        "Date de déclassement", "Date de cession", "Retirement date",
+                        "Retired on", "Decommission date", "Decommissioning date",
+                        "Disposal date", "End of life date", "EOL date"),
+    "purchase_price_eur": ("Valeur", "Prix d'achat HT", "Prix achat HT", "Prix HT",
+                           "Montant HT", "Prix unitaire HT", "Coût HT", "Coût d'acquisition HT",
+                           "Valeur d'achat HT", "Valeur HT", "Valeur d'achat", "Prix d'achat",
+                           "Coût d'acquisition", "Purchase price", "Price excl. VAT",
+                           "Price excluding VAT", "Price (excl. VAT)", "Net price",
+                           "Unit price", "Cost", "Price"),
+    PRICE_INCL_VAT: ("Prix TTC", "Prix d'achat TTC", "Prix achat TTC", "Montant TTC",
+                     "Valeur TTC", "Valeur d'achat TTC", "Coût TTC", "Prix unitaire TTC",
+                     "Price incl. VAT", "Price including VAT", "Price (incl. VAT)",
+                     "Gross price"),
+    "condition": ("Origine", "Provenance", "Mode d'acquisition", "Type d'acquisition",
+                  "Mode d'achat", "Mode d'approvisionnement", "Source d'approvisionnement",
+                  "Neuf ou reconditionné", "Neuf / reconditionné", "État à l'achat",
+                  "Acquisition", "Acquisition mode", "Acquisition type", "Origin",
+                  "Condition"),
+    COMMENT: ("Commentaires", "Commentaire", "Remarques", "Observations", "Notes",
+              "Comments", "Comment", "Note"),
+}
+
 GLPI: Final = Profile(
     "glpi",
-    _aliases({
-        "Nom": "name", "Entité": "entity", "Statut": "status", "Fabricant": "manufacturer",
-        "Type": "type", "Type d'élément": "item_type", "Élément": "item_type",
-        "Type d'objet": "item_type", "Modèle": "model",
-        "Numéro d'inventaire": "inventory_number", "Lieu": "site", "Usager": "user",
-        "Utilisateur": "user", "Date d'achat": "purchase_date",
-        "Date de mise en service": "commissioning_date", "Valeur": "purchase_price_eur",
-        "Date de réforme": "retirement_date", "Commentaires": COMMENT,
-        "Commentaire": COMMENT, "Date de livraison": IGNORE,
-    }),
+    _aliases({header: target for target, headers in ASSET_TOOL_HEADERS.items()
+              for header in headers}),
     date_formats=("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d",
                   "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"),
     derive=_derive_glpi,
@@ -170,7 +305,8 @@ def detect_profile(headers: list[str]) -> Profile:
 
 
 def _score_any_profile(row: list[str]) -> int:
-    return max(sum(p.canonical_for(cell) is not None for cell in row) for p in PROFILES.values())
+    return max(sum(p.canonical_for(cell) is not None for cell in row) for p in PROFILES.values()
+               ) + sum(recognised_unused(cell) is not None for cell in row)
 
 
 def read_tabular(path: Path, mapping: Mapping | None = None) -> ReadResult:
@@ -197,20 +333,30 @@ def parse_table(table: TextTable, profile: Profile, mapping: Mapping) -> ReadRes
         target = mapping.columns.get(normalise_header(header)) or profile.canonical_for(header)
         if target is None or target == IGNORE:
             report.mapping[header] = IGNORE
+            unused = recognised_unused(header)
+            if unused is not None and target is None:
+                report.unused[header] = unused
             continue
         if target in chosen:
             report.mapping[header] = IGNORE
-            report.problems.append(Problem(table.source, table.header_line, header, header,
-                                           f"a second column maps to {target}; it is ignored "
-                                           "(fix it in the mapping file)"))
+            report.problems.append(Problem.of(
+                table.source, table.header_line, header, header,
+                "a second column maps to {target}; it is ignored (fix it in the mapping file)",
+                target=target))
             continue
         chosen[target] = (f"c{index}", header)
         report.mapping[header] = target
+    if PRICE_INCL_VAT in chosen and "purchase_price_eur" in chosen:
+        # The price excl. VAT is the one used; the other is said, not dropped in silence.
+        header = chosen.pop(PRICE_INCL_VAT)[1]
+        report.mapping[header] = IGNORE
+        report.unused[header] = PRICE_INCL_VAT
     if not any(c in chosen for c in ("category", "type", "model", "item_type")):
-        raise ReaderError(Problem(
+        raise ReaderError(Problem.of(
             table.source, table.header_line, "", ", ".join(table.headers[:8]),
-            f"no column says what the devices are (read as {profile.name}); give a mapping "
-            "file with a [columns] table naming the type, model or category column"))
+            "no column says what the devices are (read as {format}); give a mapping file "
+            "with a [columns] table naming the type, model or category column",
+            format=profile.name))
 
     raw = table.frame.select([pl.col(src).alias(dst) for dst, (src, _) in chosen.items()])
     raw = raw.with_columns(table.lines.alias("line"))
@@ -240,10 +386,13 @@ def parse_table(table: TextTable, profile: Profile, mapping: Mapping) -> ReadRes
                 value = pl.select(pl.when(pl.lit(out_of_range)).then(None)
                                   .otherwise(pl.lit(value))).to_series().alias(column)
         columns[column] = value
+    if PRICE_INCL_VAT in columns:
+        columns["purchase_price_eur"] = (columns.pop(PRICE_INCL_VAT) / (1 + VAT_RATE)).round(
+            2).alias("purchase_price_eur")
     report.problems.sort(key=lambda p: (p.line, p.column))
     frame = pl.DataFrame([lines, *columns.values()])
     if COMMENT in chosen:
-        frame = frame.with_columns(raw.get_column(COMMENT))
+        frame = frame.with_columns(parse_column(raw.get_column(COMMENT), COMMENT)[0])
     if profile.derive is not None:
         frame = profile.derive(frame)
     frame = frame.with_columns(pl.lit(table.source).alias("source"))
@@ -289,9 +438,10 @@ def _consistency(frame: pl.DataFrame, chosen: dict[str, tuple[str, str]],
         dupes = numbered.join(first, on="inventory_number").filter(pl.col("line") > pl.col("first"))
         header = chosen["inventory_number"][1]
         problems.extend(
-            Problem(source, int(line), header, str(number),
-                    f"this inventory number is already on line {first_line}; both devices are "
-                    "counted, but a merged re-import uses it as the key: make it unique")
+            Problem.of(source, int(line), header, str(number),
+                       "this inventory number is already on line {first_line}; both devices "
+                       "are counted, but a merged re-import uses it as the key: make it unique",
+                       first_line=first_line)
             for line, number, first_line in dupes.sort("line").iter_rows())
     return problems
 
@@ -319,7 +469,8 @@ def read_xlsx_table(path: Path) -> TextTable:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ReaderError(Problem(source, 0, "", "", f"cannot open the workbook: {exc}")) from exc
+        raise ReaderError(Problem.of(source, 0, "", "", "cannot open the workbook: {error}",
+                                     error=exc)) from exc
     sheet = workbook.worksheets[0]
     rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     workbook.close()

@@ -49,9 +49,10 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, 
         try:
             return data.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError) as exc:
-            raise ReaderError(Problem(source, 0, "", encoding,
-                                      f"cannot decode the file as {encoding}: {exc}; "
-                                      "check the encoding in the mapping file")) from exc
+            raise ReaderError(Problem.of(source, 0, "", encoding,
+                                         "cannot decode the file as {encoding}: {error}; "
+                                         "check the encoding in the mapping file",
+                                         encoding=encoding, error=exc)) from exc
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -120,7 +121,8 @@ def read_delimited(
             head = handle.read(HEAD_BYTES)
             whole = len(head) < HEAD_BYTES
     except OSError as exc:
-        raise ReaderError(Problem(source, 0, "", "", f"cannot read the file: {exc}")) from exc
+        raise ReaderError(Problem.of(source, 0, "", "", "cannot read the file: {error}",
+                                     error=exc)) from exc
     if whole and not head.strip():
         raise ReaderError(Problem(source, 0, "", "", "the file is empty"))
     head_text = None if whole else _utf8_head(head, encoding)
@@ -232,8 +234,9 @@ def _parse_with_polars(payload: bytes | Path, delim: str, header_index: int,
             raise_if_empty=False,
         )
     except pl.exceptions.PolarsError as exc:
-        problem = Problem(source, 0, "", "", f"cannot parse the file as delimited "
-                                             f"text ({delim!r}): {exc}")
+        problem = Problem.of(source, 0, "", "",
+                             "cannot parse the file as delimited text ({delimiter}): {error}",
+                             delimiter=repr(delim), error=exc)
         if isinstance(exc, pl.exceptions.ComputeError) and "utf-8" in str(exc).lower():
             raise NotUtf8(problem) from exc
         raise ReaderError(problem) from exc

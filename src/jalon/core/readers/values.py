@@ -12,7 +12,7 @@ from typing import Final, cast
 
 import polars as pl
 
-from jalon.core.model import CATEGORIES, CONDITIONS
+from jalon.core.model import CATEGORIES
 
 DATE_FORMATS: Final[tuple[str, ...]] = (
     "%Y-%m-%d",
@@ -133,6 +133,39 @@ COUNTRY_NAMES: Final[dict[str, str]] = {
 }
 
 
+# How asset tools and spreadsheets word the origin or acquisition mode of a device, folded
+# (lower case, no accents), tried in order: the first that matches gives the condition.
+# Leased devices are new devices (their manufacture is the estate's to carry); a device
+# received as a donation or transferred from another body is reused. See docs/formats.md.
+CONDITION_WORDS: Final[tuple[tuple[str, str], ...]] = (
+    (r"^(new|refurbished|reused)$", ""),  # the canonical values, kept as written
+    (r"recondition|refurbish|seconde main|second[- ]hand|occasion|remanufactur|renew|"
+     r"\bused\b", "refurbished"),
+    (r"reemploi|reemploy|reutilis|reuse|recup|\bdon\b|\bdons\b|donne|donat|don recu|"
+     r"gift|transfer|mutualis|redeploi|redeploy|cession gratuite", "reused"),
+    (r"neuf|neuve|\bnew\b|achat|purchase|bought|location|loue|leas|\blld\b|\bloa\b|"
+     r"credit[- ]bail|rent", "new"),
+)
+
+
+def fold_expr(text: pl.Expr) -> pl.Expr:
+    """Lower case without accents, as classify.fold does for one value."""
+    return text.str.normalize("NFKD").str.replace_all(r"\p{M}", "").str.to_lowercase()
+
+
+def parse_condition(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """new / refurbished / reused from the canonical values or from the words asset tools use
+    (neuf, reconditionné, réemploi, location, don...); anything else is a problem."""
+    text = _text(raw)
+    folded = pl.col("v").pipe(fold_expr).str.strip_chars()
+    expr: pl.Expr = pl.lit(None, pl.Utf8)
+    for pattern, condition in reversed(CONDITION_WORDS):
+        value = folded if not condition else pl.lit(condition)
+        expr = pl.when(folded.str.contains(pattern)).then(value).otherwise(expr)
+    parsed = pl.DataFrame({"v": text}).select(expr).to_series()
+    return parsed, text.is_not_null() & parsed.is_null()
+
+
 def parse_country(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
     stripped = _text(raw)
     named = stripped.str.to_lowercase().replace_strict(COUNTRY_NAMES, default=stripped,
@@ -159,6 +192,7 @@ PARSERS: Final[dict[str, tuple[str, str]]] = {
     "retirement_date": ("date", "expected a date such as 31/12/2020 or 2020-12-31"),
     "lifespan_years": ("float", "expected a number of years such as 5 or 6,5"),
     "purchase_price_eur": ("float", "expected an amount such as 1 234,56 €"),
+    "purchase_price_incl_vat_eur": ("float", "expected an amount such as 1 234,56 €"),
     "annual_kwh": ("float", "expected a number of kWh per year"),
     "is_virtual": ("bool", "expected oui/non or true/false"),
     "cpu_units": ("int", "expected a whole number of processors"),
@@ -171,7 +205,8 @@ PARSERS: Final[dict[str, tuple[str, str]]] = {
     "pue": ("float", "expected a PUE such as 1,5"),
     "weight_kg": ("float", "expected a weight in kg"),
     "category": ("category", "unknown category; use one of: " + ", ".join(CATEGORIES)),
-    "condition": ("condition", "unknown condition; use new, refurbished or reused"),
+    "condition": ("condition", "unknown origin; use new, refurbished or reused (neuf, "
+                  "reconditionné, réemploi, location and don are understood too)"),
     "disposal": ("disposal", "unknown disposal; use " + ", ".join(DISPOSALS)),
     "country": ("country", "expected an ISO 3166-1 alpha-3 country code such as FRA"),
 }
@@ -181,6 +216,8 @@ RANGE_RULES: Final[tuple[tuple[str, pl.Expr, str], ...]] = (
     ("quantity", pl.col("quantity") >= 1, "the quantity must be at least 1"),
     ("lifespan_years", pl.col("lifespan_years") > 0, "the lifespan must be more than 0 years"),
     ("purchase_price_eur", pl.col("purchase_price_eur") >= 0, "a price cannot be negative"),
+    ("purchase_price_incl_vat_eur", pl.col("purchase_price_incl_vat_eur") >= 0,
+     "a price cannot be negative"),
     ("annual_kwh", pl.col("annual_kwh") >= 0, "the yearly consumption cannot be negative"),
     ("pue", pl.col("pue") >= 1, "a PUE is at least 1"),
     ("ram_gb", pl.col("ram_gb") >= 0, "memory cannot be negative"),
@@ -195,7 +232,8 @@ RANGE_RULES: Final[tuple[tuple[str, pl.Expr, str], ...]] = (
 # Columns that repeat a few values (types, models, sites, statuses): their distinct values are
 # parsed once each. Dates are parsed the same way: a year of purchases has a few hundred days.
 REPEATING: Final = frozenset({
-    "quantity", "purchase_price_eur", "category", "item_type", "type", "manufacturer", "model",
+    "quantity", "purchase_price_eur", "purchase_price_incl_vat_eur", "category", "item_type",
+    "type", "manufacturer", "model",
     "condition", "status", "entity", "site", "country", "is_virtual", "disposal",
     "purchase_date", "commissioning_date",
     "retirement_date", "lifespan_years", "cpu_units", "cpu_cores", "ram_gb", "ssd_count",
@@ -212,7 +250,7 @@ def _parser(kind: str, date_formats: tuple[str, ...]) -> Parser:
         "int": parse_int,
         "bool": parse_bool,
         "category": lambda raw: parse_enum(raw, CATEGORIES),
-        "condition": lambda raw: parse_enum(raw, CONDITIONS),
+        "condition": parse_condition,
         "disposal": lambda raw: parse_enum(raw, DISPOSALS),
         "country": parse_country,
     }
