@@ -350,3 +350,17 @@ def test_hypotheses_page_shows_sources_boavizta_and_takes_an_override(client, se
     restored = services.footprint_for(org, current_year(), "stock")["totals"]["gwp"]["value"]
     assert restored == pytest.approx(before)
     assert AuditEvent.objects.filter(action="footprint.hypothesis_cleared").exists()
+
+
+def test_the_footprint_page_gives_the_problems_the_import_reported(client, setup):
+    """The engine computes from stored values, where an import's bad values were left empty:
+    the page says how many problems the import reported, so the counts agree."""
+    from tests.factories import InventoryImportFactory
+
+    org = setup["org"]
+    InventoryImportFactory(organisation=org, status="done", file_name="parc.csv",
+                           stored_path="/nonexistent", sha256="1" * 64,
+                           counts={"used": 21, "problems": 3})
+    client.force_login(setup["viewer"])
+    html = client.get(reverse("footprint:footprint", args=[org.slug])).content.decode()
+    assert "L'import de parc.csv a signalé 3 problèmes" in html.replace("&#x27;", "'")
