@@ -48,3 +48,21 @@ def test_seed_is_fast_idempotent_and_has_a_high_risk_system():
     assert school.services.count() == 1
     assert demo.seed_demo(agglomeration, people, lambda _m: None) == []
     assert AlgorithmicSystem.objects.filter(organisation=agglomeration).count() == 5
+
+
+def test_the_ai_footprint_is_a_separate_line_of_the_footprint_page(client):
+    """Issue 12: the AI systems' yearly footprint joins the estate's footprint page as a line of
+    its own, not added to the estate's total."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    agglomeration = OrganisationFactory(slug="val-de-lisiere")
+    admin = factories.member(agglomeration, "admin")
+    seed_services(agglomeration, admin)
+    demo.seed_demo(agglomeration, {"admin": admin, "dpo": admin}, lambda _m: None)
+    client.force_login(admin)
+    year = timezone.localdate().year
+    html = client.get(reverse("footprint:footprint", args=[agglomeration.slug]),
+                      {"year": year, "method": "stock"}).content.decode()
+    assert "Hors du parc, compté à part" in html
+    assert "Algorithmes et systèmes d&#x27;IA" in html or "Algorithmes et systèmes d'IA" in html

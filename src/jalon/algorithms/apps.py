@@ -18,6 +18,9 @@ class AlgorithmsConfig(AppConfig):
         from jalon.tenancy.capabilities import Capability
 
         publishing.register_all()
+        from jalon.footprint import beyond
+
+        beyond.register("algorithms", publishing.footprint_line)
         navigation.register(navigation.Section(
             key="algorithms", label=_("Algorithmes et IA"), url_name="algorithms:index",
             capability=Capability.READ, order=120))

@@ -16,6 +16,7 @@ from typing import Any, Final, cast
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jalon.algorithms import selectors
@@ -211,3 +212,28 @@ def register_all() -> None:
             description=_lazy(_("Somme des estimations des systèmes déployés ; une ligne à "
                                 "part de l'empreinte du parc."))),
     )
+
+
+def footprint_line(organisation: Organisation, year: int) -> Any:
+    """The year's AI footprint (the systems in service with a cost estimate, EcoLogits for
+    generative AI through an API, energy × the electricity mix for self-hosted models), shown
+    on the footprint page beside the estate's total, not added to it (footprint.beyond)."""
+    from django.urls import reverse
+
+    from jalon.footprint.beyond import Line
+
+    today = timezone.localdate()
+    gwp = next((v for v in _cost_total("gwp_kg_per_year")(organisation, today)
+                if v.year == year), None)
+    if gwp is None:
+        return None
+    energy = next((v for v in _cost_total("energy_kwh_per_year")(organisation, today)
+                   if v.year == year), None)
+    return Line(
+        label=gettext("Algorithmes et systèmes d'IA (%(n)s avec une estimation)")
+        % {"n": gwp.detail.get("systems", 0)},
+        gwp_kg=gwp.value, low_kg=gwp.detail.get("low"), high_kg=gwp.detail.get("high"),
+        energy_kwh=energy.value if energy else None,
+        source=gettext("Registre des algorithmes : EcoLogits pour l'IA générative par API, "
+                       "énergie × mix électrique pour les modèles hébergés"),
+        url=reverse("algorithms:index", args=[organisation.slug]))

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from jalon.core import hypotheses as core_hypotheses
 from jalon.core.model import CRITERIA
-from jalon.footprint import exports, hypotheses, presenters, selectors, services
+from jalon.footprint import beyond, exports, hypotheses, presenters, selectors, services
 from jalon.footprint.forms import (
     METHOD_LABELS,
     FootprintForm,
@@ -73,6 +73,12 @@ def footprint(request: OrganisationRequest) -> HttpResponse:
     data = result.data
     context.update(presenters.footprint_context(data))
     context.update({
+        "beyond": [{"label": line.label, "gwp": fr_number(line.gwp_kg, 1),
+                    "range": (f"{fr_number(line.low_kg, 1)} – {fr_number(line.high_kg, 1)}"
+                              if line.low_kg is not None and line.high_kg is not None else ""),
+                    "energy": fr_number(line.energy_kwh, 1) if line.energy_kwh else "",
+                    "source": line.source, "url": line.url}
+                   for line in beyond.lines(organisation, year)],
         "year": year, "method": method, "method_label": METHOD_LABELS[method],
         "computed_at": result.computed_at, "query": request.GET.urlencode(),
         "entities": presenters.dimension(data, "entity"),
