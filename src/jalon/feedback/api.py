@@ -6,7 +6,6 @@ indicators follow the observatory's definitions (jalon.core.feedback_indicators)
 null when no answer is behind it.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Any

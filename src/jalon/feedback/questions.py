@@ -129,13 +129,13 @@ def answer_label(question: dict[str, Any], value: Any) -> str:
 def _text(value: Any, name: str, most: int, required: bool = True) -> str:
     if not isinstance(value, str):
         raise ValidationError(_("%(name)s : texte attendu.") % {"name": name})
-    value = " ".join(str(value).split())
-    if required and not value:
+    text = " ".join(value.split())
+    if required and not text:
         raise ValidationError(_("%(name)s : ce texte est obligatoire.") % {"name": name})
-    if len(value) > most:
+    if len(text) > most:
         raise ValidationError(_("%(name)s : %(most)d caractères au plus (%(count)d donnés).")
-                              % {"name": name, "most": most, "count": len(value)})
-    return value
+                              % {"name": name, "most": most, "count": len(text)})
+    return text
 
 
 def clean_questions(questions: Sequence[Any]) -> list[dict[str, Any]]:
