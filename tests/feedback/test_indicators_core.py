@@ -20,7 +20,7 @@ def test_marks(level: int, expected: float) -> None:
 
 @pytest.mark.parametrize("level", [0, 6, -1])
 def test_mark_out_of_range(level: int) -> None:
-    with pytest.raises(ValueError, match="1..5"):
+    with pytest.raises(ValueError, match=r"1\.\.5"):
         fi.mark(level)
 
 
