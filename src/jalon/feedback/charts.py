@@ -1,24 +1,32 @@
-"""The trend of one indicator over twelve months, as a server-rendered SVG (the kit's charts
-plot years; these plot months, with gaps where a month has no answer). Same conventions as
-jalon.kit.charts: role="img" labelled by <title>/<desc>, the data table always beside it."""
+"""Trends of the indicators over twelve months, as server-rendered SVG (the kit's charts plot
+years; these plot months, with gaps where a month has no answer). Same conventions as
+jalon.kit.charts: role="img" labelled by <title>/<desc>, lines told apart by colour and dash
+(never colour alone), the data table always beside the chart. No marker per point: the DOM
+stays small (EcoIndex) and every value is in the table."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from html import escape
 
-from jalon.kit.charts import GRID, INK, PALETTE
+from jalon.kit.charts import DASHES, GRID, INK, PALETTE
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 34
+WIDTH, HEIGHT = 640, 250
+LEFT, RIGHT, TOP, BOTTOM = 56, 16, 40, 30
 
 
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def trend_chart(chart_id: str, labels: Sequence[str], values: Sequence[float | None], *,
-                top: float, title: str, desc: str, fmt: Callable[[float], str]) -> str:
+def _text(x: float, y: float, text: str, anchor: str = "start") -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{INK}" '
+            f'font-size="12">{_e(text)}</text>')
+
+
+def trend_chart(chart_id: str, labels: Sequence[str],
+                series: Sequence[tuple[str, Sequence[float | None]]], *, top: float,
+                title: str, desc: str, fmt: Callable[[float], str]) -> str:
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     span = max(len(labels) - 1, 1)
 
@@ -34,35 +42,33 @@ def trend_chart(chart_id: str, labels: Sequence[str], values: Sequence[float | N
              f'aria-labelledby="{cid}-title {cid}-desc">',
              f'<title id="{cid}-title">{_e(title)}</title>',
              f'<desc id="{cid}-desc">{_e(desc)}</desc>']
+    grid = "".join(f"M{LEFT} {py(top * k / 4):.1f}H{WIDTH - RIGHT}" for k in range(5))
+    parts.append(f'<path d="{grid}" stroke="{GRID}" stroke-width="0.5" fill="none"/>')
     for k in range(5):
-        value = top * k / 4
-        y = py(value)
-        parts.append(f'<path d="M{LEFT} {y:.1f}H{WIDTH - RIGHT}" stroke="{GRID}" '
-                     f'stroke-width="0.5" fill="none"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{INK}" '
-                     f'font-size="12">{_e(fmt(value))}</text>')
+        parts.append(_text(LEFT - 6, py(top * k / 4) + 4, fmt(top * k / 4), "end"))
     for i, label in enumerate(labels):
-        if i % 2 == 0 or i == len(labels) - 1:
-            parts.append(f'<text x="{px(i):.1f}" y="{HEIGHT - 12}" text-anchor="middle" '
-                         f'fill="{INK}" font-size="12">{_e(label)}</text>')
-    colour = PALETTE[0]
-    segment: list[str] = []
-    segments: list[list[str]] = []
-    for i, v in enumerate(values):
-        if v is None:
-            if segment:
-                segments.append(segment)
-            segment = []
-            continue
-        segment.append(f"{px(i):.1f},{py(v):.1f}")
-    if segment:
-        segments.append(segment)
-    for points in segments:
-        parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" '
-                     f'stroke-width="2.5"/>')
-    for i, v in enumerate(values):
-        if v is not None:
-            parts.append(f'<circle cx="{px(i):.1f}" cy="{py(v):.1f}" r="4" fill="{colour}">'
-                         f'<title>{_e(labels[i])} : {_e(fmt(v))}</title></circle>')
+        if i % 3 == 0 or i == len(labels) - 1:
+            parts.append(_text(px(i), HEIGHT - 10, label, "middle"))
+    x = float(LEFT)
+    for s, (name, values) in enumerate(series):
+        colour, dash = PALETTE[s % len(PALETTE)], DASHES[s % len(DASHES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(f'<path d="M{x:.1f} 16h22" stroke="{colour}" stroke-width="3"'
+                     f'{dash_attr}/>')
+        parts.append(_text(x + 28, 20, name))
+        x += 40 + 7.2 * len(name)
+        # One path per series; "M" starts again after a month without answers.
+        d, pen_down = [], False
+        for i, v in enumerate(values):
+            if v is None:
+                pen_down = False
+                continue
+            d.append(f"{'L' if pen_down else 'M'}{px(i):.1f} {py(v):.1f}")
+            if not pen_down and (i + 1 >= len(values) or values[i + 1] is None):
+                d.append("h0.1")  # a lone month still shows (round cap)
+            pen_down = True
+        if d:
+            parts.append(f'<path d="{"".join(d)}" fill="none" stroke="{colour}" '
+                         f'stroke-width="2.5" stroke-linecap="round"{dash_attr}/>')
     parts.append("</svg>")
     return "".join(parts)

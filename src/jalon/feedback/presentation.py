@@ -4,7 +4,7 @@ observatory's reading, the trend charts with their tables."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from functools import partial
 from typing import Any, Final
 
 from django.utils import formats
@@ -88,23 +88,26 @@ def cards(indicators: fi.Indicators, changes: dict[str, float | None] | None = N
     return out
 
 
+GROUPS: Final = (("marks", ("satisfaction", "simplicity", "help_effective"), 10.0),
+                 ("shares", ("help_reachable", "autonomy"), 100.0))
+
+
 def trend_context(points: list[fi.MonthPoint], prefix: str) -> dict[str, Any]:
-    """Charts (one per indicator) and the month-by-month table."""
+    """Two charts (the marks out of 10, the shares in %) and the month-by-month table."""
     labels = [month_label(p.month) for p in points]
     charts = []
-
-    def formatter(key: str) -> Callable[[float], str]:
-        return lambda v: value_text(key, v)
-
-    for key in fi.KEYS:
-        top = 100.0 if fi.UNITS[key] == "%" else 10.0
-        values = [p.indicators.value(key) for p in points]
-        charts.append({"key": key, "label": LABELS[key], "svg": trend_chart(
-            f"{prefix}-{key}", labels, values, top=top,
-            title=_("%(label)s, mois par mois") % {"label": LABELS[key]},
-            desc=_("Valeur mensuelle sur douze mois ; un mois sans réponse n'a pas de point. "
-                   "Les valeurs sont dans le tableau qui suit."),
-            fmt=formatter(key))})
+    for group, keys, top in GROUPS:
+        unit_key = keys[0]
+        names = ", ".join(str(LABELS[key]) for key in keys)
+        charts.append({"key": group, "svg": trend_chart(
+            f"{prefix}-{group}", labels,
+            [(str(LABELS[key]), [p.indicators.value(key) for p in points]) for key in keys],
+            top=top,
+            title=(_("Notes sur 10, mois par mois : %(names)s") if top == 10.0
+                   else _("Parts en %%, mois par mois : %(names)s")) % {"names": names},
+            desc=_("Valeur mensuelle sur douze mois ; un mois sans réponse interrompt la "
+                   "ligne. Les valeurs sont dans le tableau qui suit."),
+            fmt=partial(value_text, unit_key))})
     rows = [{"month": label, "responses": p.indicators.responses,
              "cells": [{"value": value_text(key, p.indicators.value(key)),
                         "change": change_text(key, p.changes[key])} for key in fi.KEYS]}
