@@ -12,7 +12,7 @@ from tests.factories import DigitalServiceFactory
 
 from jalon.feedback import questions as q
 from jalon.feedback import services
-from jalon.feedback.models import FeedbackForm, FormVersion, Response
+from jalon.feedback.models import CommentTheme, FeedbackForm, FormVersion, Response
 
 
 class FeedbackFormFactory(DjangoModelFactory[FeedbackForm]):
@@ -58,3 +58,12 @@ class ResponseFactory(DjangoModelFactory[Response]):
 
 def answer(form: FeedbackForm, when: dt.datetime | None = None, **answers: Any) -> Response:
     return ResponseFactory(form=form, received_at=when or timezone.now(), answers=answers)
+
+
+class CommentThemeFactory(DjangoModelFactory[CommentTheme]):
+    class Meta:
+        model = CommentTheme
+
+    response = factory.SubFactory(ResponseFactory)
+    organisation = factory.SelfAttribute("response.organisation")
+    status = "manual"

@@ -5,13 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.feedback.factories import FeedbackFormFactory, FormVersionFactory, ResponseFactory
+from tests.feedback.factories import (
+    CommentThemeFactory,
+    FeedbackFormFactory,
+    FormVersionFactory,
+    ResponseFactory,
+)
 
 from jalon.catalogue.models import DigitalService
-from jalon.feedback.models import FeedbackForm, FormVersion, Response
+from jalon.feedback import themes
+from jalon.feedback.models import (
+    CommentTheme,
+    FeedbackForm,
+    FormVersion,
+    Response,
+    Theme,
+    ThemeModel,
+)
 from jalon.tenancy.models import Organisation
 
-TARGET_IDS = {"service_id"}
+TARGET_IDS = {"service_id", "response_id"}
 STRING_VALUES = {"fmt": "csv"}
 
 
@@ -20,8 +33,11 @@ def seed(target: Organisation, pk: int, secret: str) -> None:
     form = FeedbackFormFactory(pk=pk, service=service, intro=secret,
                                button_location="https://secret.example")
     FormVersionFactory(form=form)
-    ResponseFactory(pk=pk, form=form, answers={"satisfaction": "5", "verbatim": secret},
-                    comment=secret)
+    response = ResponseFactory(pk=pk, form=form,
+                               answers={"satisfaction": "5", "verbatim": secret}, comment=secret)
+    themes.ensure_tree(None, target)
+    CommentThemeFactory(response=response, theme=Theme.objects.get(organisation=target,
+                                                                  code="autre"))
 
 
 def snapshot(org: Organisation) -> dict[str, Any]:
@@ -31,4 +47,7 @@ def snapshot(org: Organisation) -> dict[str, Any]:
                                   .values("pk", "number", "questions")),
         "feedback_responses": list(Response.objects.filter(organisation=org)
                                    .values("pk", "comment", "answers")),
+        "feedback_themes": list(Theme.objects.filter(organisation=org).values()),
+        "feedback_triage": list(CommentTheme.objects.filter(organisation=org).values()),
+        "feedback_models": ThemeModel.objects.filter(organisation=org).count(),
     }

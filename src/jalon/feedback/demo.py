@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from jalon.catalogue.models import Audience, DigitalService, ServiceStatus
 from jalon.feedback import questions as q
-from jalon.feedback import services
-from jalon.feedback.models import FeedbackForm, Response, Source
+from jalon.feedback import services, themes
+from jalon.feedback.models import CommentTheme, FeedbackForm, Response, Source, Triage
 from jalon.feedback.publishing import BUTTON_SHARE_KEY, SATISFACTION_KEY
 from jalon.tenancy.audit import record
 from jalon.tenancy.models import Organisation, Publication
@@ -58,27 +58,53 @@ QUALITY: Final = {"Paiement de la cantine": 0.8, "Rendez-vous passeport et carte
                   "Assistant conversationnel « Lisa »": 0.35}
 CUSTOMISED: Final = "Paiement de la cantine"
 
-COMMENTS: Final = {
-    5: ("Très simple, paiement fait en deux minutes.", "Rien à redire, merci !",
-        "Enfin une démarche claire, bravo à l'équipe.",
-        "Rapide et efficace, j'ai reçu la confirmation tout de suite.",
-        "Parfait depuis mon téléphone."),
-    4: ("Bien, mais il faudrait pouvoir enregistrer sa carte bancaire.",
-        "Pratique. Le lien vers la démarche est difficile à trouver sur le site.",
-        "Correct, un peu long à charger le soir.",
-        "Bonne démarche, mais le courriel de confirmation arrive dans les indésirables."),
-    3: ("Je n'ai pas compris quel justificatif fournir.",
-        "Moyen : le formulaire se vide quand on revient en arrière.",
-        "Les horaires affichés ne correspondent pas à ceux de la mairie.",
-        "Le vocabulaire administratif n'est pas clair (« pièce justificative de domicile » ?)."),
-    2: ("Impossible de trouver un créneau avant deux mois.",
-        "J'ai dû appeler trois fois avant d'avoir quelqu'un.",
-        "Le site plante au moment de valider, j'ai recommencé deux fois.",
-        "Pas accessible avec mon lecteur d'écran : les boutons n'ont pas de nom."),
-    1: ("Aucune réponse à mon courriel depuis trois semaines.",
-        "Démarche abandonnée, je suis allé au guichet.",
-        "Le chatbot ne comprend rien, et aucun moyen de parler à une personne.",
-        "Paiement refusé sans explication, et personne au téléphone."),
+# Comments by satisfaction level, each with the theme a person of the agglomeration gave it.
+COMMENTS: Final[dict[int, tuple[tuple[str, str], ...]]] = {
+    5: (("Très simple, paiement fait en deux minutes.", "compliments"),
+        ("Rien à redire, merci !", "compliments"),
+        ("Enfin une démarche claire, bravo à l'équipe.", "compliments"),
+        ("Rapide et efficace, j'ai reçu la confirmation tout de suite.", "compliments"),
+        ("Parfait depuis mon téléphone, merci.", "compliments"),
+        ("Merci pour ce service, tout s'est bien passé.", "compliments"),
+        ("Super pratique de pouvoir le faire le dimanche soir.", "compliments")),
+    4: (("Bien, mais il faudrait pouvoir enregistrer sa carte bancaire.", "moyens"),
+        ("Pratique. Le lien vers la démarche est difficile à trouver sur le site.", "trouver"),
+        ("Correct, un peu long à charger le soir.", "lenteur"),
+        ("Bonne démarche, mais le courriel de confirmation arrive dans les indésirables.",
+         "recu"),
+        ("J'aurais aimé payer par prélèvement automatique.", "moyens"),
+        ("Le menu est un peu confus, j'ai cherché le bon onglet.", "navigation"),
+        ("Bien, mais le reçu n'est pas téléchargeable en PDF.", "recu"),
+        ("Les pages mettent du temps à s'afficher sur la 4G.", "lenteur")),
+    3: (("Je n'ai pas compris quel justificatif fournir.", "justificatifs"),
+        ("Moyen : le formulaire se vide quand on revient en arrière.", "blocage"),
+        ("Les horaires affichés ne correspondent pas à ceux de la mairie.", "infos-pratiques"),
+        ("Le vocabulaire administratif n'est pas clair (« pièce justificative de domicile » ?).",
+         "vocabulaire"),
+        ("Quels documents faut-il scanner ? Ce n'est écrit nulle part.", "justificatifs"),
+        ("Sur mobile les boutons se chevauchent.", "telephone"),
+        ("Impossible de trouver la page depuis l'accueil du site.", "trouver"),
+        ("Des mots compliqués, j'ai dû demander à ma fille.", "vocabulaire"),
+        ("L'adresse de la déchèterie indiquée est fausse.", "infos-pratiques")),
+    2: (("Impossible de trouver un créneau avant deux mois.", "rendez-vous"),
+        ("J'ai dû appeler trois fois avant d'avoir quelqu'un.", "joindre"),
+        ("Le site plante au moment de valider, j'ai recommencé deux fois.", "blocage"),
+        ("Pas accessible avec mon lecteur d'écran : les boutons n'ont pas de nom.",
+         "accessibilite"),
+        ("Plus aucun rendez-vous disponible ce mois-ci.", "rendez-vous"),
+        ("Ma demande est en attente depuis six semaines.", "traitement"),
+        ("Texte trop petit et contrastes faibles, difficile à lire.", "accessibilite"),
+        ("Le formulaire ne s'affiche pas en entier sur mon téléphone.", "telephone"),
+        ("Toujours pas de réponse après un mois d'instruction.", "traitement")),
+    1: (("Aucune réponse à mon courriel depuis trois semaines.", "reponse"),
+        ("Démarche abandonnée, je suis allé au guichet.", "autre"),
+        ("Le chatbot ne comprend rien, et aucun moyen de parler à une personne.", "assistant"),
+        ("Paiement refusé sans explication, et personne au téléphone.", "refus"),
+        ("Ma carte est refusée à chaque tentative.", "refus"),
+        ("Le standard ne répond jamais.", "joindre"),
+        ("L'assistant automatique tourne en rond.", "assistant"),
+        ("Message envoyé via le formulaire de contact, jamais de retour.", "reponse"),
+        ("Pourquoi faut-il encore imprimer ce document en 2026 ?", "autre")),
 }
 CHANNELS: Final = ("counter", "phone", "email", "chat", "relative", "websites")
 
@@ -112,10 +138,29 @@ def _answers(rng: random.Random, quality: float, custom: bool) -> dict[str, Any]
                 if reached:
                     answers[q.CONTACT_SATISFACTION] = str(_level(rng, quality))
     if rng.random() < 0.3:
-        answers[q.VERBATIM] = rng.choice(COMMENTS[satisfaction])
+        answers[q.VERBATIM] = rng.choice(COMMENTS[satisfaction])[0]
     if custom and rng.random() < 0.7:
         answers["q1"] = rng.choice(("1", "2", "3"))
     return answers
+
+
+def _seed_themes(agglomeration: Organisation, actor: Any) -> list[str]:
+    """The default theme tree, and the comments of the first nine months classified by a
+    person (the model is trained from the back office: "Entraîner le modèle", a background
+    task — never in the demo's own time)."""
+    if not themes.ensure_tree(actor, agglomeration):
+        return []
+    by_code = {t.code: t for t in themes.themes(agglomeration)}
+    label = {text: code for level in COMMENTS.values() for text, code in level}
+    cutoff = timezone.now() - dt.timedelta(days=90)
+    rows = [CommentTheme(response=r, organisation=agglomeration, theme=by_code[label[r.comment]],
+                         status=Triage.MANUAL, decided_by=getattr(actor, "username", ""),
+                         decided_at=r.received_at + dt.timedelta(days=2))
+            for r in Response.objects.filter(organisation=agglomeration,
+                                             received_at__lt=cutoff).exclude(comment="")
+            if r.comment in label]
+    CommentTheme.objects.bulk_create(rows)
+    return [f"arborescence de thèmes et {len(rows)} commentaires classés par une personne"]
 
 
 def seed_demo(agglomeration: Organisation, people: dict[str, Any],
@@ -177,6 +222,7 @@ def seed_demo(agglomeration: Organisation, people: dict[str, Any],
             record(actor, "feedback.demo_seeded", agglomeration, target="demo",
                    responses=len(rows))
             created.append(f"{len(rows)} avis d'usagers sur douze mois")
+        created.extend(_seed_themes(agglomeration, actor))
         _publication, made = Publication.objects.get_or_create(
             organisation=agglomeration, domain="feedback",
             defaults={"published": True, "changed_by": actor})

@@ -89,3 +89,85 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.form} — {self.received_at:%Y-%m-%d %H:%M}"
+
+
+class Theme(models.Model):
+    """A theme of comments: a closed tree per organisation (themes, then sub-themes), with
+    one "other" bucket for what fits nowhere (as the State's classification plan of "Je donne
+    mon avis" comments, with its "Autre / inclassable")."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="feedback_themes")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="children")
+    code = models.SlugField(max_length=60)
+    label = models.CharField(_("thème"), max_length=120)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_other = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"],
+                                               name="one_feedback_theme_code_per_organisation")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def full_label(self) -> str:
+        return f"{self.parent.label} › {self.label}" if self.parent_id and self.parent else \
+            self.label
+
+
+class ThemeModel(models.Model):
+    """A triage model of comments trained for the organisation (jalon.core.triage), with its
+    quality measured on comments kept apart from training."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="feedback_theme_models")
+    version = models.CharField(max_length=60)
+    algorithm = models.CharField(max_length=80)
+    trained_at = models.DateTimeField()
+    trained_by = models.CharField(max_length=150, blank=True)
+    n_examples = models.PositiveIntegerField()
+    n_evaluated = models.PositiveIntegerField(default=0)
+    macro_f1 = models.FloatField(null=True)
+    top3_accuracy = models.FloatField(null=True)
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class Triage(models.TextChoices):
+    SUGGESTED = "suggested", _("Suggestion de l'IA, à vérifier")
+    CONFIRMED = "confirmed", _("Suggestion confirmée")
+    CORRECTED = "corrected", _("Suggestion corrigée")
+    MANUAL = "manual", _("Classé par une personne")
+
+
+class CommentTheme(models.Model):
+    """The theme of one comment: the model's ranked suggestions (with the model version), then
+    the theme a person chose. Only a person's choice counts in the figures per theme."""
+
+    response = models.OneToOneField(Response, on_delete=models.CASCADE,
+                                    related_name="theme_triage")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="+")
+    suggestions = models.JSONField(default=list)  # [{"theme": code, "confidence": 0.83}, …]
+    model_version = models.CharField(max_length=60, blank=True)
+    suggested_at = models.DateTimeField(null=True)
+    theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="comments")
+    status = models.CharField(max_length=10, choices=Triage.choices, default=Triage.SUGGESTED)
+    decided_by = models.CharField(max_length=150, blank=True)
+    decided_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-response__received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}: {self.status}"

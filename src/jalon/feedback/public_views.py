@@ -30,7 +30,9 @@ PAGE: Final = PublicForm(
     domain=DOMAIN, form_class=AnswerFormBase, service=services.receive, action=ACTION,
     title=_("Donnez votre avis"),
     notice=_("Votre avis est anonyme : il sert à améliorer ce service. N'écrivez pas de "
-             "données personnelles dans le commentaire. Cette page ne dépose aucun cookie et "
+             "données personnelles dans le commentaire. Les commentaires peuvent être classés "
+             "par thème avec l'aide d'un outil automatique (intelligence artificielle) ; une "
+             "personne vérifie toujours ce classement. Cette page ne dépose aucun cookie et "
              "n'utilise pas JavaScript."),
     thanks=_("Merci, votre avis a bien été reçu. Il sera lu par l'équipe du service."),
     template_name="feedback/public_form.html")

@@ -66,7 +66,7 @@ def responses(organisation: Organisation) -> QuerySet[Response]:
 def comments(organisation: Organisation, service_id: int | None = None, text: str = ""
              ) -> QuerySet[Response]:
     rows = (responses(organisation).exclude(comment="")
-            .select_related("form__service", "version"))
+            .select_related("form__service", "version", "theme_triage__theme__parent"))
     if service_id is not None:
         rows = rows.filter(form__service_id=service_id)
     if text.strip():

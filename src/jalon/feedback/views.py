@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -216,3 +216,134 @@ def export_service(request: OrganisationRequest, service_id: int, fmt: str) -> H
     form = selectors.form(request.organisation, service_id)
     return _export(selectors.responses(request.organisation).filter(form=form), fmt,
                    f"avis-{request.organisation.slug}-service-{service_id}")
+
+
+# Themes of the comments ------------------------------------------------------------------------
+
+THEMES_PER_PAGE = 20
+
+
+def _themes_url(request: OrganisationRequest) -> str:
+    return reverse("feedback:themes", args=[request.organisation.slug])
+
+
+@organisation_view(capability=Capability.READ)
+@require_http_methods(["GET"])
+def themes_page(request: OrganisationRequest) -> HttpResponse:
+    from jalon.feedback import themes
+    from jalon.kit.charts import Bar, bar_chart
+
+    organisation = request.organisation
+    tree = themes.tree(organisation)
+    bars = [Bar(str(item["theme"].label), float(item["count"])) for item in tree]
+    chart = bar_chart("themes-chart", bars, title=_("Commentaires par thème"),
+                      desc=_("Nombre de commentaires classés par une personne dans chaque "
+                             "thème ; les valeurs sont dans le tableau qui suit."),
+                      fmt=lambda v: str(int(v))) if any(b.value for b in bars) else ""
+    return render(request, "feedback/themes.html", {
+        "tree": tree, "chart": chart, "model": themes.current_model(organisation),
+        "pending": themes.pending(organisation).count(),
+        "decided": themes.decided(organisation).count(),
+        "min_examples": themes.MIN_EXAMPLES,
+        "parents": [item["theme"] for item in tree if not item["theme"].is_other],
+        "can_manage": _can_manage(request)})
+
+
+@organisation_view(capability=Capability.MANAGE_FEEDBACK)
+@require_POST
+def themes_create(request: OrganisationRequest) -> HttpResponse:
+    from jalon.feedback import themes
+
+    if themes.ensure_tree(request.user, request.organisation):
+        messages.success(request, _("Arborescence de thèmes créée ; adaptez-la à vos "
+                                    "services."))
+    return redirect(_themes_url(request))
+
+
+@organisation_view(capability=Capability.MANAGE_FEEDBACK)
+@require_POST
+def themes_add(request: OrganisationRequest) -> HttpResponse:
+    from jalon.feedback import themes
+
+    parent = None
+    if parent_id := request.POST.get("parent"):
+        parent = themes.themes(request.organisation).filter(
+            pk=int(parent_id) if parent_id.isdigit() else 0).first()
+        if parent is None:
+            raise Http404
+    try:
+        theme = themes.add_theme(request.user, request.organisation,
+                                 request.POST.get("label", ""), parent)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, _("Thème « %(label)s » ajouté.") % {"label": theme.label})
+    return redirect(_themes_url(request))
+
+
+@organisation_view(capability=Capability.MANAGE_FEEDBACK)
+@require_POST
+def themes_train(request: OrganisationRequest) -> HttpResponse:
+    from jalon.feedback import tasks, themes
+
+    try:
+        themes.check_trainable(request.organisation)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+        return redirect(_themes_url(request))
+    tasks.train_themes.enqueue(request.organisation.pk, request.user.pk)
+    messages.success(request, _("Entraînement lancé : le modèle, sa qualité mesurée et ses "
+                                "suggestions apparaissent ici dès qu'il est terminé."))
+    return redirect(_themes_url(request))
+
+
+@organisation_view(capability=Capability.READ)
+@require_http_methods(["GET"])
+def themes_queue(request: OrganisationRequest) -> HttpResponse:
+    from jalon.feedback import tasks, themes
+
+    organisation = request.organisation
+    model = themes.current_model(organisation)
+    if model is not None and themes.pending(organisation).exclude(
+            theme_triage__model_version=model.version).exists():
+        tasks.suggest_themes.enqueue(organisation.pk)
+    page = Paginator(themes.pending(organisation), THEMES_PER_PAGE).get_page(
+        request.GET.get("page"))
+    suggestions = themes.suggestion_labels(organisation, list(page.object_list))
+    choices = [(t.pk, t.full_label) for t in themes.categories(organisation)]
+    codes = {t.code: t.pk for t in themes.categories(organisation)}
+    items = [{"response": r, "suggestions": suggestions.get(r.pk, []),
+              "selected": codes.get(suggestions[r.pk][0]["code"]) if suggestions.get(r.pk)
+              else None} for r in page.object_list]
+    return render(request, "feedback/themes_queue.html", {
+        "items": items, "page": page, "choices": choices, "model": model,
+        "can_manage": _can_manage(request)})
+
+
+@organisation_view(capability=Capability.MANAGE_FEEDBACK)
+@require_POST
+def themes_classify(request: OrganisationRequest, response_id: int) -> HttpResponse:
+    from jalon.feedback import themes
+
+    response = get_object_or_404(selectors.responses(request.organisation).exclude(comment=""),
+                                 pk=response_id)
+    theme_id = request.POST.get("theme", "")
+    theme = themes.themes(request.organisation).filter(
+        pk=int(theme_id) if theme_id.isdigit() else 0).first()
+    if theme is None:
+        messages.error(request, _("Choisissez un thème dans la liste."))
+    else:
+        try:
+            row = themes.classify(request.user, response, theme)
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, _("Commentaire classé dans « %(label)s » (%(status)s).")
+                             % {"label": theme.full_label,
+                                "status": row.get_status_display().lower()})
+    page = request.POST.get("page", "")
+    url = reverse("feedback:themes_queue", args=[request.organisation.slug])
+    return redirect(f"{url}?page={page}" if page.isdigit() else url)
