@@ -21,47 +21,58 @@ def _service_id(name: str) -> int:
     return DigitalService.objects.get(organisation__slug=AGGLO, name=name).pk
 
 
-def test_citizen_answers_without_javascript(browser: Any, demo_world: dict[str, Any]) -> None:
-    from tests.browser.conftest import Browser
-
-    session = Browser(browser, demo_world["base"], "citizen")
-    session.context.close()
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR",
-                                  java_script_enabled=False)
-    try:
-        session.context = context
-        session.page = context.new_page()
-        page = session.page
-        service_id = _service_id("Paiement de la cantine")
-        assert session.goto(f"/p/{AGGLO}/feedback/{service_id}/?source=button") == 200
-        session.audit("public answer page")
-        # Nothing chosen: refused beside the required question.
-        with page.expect_navigation():
-            page.get_by_role("button", name="Envoyer").click()
-        assert session.last_status is None or page.url.endswith(f"/{service_id}/")
-        session.audit("public answer page with errors")
-        assert "Ce champ est obligatoire" in page.locator("main").inner_text()
-        page.get_by_label("Bien", exact=True).check()
-        page.get_by_label("4", exact=True).check()
-        page.get_by_label("Je n'ai pas eu besoin d'aide").check()
-        page.get_by_label("Deux", exact=True).check()
-        page.get_by_label("Souhaitez-vous nous en dire plus ?").fill(
-            "Simple, mais le reçu arrive tard.")
-        with page.expect_navigation():
-            page.get_by_role("button", name="Envoyer").click()
-        assert page.url.endswith("/merci/")
-        session.last_status = 200
-        session.audit("public thanks page")
-        assert context.cookies() == []
-        assert session.goto(f"/p/{AGGLO}/feedback/") == 200
-        session.audit("public results")
-    finally:
-        context.close()
+def test_citizen_answers(open_browser: Any, demo_world: dict[str, Any]) -> None:
+    session = open_browser("citizen")
+    page = session.page
+    service_id = _service_id("Paiement de la cantine")
+    assert session.goto(f"/p/{AGGLO}/feedback/{service_id}/?source=button") == 200
+    session.audit("public answer page")
+    assert page.locator("script").count() == 0
+    # Nothing chosen: refused beside the required question.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer").click()
+    session.last_status = 400
+    session.audit("public answer page with errors")
+    assert "Ce champ est obligatoire" in page.locator("main").inner_text()
+    page.get_by_label("Bien", exact=True).check()
+    page.get_by_label("4", exact=True).check()
+    page.get_by_label("Je n'ai pas eu besoin d'aide").check()
+    page.get_by_label("Deux", exact=True).check()
+    page.get_by_label("Souhaitez-vous nous en dire plus ?").fill(
+        "Simple, mais le reçu arrive tard.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer").click()
+    assert page.url.endswith("/merci/")
+    session.last_status = 200
+    session.audit("public thanks page")
+    assert session.context.cookies() == []
+    assert session.goto(f"/p/{AGGLO}/feedback/") == 200
+    session.audit("public results")
     from jalon.feedback.models import Response
 
     stored = Response.objects.filter(comment="Simple, mais le reçu arrive tard.").get()
     assert (stored.satisfaction, stored.no_help, stored.source) == (4, True, "button")
     assert_audits_clean(session.audits)
+
+
+def test_answer_without_javascript(browser: Any, demo_world: dict[str, Any]) -> None:
+    context = browser.new_context(locale="fr-FR", java_script_enabled=False)
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        service_id = _service_id("Demande de badge d'accès aux déchèteries")
+        page.goto(f"{demo_world['base']}/p/{AGGLO}/feedback/{service_id}/")
+        page.get_by_label("Très bien", exact=True).check()
+        page.get_by_label("Souhaitez-vous nous en dire plus ?").fill("Sans JavaScript, ça va.")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Envoyer").click()
+        assert page.url.endswith("/merci/")
+        assert context.cookies() == []
+    finally:
+        context.close()
+    from jalon.feedback.models import Response
+
+    assert Response.objects.filter(comment="Sans JavaScript, ça va.", satisfaction=5).exists()
 
 
 def test_editor_reads_indicators_and_versions_the_questions(open_browser: Any,
