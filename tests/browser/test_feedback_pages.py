@@ -90,6 +90,18 @@ def test_editor_reads_indicators_and_versions_the_questions(open_browser: Any,
     session.audit("feedback service")
     assert session.goto(f"{base}commentaires/?q=guichet") == 200
     session.audit("feedback comments")
+    assert session.goto(f"{base}themes/") == 200
+    session.audit("feedback themes")
+    assert "Autre / inclassable" in page.locator("main").inner_text()
+    assert session.goto(f"{base}themes/a-trier/") == 200
+    session.audit("feedback themes queue")
+    with page.expect_navigation():
+        page.locator("main form.inline").first.get_by_role("button").click()
+    assert "Choisissez un thème" in page.locator("main").inner_text()
+    page.locator("main select").first.select_option(label="Paiement › Paiement refusé")
+    with page.expect_navigation():
+        page.locator("main form.inline").first.get_by_role("button").click()
+    assert "Commentaire classé" in page.locator("main").inner_text()
     assert session.goto(f"{base}services/{service_id}/bouton/") == 200
     session.audit("feedback button")
     assert session.goto(f"{base}services/{service_id}/reglages/") == 200

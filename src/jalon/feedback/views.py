@@ -220,7 +220,7 @@ def export_service(request: OrganisationRequest, service_id: int, fmt: str) -> H
 
 # Themes of the comments ------------------------------------------------------------------------
 
-THEMES_PER_PAGE = 20
+THEMES_PER_PAGE = 8
 
 
 def _themes_url(request: OrganisationRequest) -> str:
