@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -51,12 +52,14 @@ def versions(form: FeedbackForm) -> QuerySet[FormVersion]:
 
 
 def public_form(organisation: Organisation, service_id: int) -> tuple[FeedbackForm, FormVersion]:
-    """An open form and its current version, for the public answer page (404 otherwise)."""
-    found = get_object_or_404(forms(organisation).filter(active=True), service_id=service_id)
-    version = found.versions.order_by("-number").first()
+    """An open form and its current version, for the public answer page (404 otherwise); one
+    query (the page is the platform's busiest)."""
+    version = (FormVersion.objects.select_related("form__service")
+               .filter(form__organisation=organisation, form__active=True,
+                       form__service_id=service_id).order_by("-number").first())
     if version is None:
-        raise FormVersion.DoesNotExist
-    return found, version
+        raise Http404
+    return version.form, version
 
 
 def responses(organisation: Organisation) -> QuerySet[Response]:
