@@ -35,6 +35,8 @@ urlpatterns = [
     path("p/<slug:org_slug>/datacentres/", include("jalon.datacentres.public_urls")),
     path("p/<slug:org_slug>/", include("jalon.publishing.public_urls")),
     path("api/", include("jalon.api.urls")),
+    # Open311 GeoReport v2, one endpoint per organisation (citizen reports, issue 14).
+    path("open311/<slug:org_slug>/v2/", include("jalon.reports.open311_urls")),
     # Language switcher (a plain POST form in the footer; no JavaScript).
     path("i18n/", include("django.conf.urls.i18n")),
 ]
