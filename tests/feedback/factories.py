@@ -12,7 +12,7 @@ from tests.factories import DigitalServiceFactory
 
 from jalon.feedback import questions as q
 from jalon.feedback import services
-from jalon.feedback.models import CommentTheme, FeedbackForm, FormVersion, Response
+from jalon.feedback.models import CommentTheme, FeedbackForm, FormVersion, Response, Theme
 
 
 class FeedbackFormFactory(DjangoModelFactory[FeedbackForm]):
@@ -67,3 +67,11 @@ class CommentThemeFactory(DjangoModelFactory[CommentTheme]):
     response = factory.SubFactory(ResponseFactory)
     organisation = factory.SelfAttribute("response.organisation")
     status = "manual"
+
+
+class ThemeFactory(DjangoModelFactory[Theme]):
+    class Meta:
+        model = Theme
+
+    code = factory.Sequence(lambda n: f"theme-{n}")
+    label = factory.Sequence(lambda n: f"Thème {n}")

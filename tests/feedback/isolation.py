@@ -10,10 +10,10 @@ from tests.feedback.factories import (
     FeedbackFormFactory,
     FormVersionFactory,
     ResponseFactory,
+    ThemeFactory,
 )
 
 from jalon.catalogue.models import DigitalService
-from jalon.feedback import themes
 from jalon.feedback.models import (
     CommentTheme,
     FeedbackForm,
@@ -35,9 +35,8 @@ def seed(target: Organisation, pk: int, secret: str) -> None:
     FormVersionFactory(form=form)
     response = ResponseFactory(pk=pk, form=form,
                                answers={"satisfaction": "5", "verbatim": secret}, comment=secret)
-    themes.ensure_tree(None, target)
-    CommentThemeFactory(response=response, theme=Theme.objects.get(organisation=target,
-                                                                  code="autre"))
+    theme = ThemeFactory(pk=pk, organisation=target, code="autre", label=secret, is_other=True)
+    CommentThemeFactory(response=response, theme=theme)
 
 
 def snapshot(org: Organisation) -> dict[str, Any]:
