@@ -68,13 +68,14 @@ ANSWER = {"satisfaction": "4", "comprehension": "5", "contact_tried": "phone",
 
 
 def run(slug: str, service_id: int, data_dir: Path, submitters: int, rounds: int,
-        think: tuple[float, float]) -> dict[str, Any]:
+        think: tuple[float, float], threads: int = 4) -> dict[str, Any]:
     port = free_port()
     env = {**os.environ, "JALON_DATA_DIR": str(data_dir), "JALON_SECURE_COOKIES": "0",
            "JALON_TRUSTED_PROXIES": "127.0.0.1",
            "JALON_PUBLICFORMS_ORGANISATION_LIMIT": str(submitters * rounds * 10)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "jalon.cli", "serve", "--port", str(port), "--workers", "2"],
+        [sys.executable, "-m", "jalon.cli", "serve", "--port", str(port), "--workers", "2",
+         "--threads", str(threads)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     path = f"/p/{slug}/feedback/{service_id}/"
     origin = f"http://127.0.0.1:{port}"
@@ -166,6 +167,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--submitters", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--think-min", type=float, default=0.5)
     parser.add_argument("--think-max", type=float, default=2.0)
     args = parser.parse_args()
@@ -176,7 +178,8 @@ def main() -> int:
         slug, service_id = prepare()
         print(f"answer page, {args.submitters} concurrent submitters × {args.rounds} rounds…")
         load_before = os.getloadavg()[0]
-        result = run(slug, service_id, data_dir, args.submitters, args.rounds, think)
+        result = run(slug, service_id, data_dir, args.submitters, args.rounds, think,
+                     args.threads)
         load_after = os.getloadavg()[0]
         from jalon.feedback.models import Response
 
@@ -188,7 +191,8 @@ def main() -> int:
           f"{load_after:.1f} on {os.cpu_count()} CPUs")
     results = {"date": dt.datetime.now(dt.UTC).date().isoformat(), "machine": machine(),
                "database": "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite",
-               "server": "2 workers × 4 threads (gthread)", "submitters": args.submitters,
+               "server": f"2 workers × {args.threads} threads (gthread)",
+               "submitters": args.submitters,
                "rounds": args.rounds, "think_s": list(think), "stored": stored,
                "load_average_1min": [round(load_before, 1), round(load_after, 1)], **result,
                "met": result["p95_ms"] < TARGET_P95_MS and result["errors"] == 0
