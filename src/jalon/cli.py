@@ -392,6 +392,76 @@ def factors(
     out.print("Servers: Boavizta's bottom-up model per configuration (boaviztapi).")
 
 
+class BiasFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def bias(
+    file: Annotated[Path, typer.Argument(help="CSV of decisions, one line per decision.")],
+    decision: Annotated[str, typer.Option("--decision", help="Column of the decision.")],
+    group: Annotated[str, typer.Option("--group", help="Column of the group compared.")],
+    outcome: Annotated[str | None, typer.Option(
+        "--outcome", help="Column of the true outcome (for true/false positive rates).")
+    ] = None,
+    stratum: Annotated[str | None, typer.Option(
+        "--stratum", help="Column to stratify by (Simpson's paradox check).")] = None,
+    positive: Annotated[str | None, typer.Option(
+        "--positive", help="Decision value that is favourable (default: 1/oui/true).")
+    ] = None,
+    outcome_positive: Annotated[str | None, typer.Option(
+        "--outcome-positive", help="Outcome value that is favourable.")] = None,
+    output: Annotated[BiasFormat, typer.Option("--format", "-f", help="Output format.")
+                      ] = BiasFormat.table,
+) -> None:
+    """Bias of an algorithm's decisions per group (Fairlearn): selection rates with bootstrap
+    confidence intervals, demographic parity, equalized odds; docs/algorithms.md."""
+    from jalon.core import bias as core_bias
+
+    if not file.is_file():
+        raise _fail(f"{file}: no such file")
+    try:
+        data = core_bias.read_decisions(
+            file.read_bytes(), decision=decision, group=group, outcome=outcome,
+            stratum=stratum, positive=positive, outcome_positive=outcome_positive)
+    except core_bias.BiasInputError as exc:
+        for problem in exc.problems:
+            err.print(f"[bold red]error:[/] {file}: {problem}")
+        raise typer.Exit(2) from exc
+    result = core_bias.measure(data)
+    if output is BiasFormat.json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title=f"Selection rate per group ({result['n']} decisions)")
+    for column in ("group", "n", "selection rate", "95% CI", *(
+            ("TPR", "FPR") if outcome else ())):
+        table.add_column(column, justify="left" if column == "group" else "right")
+    for name, g in result["groups"].items():
+        cells = [name + (" (small)" if g["small"] else ""), str(g["n"]),
+                 f"{g['selection_rate']:.3f}", f"{g['ci_low']:.3f}–{g['ci_high']:.3f}"]
+        if outcome:
+            cells += [_rate(g.get("true_positive_rate")), _rate(g.get("false_positive_rate"))]
+        table.add_row(*cells)
+    out.print(table)
+    out.print(f"demographic parity difference: {_rate(result['demographic_parity_difference'])}")
+    out.print(f"demographic parity ratio: {_rate(result['demographic_parity_ratio'])}")
+    if "equalized_odds_difference" in result:
+        out.print(f"equalized odds difference: {_rate(result['equalized_odds_difference'])}")
+    if result["small_groups"]:
+        err.print("[yellow]caution:[/] groups under 30 decisions: "
+                  + ", ".join(result["small_groups"]))
+    if result.get("simpson", {}).get("reversed"):
+        err.print("[yellow]caution:[/] Simpson's paradox: the gap reverses in every stratum")
+    if result["four_fifths"]["below"]:
+        err.print("[yellow]caution:[/] ratio under 0.8 (four-fifths rule of thumb, not a "
+                  "legal threshold)")
+
+
+def _rate(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 # --------------------------------------------------------------------------------------------
 # The web platform: manage, worker, serve, demo
 # --------------------------------------------------------------------------------------------

@@ -495,6 +495,40 @@ def _create_strategy(organisation: Any, actor: Any, spec: dict[str, Any]) -> tup
     return strategy, True
 
 
+# Actions of the agglomeration's strategy, under the objective of the theme whose title starts
+# with the key (the template gives the themes and objectives, the authority its actions).
+DEMO_ACTIONS: Final = (
+    ("Thème 2", {"title": "Allonger à 6 ans la durée de vie des postes de travail",
+                 "status": "in_progress", "owner": "DSI — pôle parc", "budget_eur": 45000,
+                 "start_date": dt.date(2024, 9, 1), "end_date": dt.date(2026, 12, 31)}),
+    ("Thème 1", {"title": "Clause de matériel reconditionné dans le marché de postes de travail",
+                 "status": "done", "owner": "Commande publique", "budget_eur": 0,
+                 "start_date": dt.date(2025, 1, 1), "end_date": dt.date(2025, 6, 30)}),
+    ("Thème 3", {"title": "Audit RGESN et RGAA des dix démarches en ligne les plus utilisées",
+                 "status": "in_progress", "owner": "Direction de la relation aux usagers",
+                 "budget_eur": 28000, "start_date": dt.date(2025, 3, 1),
+                 "end_date": dt.date(2026, 6, 30)}),
+    ("Thème 4", {"title": "Former les chefs de projet à l'écoconception",
+                 "status": "planned", "owner": "Ressources humaines", "budget_eur": 12000,
+                 "start_date": dt.date(2026, 2, 1), "end_date": dt.date(2026, 11, 30)}),
+)
+
+
+def _seed_actions(strategy: Any, actor: Any, report: SeedReport) -> None:
+    from jalon.strategy import services
+    from jalon.strategy.models import Action, Objective
+
+    if Action.objects.filter(objective__axis__strategy=strategy).exists():
+        return  # what people entered since is kept
+    for theme, values in DEMO_ACTIONS:
+        objective = (Objective.objects.filter(axis__strategy=strategy,
+                                              axis__title__startswith=theme)
+                     .order_by("position", "pk").first())
+        if objective is not None:
+            services.add_action(actor, objective, **values)
+            report.created.append(f"action « {values['title']} »")
+
+
 def _seed_agglomeration(organisation: Any, operator: Any, actor: Any, report: SeedReport,
                         say: Callable[[str], None]) -> None:
     from jalon.strategy import services
@@ -503,6 +537,7 @@ def _seed_agglomeration(organisation: Any, operator: Any, actor: Any, report: Se
     strategy, made = _create_strategy(organisation, actor, AGGLOMERATION_STRATEGY)
     if made:
         report.created.append(f"stratégie {strategy.title}")
+    _seed_actions(strategy, actor, report)
     say("Calcul des indicateurs de la stratégie depuis l'inventaire…")
     services.recompute_computed_indicators(organisation)
 

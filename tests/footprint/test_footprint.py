@@ -189,6 +189,15 @@ def test_scenario_longer_laptop_life_lowers_the_steady_state(client, setup):
     html = response.content.decode()
     assert html.count("<svg") == 2 and "<title" in html and "<caption" in html
     assert str(result["until"]) in html
+    # The three totals a reader could confuse, side by side, each saying what it is.
+    three = response.context["three_totals"]
+    assert [row["label"] for row in three] == [
+        f"Empreinte de l'année {current_year()}", "Régime permanent de la référence",
+        f"Trajectoire de référence, {result['baseline']['years'][0]['year']}"]
+    assert all(row["what"] for row in three)
+    assert "Trois totaux à ne pas confondre" in html
+    footprint = client.get(reverse("footprint:footprint", args=[setup["org"].slug]))
+    assert three[0]["value"] in footprint.content.decode()
 
 
 def test_public_page_is_404_until_published(client, setup):

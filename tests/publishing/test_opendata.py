@@ -12,8 +12,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from frictionless import Resource, Schema
+from pyshacl import validate
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, DCTERMS, RDF, SH
 
 from jalon.publishing import opendata
 
@@ -23,6 +25,12 @@ pytestmark = pytest.mark.django_db
 NAMES = ["strategy", "indicators", "values", "footprint", "inventory"]
 LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SHAPES = opendata.SCHEMA_DIR.parent / "dcat" / "dcat-ap-harvest.shapes.ttl"
+
+
+def shapes() -> Graph:
+    return Graph().parse(SHAPES, format="turtle")
 
 
 @pytest.fixture(autouse=True)
@@ -86,58 +94,110 @@ def test_csv_contents_and_neutralised_cells(client, world):
     assert indicators[2]["status"] == "no_data"
 
 
-def test_jsonld_catalogue(client, world):
+def jsonld_graph(client) -> Graph:
     response = client.get(url("opendata:catalogue_jsonld"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/ld+json")
+    return Graph().parse(data=response.content.decode(), format="json-ld")
+
+
+def test_jsonld_catalogue(client, world):
+    response = client.get(url("opendata:catalogue_jsonld"))
     data = json.loads(response.content)
-    assert "@context" in data and data["@type"] == "dcat:Catalog"
-    assert data["dct:publisher"]["dct:identifier"] == "213300015"
-    distributions = [d for ds in data["dcat:dataset"] for d in ds["dcat:distribution"]]
-    assert all(ds["@type"] == "dcat:Dataset" for ds in data["dcat:dataset"])
-    assert len(distributions) == len(NAMES)
-    for d in distributions:
-        assert d["@type"] == "dcat:Distribution"
-        assert d["dcat:downloadURL"]["@id"].startswith("http://testserver/p/lisiere/data/")
-        assert d["dct:conformsTo"]["@id"].startswith("http://testserver/p/lisiere/data/"
-                                                     "schemas/")
-        assert d["dct:license"]["@id"] == str(LICENCE)
-        # Every advertised address answers.
-        for key in ("dcat:downloadURL", "dct:conformsTo"):
-            path = d[key]["@id"].removeprefix("http://testserver")
-            assert Client().get(path).status_code == 200
-    assert no_personal_data(response.content)
-    # As RDF, the JSON-LD and the Turtle say the same thing.
-    ld = Graph().parse(data=response.content.decode(), format="json-ld")
-    ttl = Graph().parse(data=client.get(url("opendata:catalogue_ttl")).content.decode(),
-                        format="turtle")
-    assert len(ld) == len(ttl) and len(ld) > 50
-    assert set(ld) == set(ttl)
-
-
-def test_turtle_catalogue(client, world):
-    response = client.get(url("opendata:catalogue_ttl"))
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/turtle")
-    graph = Graph().parse(data=response.content.decode(), format="turtle")
+    assert "@context" in data and data["@context"]["dcat"] == str(DCAT)
+    graph = jsonld_graph(client)
     catalogue = URIRef("http://testserver/p/lisiere/data/catalogue.jsonld")
-    assert (catalogue, RDF.type, DCAT.Catalog) in graph
-    datasets = list(graph.objects(catalogue, DCAT.dataset))
-    assert len(datasets) == 2
     publisher = graph.value(catalogue, DCTERMS.publisher)
     assert str(graph.value(publisher, DCTERMS.identifier)) == "213300015"
-    assert (publisher, RDF.type, FOAF.Organization) in graph
-    conforms = set()
+    distributions = list(graph.subjects(RDF.type, DCAT.Distribution))
+    assert len(distributions) == len(NAMES)
+    for d in distributions:
+        download = str(graph.value(d, DCAT.downloadURL))
+        schema = str(graph.value(d, DCTERMS.conformsTo))
+        assert download.startswith("http://testserver/p/lisiere/data/")
+        assert schema.startswith("http://testserver/p/lisiere/data/schemas/")
+        assert graph.value(d, DCTERMS.license) == LICENCE
+        # Every advertised address answers.
+        for address in (download, schema):
+            assert Client().get(address.removeprefix("http://testserver")).status_code == 200
+    assert no_personal_data(response.content)
+
+
+def test_the_three_serialisations_hold_the_same_graph(client, world):
+    """JSON-LD, Turtle and RDF/XML, built by rdflib from one graph."""
+    ld = jsonld_graph(client)
+    ttl = Graph().parse(data=client.get(url("opendata:catalogue_ttl")).content.decode(),
+                        format="turtle")
+    response = client.get(url("opendata:catalogue_rdf"))
+    assert response["Content-Type"].startswith("application/rdf+xml")
+    xml = Graph().parse(data=response.content.decode(), format="xml")
+    assert len(ld) > 50
+    assert isomorphic(ld, ttl) and isomorphic(ld, xml)
+
+
+@pytest.mark.parametrize(("accept", "media_type"), [
+    ("", "application/ld+json"),
+    ("*/*", "application/ld+json"),
+    ("text/turtle", "text/turtle"),
+    ("application/rdf+xml", "application/rdf+xml"),
+    ("text/html, application/xml;q=0.9, text/turtle;q=0.5", "application/rdf+xml"),
+    ("text/turtle;q=0.2, application/ld+json;q=0.8", "application/ld+json"),
+    ("text/turtle;q=0, application/rdf+xml;q=bad", "application/ld+json"),
+])
+def test_content_negotiation(client, world, accept, media_type):
+    response = client.get(url("opendata:catalogue"), HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(media_type)
+    assert "Accept" in response["Vary"]
+    graph = Graph().parse(data=response.content.decode(), format={
+        "application/ld+json": "json-ld", "text/turtle": "turtle",
+        "application/rdf+xml": "xml"}[media_type])
+    assert (URIRef("http://testserver/p/lisiere/data/catalogue.jsonld"), RDF.type,
+            DCAT.Catalog) in graph
+
+
+def test_what_harvesters_need(client, world):
+    """data.gouv.fr takes a dataset only with a dct:identifier; DCAT-AP recommends contact
+    point, temporal and spatial coverage, frequency and theme."""
+    graph = jsonld_graph(client)
+    datasets = set(graph.subjects(RDF.type, DCAT.Dataset))
+    assert {str(graph.value(d, DCTERMS.identifier)) for d in datasets} == {
+        "jalon:213300015:strategie", "jalon:213300015:empreinte"}
     for dataset in datasets:
-        assert (dataset, RDF.type, DCAT.Dataset) in graph
-        for distribution in graph.objects(dataset, DCAT.distribution):
-            assert (distribution, RDF.type, DCAT.Distribution) in graph
-            assert (distribution, DCTERMS.license, LICENCE) in graph
-            assert graph.value(distribution, DCAT.downloadURL) is not None
-            assert graph.value(distribution, DCTERMS.modified) is not None
-            conforms.add(str(graph.value(distribution, DCTERMS.conformsTo)))
-    assert conforms == {f"http://testserver/p/lisiere/data/schemas/{n}.schema.json"
-                        for n in NAMES}
+        contact = graph.value(dataset, DCAT.contactPoint)
+        assert str(graph.value(contact, VCARD.hasURL)) == "http://testserver/p/lisiere/"
+        spatial = graph.value(dataset, DCTERMS.spatial)
+        assert str(graph.value(spatial, DCTERMS.identifier)) == world["org"].insee_code
+        assert graph.value(dataset, DCTERMS.accrualPeriodicity) is not None
+        assert graph.value(dataset, DCAT.theme) is not None
+        period = graph.value(dataset, DCTERMS.temporal)
+        start, end = graph.value(period, DCAT.startDate), graph.value(period, DCAT.endDate)
+        assert start.toPython() <= end.toPython()
+    strategy = URIRef("http://testserver/p/lisiere/data/catalogue.jsonld#strategie")
+    period = graph.value(strategy, DCTERMS.temporal)
+    assert str(graph.value(period, DCAT.startDate)) == "2024-01-01"
+    # The identifier does not depend on the address the site is reached at.
+    other = Graph().parse(data=client.get(url("opendata:catalogue_jsonld"),
+                                          HTTP_HOST="localhost").content.decode(),
+                          format="json-ld")
+    assert ({str(o) for o in other.objects(None, DCTERMS.identifier)}
+            == {str(o) for o in graph.objects(None, DCTERMS.identifier)})
+
+
+def test_the_catalogue_passes_the_shapes(client, world):
+    graph = jsonld_graph(client)
+    conforms, report, text = validate(graph, shacl_graph=shapes(), advanced=True)
+    assert conforms, text
+    warnings = list(report.subjects(SH.resultSeverity, SH.Warning))
+    assert warnings == [], text
+
+
+def test_the_shapes_catch_a_dataset_without_identifier(client, world):
+    """The shapes are not a formality: without dct:identifier the catalogue is refused."""
+    graph = jsonld_graph(client)
+    graph.remove((None, DCTERMS.identifier, None))
+    conforms, _report, text = validate(graph, shacl_graph=shapes())
+    assert not conforms and "dct:identifier" in text
 
 
 def test_literals_are_escaped_in_turtle(client, world):

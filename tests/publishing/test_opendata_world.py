@@ -46,7 +46,7 @@ def publish(org: Organisation, domain: str, published: bool = True) -> None:
 def build(public: bool = True, slug: str = "lisiere", public_footprint: bool = True) -> dict:
     operator = OperatorFactory(name="GIP", slug="gip")
     org = OrganisationFactory(operator=operator, name=f"Commune {slug}", slug=slug,
-                              kind="commune", siren="213300015")
+                              kind="commune", siren="213300015", insee_code="33063")
     publish(org, "footprint", public_footprint)
     first, last = AUTHOR.split()
     author = member(org, f"auteur-{slug}", Role.EDITOR, first_name=first, last_name=last)

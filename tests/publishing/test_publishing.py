@@ -12,6 +12,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from rdflib import Graph
+from rdflib.namespace import DCAT
 
 from jalon import events
 from jalon.footprint.models import FootprintResult
@@ -39,15 +41,14 @@ def csv_url(name: str, slug: str = "lisiere") -> str:
     return reverse("opendata:csv", args=[slug, name])
 
 
-def catalogue(client: Client, slug: str = "lisiere") -> dict:
+def catalogue(client: Client, slug: str = "lisiere") -> Graph:
     response = client.get(reverse("opendata:catalogue_jsonld", args=[slug]))
     assert response.status_code == 200
-    return json.loads(response.content)
+    return Graph().parse(data=response.content.decode(), format="json-ld")
 
 
-def downloads(data: dict) -> set[str]:
-    return {d["dcat:downloadURL"]["@id"].rsplit("/", 1)[1]
-            for ds in data["dcat:dataset"] for d in ds["dcat:distribution"]}
+def downloads(graph: Graph) -> set[str]:
+    return {str(url).rsplit("/", 1)[1] for url in graph.objects(None, DCAT.downloadURL)}
 
 
 # --- Open data ---------------------------------------------------------------------------------

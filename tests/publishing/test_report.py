@@ -75,9 +75,15 @@ def test_viewer_reads_the_index_and_the_report(world):
     assert reverse("report:edit", args=["lisiere", YEAR]) not in index.content.decode()
     parts = screen_parts(client)
     html = "".join(parts)
+    text = html.replace("&#x27;", "'")
     for status in publishing.statuses(world["strategy"], today=dt.date(YEAR, 12, 31)):
-        assert status.explanation and status.explanation in html.replace("&#x27;", "'")
-    assert "Contrat de réparation" in parts[0] and "Réalisée" in parts[0]
+        if status.latest is None:
+            # Indicators without a value are listed together, by name, not one page each.
+            assert status.definition.name in text and status.explanation not in text
+        else:
+            assert status.explanation and status.explanation in text
+    assert "Synthèse 2025" in parts[0]
+    assert "Contrat de réparation" in parts[1] and "Réalisée" in parts[1]
     assert "Empreinte environnementale du numérique en 2025" in parts[-1]
     assert "2023" in parts[-1]  # evolution N-2..N
     assert "Sources et méthodes" in parts[-1]
@@ -88,10 +94,12 @@ def test_the_screen_review_is_in_light_parts_and_the_pdf_is_whole(world, monkeyp
     client = signed(world["viewer"])
     parts = screen_parts(client)
     statuses = publishing.statuses(world["strategy"], today=dt.date(YEAR, 12, 31))
-    assert len(parts) == len(statuses) + 2  # introduction; one part per indicator; footprint
+    measured = [s for s in statuses if s.latest is not None]
+    # Summary; introduction; one part per indicator with a value; footprint.
+    assert len(parts) == len(measured) + 3
     for number, html in enumerate(parts, start=1):
         assert f'href="?part={number}" aria-current="page"' in html
-        assert html.count('class="pub-indicator"') == (1 if 1 < number < len(parts) else 0)
+        assert html.count('class="pub-indicator"') == (1 if 2 < number < len(parts) else 0)
         # Tables scroll in a focusable region named by their caption.
         for caption in re.findall(r'<div class="table-wrap" tabindex="0" role="region" '
                                   r'aria-labelledby="([^"]+)"><table>\n<caption id="([^"]+)"',
@@ -109,7 +117,7 @@ def test_the_screen_review_is_in_light_parts_and_the_pdf_is_whole(world, monkeyp
     assert main(client.get(f"{url}?part=999").content.decode()) == main(parts[-1])
     # The PDF's document is the whole review, without the screen's scroll regions.
     document = report.render_document(world["org"], YEAR)
-    assert document.count('class="pub-indicator"') == len(statuses)
+    assert document.count('class="pub-indicator"') == len(measured)
     assert "Empreinte environnementale du numérique en 2025" in document
     assert "table-wrap" not in document and "?part=" not in document
 
@@ -155,7 +163,8 @@ def test_only_editors_edit_the_introduction(world):
     saved = AnnualReport.objects.get(strategy=world["strategy"], year=YEAR)
     assert saved.introduction == "Notre bilan 2025.\n\nSuite."
     assert AuditEvent.objects.filter(action="strategy.report.introduction").exists()
-    html = client.get(reverse("report:html", args=["lisiere", YEAR])).content.decode()
+    html = client.get(reverse("report:html", args=["lisiere", YEAR]) + "?part=2"
+                      ).content.decode()
     assert "<p>Notre bilan 2025.</p>" in html
 
 
@@ -181,3 +190,50 @@ def test_published_report_pdf_is_public_when_the_strategy_is(world):
     assert private.content == response.content  # the same document
     publish(world["org"], "strategy", False)
     assert Client().get(url).status_code == 404
+
+
+def test_the_report_opens_with_a_summary(world):
+    """Headline figures with their change and source, targets met and missed, the actions that
+    matter — before the introduction."""
+    html = signed(world["viewer"]).get(
+        reverse("report:html", args=["lisiere", YEAR])).content.decode().replace("&#x27;", "'")
+    summary = html[html.index("Synthèse 2025"):]
+    assert "Empreinte carbone du parc informatique en 2025 : " in summary
+    assert "tCO2e" in summary and "par rapport à 2024" in summary
+    assert "Calculée par Jalon depuis l'inventaire, méthode stock" in summary
+    # 10 laptops and 5 monitors in service in 2025 (the desktops were retired in 2020).
+    assert "Équipements en service au cours de 2025 : 15" in summary
+    assert "sur 3 indicateurs suivis" in summary
+    # The lifespan (6.1 years in 2025 toward 7 in 2027) is on track; the reuse share (12 %
+    # against a floor of 20 %) is off track; the GDPR delay has no value.
+    met = summary[summary.index("Cibles atteintes ou en bonne voie"):
+                  summary.index("Cibles manquées ou menacées")]
+    assert "Durée de vie des postes : 6,1 ans" in met and "Source : GLPI" in met
+    missed = summary[summary.index("Cibles manquées ou menacées"):
+                     summary.index("Les actions qui comptent")]
+    assert "Part du réemploi : 12 %" in missed.replace("\u202f", " ")
+    assert "1 sans valeur" in summary
+    actions = summary[summary.index("Les actions qui comptent"):summary.index("</ol>")]
+    # Under way first, then finished, then planned.
+    assert (actions.index("HYPERLINK") < actions.index("Contrat de réparation")
+            < actions.index("Sensibiliser"))
+    assert "budget 12" in actions
+
+
+def test_a_value_without_a_target_is_shown_not_judged(world):
+    indicator = world["indicators"][1]
+    indicator.target_defined = False
+    indicator.save()
+    item = next(s for s in publishing.statuses(world["strategy"], today=dt.date(YEAR, 12, 31))
+                if s.indicator == indicator)
+    assert item.status == "no_target" and item.status_label == "Sans cible"
+    assert item.latest_text.replace("\u202f", " ") == "12 %"
+
+
+def test_report_values_are_rounded_to_the_indicators_precision(world):
+    from jalon.strategy.models import IndicatorValue
+
+    IndicatorValue.objects.filter(indicator=world["indicators"][0],
+                                  date=dt.date(2025, 12, 31)).update(value=6.137845219)
+    document = report.render_document(world["org"], YEAR)
+    assert "6,137845219" not in document and "6,1 ans" in document

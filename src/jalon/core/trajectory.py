@@ -50,6 +50,8 @@ class Status(StrEnum):
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
     NO_DATA = "no_data"
+    # Values exist but the authority has set no target: the value is shown, never judged.
+    NO_TARGET = "no_target"
 
 
 @dataclass(frozen=True, slots=True)

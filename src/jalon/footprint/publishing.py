@@ -27,7 +27,7 @@ from jalon.footprint.services import footprint_for
 from jalon.inventory.indicators import provenance
 from jalon.inventory.models import Asset
 from jalon.kit import charts
-from jalon.kit.formatting import display_unit, fr_criterion, fr_number
+from jalon.kit.formatting import display_unit, fr_change, fr_criterion, fr_number
 from jalon.kit.labels import CATEGORY_LABELS, CRITERION_LABELS, PHASE_LABELS
 from jalon.publishing import registry
 from jalon.publishing.indicators import yearly_value, years
@@ -42,6 +42,12 @@ METHOD: Final = "stock"
 def footprint_years(today: dt.date | None = None) -> list[int]:
     year = (today or timezone.localdate()).year
     return list(range(year - FOOTPRINT_YEARS + 1, year + 1))
+
+
+def footprint_period(organisation: Organisation) -> tuple[dt.date, dt.date]:
+    """dct:temporal of the footprint's dataset: the years its CSV covers."""
+    years = footprint_years()
+    return dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)
 
 
 def footprint_rows(organisation: Organisation, years: Sequence[int] | None = None
@@ -100,6 +106,13 @@ def report_footprint(organisation: Organisation, year: int) -> dict[str, Any]:
     categories = sorted(
         ((str(CATEGORY_LABELS.get(k, k)), v["gwp"]["value"], v.get("count"))
          for k, v in current["by_category"].items()), key=lambda r: (-r[1], r[0]))
+    by_category = charts.bar_chart(
+        f"fp-cat-{year}", [charts.Bar(label, value / 1000) for label, value, _n in categories],
+        title=gettext("Changement climatique par catégorie d'équipements, %(year)s (tCO2e)")
+        % {"year": year},
+        desc=gettext("Les catégories, de la plus émettrice à la moins émettrice ; valeurs "
+                     "dans le tableau qui suit."),
+        fmt=lambda v: fr_number(v, 1))
     chart = charts.line_chart(
         f"fp-{year}", years,
         [(gettext("Changement climatique (tCO2e)"),
@@ -114,8 +127,61 @@ def report_footprint(organisation: Organisation, year: int) -> dict[str, Any]:
         "years": years, "evolution": evolution, "phases": phases, "chart": chart,
         "categories": [{"label": label, "value": fr_criterion("gwp", value),
                         "count": fr_number(count)} for label, value, count in categories],
-        "devices": current["rows"]["used"], "factor_set": current["factor_set"],
+        "category_chart": by_category,
+        "counted": fr_number(counted_devices(current)),
+        "devices": fr_number(current["rows"]["used"]), "factor_set": current["factor_set"],
     }, "modified": modified(organisation)}
+
+
+def counted_devices(data: dict[str, Any]) -> int:
+    """Devices the year's footprint counts: those in service at least one day of the year (the
+    stock method), fewer than the rows read when the inventory keeps retired devices."""
+    return sum(int(v.get("count") or 0) for v in data["by_category"].values())
+
+
+# --- Headline figures of the annual report ------------------------------------------------------
+
+def _source(data: dict[str, Any]) -> str:
+    return gettext("Calculée par Jalon depuis l'inventaire, méthode stock, facteurs %(name)s "
+                   "%(version)s") % {"name": data["factor_set"].get("name", ""),
+                                      "version": data["factor_set"].get("version", "")}
+
+
+def headline_footprint(organisation: Organisation, year: int) -> registry.HeadlineFigure | None:
+    """The year's footprint (stock method) and its change from the year before."""
+    if not Asset.objects.filter(organisation=organisation).exists():
+        return None
+    current = footprint_for(organisation, year, METHOD)
+    previous = footprint_for(organisation, year - 1, METHOD)
+    now, before = current["totals"]["gwp"]["value"], previous["totals"]["gwp"]["value"]
+    if not now:
+        return None
+    change = fr_change(now, before)
+    return registry.HeadlineFigure(
+        label=gettext("Empreinte carbone du parc informatique en %(year)s") % {"year": year},
+        value=f"{fr_criterion('gwp', now)} tCO2e",
+        change=(gettext("%(change)s par rapport à %(year)s") % {"change": change,
+                                                                 "year": year - 1}
+                if change else ""),
+        source=_source(current))
+
+
+def headline_devices(organisation: Organisation, year: int) -> registry.HeadlineFigure | None:
+    """How many devices the year's footprint counts, and how many inventory rows were read."""
+    if not Asset.objects.filter(organisation=organisation).exists():
+        return None
+    current = footprint_for(organisation, year, METHOD)
+    counted = counted_devices(current)
+    change = fr_change(counted, counted_devices(footprint_for(organisation, year - 1, METHOD)))
+    return registry.HeadlineFigure(
+        label=gettext("Équipements en service au cours de %(year)s") % {"year": year},
+        value=fr_number(counted),
+        change=(gettext("%(change)s par rapport à %(year)s") % {"change": change,
+                                                                 "year": year - 1}
+                if change else ""),
+        source=gettext("Inventaire : %(rows)s lignes lues, dont les équipements retirés avant "
+                       "%(year)s ou entrés après") % {"rows": fr_number(current["rows"]["used"]),
+                                                      "year": year})
 
 
 def report_sources(organisation: Organisation, year: int) -> dict[str, Any]:
@@ -156,12 +222,14 @@ def register() -> None:
             "ce parc, calculés par Jalon.",
             ("numérique responsable", "empreinte environnementale", "parc informatique"),
             frequency="http://publications.europa.eu/resource/authority/frequency/ANNUAL",
-            order=20),
+            order=20, temporal=footprint_period, themes=("ENVI", "TECH")),
         registry.Dataset(
             "footprint", "empreinte", "Empreinte environnementale du numérique",
             "Empreinte multicritère du parc informatique (méthode stock), trois dernières "
             "années, totale, par phase du cycle de vie et par catégorie.",
             registry.SCHEMA_DIR / "footprint.schema.json", footprint_rows, modified, order=20),
+        registry.Headline("footprint", headline_footprint, order=10),
+        registry.Headline("devices", headline_devices, order=20),
         registry.PublicSection(FOOTPRINT, FOOTPRINT, _("Empreinte environnementale du numérique"),
                                "footprint/_public_section.html", public_context, order=10),
         registry.ReportSection("footprint", _("Empreinte environnementale du numérique"),

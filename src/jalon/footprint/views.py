@@ -131,6 +131,42 @@ def _signed(percent: float) -> str:
     return ("+" if percent > 0 else "−" if percent < 0 else "") + fr_number(abs(percent), 1)
 
 
+def _three_totals(data: dict[str, Any], footprint: dict[str, Any], start: int
+                  ) -> list[dict[str, str]]:
+    """The three climate totals a reader can confuse, side by side, each with what it is: the
+    year's footprint (footprint page, report), the reference's steady state (a constant estate
+    renewed at the end of each lifespan) and the reference trajectory's first projected year
+    (the inventory aged with no purchase after it)."""
+    year = current_year()
+    first = data["baseline"]["years"][0] if data["baseline"]["years"] else None
+    rows = [{
+        "label": str(_("Empreinte de l'année %(year)s") % {"year": year}),
+        "value": fr_criterion("gwp", footprint["totals"]["gwp"]["value"]),
+        "devices": fr_number(presenters.devices_in_service(footprint)),
+        "what": str(_("Ce que montrent la page Empreinte et le bilan annuel : la fabrication "
+                      "des équipements en service pendant l'année répartie sur leur durée de "
+                      "vie, leur utilisation pour leurs jours de service.")),
+    }, {
+        "label": str(_("Régime permanent de la référence")),
+        "value": fr_criterion("gwp", data["baseline"]["steady_state"]["totals"]["gwp"][
+            "value"]),
+        "devices": "",
+        "what": str(_("Le parc actuel supposé constant et renouvelé à la fin de chaque durée "
+                      "de vie : l'empreinte annuelle à long terme, à laquelle se compare le "
+                      "scénario.")),
+    }]
+    if first is not None:
+        rows.append({
+            "label": str(_("Trajectoire de référence, %(year)s") % {"year": first["year"]}),
+            "value": fr_criterion("gwp", first["totals"]["gwp"]["value"]),
+            "devices": fr_number(first["count"]),
+            "what": str(_("L'inventaire projeté année par année à partir de %(start)s, sans "
+                          "achat nouveau après lui : une année projetée, pas un bilan.")
+                        % {"start": start}),
+        })
+    return rows
+
+
 def _scenario_tables(data: dict[str, Any]) -> dict[str, Any]:
     base, scen = data["baseline"], data["scenario"]
     steady = []
@@ -196,6 +232,8 @@ def scenario(request: OrganisationRequest) -> HttpResponse:
                                      form.cleaned_data["start_year"])
         context["result"] = data
         if data is not None:
+            context["three_totals"] = _three_totals(data, baseline,
+                                                    form.cleaned_data["start_year"])
             tables = _scenario_tables(data)
             # One table: each category's inputs, then its steady state before and after.
             results = tables.pop("per_category")

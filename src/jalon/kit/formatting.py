@@ -60,6 +60,16 @@ def fr_percent(share: float | None, decimals: int = 0) -> str:
     return "–" if share is None else fr_number(share * 100, decimals) + THOUSANDS + "%"
 
 
+def fr_change(current: float | None, previous: float | None) -> str:
+    """The relative change from `previous` to `current` with its sign, to the percent:
+    '+3 %', '−12 %' (a true minus sign), '0 %'; '' when it cannot be computed."""
+    if current is None or previous is None or not previous:
+        return ""
+    change = round((current - previous) / abs(previous) * 100)
+    sign = "+" if change > 0 else "−" if change < 0 else ""
+    return f"{sign}{fr_number(abs(change))}{THOUSANDS}%"
+
+
 def utc_stamp(value: dt.datetime) -> str:
     """An aware datetime as ISO 8601 in UTC to the second: '2026-03-01T09:30:00Z' (metadata of
     open data and of the report's document)."""

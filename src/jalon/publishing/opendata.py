@@ -7,8 +7,10 @@ The catalogue lists the datasets of every published domain: it does not depend o
 domain. Everything here is public, so it carries no personal data: rows are aggregates or what
 the authority adopted. CSV: UTF-8, comma, header line, cells neutralised against spreadsheet
 formulas (jalon.core.exports.safe_cell). Each CSV conforms to its Table Schema (shipped in
-jalon/data/schemas/opendata/); the catalogue (JSON-LD and Turtle, written by hand: no RDF library
-at run time) points every distribution at its schema with dct:conformsTo. See docs/open-data.md.
+jalon/data/schemas/opendata/); the catalogue, a DCAT-AP graph built with rdflib and serialised as
+JSON-LD, Turtle or RDF/XML, points every distribution at its schema with dct:conformsTo and gives
+each dataset what data.gouv.fr's harvester needs (a stable dct:identifier first: a dataset
+without one is skipped). See docs/open-data.md.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from django.http import Http404
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.term import Node
 
 from jalon.core.exports import safe_cell
 from jalon.kit.formatting import utc_stamp
@@ -77,14 +82,22 @@ def csv_text(dataset: Dataset, organisation: Organisation) -> str:
 
 # --- DCAT-AP catalogue ---------------------------------------------------------------------------
 
-PREFIXES: Final = {
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dct": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+VCARD: Final = Namespace("http://www.w3.org/2006/vcard/ns#")
+LOCN: Final = Namespace("http://www.w3.org/ns/locn#")
+PREFIXES: Final = {"dcat": DCAT, "dct": DCTERMS, "foaf": FOAF, "vcard": VCARD, "locn": LOCN,
+                   "skos": SKOS, "xsd": XSD}
 MEDIA_TYPE: Final = "https://www.iana.org/assignments/media-types/text/csv"
+FILE_TYPE_CSV: Final = "http://publications.europa.eu/resource/authority/file-type/CSV"
 LANGUAGE: Final = "http://publications.europa.eu/resource/authority/language/FRA"
+THEMES: Final = "http://publications.europa.eu/resource/authority/data-theme/"
+# ADMS publisher type of every organisation using Jalon (a local authority or its operator).
+PUBLISHER_TYPE: Final = "http://purl.org/adms/publishertype/LocalAuthority"
+# What each serialisation is called by rdflib, and its media type.
+FORMATS: Final = {
+    "jsonld": ("json-ld", "application/ld+json"),
+    "ttl": ("turtle", "text/turtle"),
+    "rdf": ("xml", "application/rdf+xml"),
+}
 
 
 @dataclass(frozen=True)
@@ -97,13 +110,23 @@ class Urls:
     schema: Callable[[str], str]
 
 
+def dataset_identifier(organisation: Organisation, group_key: str) -> str:
+    """dct:identifier of a dataset, stable whatever address the site is reached at: the
+    publisher's SIREN (else the organisation's address name) and the dataset's key.
+    data.gouv.fr's harvester matches a dataset across harvests by it."""
+    return f"jalon:{organisation.siren or organisation.slug}:{group_key}"
+
+
 def catalogue(organisation: Organisation, urls: Urls,
               datasets: list[Dataset] | None = None) -> dict[str, Any]:
-    """The catalogue as plain data, turned into JSON-LD or Turtle below: one DCAT dataset per
+    """The catalogue as plain data, turned into RDF by `graph`: one DCAT dataset per
     DatasetGroup with a published distribution, in registry order."""
     publisher: dict[str, Any] = {"id": urls.page + "#organisation", "name": organisation.name}
     if organisation.siren:
         publisher["siren"] = organisation.siren
+    spatial = ({"code": organisation.insee_code, "name": organisation.name}
+               if organisation.insee_code else None)
+    contact = {"name": organisation.name, "url": urls.page}
     published = published_datasets(organisation) if datasets is None else datasets
     groups: list[dict[str, Any]] = []
     for group in registry.dataset_groups():
@@ -115,10 +138,14 @@ def catalogue(organisation: Organisation, urls: Urls,
         if not distributions:
             continue
         groups.append({
-            "id": f"{urls.catalogue}#{group.key}", "title": f"{group.title} — {organisation.name}",
+            "id": f"{urls.catalogue}#{group.key}",
+            "identifier": dataset_identifier(organisation, group.key),
+            "title": f"{group.title} — {organisation.name}",
             "description": group.description, "keywords": list(group.keywords),
             "landing": urls.page, "frequency": group.frequency, "distributions": distributions,
             "modified": max(d["modified"] for d in distributions),
+            "temporal": group.temporal(organisation) if group.temporal else None,
+            "themes": [THEMES + code for code in group.themes],
         })
     titles = ", ".join(g["title"].removesuffix(f" — {organisation.name}").lower()
                        for g in groups)
@@ -127,120 +154,137 @@ def catalogue(organisation: Organisation, urls: Urls,
         "title": f"Données ouvertes du numérique responsable — {organisation.name}",
         "description": f"Publiés avec Jalon : {titles}." if titles
                        else "Aucune donnée publiée pour l'instant.",
-        "homepage": urls.page, "publisher": publisher, "datasets": groups,
+        "homepage": urls.page, "publisher": publisher, "contact": contact,
+        "spatial": spatial, "datasets": groups,
         "modified": max((g["modified"] for g in groups),
                         default=utc_stamp(organisation.created_at)),
     }
 
 
-def _dt(value: str) -> dict[str, str]:
-    return {"@value": value, "@type": "xsd:dateTime"}
+def _fr(text: str) -> Literal:
+    return Literal(text, lang="fr")
 
 
-def _fr(text: str) -> dict[str, str]:
-    return {"@value": text, "@language": "fr"}
+def _stamp(value: str) -> Literal:
+    return Literal(value, datatype=XSD.dateTime)
 
 
-def to_jsonld(data: dict[str, Any]) -> dict[str, Any]:
-    publisher: dict[str, Any] = {"@id": data["publisher"]["id"], "@type": "foaf:Organization",
-                                 "foaf:name": data["publisher"]["name"]}
+def graph(data: dict[str, Any]) -> Graph:
+    """The DCAT-AP 3 graph of the catalogue (shapes it passes: docs/open-data.md)."""
+    g = Graph()
+    for prefix, namespace in PREFIXES.items():
+        g.bind(prefix, namespace)
+    catalogue_ref = URIRef(data["id"])
+    publisher = URIRef(data["publisher"]["id"])
+    g.add((publisher, RDF.type, FOAF.Organization))
+    g.add((publisher, FOAF.name, Literal(data["publisher"]["name"])))
+    g.add((publisher, DCTERMS.type, URIRef(PUBLISHER_TYPE)))
     if "siren" in data["publisher"]:
-        publisher["dct:identifier"] = data["publisher"]["siren"]
-    return {
-        "@context": PREFIXES,
-        "@id": data["id"], "@type": "dcat:Catalog",
-        "dct:title": _fr(data["title"]), "dct:description": _fr(data["description"]),
-        "dct:language": {"@id": LANGUAGE}, "foaf:homepage": {"@id": data["homepage"]},
-        "dct:publisher": publisher, "dct:license": {"@id": LICENCE},
-        "dct:modified": _dt(data["modified"]),
-        "dcat:dataset": [{
-            "@id": ds["id"], "@type": "dcat:Dataset",
-            "dct:title": _fr(ds["title"]), "dct:description": _fr(ds["description"]),
-            "dcat:keyword": [_fr(k) for k in ds["keywords"]],
-            "dcat:landingPage": {"@id": ds["landing"]},
-            "dct:publisher": {"@id": data["publisher"]["id"]},
-            "dct:language": {"@id": LANGUAGE},
-            "dct:accrualPeriodicity": {"@id": ds["frequency"]},
-            "dct:modified": _dt(ds["modified"]),
-            "dcat:distribution": [{
-                "@id": d["id"], "@type": "dcat:Distribution",
-                "dct:title": _fr(d["title"]), "dct:description": _fr(d["description"]),
-                "dcat:accessURL": {"@id": d["download"]},
-                "dcat:downloadURL": {"@id": d["download"]},
-                "dcat:mediaType": {"@id": MEDIA_TYPE},
-                "dct:format": {"@id": "http://publications.europa.eu/resource/authority/"
-                                      "file-type/CSV"},
-                "dct:license": {"@id": LICENCE},
-                "dct:conformsTo": {"@id": d["schema"]},
-                "dct:modified": _dt(d["modified"]),
-            } for d in ds["distributions"]],
-        } for ds in data["datasets"]],
-    }
+        g.add((publisher, DCTERMS.identifier, Literal(data["publisher"]["siren"])))
 
+    contact = BNode()
+    g.add((contact, RDF.type, VCARD.Organization))
+    g.add((contact, VCARD.fn, Literal(data["contact"]["name"])))
+    g.add((contact, VCARD.hasURL, URIRef(data["contact"]["url"])))
 
-def _literal(text: str) -> str:
-    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\r", "\\r"))
-    return f'"{escaped}"'
+    spatial = None
+    if data["spatial"]:
+        # The organisation's territory by its INSEE code (commune) or SIREN of EPCI.
+        spatial = BNode()
+        g.add((spatial, RDF.type, DCTERMS.Location))
+        g.add((spatial, DCTERMS.identifier, Literal(data["spatial"]["code"])))
+        g.add((spatial, LOCN.geographicName, _fr(data["spatial"]["name"])))
 
+    g.add((catalogue_ref, RDF.type, DCAT.Catalog))
+    catalogue_facts: tuple[tuple[URIRef, Node], ...] = (
+            (DCTERMS.title, _fr(data["title"])),
+            (DCTERMS.description, _fr(data["description"])),
+            (DCTERMS.language, URIRef(LANGUAGE)),
+            (FOAF.homepage, URIRef(data["homepage"])),
+            (DCTERMS.publisher, publisher),
+            (DCTERMS.license, URIRef(LICENCE)),
+            (DCTERMS.modified, _stamp(data["modified"])))
+    for predicate, obj in catalogue_facts:
+        g.add((catalogue_ref, predicate, obj))
+    if spatial is not None:
+        g.add((catalogue_ref, DCTERMS.spatial, spatial))
 
-def _iri(url: str) -> str:
-    if any(c in url for c in '<>"{}|^`\\ '):
-        raise ValueError(f"not an IRI: {url!r}")
-    return f"<{url}>"
-
-
-def _block(subject: str, pairs: list[tuple[str, str]]) -> str:
-    body = " ;\n".join(f"    {p} {o}" for p, o in pairs if o)  # no object: no triple
-    return f"{_iri(subject)}\n{body} .\n"
-
-
-def to_turtle(data: dict[str, Any]) -> str:
-    def stamp(value: str) -> str:
-        return f"{_literal(value)}^^xsd:dateTime"
-
-    fr = "@fr"
-    blocks = ["".join(f"@prefix {p}: <{u}> .\n" for p, u in PREFIXES.items())]
-    blocks.append(_block(data["id"], [
-        ("a", "dcat:Catalog"),
-        ("dct:title", _literal(data["title"]) + fr),
-        ("dct:description", _literal(data["description"]) + fr),
-        ("dct:language", _iri(LANGUAGE)),
-        ("foaf:homepage", _iri(data["homepage"])),
-        ("dct:publisher", _iri(data["publisher"]["id"])),
-        ("dct:license", _iri(LICENCE)),
-        ("dct:modified", stamp(data["modified"])),
-        ("dcat:dataset", ", ".join(_iri(ds["id"]) for ds in data["datasets"])),
-    ]))
-    publisher = [("a", "foaf:Organization"), ("foaf:name", _literal(data["publisher"]["name"]))]
-    if "siren" in data["publisher"]:
-        publisher.append(("dct:identifier", _literal(data["publisher"]["siren"])))
-    blocks.append(_block(data["publisher"]["id"], publisher))
     for ds in data["datasets"]:
-        blocks.append(_block(ds["id"], [
-            ("a", "dcat:Dataset"),
-            ("dct:title", _literal(ds["title"]) + fr),
-            ("dct:description", _literal(ds["description"]) + fr),
-            ("dcat:keyword", ", ".join(_literal(k) + fr for k in ds["keywords"])),
-            ("dcat:landingPage", _iri(ds["landing"])),
-            ("dct:publisher", _iri(data["publisher"]["id"])),
-            ("dct:language", _iri(LANGUAGE)),
-            ("dct:accrualPeriodicity", _iri(ds["frequency"])),
-            ("dct:modified", stamp(ds["modified"])),
-            ("dcat:distribution", ", ".join(_iri(d["id"]) for d in ds["distributions"])),
-        ]))
+        dataset = URIRef(ds["id"])
+        g.add((catalogue_ref, DCAT.dataset, dataset))
+        g.add((dataset, RDF.type, DCAT.Dataset))
+        facts: tuple[tuple[URIRef, Node], ...] = (
+                (DCTERMS.identifier, Literal(ds["identifier"])),
+                (DCTERMS.title, _fr(ds["title"])),
+                (DCTERMS.description, _fr(ds["description"])),
+                (DCAT.landingPage, URIRef(ds["landing"])),
+                (DCTERMS.publisher, publisher),
+                (DCAT.contactPoint, contact),
+                (DCTERMS.language, URIRef(LANGUAGE)),
+                (DCTERMS.accrualPeriodicity, URIRef(ds["frequency"])),
+                (DCTERMS.modified, _stamp(ds["modified"])))
+        for predicate, obj in facts:
+            g.add((dataset, predicate, obj))
+        for keyword in ds["keywords"]:
+            g.add((dataset, DCAT.keyword, _fr(keyword)))
+        for theme in ds["themes"]:
+            g.add((dataset, DCAT.theme, URIRef(theme)))
+        if spatial is not None:
+            g.add((dataset, DCTERMS.spatial, spatial))
+        if ds["temporal"]:
+            start, end = ds["temporal"]
+            period = BNode()
+            g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+            g.add((period, DCAT.startDate, Literal(start.isoformat(), datatype=XSD.date)))
+            g.add((period, DCAT.endDate, Literal(end.isoformat(), datatype=XSD.date)))
+            g.add((dataset, DCTERMS.temporal, period))
         for d in ds["distributions"]:
-            blocks.append(_block(d["id"], [
-                ("a", "dcat:Distribution"),
-                ("dct:title", _literal(d["title"]) + fr),
-                ("dct:description", _literal(d["description"]) + fr),
-                ("dcat:accessURL", _iri(d["download"])),
-                ("dcat:downloadURL", _iri(d["download"])),
-                ("dcat:mediaType", _iri(MEDIA_TYPE)),
-                ("dct:format",
-                 _iri("http://publications.europa.eu/resource/authority/file-type/CSV")),
-                ("dct:license", _iri(LICENCE)),
-                ("dct:conformsTo", _iri(d["schema"])),
-                ("dct:modified", stamp(d["modified"])),
-            ]))
-    return "\n".join(blocks)
+            distribution = URIRef(d["id"])
+            g.add((dataset, DCAT.distribution, distribution))
+            g.add((distribution, RDF.type, DCAT.Distribution))
+            distribution_facts: tuple[tuple[URIRef, Node], ...] = (
+                    (DCTERMS.title, _fr(d["title"])),
+                    (DCTERMS.description, _fr(d["description"])),
+                    (DCAT.accessURL, URIRef(d["download"])),
+                    (DCAT.downloadURL, URIRef(d["download"])),
+                    (DCAT.mediaType, URIRef(MEDIA_TYPE)),
+                    (DCTERMS.format, URIRef(FILE_TYPE_CSV)),
+                    (DCTERMS.license, URIRef(LICENCE)),
+                    (DCTERMS.conformsTo, URIRef(d["schema"])),
+                    (DCTERMS.modified, _stamp(d["modified"])))
+            for predicate, obj in distribution_facts:
+                g.add((distribution, predicate, obj))
+    return g
+
+
+def serialise(data: dict[str, Any], fmt: str) -> tuple[str, str]:
+    """(body, media type) of the catalogue in `fmt` (a key of FORMATS)."""
+    name, media_type = FORMATS[fmt]
+    g = graph(data)
+    if fmt == "jsonld":
+        context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+        return g.serialize(format=name, context=context, auto_compact=True, indent=2), media_type
+    return g.serialize(format=name), media_type
+
+
+def negotiate(accept: str) -> str:
+    """The serialisation asked for by an Accept header (JSON-LD unless another is preferred).
+    Quality values are honoured; unknown types are ignored."""
+    wanted: list[tuple[float, int, str]] = []
+    by_type = {media_type: fmt for fmt, (_name, media_type) in FORMATS.items()}
+    by_type |= {"application/x-turtle": "ttl", "application/xml": "rdf", "text/xml": "rdf",
+                "application/json": "jsonld"}
+    for position, part in enumerate(accept.split(",")):
+        media_type, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _eq, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        fmt = by_type.get(media_type.strip().lower())
+        if fmt is not None and quality > 0:
+            wanted.append((-quality, position, fmt))
+    return min(wanted)[2] if wanted else "jsonld"

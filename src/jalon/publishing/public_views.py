@@ -9,7 +9,6 @@ module imports no domain.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Final
 
 from django.contrib.auth.models import AnonymousUser
@@ -21,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
+from django.views.decorators.vary import vary_on_headers
 
 from jalon.publishing import opendata, registry
 from jalon.tenancy import scope
@@ -93,17 +93,32 @@ def _catalogue(request: HttpRequest, org_slug: str) -> dict[str, Any]:
     return opendata.catalogue(organisation, _urls(request, org_slug))
 
 
+def _catalogue_response(request: HttpRequest, org_slug: str, fmt: str) -> HttpResponse:
+    body, media_type = opendata.serialise(_catalogue(request, org_slug), fmt)
+    return _public(HttpResponse(body, content_type=f"{media_type}; charset=utf-8"))
+
+
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def catalogue_jsonld(request: HttpRequest, org_slug: str) -> HttpResponse:
-    body = json.dumps(opendata.to_jsonld(_catalogue(request, org_slug)), ensure_ascii=False,
-                      indent=2)
-    return _public(HttpResponse(body, content_type="application/ld+json; charset=utf-8"))
+    return _catalogue_response(request, org_slug, "jsonld")
 
 
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def catalogue_ttl(request: HttpRequest, org_slug: str) -> HttpResponse:
-    return _public(HttpResponse(opendata.to_turtle(_catalogue(request, org_slug)),
-                                content_type="text/turtle; charset=utf-8"))
+    return _catalogue_response(request, org_slug, "ttl")
+
+
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def catalogue_rdf(request: HttpRequest, org_slug: str) -> HttpResponse:
+    return _catalogue_response(request, org_slug, "rdf")
+
+
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@vary_on_headers("Accept")
+def catalogue(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The catalogue in the serialisation the Accept header prefers (JSON-LD by default)."""
+    return _catalogue_response(request, org_slug,
+                               opendata.negotiate(request.headers.get("Accept", "")))
 
 
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)

@@ -60,6 +60,11 @@ class DatasetGroup:
     # EU frequency vocabulary: ANNUAL, IRREG, CONT, ...
     frequency: str = "http://publications.europa.eu/resource/authority/frequency/IRREG"
     order: int = 100
+    # dcat:theme: codes of the EU data-theme vocabulary (GOVE government and public sector,
+    # ENVI environment, TECH science and technology...).
+    themes: tuple[str, ...] = ("GOVE",)
+    # dct:temporal: the first and last day the data covers (None: a snapshot of today).
+    temporal: Callable[[Organisation], tuple[dt.date, dt.date] | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -162,8 +167,33 @@ class IndicatorSource:
     provenance: Callable[[Organisation], Provenance] | None = None
 
 
-T = TypeVar("T", Domain, DatasetGroup, Dataset, PublicSection, ReportSection, IndicatorSource)
-Entry = Domain | DatasetGroup | Dataset | PublicSection | ReportSection | IndicatorSource
+@dataclass(frozen=True, slots=True)
+class HeadlineFigure:
+    """One figure of the annual report's summary, worded by its domain: "Empreinte carbone du
+    parc en 2025" — "164 tCO2e" — "−4 % par rapport à 2024" — its source."""
+
+    label: str
+    value: str
+    change: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A headline figure a domain contributes to the summary that opens the annual report of
+    year N (`compute(organisation, N)`, None when it has nothing to say). Like report sections,
+    `domain` "" is always shown; otherwise only when that domain is published."""
+
+    key: str
+    compute: Callable[[Organisation, int], HeadlineFigure | None]
+    domain: str = ""
+    order: int = 100
+
+
+T = TypeVar("T", Domain, DatasetGroup, Dataset, PublicSection, ReportSection, IndicatorSource,
+            Headline)
+Entry = (Domain | DatasetGroup | Dataset | PublicSection | ReportSection | IndicatorSource
+         | Headline)
 
 
 class _Registry:
@@ -234,3 +264,7 @@ def indicator_sources() -> list[IndicatorSource]:
 
 def indicator_source(key: str) -> IndicatorSource | None:
     return registry.get(IndicatorSource, key)
+
+
+def headlines() -> list[Headline]:
+    return registry.all(Headline)

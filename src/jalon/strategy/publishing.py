@@ -13,17 +13,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from django.db.models import Max, Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from jalon.core.exports import date_cell, number_cell
+from jalon.core.trajectory import Status
+from jalon.kit.formatting import fr_number
 from jalon.publishing import registry
 from jalon.strategy import presenters, selectors, status
 from jalon.strategy.models import (
     Action,
+    ActionStatus,
     AnnualReport,
     Axis,
     Indicator,
@@ -31,6 +34,7 @@ from jalon.strategy.models import (
     Objective,
     Strategy,
 )
+from jalon.tenancy import scope
 from jalon.tenancy.models import Organisation
 
 STRATEGY = selectors.STRATEGY
@@ -152,6 +156,14 @@ def _has_strategy(organisation: Organisation) -> bool:
     return selectors.current_strategy(organisation) is not None
 
 
+def strategy_period(organisation: Organisation) -> tuple[dt.date, dt.date] | None:
+    """dct:temporal of the strategy's dataset: the years of its period."""
+    strategy = selectors.current_strategy(organisation)
+    if strategy is None:
+        return None
+    return dt.date(strategy.period_start, 1, 1), dt.date(strategy.period_end, 12, 31)
+
+
 # --- Public home ---------------------------------------------------------------------------------
 
 def public_summary(organisation: Organisation, request: HttpRequest) -> dict[str, Any] | None:
@@ -195,20 +207,94 @@ def report_statuses(organisation: Organisation, year: int) -> list[status.Indica
     return statuses(strategy, today=dt.date(year, 12, 31)) if strategy is not None else []
 
 
+def report_with_values(organisation: Organisation, year: int) -> list[status.IndicatorStatus]:
+    """The indicators the report details: those with a value on 31 December of `year`; the
+    others are listed together in one short paragraph (`report_indicators`)."""
+    return [s for s in report_statuses(organisation, year) if s.status is not Status.NO_DATA]
+
+
 def report_indicators(organisation: Organisation, year: int) -> dict[str, Any] | None:
     if selectors.current_strategy(organisation) is None:
         return None
+    statuses_ = report_statuses(organisation, year)
     sources = sorted({(s.definition.name, s.definition.source, s.definition.method)
-                      for s in report_statuses(organisation, year)
-                      if s.definition.source or s.definition.method})
-    return {"sources": sources}
+                      for s in statuses_ if s.definition.source or s.definition.method})
+    return {"sources": sources,
+            "without_data": [s.definition.name for s in statuses_
+                             if s.status is Status.NO_DATA]}
+
+
+# What the summary lists as met and as missed, as assessed on 31 December.
+MET: Final = (Status.ACHIEVED, Status.ON_TRACK)
+MISSED: Final = (Status.OFF_TRACK, Status.AT_RISK)
+KEY_ACTIONS: Final = 3
+
+
+def key_actions(strategy: Strategy, year: int) -> list[Action]:
+    """The actions the summary puts forward: those under way in `year`, then those finished in
+    `year`, then those starting the next year; the largest budgets first, then the strategy's
+    order. Abandoned actions never."""
+    end = dt.date(year, 12, 31)
+
+    def rank(action: Action) -> tuple[int, float, int, int] | None:
+        if action.status == ActionStatus.IN_PROGRESS:
+            group = 0
+        elif action.status == ActionStatus.DONE and (action.end_date is None
+                                                     or action.end_date.year == year):
+            group = 1
+        elif action.status == ActionStatus.PLANNED and (action.start_date is None
+                                                        or action.start_date <= end.replace(
+                                                            year=year + 1)):
+            group = 2
+        else:
+            return None
+        return group, -float(action.budget_eur or 0), action.position, action.pk
+
+    actions = Action.objects.filter(objective__axis__strategy=strategy)
+    ranked = sorted((r, a) for a in actions if (r := rank(a)) is not None)
+    return [a for _r, a in ranked[:KEY_ACTIONS]]
+
+
+def _summary_line(item: status.IndicatorStatus) -> dict[str, Any]:
+    latest = item.assessment.latest
+    return {"name": item.definition.name, "latest": item.latest_text,
+            "date": latest.date if latest else None, "target": item.target_text,
+            "label": item.status_label, "symbol": item.symbol,
+            "css": status.STATUS_CLASSES[item.status],
+            "source": item.latest.source if item.latest else ""}
+
+
+def report_summary(organisation: Organisation, year: int) -> dict[str, Any] | None:
+    """The summary that opens the report: headline figures with their change (declared by the
+    domains: registry.Headline), targets met and missed, the actions that matter."""
+    strategy = selectors.current_strategy(organisation)
+    if strategy is None:
+        return None
+    published = scope.published_domains(organisation)
+    headlines = [figure for headline in registry.headlines()
+                 if not headline.domain or headline.domain in published
+                 if (figure := headline.compute(organisation, year)) is not None]
+    items = report_statuses(organisation, year)
+    counts = {s: sum(1 for i in items if i.status is s) for s in Status}
+    return {
+        "headlines": headlines,
+        "met": [_summary_line(i) for i in items if i.status in MET],
+        "missed": [_summary_line(i) for i in items if i.status in MISSED],
+        "no_target": counts[Status.NO_TARGET], "no_data": counts[Status.NO_DATA],
+        "indicator_count": len(items),
+        "actions": [{"title": a.title, "status": a.get_status_display(), "owner": a.owner,
+                     "budget": fr_number(float(a.budget_eur)) if a.budget_eur else "",
+                     "end": a.end_date} for a in key_actions(strategy, year)],
+    }
 
 
 def report_indicator(item: status.IndicatorStatus, year: int) -> dict[str, Any]:
     values = sorted((v for v in item.indicator.values.all() if v.date.year == year),
                     key=lambda v: (v.date, v.pk))
     return {"view": presenters.indicator_view(item, prefix=f"r{year}", until=year),
-            "values": values}
+            "values": [{"date": v.date, "value": status.format_value(item.definition, v.value),
+                        "kind": v.get_kind_display(), "source": v.source, "comment": v.comment}
+                       for v in values]}
 
 
 # --- Declaration ---------------------------------------------------------------------------------
@@ -231,7 +317,8 @@ def register() -> None:
             "strategie", STRATEGY, "Stratégie numérique responsable",
             "La stratégie numérique responsable de la collectivité (loi REEN, décret "
             "2022-1084) : axes, objectifs, actions, indicateurs et leurs valeurs.",
-            ("numérique responsable", "REEN", "stratégie", "indicateurs"), order=10),
+            ("numérique responsable", "REEN", "stratégie", "indicateurs"), order=10,
+            temporal=strategy_period),
         registry.Dataset("strategy", "strategie", "Arborescence de la stratégie",
                          "Axes, objectifs et actions (état, pilote, dates, budget).",
                          schema("strategy.schema.json"), strategy_rows, tree_modified,
@@ -247,6 +334,8 @@ def register() -> None:
         registry.PublicSection("strategy", STRATEGY, _("Stratégie numérique responsable"),
                                "strategy/public/_section.html", public_summary,
                                url_name="publicstrategy:index", order=20),
+        registry.ReportSection("summary", _("Synthèse"), "strategy/report/_summary.html",
+                               report_summary, order=5),
         registry.ReportSection("intro", _("Introduction"), "strategy/report/_intro.html",
                                report_intro, order=10, part=part),
         registry.ReportSection("strategy", _("La stratégie et ses actions"),
@@ -254,5 +343,5 @@ def register() -> None:
                                part=part),
         registry.ReportSection("indicators", _("Indicateurs"),
                                "strategy/report/_indicators.html", report_indicators,
-                               order=30, items=report_statuses, item=report_indicator),
+                               order=30, items=report_with_values, item=report_indicator),
     )

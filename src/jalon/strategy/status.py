@@ -34,16 +34,17 @@ STATUS_LABELS = {
     Status.AT_RISK: gettext_lazy("À surveiller"),
     Status.OFF_TRACK: gettext_lazy("Hors trajectoire"),
     Status.NO_DATA: gettext_lazy("Pas de données"),
+    Status.NO_TARGET: gettext_lazy("Sans cible"),
 }
 # CSS class of each status on the public page and the report (with its words, never alone).
 STATUS_CLASSES = {Status.ACHIEVED: "status-ok", Status.ON_TRACK: "status-ok",
                   Status.AT_RISK: "status-warn", Status.OFF_TRACK: "status-bad",
-                  Status.NO_DATA: "muted"}
+                  Status.NO_DATA: "muted", Status.NO_TARGET: "muted"}
 STATUS_SYMBOLS = {Status.ACHIEVED: "✓", Status.ON_TRACK: "↗", Status.AT_RISK: "!",
-                  Status.OFF_TRACK: "✗", Status.NO_DATA: "–"}
+                  Status.OFF_TRACK: "✗", Status.NO_DATA: "–", Status.NO_TARGET: "○"}
 # Order of the team view's sort by status: what needs attention first.
 STATUS_ORDER = {Status.OFF_TRACK: 0, Status.AT_RISK: 1, Status.ON_TRACK: 2, Status.ACHIEVED: 3,
-                Status.NO_DATA: 4}
+                Status.NO_TARGET: 4, Status.NO_DATA: 5}
 KIND_LABELS = {
     TargetKind.LEVEL: gettext_lazy("Niveau à atteindre"),
     TargetKind.RATE: gettext_lazy("Évolution annuelle"),
@@ -225,7 +226,9 @@ def assess_indicator(indicator: Indicator, today: dt.date | None = None) -> Indi
                             Direction(indicator.definition.direction), today)
     else:
         latest = max(points, key=lambda p: p.date) if points else None
-        assessment = Assessment(Status.NO_DATA, NO_TARGET, latest)
+        # A value without a target is shown as such ("Sans cible"), not as missing data.
+        assessment = Assessment(Status.NO_TARGET if latest else Status.NO_DATA, NO_TARGET,
+                                latest)
     return IndicatorStatus(indicator=indicator, definition=indicator.definition,
                            assessment=assessment, values=values,
                            explanation=explain(indicator, assessment),

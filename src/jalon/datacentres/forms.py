@@ -1,0 +1,189 @@
+"""Forms of the data centres pages. Validation only (with the services' rules): writes go
+through services."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from jalon.core import datacentres as core
+from jalon.datacentres import services
+from jalon.datacentres.models import PracticeState, PracticeStatus, Site, SiteYear
+from jalon.kit.forms import Accessible
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _decimal_inputs(names: Sequence[str]) -> dict[str, forms.Widget]:
+    # Text inputs with a decimal keyboard: a number field would refuse « 1,6 » in some browsers.
+    return {name: forms.TextInput(attrs={"inputmode": "decimal", "size": 14,
+                                         "autocomplete": "off"})
+            for name in names}
+
+
+class _ServiceRules(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time
+    """Model form whose values are checked by a service function (not the model's rules)."""
+
+    editable: tuple[str, ...] = ()
+
+    def clean_with(self, values: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _post_clean(self) -> None:
+        try:
+            cleaned = self.clean_with({k: v for k, v in self.cleaned_data.items()
+                                       if k in self.editable})
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                self.add_error(name if name in self.fields else None, messages)
+        else:
+            self.cleaned_data.update(cleaned)
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.editable
+                if name in self.cleaned_data}
+
+
+class SiteForm(Accessible, _ServiceRules):
+    editable = services.SITE_FIELDS
+
+    class Meta:
+        model = Site
+        fields = list(services.SITE_FIELDS)
+        field_classes = {name: forms.CharField for name in services.SITE_NUMBERS}
+        widgets = {
+            **_decimal_inputs(services.SITE_NUMBERS),
+            "commissioned_on": DateInput(), "contract_start": DateInput(),
+            "contract_end": DateInput(),
+            "inventory_sites": forms.Textarea(attrs={"rows": 3}),
+            "hosted_assets": forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "it_power_kw": _("Somme des puissances nominales des serveurs, du stockage et du "
+                             "réseau de la salle (PDIT). À partir de 500 kW, le rapport annuel "
+                             "de la directive 2023/1791 est obligatoire."),
+            "declared_pue": _("Utilisé quand l'énergie n'est pas mesurée (estimation) ; pour "
+                              "une colocation, le PUE garanti par le contrat."),
+            "inventory_sites": _("Un par ligne, tels qu'écrits dans la colonne « Lieu » de "
+                                 "l'inventaire : les serveurs situés à ces lieux sont hébergés "
+                                 "ici."),
+            "hosted_assets": _("Un par ligne : nom ou numéro d'inventaire d'un serveur hébergé "
+                               "ici (prime sur le lieu)."),
+            "refrigerants": _("Par exemple R410A, R32."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in services.SITE_NUMBERS:
+            self.fields[name].required = False
+            self.fields[name].label = _label(Site, name)
+            if name in services.SITE_NUMBERS and self.instance.pk:
+                value = getattr(self.instance, name)
+                self.initial[name] = "" if value is None else _plain(value)
+        for name, field in self.fields.items():
+            if field.label and name not in services.SITE_NUMBERS:
+                field.label = str(field.label)[:1].upper() + str(field.label)[1:]
+
+    def clean_with(self, values: dict[str, Any]) -> dict[str, Any]:
+        return services.clean_site(values, current=self.instance if self.instance.pk else None)
+
+
+class YearForm(Accessible, _ServiceRules):
+    editable = services.YEAR_FIELDS
+
+    class Meta:
+        model = SiteYear
+        fields = list(services.YEAR_FIELDS)
+        field_classes = {name: forms.CharField for name in services.YEAR_NUMBERS}
+        widgets = {**_decimal_inputs(services.YEAR_NUMBERS),
+                   "notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "average_it_load_kw": _("Si l'énergie n'est pas mesurée : EIT est estimée par la "
+                                    "charge moyenne × 8 760 h, EDC par EIT × PUE."),
+            "it_kwh": _("Mesurée en sortie des onduleurs ou des PDU."),
+            "total_kwh": _("Toute l'énergie entrant dans la salle (électricité, fluides)."),
+        }
+
+    def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
+        self.site = site
+        super().__init__(*args, **kwargs)
+        for name in services.YEAR_NUMBERS:
+            self.fields[name].required = False
+            self.fields[name].label = _label(SiteYear, name)
+            if self.instance.pk:
+                value = getattr(self.instance, name)
+                self.initial[name] = "" if value is None else _plain(value)
+        for name, field in self.fields.items():
+            if field.label and name not in services.YEAR_NUMBERS:
+                field.label = str(field.label)[:1].upper() + str(field.label)[1:]
+
+    def clean_with(self, values: dict[str, Any]) -> dict[str, Any]:
+        return services.clean_year(self.site, values,
+                                   current=self.instance if self.instance.pk else None)
+
+
+def _label(model: Any, name: str) -> str:
+    text = str(model._meta.get_field(name).verbose_name)
+    return text[:1].upper() + text[1:]
+
+
+def _plain(value: float) -> str:
+    """A stored float as the form shows it back: no trailing « .0 », a comma in French."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def field_key(number: str, name: str) -> str:
+    return "p" + number.replace(".", "_") + "_" + name
+
+
+class ChecklistForm(Accessible, forms.Form):
+    """Every practice of the reference file: status, owner, due date, evidence."""
+
+    def __init__(self, *args: Any, practices: Sequence[core.Practice],
+                 current: Mapping[str, PracticeStatus], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.practices = list(practices)
+        for p in self.practices:
+            row = current.get(p.number)
+            self.fields[field_key(p.number, "status")] = forms.ChoiceField(
+                label=_("Statut"), choices=PracticeState.choices,
+                initial=row.status if row else PracticeState.NOT_STARTED)
+            self.fields[field_key(p.number, "owner")] = forms.CharField(
+                label=_("Responsable"), required=False, max_length=200,
+                initial=row.owner if row else "",
+                widget=forms.TextInput(attrs={"size": 24}))
+            self.fields[field_key(p.number, "due_date")] = forms.DateField(
+                label=_("Échéance"), required=False, initial=row.due_date if row else None,
+                widget=DateInput())
+            self.fields[field_key(p.number, "evidence")] = forms.CharField(
+                label=_("Preuve ou justification"), required=False, max_length=5000,
+                initial=row.evidence if row else "",
+                widget=forms.Textarea(attrs={"rows": 2}))
+
+    def groups(self) -> list[dict[str, Any]]:
+        """Per practice: the practice and its four bound fields, for the template."""
+        return [{"practice": p, "fields": [self[field_key(p.number, name)] for name in
+                                           services.CHECKLIST_FIELDS]}
+                for p in self.practices]
+
+    def entries(self) -> dict[str, dict[str, Any]]:
+        return {p.number: {name: self.cleaned_data.get(field_key(p.number, name))
+                           for name in services.CHECKLIST_FIELDS}
+                for p in self.practices}
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        for key, messages in exc.message_dict.items():
+            number, _sep, name = key.rpartition("-")
+            target = field_key(number, name)
+            self.add_error(target if target in self.fields else None, messages)

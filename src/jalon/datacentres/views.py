@@ -1,0 +1,277 @@
+"""Pages of the data centres domain. Thin: scope (decorator), form, selector or service,
+template."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from jalon.core import datacentres as core
+from jalon.core.exports import safe_cell
+from jalon.datacentres import reports, selectors, services
+from jalon.datacentres.forms import ChecklistForm, SiteForm, YearForm
+from jalon.datacentres.models import PracticeState, Site
+from jalon.datacentres.publishing import site_rows
+from jalon.kit import charts
+from jalon.kit import views as kit_views
+from jalon.kit.formatting import fr_number
+from jalon.tenancy import scope
+from jalon.tenancy.capabilities import Capability
+from jalon.tenancy.scope import OrganisationRequest, organisation_view
+
+MANAGE = Capability.MANAGE_BUDGET  # budget and data centres share one capability
+
+
+def _can_edit(request: OrganisationRequest) -> bool:
+    return scope.has(request, MANAGE)
+
+
+def _index_url(request: OrganisationRequest) -> str:
+    return reverse("datacentres:index", args=[request.organisation.slug])
+
+
+def _site_url(request: OrganisationRequest, target: Site) -> str:
+    return reverse("datacentres:site", args=[request.organisation.slug, target.pk])
+
+
+@organisation_view(capability=Capability.READ)
+@require_http_methods(["GET"])
+def index(request: OrganisationRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = site_rows(request.organisation, None, today)
+    years, per_site, overall = selectors.pue_series(request.organisation)
+    chart = ""
+    if len(years) >= 2:
+        series = [(row["site"].name, [per_site.get(row["site"].pk, {}).get(y) or 0.0
+                                      for y in years])
+                  for row in rows if any(per_site.get(row["site"].pk, {}).get(y)
+                                         for y in years)]
+        chart = mark_safe(charts.line_chart(  # noqa: S308  # every text escaped by kit.charts
+            "pue-chart", years, series, title=_("PUE par salle et par année"),
+            desc=_("Évolution du PUE de chaque salle ; les valeurs sont dans le tableau qui "
+                   "suit (0 : année sans chiffres)."),
+            fmt=lambda v: fr_number(v, 2)))
+    share = selectors.conformant_share(request.organisation, today)
+    trend = core.trend(overall)
+    return render(request, "datacentres/index.html", {
+        "rows": rows, "years": years, "overall": overall, "chart": chart, "trend": trend,
+        "pue_table": [{"name": row["site"].name,
+                       "values": [per_site.get(row["site"].pk, {}).get(y) for y in years]}
+                      for row in rows],
+        "overall_values": [overall.get(y) for y in years],
+        "share": share, "can_edit": _can_edit(request),
+        "threshold": core.EED_THRESHOLD_KW})
+
+
+@organisation_view(capability=Capability.READ)
+@require_http_methods(["GET"])
+def site_detail(request: OrganisationRequest, site_id: int) -> HttpResponse:
+    target = selectors.site(request.organisation, site_id)
+    today = timezone.localdate()
+    years = list(selectors.site_years(target))
+    year_rows = []
+    for row in years:
+        energy = row.energy()
+        year_rows.append({
+            "row": row, "energy": energy,
+            "pue": core.pue(energy.total_kwh, energy.it_kwh),
+            "wue": core.wue(row.water_m3, energy.it_kwh),
+            "erf": core.erf(row.reused_kwh, energy.total_kwh),
+            "ref": core.ref(row.renewable_kwh, energy.total_kwh)})
+    hosted = selectors.hosting(request.organisation)
+    return render(request, "datacentres/site.html", {
+        "site": target, "year_rows": year_rows, "hosted": hosted.by_site.get(target.pk, []),
+        "conformity": selectors.conformity(target, today),
+        "current_pue": selectors.current_pue(target, years),
+        "can_edit": _can_edit(request), "threshold": core.EED_THRESHOLD_KW})
+
+
+FORM = "datacentres/form.html"
+
+
+@organisation_view(capability=MANAGE)
+@require_http_methods(["GET", "POST"])
+def site_create(request: OrganisationRequest) -> HttpResponse:
+    return kit_views.create(
+        request, SiteForm,
+        service=lambda form: services.create_site(request.user, request.organisation,
+                                                  form.values()),
+        success_url=lambda target: _site_url(request, target),
+        message=_("Site ajouté."), template=FORM,
+        context={"title": _("Ajouter une salle ou un hébergement"),
+                 "back": _index_url(request)})
+
+
+@organisation_view(capability=MANAGE)
+@require_http_methods(["GET", "POST"])
+def site_edit(request: OrganisationRequest, site_id: int) -> HttpResponse:
+    return kit_views.edit(
+        request, selectors.sites(request.organisation), site_id, SiteForm,
+        service=lambda target, form: services.update_site(request.user, target,
+                                                          form.values()),
+        success_url=lambda target: _site_url(request, target),
+        message=_("Site mis à jour."), template=FORM,
+        context=lambda target: {"title": _("Modifier le site"),
+                                "back": _site_url(request, target)})
+
+
+@organisation_view(capability=MANAGE)
+@require_http_methods(["GET", "POST"])
+def site_delete(request: OrganisationRequest, site_id: int) -> HttpResponse:
+    return kit_views.delete(
+        request, selectors.sites(request.organisation), site_id,
+        service=lambda target: services.delete_site(request.user, target),
+        success_url=_index_url(request), message=_("Site supprimé."),
+        template="datacentres/confirm_delete.html",
+        context=lambda target: {"back": _site_url(request, target),
+                                "what": target.name})
+
+
+@organisation_view(capability=MANAGE)
+@require_http_methods(["GET", "POST"])
+def year_create(request: OrganisationRequest, site_id: int) -> HttpResponse:
+    target = selectors.site(request.organisation, site_id)
+    return kit_views.create(
+        request, YearForm, form_kwargs={"site": target,
+                                        "initial": {"year": timezone.localdate().year - 1}},
+        service=lambda form: services.create_year(request.user, target, form.values()),
+        success_url=_site_url(request, target), message=_("Chiffres de l'année enregistrés."),
+        template=FORM,
+        context={"title": _("Chiffres d'une année — %(site)s") % {"site": target.name},
+                 "back": _site_url(request, target)})
+
+
+@organisation_view(capability=MANAGE)
+@require_http_methods(["GET", "POST"])
+def year_edit(request: OrganisationRequest, site_id: int, site_year_id: int) -> HttpResponse:
+    target = selectors.site(request.organisation, site_id)
+    return kit_views.edit(
+        request, selectors.site_years(target), site_year_id, YearForm,
+        form_kwargs={"site": target},
+        service=lambda row, form: services.update_year(request.user, row, form.values()),
+        success_url=_site_url(request, target), message=_("Chiffres de l'année enregistrés."),
+        template=FORM,
+        context=lambda row: {"title": _("Chiffres %(year)d — %(site)s")
+                             % {"year": row.year, "site": target.name},
+                             "back": _site_url(request, target)})
+
+
+@organisation_view(capability=MANAGE)
+@require_http_methods(["GET", "POST"])
+def year_delete(request: OrganisationRequest, site_id: int, site_year_id: int) -> HttpResponse:
+    target = selectors.site(request.organisation, site_id)
+    return kit_views.delete(
+        request, selectors.site_years(target), site_year_id,
+        service=lambda row: services.delete_year(request.user, row),
+        success_url=_site_url(request, target), message=_("Chiffres de l'année supprimés."),
+        template="datacentres/confirm_delete.html",
+        context=lambda row: {"back": _site_url(request, target),
+                             "what": _("les chiffres %(year)d de %(site)s")
+                             % {"year": row.year, "site": target.name}})
+
+
+@organisation_view(capability=Capability.READ)
+@require_http_methods(["GET", "POST"])
+def checklist(request: OrganisationRequest, site_id: int) -> HttpResponse:
+    """The Code of Conduct checklist of a site; members without the capability read it."""
+    target = selectors.site(request.organisation, site_id)
+    can_edit = _can_edit(request)
+    if request.method == "POST" and not can_edit:
+        return HttpResponse(status=403)
+    current = selectors.statuses(target)
+    form = ChecklistForm(request.POST or None, practices=selectors.practices(),
+                         current=current)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                changed = services.save_checklist(request.user, target, form.entries())
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Liste de contrôle enregistrée : %(n)d pratique(s) "
+                                            "modifiée(s).") % {"n": changed})
+                return redirect(reverse("datacentres:checklist",
+                                        args=[request.organisation.slug, target.pk]))
+    today = timezone.localdate()
+    labels = dict(PracticeState.choices)
+    read_rows = [] if can_edit else [
+        {"practice": p, "status": labels[current[p.number].status if p.number in current
+                                         else PracticeState.NOT_STARTED],
+         "owner": current[p.number].owner if p.number in current else "",
+         "due_date": current[p.number].due_date if p.number in current else None,
+         "evidence": current[p.number].evidence if p.number in current else ""}
+        for p in selectors.practices()]
+    return render(request, "datacentres/checklist.html", {
+        "site": target, "form": form, "can_edit": can_edit, "current": current,
+        "conformity": selectors.conformity(target, today), "today": today,
+        "read_rows": read_rows,
+        "version": core.practices_version(selectors.practices()),
+        "back": _site_url(request, target)}, status=status)
+
+
+@organisation_view(capability=Capability.READ)
+@require_http_methods(["GET"])
+def practices(request: OrganisationRequest) -> HttpResponse:
+    rows = selectors.practices()
+    return render(request, "datacentres/practices.html", {
+        "practices": rows, "version": core.practices_version(rows),
+        "expected_count": sum(1 for p in rows if p.is_expected)})
+
+
+def _report(request: OrganisationRequest, site_id: int, year: int) -> tuple[Site, Any]:
+    target = selectors.site(request.organisation, site_id)
+    row = selectors.year_of(target, year)
+    if row is None:
+        raise Http404
+    return target, reports.kpi_report(target, row)
+
+
+@organisation_view(capability=Capability.READ)
+@require_http_methods(["GET"])
+def report(request: OrganisationRequest, site_id: int, year: int) -> HttpResponse:
+    target, kpi = _report(request, site_id, year)
+    return render(request, "datacentres/report.html", {
+        "site": target, "report": kpi, "lines": reports.display_lines(kpi),
+        "threshold": core.EED_THRESHOLD_KW})
+
+
+@organisation_view(capability=Capability.READ)
+@require_http_methods(["GET"])
+def report_csv(request: OrganisationRequest, site_id: int, year: int) -> HttpResponse:
+    target, kpi = _report(request, site_id, year)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(reports.CSV_HEADER)
+    for cells in reports.csv_rows(kpi):
+        writer.writerow([safe_cell(c) for c in cells])
+    response = HttpResponse(("\ufeff" + out.getvalue()).encode("utf-8"),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{reports.file_stem(target, year)}.csv"')
+    return response
+
+
+@organisation_view(capability=Capability.READ)
+@require_http_methods(["GET"])
+def report_json(request: OrganisationRequest, site_id: int, year: int) -> HttpResponse:
+    target, kpi = _report(request, site_id, year)
+    data = reports.as_json(target, kpi)
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{reports.file_stem(target, year)}.json"')
+    return response
