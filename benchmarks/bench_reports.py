@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -56,10 +57,16 @@ def child(model_path: str, one_by_one: bool) -> None:
 
 
 def run(model_path: str, one_by_one: bool) -> dict[str, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     args = [sys.executable, __file__, "--child", model_path] + (["--one"] if one_by_one else [])
     out = subprocess.run(args, check=True, capture_output=True, text=True, cwd=ROOT).stdout
-    return {"whole_process_s": time.perf_counter() - started,
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU time of the child (user + system): what the process costs whatever else the shared
+    # machine is doing; on an idle machine the wall time of this single-threaded work is close.
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"whole_process_s": wall, "whole_process_cpu_s": cpu,
             **json.loads(out.strip().splitlines()[-1])}
 
 
@@ -89,13 +96,14 @@ def main() -> None:
     result["met"] = result["batch"]["whole_process_s"] < TARGET_SECONDS
     RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"Load average at start: {load:.2f}; training once: {train_s:.2f} s\n")
-    print("| 1,000 reports, medians of 3 | whole process | import | load model | suggest |")
-    print("|---|---|---|---|---|")
+    print("| 1,000 reports, medians of 3 | whole process (wall) | whole process (CPU) | "
+          "import | load model | suggest |")
+    print("|---|---|---|---|---|---|")
     for label, key in (("one batch (suggest_many)", "batch"),
                        ("one at a time (suggest)", "one_by_one")):
         r = result[key]
-        print(f"| {label} | {r['whole_process_s']} s | {r['import_s']:.2f} s | "
-              f"{r['load_s']:.2f} s | {r['suggest_s']:.2f} s |")
+        print(f"| {label} | {r['whole_process_s']} s | {r['whole_process_cpu_s']} s | "
+              f"{r['import_s']:.2f} s | {r['load_s']:.2f} s | {r['suggest_s']:.2f} s |")
     print(f"\nTarget < {TARGET_SECONDS} s (whole process, one batch): "
           f"{'met' if result['met'] else 'NOT met'}")
 
