@@ -40,7 +40,6 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import SGDClassifier
-from sklearn.metrics import f1_score
 from sklearn.pipeline import FeatureUnion
 
 FORMAT: Final = b"JALON-TRIAGE-1\n"
@@ -187,6 +186,9 @@ def evaluate(model: TriageModel, texts: Sequence[str], labels: Sequence[str]) ->
         raise TriageError("Jeu d'évaluation incohérent : autant de textes que de catégories.")
     if not texts:
         return Evaluation(0.0, 0.0, 0)
+    # Imported here: a server process that only suggests does not pay for sklearn.metrics.
+    from sklearn.metrics import f1_score
+
     ranked = model.suggest_many(texts, k=3)
     predicted = [r[0].category for r in ranked]
     truth = [str(c) for c in labels]
