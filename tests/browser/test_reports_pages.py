@@ -62,7 +62,8 @@ def test_citizen_and_agent_journey(open_browser: Any, demo_world: dict[str, Any]
         staff.locator("main table a", has_text=reference).click()
     agent.audit("report detail with the AI suggestion")
     assert "Suggestion de l'IA" in staff.locator("main").inner_text()
-    staff.get_by_label("Catégorie", exact=True).select_option(label="Éclairage public")
+    staff.locator("form[action$='/triage/'] select[name=category]").select_option(
+        label="Éclairage public")
     with staff.expect_navigation():
         staff.get_by_role("button", name="Valider et transmettre").click()
     assert "Éclairage public" in staff.locator("main table").first.inner_text()

@@ -32,7 +32,7 @@ from jalon.tenancy import scope
 from jalon.tenancy.capabilities import Capability
 from jalon.tenancy.scope import OrganisationRequest, organisation_view
 
-PER_PAGE = 50
+PER_PAGE = 20  # EcoIndex A: a page of the list stays under ~400 elements
 FORM = "reports/form.html"
 MANAGE = Capability.MANAGE_FEEDBACK
 
