@@ -341,7 +341,9 @@ def faq_edit(request: OrganisationRequest, entry_id: int) -> HttpResponse:
                                                       entry),
         success_url=_url(request, "faq"), message=_("Entrée de la FAQ enregistrée."),
         template=FORM,
-        context={"title": _("Modifier l'entrée de la FAQ"), "back": _url(request, "faq")})
+        context=lambda entry: {"title": _("Modifier l'entrée de la FAQ"),
+                               "back": _url(request, "faq"),
+                               "delete_url": _url(request, "faq_delete", entry.pk)})
 
 
 @organisation_view(capability=MANAGE)
