@@ -603,5 +603,78 @@ def _print_credentials(url: str | None) -> None:
     out.print(table)
 
 
+class AuditFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def audit(
+    urls: Annotated[list[str], typer.Argument(help="Pages to audit (http or https URLs).")],
+    runs: Annotated[int, typer.Option("--runs", min=1, max=20,
+                                      help="Loads per page; EcoIndex is their median.")] = 3,
+    output: Annotated[AuditFormat, typer.Option("--format", "-f",
+                                                help="Output format.")] = AuditFormat.table,
+    min_ecoindex: Annotated[float | None, typer.Option(
+        "--min-ecoindex", min=0, max=100,
+        help="Gate: fail (exit 1) when a page's EcoIndex score is below S.")] = None,
+    max_axe_violations: Annotated[int | None, typer.Option(
+        "--max-axe-violations", min=0,
+        help="Gate: fail (exit 1) when a page has more than K axe rules violated.")] = None,
+) -> None:
+    """Audit pages in one browser pass each: EcoIndex, axe-core (RGAA), RGESN checks.
+
+    Runs on your own machine: any address is audited, loopback and private ones included.
+    Exit code 1 when a gate fails or a page cannot be audited, 0 otherwise, 2 on bad
+    arguments (docs/audits.md)."""
+    from jalon.core import audits as rules
+    from jalon.core.audits_browser import CHROMIUM, Settings, audit_pages
+
+    for url in urls:
+        if not url.lower().startswith(("http://", "https://")):
+            raise _fail(f"{url!r}: expected an http:// or https:// address")
+    if not CHROMIUM.exists():
+        raise _fail(f"{CHROMIUM} is missing (apt-get install chromium, or set JALON_CHROMIUM)")
+    results = audit_pages(urls, Settings(runs=runs, guard=False),
+                          progress=lambda i, r: err.print(
+                              f"[dim]{i + 1}/{len(urls)} {r['url']}: {r['status']}[/]"))
+    failures = rules.gate_failures(results, min_ecoindex=min_ecoindex,
+                                   max_axe_violations=max_axe_violations)
+    if output is AuditFormat.json:
+        sys.stdout.write(json.dumps({"pages": results, "gates": {
+            "min_ecoindex": min_ecoindex, "max_axe_violations": max_axe_violations,
+            "passed": not failures, "failures": failures}}, ensure_ascii=False, indent=2)
+            + "\n")
+    else:
+        _print_audits(results)
+        for failure in failures:
+            err.print(f"[red]gate failed:[/] {failure}")
+    raise typer.Exit(1 if failures else 0)
+
+
+def _print_audits(results: list[dict[str, Any]]) -> None:
+    table = Table(title="Audits")
+    for column in ("page", "status", "EcoIndex", "DOM", "requests", "kB", "axe", "RGESN fails"):
+        table.add_column(column)
+    for r in results:
+        if r["status"] != "ok":
+            table.add_row(r["url"], f"{r['status']}: {r.get('message', '')}", "", "", "", "",
+                          "", "")
+            continue
+        eco = r["ecoindex"]
+        spread = eco["spread"]["score"]
+        table.add_row(
+            r["url"], "ok", f"{eco['score']} {eco['grade']} (±{spread['range'] / 2:g})",
+            str(eco["dom_nodes"]), str(eco["requests"]), f"{eco['size_kb']:.1f}",
+            str(len(r["axe"]["violations"])),
+            ", ".join(c["id"] for c in r["rgesn"] if c["result"] == "fail") or "—")
+    out.print(table)
+    for r in results:
+        for hint in r.get("ecoindex", {}).get("what_if", []):
+            needed = "out of reach alone" if hint["needed"] is None else f"≤ {hint['needed']:g}"
+            out.print(f"[dim]{r['url']}: grade {hint['grade']} if {hint['metric']} "
+                      f"{needed} (now {hint['current']:g})[/]")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

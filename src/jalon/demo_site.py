@@ -435,6 +435,10 @@ def seed_domain_indicators(agglomeration: Any, actor: Any, report: SeedReport,
                     **{k: spec.pop(k) for k in ("name", "unit", "precision", "direction",
                                                 "description", "method", "source")
                        if k in spec})
+            if "target_value" not in spec:
+                # No target in the domain's demo: a placeholder the page shows as « à définir ».
+                spec.update(target_kind="level", target_value=0.0, target_defined=False)
+            spec.setdefault("target_kind", "level")
             services.add_indicator(actor, strategy, definition, **spec)
             report.created.append(f"indicateur « {definition.name} » de la stratégie")
 

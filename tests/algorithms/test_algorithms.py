@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from tests import factories
-from tests.algorithms.factories import AlgorithmicSystemFactory, BiasReportFactory
+from tests.algorithms.factories import AlgorithmicSystemFactory, BiasReportFactory, ContestFactory
 from tests.factories import DigitalServiceFactory, OrganisationFactory, api_token, published
 from typer.testing import CliRunner
 
@@ -249,6 +249,12 @@ def test_public_register_page_and_contest_form(org, editor):
     contest = Contest.objects.get()
     assert contest.system == shown and contest.email == "parent@example.org"
     assert "Je conteste" in text(editor.get(url(org, "contests/")))
+    other = ContestFactory(organisation=org, system_named="?")
+    response = editor.post(url(org, f"contests/{other.pk}/"),
+                           {"status": "reviewed", "system": shown.pk})
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.system == shown
     response = editor.post(url(org, f"contests/{contest.pk}/"),
                            {"status": "closed", "response": "Règles envoyées."})
     assert response.status_code == 302

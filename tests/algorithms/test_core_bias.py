@@ -116,3 +116,29 @@ def test_bad_value_is_located():
                             group="groupe")
     problem = caught.value.problems[0]
     assert (problem.line, problem.column, problem.value) == (3, "decision", "bof")
+
+
+def test_one_frame_gives_fairlearns_own_figures():
+    """The figures read from one MetricFrame equal Fairlearn's named functions."""
+    import numpy as np
+    from fairlearn.metrics import (
+        demographic_parity_difference,
+        demographic_parity_ratio,
+        equalized_odds_difference,
+    )
+
+    rng = np.random.default_rng(3)
+    groups = rng.choice(["A", "B", "C"], 300)
+    decided = rng.random(300) < np.where(groups == "A", 0.6, 0.4)
+    outcome = rng.random(300) < 0.5
+    lines = ["g;d;o"] + [f"{g};{int(d)};{int(o)}"
+                         for g, d, o in zip(groups, decided, outcome, strict=True)]
+    result = bias.measure(bias.read_decisions("\n".join(lines).encode(), decision="d",
+                                              group="g", outcome="o"))
+    y_true, y_pred = outcome.astype(int), decided.astype(int)
+    assert result["demographic_parity_difference"] == pytest.approx(
+        demographic_parity_difference(y_true, y_pred, sensitive_features=groups))
+    assert result["demographic_parity_ratio"] == pytest.approx(
+        demographic_parity_ratio(y_true, y_pred, sensitive_features=groups))
+    assert result["equalized_odds_difference"] == pytest.approx(
+        equalized_odds_difference(y_true, y_pred, sensitive_features=groups))

@@ -1,6 +1,7 @@
-"""The register of algorithms in Chromium: every page audited (harness.py) — the editor (chargée de mission) reviews
-the high-risk school allocation, fills its assessment, measures the bias of a decisions file
-(one refused with its errors), and a resident contests a decision on the public register."""
+"""The register of algorithms in Chromium: every page audited (harness.py) — the editor
+(chargée de mission) reviews the high-risk school allocation, its classification, assessment,
+evaluation and bias report, has a decisions file with errors refused, and a resident contests
+a decision on the public register."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def test_algorithms_pages(open_browser: Any, demo_world: dict[str, Any], tmp_pat
     chatbot = AlgorithmicSystem.objects.get(organisation__slug=AGGLO,
                                             name="Assistant conversationnel « Lisa »")
     report = school.bias_reports.get()
+    contest = school.contests.get()
     session = open_browser("editor")
     session.sign_in("editeur", demo_world["password"])
     page = session.page
@@ -44,7 +46,10 @@ def test_algorithms_pages(open_browser: Any, demo_world: dict[str, Any], tmp_pat
                         ("art. 50 notice", f"{chatbot.pk}/notice/"),
                         ("rationalisation", "rationalisation/"),
                         ("contests", "contests/"),
-                        ("algorithm form", "new/")):
+                        ("algorithm form", "new/"),
+                        ("algorithm edit", f"{school.pk}/edit/"),
+                        ("algorithm delete", f"{chatbot.pk}/delete/"),
+                        ("contest review", f"contests/{contest.pk}/")):
         assert session.goto(base + tail) == 200, tail
         session.audit(label)
 

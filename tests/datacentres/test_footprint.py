@@ -72,5 +72,11 @@ def test_a_change_of_room_invalidates_cached_footprints():
     org.refresh_from_db()
     assert org.inventory_version == version + 2
     services.save_checklist(admin, room, {"3.1.1": {"status": "implemented"}})
+    services.update_site(admin, room, {"notes": "Allée froide confinée"})
     org.refresh_from_db()
-    assert org.inventory_version == version + 2  # the checklist does not change the footprint
+    assert org.inventory_version == version + 2  # neither changes the footprint
+    with services.one_announcement():
+        services.update_site(admin, room, {"declared_pue": 1.5})
+        services.create_year(admin, room, {"year": 2025, "it_kwh": 10, "total_kwh": 14})
+    org.refresh_from_db()
+    assert org.inventory_version == version + 3  # one announcement for both

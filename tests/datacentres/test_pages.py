@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.test import Client
+from openpyxl import load_workbook
 from tests import factories
 from tests.datacentres.factories import PracticeStatusFactory, SiteFactory, SiteYearFactory
 from tests.factories import AssetFactory, OrganisationFactory
@@ -128,31 +129,36 @@ def test_checklist_gives_the_conformity_rate(org, editor, viewer):
     expected = [p.number for p in core.load_practices() if p.is_expected]
     page = editor.get(url(org, f"{site.pk}/checklist/"))
     assert page.status_code == 200
-    form = page.context["form"]
-    data = {name: ("" if field.initial is None else field.initial)
-            for name, field in form.fields.items()}
-    key = expected[0].replace(".", "_")
-    data[f"p{key}_status"] = "implemented"
-    data[f"p{key}_evidence"] = "Comité du 12 mars"
-    data[f"p{key}_owner"] = "DSI"
-    response = editor.post(url(org, f"{site.pk}/checklist/"), data)
+    assert [r["practice"].section for r in page.context["rows"]] == ["management"] * len(
+        page.context["rows"])
+    cooling = editor.get(url(org, f"{site.pk}/checklist/"), {"section": "cooling"})
+    assert {r["practice"].section for r in cooling.context["rows"]} == {"cooling"}
+    first = expected[0]
+    assert editor.get(url(org, f"{site.pk}/checklist/{first}/")).status_code == 200
+    response = editor.post(url(org, f"{site.pk}/checklist/{first}/"), {
+        "status": "implemented", "evidence": "Comité du 12 mars", "owner": "DSI",
+        "due_date": ""})
     assert response.status_code == 302
-    row = PracticeStatus.objects.get(site=site, number=expected[0])
+    assert response["Location"].endswith("?section=management#p-" + first.replace(".", ""))
+    row = PracticeStatus.objects.get(site=site, number=first)
     assert row.status == "implemented" and row.owner == "DSI"
     body = viewer.get(url(org, f"{site.pk}/checklist/")).content.decode()
-    assert "Comité du 12 mars" in body  # read-only table for a viewer
-    assert "<form method=\"post\" novalidate>" not in body
+    assert "Comité du 12 mars" in body
+    assert f"checklist/{first}/" not in body  # no edit link for a viewer
     rate = editor.get(url(org, f"{site.pk}/")).context["conformity"].rate
     assert rate == pytest.approx(1 / len(expected))
-    # Not applicable without a reason: refused, nothing changed.
-    second = expected[1].replace(".", "_")
-    data[f"p{second}_status"] = "not_applicable"
-    refused = editor.post(url(org, f"{site.pk}/checklist/"), data)
+    # Not applicable without a reason: refused, nothing written.
+    refused = editor.post(url(org, f"{site.pk}/checklist/{expected[1]}/"),
+                          {"status": "not_applicable", "evidence": "", "owner": "",
+                           "due_date": ""})
     assert refused.status_code == 400
-    assert "Expliquez pourquoi" in refused.content.decode()
+    assert "Expliquez pourquoi" in " ".join(refused.context["form"].errors["evidence"])
     assert not PracticeStatus.objects.filter(site=site, number=expected[1]).exists()
-    # A viewer cannot post.
-    assert viewer.post(url(org, f"{site.pk}/checklist/"), data).status_code == 403
+    # A viewer cannot post; an unknown practice is a 404.
+    assert viewer.post(url(org, f"{site.pk}/checklist/{first}/"),
+                       {"status": "not_started"}).status_code == 403
+    assert editor.get(url(org, f"{site.pk}/checklist/9.9.9/")).status_code == 404
+    assert AuditEvent.objects.filter(action="datacentres.checklist").count() == 1
 
 
 def test_kpi_report_page_and_exports(org, viewer):
@@ -175,6 +181,10 @@ def test_kpi_report_page_and_exports(org, viewer):
     data = json.loads(viewer.get(url(org, f"{site.pk}/report/2025.json")).content)
     assert data["in_scope"] is True and data["reporting_year"] == 2025
     assert "owner" not in data["missing"] and "cooling_degree_days" in data["missing"]
+    workbook = viewer.get(url(org, f"{site.pk}/report/2025.xlsx"))
+    sheet = load_workbook(io.BytesIO(workbook.content))["indicateurs"]
+    values = {row[2]: row[5] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert values["pue"] == pytest.approx(1.45) and values["it_power_kw"] == 600
     assert viewer.get(url(org, f"{site.pk}/report/2019/")).status_code == 404
 
 

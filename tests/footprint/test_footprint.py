@@ -311,3 +311,42 @@ def test_breakdown_page_of_another_organisation_is_404(client, setup):
     client.force_login(setup["stranger"])
     url = reverse("footprint:breakdown", args=[setup["org"].slug])
     assert client.get(url, {"dimension": "entity"}).status_code == 404
+
+
+def test_hypotheses_page_shows_sources_boavizta_and_takes_an_override(client, setup):
+    org = setup["org"]
+    url = reverse("footprint:hypotheses", args=[org.slug])
+    client.force_login(setup["viewer"])
+    page = client.get(url, {"category": "laptop"})
+    assert page.status_code == 200
+    html = page.content.decode().replace("&#x27;", "'")
+    assert "ADEME-Arcep" in html and "Ecodiag" in html
+    assert "Boavizta retient 197,1 quand Jalon retient 49,5" in html  # laptops
+    assert 'name="reason"' not in html  # a viewer reads, does not change
+    assert client.post(url, {"category": "laptop", "key": "annual_kwh", "value": "120",
+                             "reason": "x"}).status_code == 403
+
+    before = services.footprint_for(org, current_year(), "stock")["totals"]["gwp"]["value"]
+    client.force_login(setup["admin"])
+    refused = client.post(url, {"category": "laptop", "key": "annual_kwh", "value": "-5",
+                                "reason": "Compteurs"})
+    assert refused.status_code == 400
+    refused = client.post(url, {"category": "laptop", "key": "annual_kwh", "value": "120",
+                                "reason": "  "})
+    assert refused.status_code == 400 and "obligatoire" in refused.content.decode()
+    done = client.post(url, {"category": "laptop", "key": "annual_kwh", "value": "120",
+                             "reason": "Relevé des compteurs 2025"})
+    assert done.status_code == 302
+    org.refresh_from_db()  # the override bumped the inventory version: no stale cache
+    after = services.footprint_for(org, current_year(), "stock")["totals"]["gwp"]["value"]
+    assert after > before  # 10 laptops at 120 kWh instead of 49.5
+    assert AuditEvent.objects.filter(action="footprint.hypothesis_set",
+                                     organisation=org).exists()
+    html = client.get(url, {"category": "laptop"}).content.decode()
+    assert "Relevé des compteurs 2025" in html and "Jalon : 49,5" in html
+    assert client.post(url, {"category": "laptop", "key": "annual_kwh",
+                             "clear": "1"}).status_code == 302
+    org.refresh_from_db()
+    restored = services.footprint_for(org, current_year(), "stock")["totals"]["gwp"]["value"]
+    assert restored == pytest.approx(before)
+    assert AuditEvent.objects.filter(action="footprint.hypothesis_cleared").exists()

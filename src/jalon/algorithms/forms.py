@@ -271,9 +271,17 @@ class CostForm(Accessible, forms.ModelForm):  # type: ignore[type-arg]  # not su
 
 
 class ReviewForm(Accessible, forms.Form):
+    system = forms.ModelChoiceField(label=_("Algorithme concerné"), required=False,
+                                    queryset=AlgorithmicSystem.objects.none())
     status = forms.ChoiceField(label=_("Statut"), choices=ContestStatus.choices)
     response = forms.CharField(label=_("Réponse ou suite donnée"), required=False,
                                max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        system = self.fields["system"]
+        assert isinstance(system, forms.ModelChoiceField)  # noqa: S101
+        system.queryset = AlgorithmicSystem.objects.filter(organisation=organisation)
 
 
 class ContestForm(Accessible, forms.Form):

@@ -228,7 +228,11 @@ def save_answers(actor: Any, system: AlgorithmicSystem, answers: Mapping[str, st
     now = timezone.now()
     with transaction.atomic():
         current = {a.key: a for a in Answer.objects.select_for_update().filter(system=system)}
-        changed = []
+        changed: list[str] = []
+        created: list[Answer] = []
+        updated: list[Answer] = []
+        who = {"answered_by": actor if getattr(actor, "pk", None) else None,
+               "answered_by_name": actor_name(actor), "answered_at": now}
         for key, value in answers.items():
             value = (value or "").strip()
             if len(value) > 4000:
@@ -238,11 +242,18 @@ def save_answers(actor: Any, system: AlgorithmicSystem, answers: Mapping[str, st
                 continue
             if old is None and not value:
                 continue
-            Answer.objects.update_or_create(
-                system=system, key=key, defaults={
-                    "value": value, "answered_by": actor if getattr(actor, "pk", None) else None,
-                    "answered_by_name": actor_name(actor), "answered_at": now})
+            if old is None:
+                created.append(Answer(system=system, key=key, value=value, **who))
+            else:
+                old.value = value
+                for name, field_value in who.items():
+                    setattr(old, name, field_value)
+                updated.append(old)
             changed.append(key)
+        # One statement for the new answers and one for the changed ones (the demo answers
+        # about 40 questions per system).
+        Answer.objects.bulk_create(created)
+        Answer.objects.bulk_update(updated, ["value", *who])
         if changed:
             _reclassify(system)
             record(actor, "algorithms.answers", system.organisation, target=system.name,

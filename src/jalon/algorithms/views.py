@@ -365,11 +365,13 @@ def contests(request: OrganisationRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contest_review(request: OrganisationRequest, contest_id: int) -> HttpResponse:
     item = selectors.contest(request.organisation, contest_id)
-    form = forms.ReviewForm(request.POST or None, initial={"status": item.status,
-                                                           "response": item.response})
+    form = forms.ReviewForm(request.POST or None, organisation=request.organisation,
+                            initial={"status": item.status, "response": item.response,
+                                     "system": item.system_id})
     if request.method == "POST" and form.is_valid():
         services.review_contest(request.user, item, form.cleaned_data["status"],
-                                form.cleaned_data.get("response") or "")
+                                form.cleaned_data.get("response") or "",
+                                system=form.cleaned_data.get("system"))
         messages.success(request, _("Examen enregistré."))
         return redirect("algorithms:contests", request.organisation.slug)
     return render(request, "algorithms/contest_review.html", {"item": item, "form": form},

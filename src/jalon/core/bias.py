@@ -109,19 +109,20 @@ def _binary(values: list[str], positive: str | None, column: str, what: str,
             first_line: int) -> tuple[list[bool], str, list[Problem]]:
     """Values of a yes/no column → booleans, and the value taken as favourable."""
     problems: list[Problem] = []
+    # Each distinct value is normalised once (a column holds a handful of them).
+    plain_of = {v: _plain(v) for v in set(values)}
     if positive is not None and positive.strip():
         wanted = _plain(positive)
-        seen = {_plain(v) for v in values}
-        if wanted not in seen:
+        if wanted not in plain_of.values():
             shown = ", ".join(sorted(f"« {v} »" for v in {v.strip() for v in values})[:10])
             problems.append(Problem(0, column, positive, (
                 f"la valeur {what} indiquée n'apparaît jamais dans la colonne ; valeurs "
                 f"présentes : {shown}.")))
             return [], positive, problems
-        return [_plain(v) == wanted for v in values], positive.strip(), problems
+        return [plain_of[v] == wanted for v in values], positive.strip(), problems
     out: list[bool] = []
     for offset, value in enumerate(values):
-        plain = _plain(value)
+        plain = plain_of[value]
         if plain in TRUE_WORDS:
             out.append(True)
         elif plain in FALSE_WORDS:
@@ -242,12 +243,15 @@ def bootstrap_interval(selected: int, n: int, *, draws: int = BOOTSTRAP,
 
 def _fairlearn(groups: list[str], decisions: list[bool], outcomes: list[bool] | None
                ) -> dict[str, Any]:
-    """The Fairlearn figures (imported here: the library takes seconds to import)."""
+    """The Fairlearn figures (imported here: the library takes seconds to import).
+
+    One MetricFrame gives every figure: its between-groups difference and ratio of the
+    selection rate are Fairlearn's demographic_parity_difference and _ratio, and the larger
+    of the TPR and FPR differences is its equalized_odds_difference (agg="worst_case") —
+    the same definitions, without building four frames (each one costs a pass over the rows).
+    """
     from fairlearn.metrics import (
         MetricFrame,
-        demographic_parity_difference,
-        demographic_parity_ratio,
-        equalized_odds_difference,
         false_positive_rate,
         selection_rate,
         true_positive_rate,
@@ -268,13 +272,12 @@ def _fairlearn(groups: list[str], decisions: list[bool], outcomes: list[bool] | 
                             sensitive_features=features)
         out["by_group"] = {str(k): {m: _num(v) for m, v in row.items()}
                            for k, row in frame.by_group.to_dict(orient="index").items()}
-        out["dpd"] = _num(demographic_parity_difference(y_true, y_pred,
-                                                        sensitive_features=features))
-        out["dpr"] = _num(demographic_parity_ratio(y_true, y_pred,
-                                                   sensitive_features=features))
+        difference = frame.difference(method="between_groups")
+        ratio = frame.ratio(method="between_groups")
+        out["dpd"] = _num(difference["selection_rate"])
+        out["dpr"] = _num(ratio["selection_rate"])
         if outcomes is not None:
-            out["eod"] = _num(equalized_odds_difference(y_true, y_pred,
-                                                        sensitive_features=features))
+            out["eod"] = _num(max(difference["tpr"], difference["fpr"]))
     return out
 
 

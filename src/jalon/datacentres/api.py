@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
@@ -160,10 +159,10 @@ def _site(request: HttpRequest, site_id: int) -> Site:
     return selectors.site(auth.organisation(request), site_id)
 
 
-def _out(target: Site) -> dict[str, Any]:
+def _out(target: Site, hosted: selectors.Hosting | None = None) -> dict[str, Any]:
     today = timezone.localdate()
     conformity = selectors.conformity(target, today)
-    hosted = selectors.hosting(target.organisation)
+    hosted = hosted if hosted is not None else selectors.hosting(target.organisation)
     data = {name: getattr(target, name) for name in SiteOut.model_fields
             if hasattr(target, name)}
     data.update({"inventory_sites": target.inventory_site_list,
@@ -196,7 +195,9 @@ def _year_out(row: SiteYear) -> dict[str, Any]:
             summary="Salles serveurs, centres de données et colocations de l'organisation")
 def list_sites(request: HttpRequest) -> list[dict[str, Any]]:
     auth.require(request, Capability.READ)
-    return [_out(s) for s in selectors.sites(auth.organisation(request))]
+    site_list = list(selectors.sites(auth.organisation(request)))
+    hosted = selectors.hosting(auth.organisation(request), site_list)  # once for every site
+    return [_out(s, hosted) for s in site_list]
 
 
 @router.post("/datacentres/sites", response={201: SiteOut, 422: Error, **ERRORS},
@@ -294,8 +295,7 @@ def put_practice(request: HttpRequest, site_id: int, number: str, payload: Pract
         raise HttpError(404, f"Pratique inconnue : {number}.")
     values = {k: v for k, v in payload.dict(exclude_unset=True).items()}
     services.save_checklist(auth.actor(request), target, {number: values})
-    row = get_object_or_404(target.practices.all(), number=number) \
-        if target.practices.filter(number=number).exists() else None
+    row = target.practices.filter(number=number).first()
     return {"number": practice.number, "section": practice.section,
             "expected": practice.expected, "title": practice.title,
             "status": row.status if row else "not_started",

@@ -174,10 +174,12 @@ def seed_demo(agglomeration: Organisation, people: dict[str, Any],
         return []
     actor = people["admin"]
     expected = [p.number for p in core.load_practices() if p.is_expected]
-    for spec in SITES:
-        site = services.create_site(actor, agglomeration, spec)
-        for year, figures in YEARS[spec["name"]].items():
-            services.create_year(actor, site, {"year": year, **figures})
-        services.save_checklist(actor, site, _checklist(spec["name"], expected))
+    # One inventory change announced for the whole demo (one footprint recomputation).
+    with services.one_announcement():
+        for spec in SITES:
+            site = services.create_site(actor, agglomeration, spec)
+            for year, figures in YEARS[spec["name"]].items():
+                services.create_year(actor, site, {"year": year, **figures})
+            services.save_checklist(actor, site, _checklist(spec["name"], expected))
     return ["deux salles serveurs et un contrat de colocation, avec leurs chiffres annuels et "
             "leur liste de contrôle du code de conduite"]

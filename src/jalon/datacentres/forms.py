@@ -3,14 +3,13 @@ through services."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from jalon.core import datacentres as core
 from jalon.datacentres import services
 from jalon.datacentres.models import PracticeState, PracticeStatus, Site, SiteYear
 from jalon.kit.forms import Accessible
@@ -143,47 +142,24 @@ def _plain(value: float) -> str:
     return text.replace(".", ",")
 
 
-def field_key(number: str, name: str) -> str:
-    return "p" + number.replace(".", "_") + "_" + name
+class PracticeForm(Accessible, forms.Form):
+    """One practice of a site's checklist: status, owner, due date, evidence."""
 
+    status = forms.ChoiceField(label=_("Statut"), choices=PracticeState.choices)
+    owner = forms.CharField(label=_("Responsable"), required=False, max_length=200)
+    due_date = forms.DateField(label=_("Échéance"), required=False, widget=DateInput())
+    evidence = forms.CharField(
+        label=_("Preuve ou justification"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Document, constat ou décision qui montre la mise en œuvre ; pour une "
+                    "pratique sans objet, la raison."))
 
-class ChecklistForm(Accessible, forms.Form):
-    """Every practice of the reference file: status, owner, due date, evidence."""
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in services.CHECKLIST_FIELDS}
 
-    def __init__(self, *args: Any, practices: Sequence[core.Practice],
-                 current: Mapping[str, PracticeStatus], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.practices = list(practices)
-        for p in self.practices:
-            row = current.get(p.number)
-            self.fields[field_key(p.number, "status")] = forms.ChoiceField(
-                label=_("Statut"), choices=PracticeState.choices,
-                initial=row.status if row else PracticeState.NOT_STARTED)
-            self.fields[field_key(p.number, "owner")] = forms.CharField(
-                label=_("Responsable"), required=False, max_length=200,
-                initial=row.owner if row else "",
-                widget=forms.TextInput(attrs={"size": 24}))
-            self.fields[field_key(p.number, "due_date")] = forms.DateField(
-                label=_("Échéance"), required=False, initial=row.due_date if row else None,
-                widget=DateInput())
-            self.fields[field_key(p.number, "evidence")] = forms.CharField(
-                label=_("Preuve ou justification"), required=False, max_length=5000,
-                initial=row.evidence if row else "",
-                widget=forms.Textarea(attrs={"rows": 2}))
-
-    def groups(self) -> list[dict[str, Any]]:
-        """Per practice: the practice and its four bound fields, for the template."""
-        return [{"practice": p, "fields": [self[field_key(p.number, name)] for name in
-                                           services.CHECKLIST_FIELDS]}
-                for p in self.practices]
-
-    def entries(self) -> dict[str, dict[str, Any]]:
-        return {p.number: {name: self.cleaned_data.get(field_key(p.number, name))
-                           for name in services.CHECKLIST_FIELDS}
-                for p in self.practices}
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        for key, messages in exc.message_dict.items():
-            number, _sep, name = key.rpartition("-")
-            target = field_key(number, name)
-            self.add_error(target if target in self.fields else None, messages)
+    @staticmethod
+    def initial_for(row: PracticeStatus | None) -> dict[str, Any]:
+        if row is None:
+            return {"status": PracticeState.NOT_STARTED}
+        return {"status": row.status, "owner": row.owner, "due_date": row.due_date,
+                "evidence": row.evidence}

@@ -1,6 +1,6 @@
 """The annual KPI report of a site (Directive 2023/1791 art. 12, Delegated Regulation 2024/1364
 Annexes I to III): built from the site and one year's figures by the pure
-`core.datacentres.kpi_report`, shown on a page and exported as CSV and JSON.
+`core.datacentres.kpi_report`, shown on a page and exported as CSV, XLSX and JSON.
 
 The European database on data centres is filled through national reporting schemes or the
 Commission's interface, which publish no file format: the export lists every field with the
@@ -11,13 +11,16 @@ mapped to a national template; missing values are listed, never guessed.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any, Final
 
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from jalon.core import datacentres as core
+from jalon.core.exports import safe_cell
 from jalon.datacentres.models import Site, SiteKind, SiteYear
 from jalon.kit.formatting import fr_number, utc_stamp
 
@@ -118,6 +121,26 @@ def as_json(target: Site, report: core.KpiReport) -> dict[str, Any]:
                     "value": _cell(line.value), "unit": line.field.unit}
                    for line in report.lines],
     }
+
+
+def to_xlsx(target: Site, report: core.KpiReport) -> bytes:
+    """The report as a workbook: the fields (numbers as numbers, formulas neutralised) and a
+    sheet saying what it is, for whom and what is missing."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("indicateurs")
+    sheet.append(list(CSV_HEADER))
+    for cells in csv_rows(report):
+        sheet.append([safe_cell(c) for c in cells])
+    about = book.create_sheet("rapport")
+    for key, value in (("regulation", REGULATION), ("data_centre", target.name),
+                       ("reporting_year", report.year), ("in_scope", str(report.in_scope)),
+                       ("energy_estimated", str(report.estimated_energy)),
+                       ("missing", ", ".join(line.field.code for line in report.missing)),
+                       ("generated_at", utc_stamp(timezone.now()))):
+        about.append([key, safe_cell(value)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def file_stem(target: Site, year: int) -> str:

@@ -4,17 +4,20 @@ Callers (views, API, demo) pass objects obtained through `selectors` (hence scop
 request's organisation). Values are checked here; a bad value raises django's ValidationError
 keyed by field, in French.
 
-A change of a site or of its yearly figures may change the PUE the footprint uses for the
-servers it hosts (footprint.pue, provider registered in DatacentresConfig.ready): it is
-announced as an inventory change (`bump_inventory_version`: the cached footprints, keyed on the
-inventory version, are recomputed, and so are the indicators). A checklist change is announced
-on this domain's own topic, for its indicators.
+A change of a site or of its yearly figures that may change the PUE the footprint uses for the
+servers it hosts (footprint.pue, provider registered in DatacentresConfig.ready) is announced
+as an inventory change (`bump_inventory_version`: the cached footprints, keyed on the inventory
+version, are recomputed, and so are the indicators); any other change (a checklist, a note) is
+announced on this domain's own topic, for its indicators. `one_announcement()` groups the
+announcements of many writes into one (the demo).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Final
 
 from django.core.exceptions import ValidationError
@@ -37,6 +40,40 @@ from jalon.tenancy.audit import record
 from jalon.tenancy.models import Organisation
 
 TOPIC: Final = "datacentres"  # jalon.events topic: a site's checklist changed
+# What a site's PUE for the footprint depends on (selectors.pue_map).
+PUE_SITE_FIELDS: Final = frozenset({"inventory_sites", "hosted_assets", "declared_pue"})
+PUE_YEAR_FIELDS: Final = frozenset({"year", "it_kwh", "total_kwh", "average_it_load_kw",
+                                    "declared_pue"})
+
+# Organisations whose change is announced once, when `one_announcement` ends (the demo).
+_deferred: ContextVar[dict[int, tuple[Organisation, bool]] | None] = ContextVar(
+    "datacentres_deferred", default=None)
+
+
+def _changed(organisation: Organisation, footprint: bool) -> None:
+    """Announce a change: as an inventory change when the footprint's PUE may change (cached
+    footprints are keyed on the inventory version), else on this domain's topic."""
+    deferred = _deferred.get()
+    if deferred is not None:
+        _seen, before = deferred.get(organisation.pk, (organisation, False))
+        deferred[organisation.pk] = (organisation, before or footprint)
+    elif footprint:
+        bump_inventory_version(organisation)
+    else:
+        events.announce(TOPIC, organisation.pk)
+
+
+@contextmanager
+def one_announcement() -> Iterator[None]:
+    """Writes inside announce their change once per organisation, at the end."""
+    token = _deferred.set({})
+    try:
+        yield
+        pending = _deferred.get() or {}
+    finally:
+        _deferred.reset(token)
+    for organisation, footprint in pending.values():
+        _changed(organisation, footprint)
 
 SITE_FIELDS: Final = ("name", "kind", "owner", "operator", "municipality", "commissioned_on",
                       "it_power_kw", "total_floor_m2", "computer_room_m2", "cooling",
@@ -159,7 +196,7 @@ def create_site(actor: Any, organisation: Organisation, values: Mapping[str, Any
         target = Site.objects.create(organisation=organisation, **cleaned)
         record(actor, "datacentres.site_create", organisation, target=target.name,
                site_id=target.pk, kind=target.kind)
-        bump_inventory_version(organisation)
+        _changed(organisation, footprint=True)
     return target
 
 
@@ -176,7 +213,7 @@ def update_site(actor: Any, target: Site, values: Mapping[str, Any]) -> Site:
         target.save()
         record(actor, "datacentres.site_update", target.organisation, target=target.name,
                site_id=target.pk, fields=sorted(changed))
-        bump_inventory_version(target.organisation)
+        _changed(target.organisation, footprint=bool(PUE_SITE_FIELDS & set(changed)))
     return target
 
 
@@ -184,7 +221,7 @@ def delete_site(actor: Any, target: Site) -> None:
     with transaction.atomic():
         record(actor, "datacentres.site_delete", target.organisation, target=target.name,
                site_id=target.pk)
-        bump_inventory_version(target.organisation)
+        _changed(target.organisation, footprint=True)
         target.delete()
 
 
@@ -261,7 +298,7 @@ def create_year(actor: Any, target: Site, values: Mapping[str, Any]) -> SiteYear
         row = SiteYear.objects.create(site=target, **cleaned)
         record(actor, "datacentres.year_create", target.organisation, target=str(row),
                site_id=target.pk, year=row.year)
-        bump_inventory_version(target.organisation)
+        _changed(target.organisation, footprint=True)
     return row
 
 
@@ -276,7 +313,7 @@ def update_year(actor: Any, row: SiteYear, values: Mapping[str, Any]) -> SiteYea
         row.save()
         record(actor, "datacentres.year_update", row.site.organisation, target=str(row),
                site_id=row.site_id, year=row.year, fields=sorted(changed))
-        bump_inventory_version(row.site.organisation)
+        _changed(row.site.organisation, footprint=bool(PUE_YEAR_FIELDS & set(changed)))
     return row
 
 
@@ -284,7 +321,7 @@ def delete_year(actor: Any, row: SiteYear) -> None:
     with transaction.atomic():
         record(actor, "datacentres.year_delete", row.site.organisation, target=str(row),
                site_id=row.site_id, year=row.year)
-        bump_inventory_version(row.site.organisation)
+        _changed(row.site.organisation, footprint=True)
         row.delete()
 
 
@@ -364,5 +401,5 @@ def save_checklist(actor: Any, target: Site, entries: Mapping[str, Mapping[str, 
         if changed:
             record(actor, "datacentres.checklist", target.organisation, target=target.name,
                    site_id=target.pk, practices=changed)
-            events.announce(TOPIC, target.organisation_id)
+            _changed(target.organisation, footprint=False)
     return len(changed)

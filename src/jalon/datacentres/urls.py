@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:site_id>/edit/", views.site_edit, name="edit"),
     path("<int:site_id>/delete/", views.site_delete, name="delete"),
     path("<int:site_id>/checklist/", views.checklist, name="checklist"),
+    path("<int:site_id>/checklist/<str:number>/", views.practice_edit, name="practice"),
     path("<int:site_id>/years/new/", views.year_create, name="year_create"),
     path("<int:site_id>/years/<int:site_year_id>/edit/", views.year_edit, name="year_edit"),
     path("<int:site_id>/years/<int:site_year_id>/delete/", views.year_delete,
@@ -21,4 +22,5 @@ urlpatterns = [
     path("<int:site_id>/report/<int:year>/", views.report, name="report"),
     path("<int:site_id>/report/<int:year>.csv", views.report_csv, name="report_csv"),
     path("<int:site_id>/report/<int:year>.json", views.report_json, name="report_json"),
+    path("<int:site_id>/report/<int:year>.xlsx", views.report_xlsx, name="report_xlsx"),
 ]

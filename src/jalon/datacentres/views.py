@@ -4,6 +4,7 @@ template."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from typing import Any
@@ -21,8 +22,8 @@ from django.views.decorators.http import require_http_methods
 from jalon.core import datacentres as core
 from jalon.core.exports import safe_cell
 from jalon.datacentres import reports, selectors, services
-from jalon.datacentres.forms import ChecklistForm, SiteForm, YearForm
-from jalon.datacentres.models import PracticeState, Site
+from jalon.datacentres.forms import PracticeForm, SiteForm, YearForm
+from jalon.datacentres.models import PracticeState, PracticeStatus, Site
 from jalon.datacentres.publishing import site_rows
 from jalon.kit import charts
 from jalon.kit import views as kit_views
@@ -32,6 +33,7 @@ from jalon.tenancy.capabilities import Capability
 from jalon.tenancy.scope import OrganisationRequest, organisation_view
 
 MANAGE = Capability.MANAGE_BUDGET  # budget and data centres share one capability
+UNASSIGNED_SHOWN = 50  # servers in no room listed on the index (the page stays light)
 
 
 def _can_edit(request: OrganisationRequest) -> bool:
@@ -65,13 +67,15 @@ def index(request: OrganisationRequest) -> HttpResponse:
             fmt=lambda v: fr_number(v, 2)))
     share = selectors.conformant_share(request.organisation, today)
     trend = core.trend(overall)
+    unassigned = [a for a in selectors.hosting(request.organisation).unassigned
+                  if a.category == selectors.SERVER][:UNASSIGNED_SHOWN]
     return render(request, "datacentres/index.html", {
         "rows": rows, "years": years, "overall": overall, "chart": chart, "trend": trend,
         "pue_table": [{"name": row["site"].name,
                        "values": [per_site.get(row["site"].pk, {}).get(y) for y in years]}
                       for row in rows],
         "overall_values": [overall.get(y) for y in years],
-        "share": share, "can_edit": _can_edit(request),
+        "share": share, "unassigned": unassigned, "can_edit": _can_edit(request),
         "threshold": core.EED_THRESHOLD_KW})
 
 
@@ -183,44 +187,77 @@ def year_delete(request: OrganisationRequest, site_id: int, site_year_id: int) -
 
 
 @organisation_view(capability=Capability.READ)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET"])
 def checklist(request: OrganisationRequest, site_id: int) -> HttpResponse:
-    """The Code of Conduct checklist of a site; members without the capability read it."""
+    """A site's Code of Conduct checklist, one section of the guidelines at a time (a page of
+    every practice would be too heavy to stay light)."""
     target = selectors.site(request.organisation, site_id)
-    can_edit = _can_edit(request)
-    if request.method == "POST" and not can_edit:
-        return HttpResponse(status=403)
+    today = timezone.localdate()
+    rows = selectors.practices()
+    section = request.GET.get("section", "")
+    sections = [s for s in core.SECTIONS if any(p.section == s for p in rows)]
+    if section not in sections:
+        section = sections[0]
     current = selectors.statuses(target)
-    form = ChecklistForm(request.POST or None, practices=selectors.practices(),
-                         current=current)
+    labels = dict(PracticeState.choices)
+
+    def state(number: str) -> str:
+        return current[number].status if number in current else PracticeState.NOT_STARTED
+
+    section_rows = [{"practice": p, "status": state(p.number), "status_label":
+                     labels[state(p.number)], "row": current.get(p.number),
+                     "overdue": _overdue(current.get(p.number), today)}
+                    for p in rows if p.section == section]
+    tabs = [{"key": s, "label": section_labels()[s], "current": s == section,
+             "done": sum(1 for p in rows if p.section == s and state(p.number) in (
+                 core.IMPLEMENTED, core.NOT_APPLICABLE)),
+             "total": sum(1 for p in rows if p.section == s)} for s in sections]
+    return render(request, "datacentres/checklist.html", {
+        "site": target, "rows": section_rows, "tabs": tabs, "section": section,
+        "section_label": section_labels()[section], "can_edit": _can_edit(request),
+        "conformity": selectors.conformity(target, today),
+        "version": core.practices_version(rows), "back": _site_url(request, target)})
+
+
+def _overdue(row: PracticeStatus | None, today: dt.date) -> bool:
+    return (row is not None and row.due_date is not None and row.due_date < today
+            and row.status in (core.NOT_STARTED, core.IN_PROGRESS))
+
+
+def section_labels() -> dict[str, str]:
+    return {"management": _("Management et organisation"),
+            "it": _("Équipements et services informatiques"), "cooling": _("Refroidissement"),
+            "power": _("Alimentation électrique"), "other": _("Autres équipements"),
+            "building": _("Bâtiment"), "monitoring": _("Mesure et suivi")}
+
+
+@organisation_view(capability=MANAGE)
+@require_http_methods(["GET", "POST"])
+def practice_edit(request: OrganisationRequest, site_id: int, number: str) -> HttpResponse:
+    target = selectors.site(request.organisation, site_id)
+    practice = next((p for p in selectors.practices() if p.number == number), None)
+    if practice is None:
+        raise Http404
+    back = (reverse("datacentres:checklist", args=[request.organisation.slug, target.pk])
+            + f"?section={practice.section}")
+    form = PracticeForm(request.POST or None,
+                        initial=PracticeForm.initial_for(selectors.statuses(target).get(number)))
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                changed = services.save_checklist(request.user, target, form.entries())
+                services.save_checklist(request.user, target, {number: form.values()})
             except ValidationError as exc:
-                form.add_service_errors(exc)
+                for key, errors in exc.message_dict.items():
+                    name = key.rpartition("-")[2]
+                    form.add_error(name if name in form.fields else None, errors)
             else:
-                messages.success(request, _("Liste de contrôle enregistrée : %(n)d pratique(s) "
-                                            "modifiée(s).") % {"n": changed})
-                return redirect(reverse("datacentres:checklist",
-                                        args=[request.organisation.slug, target.pk]))
-    today = timezone.localdate()
-    labels = dict(PracticeState.choices)
-    read_rows = [] if can_edit else [
-        {"practice": p, "status": labels[current[p.number].status if p.number in current
-                                         else PracticeState.NOT_STARTED],
-         "owner": current[p.number].owner if p.number in current else "",
-         "due_date": current[p.number].due_date if p.number in current else None,
-         "evidence": current[p.number].evidence if p.number in current else ""}
-        for p in selectors.practices()]
-    return render(request, "datacentres/checklist.html", {
-        "site": target, "form": form, "can_edit": can_edit, "current": current,
-        "conformity": selectors.conformity(target, today), "today": today,
-        "read_rows": read_rows,
-        "version": core.practices_version(selectors.practices()),
-        "back": _site_url(request, target)}, status=status)
+                messages.success(request, _("Pratique %(number)s enregistrée.")
+                                 % {"number": number})
+                return redirect(back + f"#p-{number.replace('.', '')}")
+    return render(request, "datacentres/practice_form.html", {
+        "site": target, "practice": practice, "form": form, "back": back}, status=status)
 
 
 @organisation_view(capability=Capability.READ)
@@ -274,4 +311,16 @@ def report_json(request: OrganisationRequest, site_id: int, year: int) -> HttpRe
                             content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{reports.file_stem(target, year)}.json"')
+    return response
+
+
+@organisation_view(capability=Capability.READ)
+@require_http_methods(["GET"])
+def report_xlsx(request: OrganisationRequest, site_id: int, year: int) -> HttpResponse:
+    target, kpi = _report(request, site_id, year)
+    response = HttpResponse(
+        reports.to_xlsx(target, kpi),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{reports.file_stem(target, year)}.xlsx"')
     return response

@@ -15,7 +15,7 @@ from jalon.api.schemas import ERRORS, Error
 from jalon.core.model import CATEGORIES
 from jalon.core.output import scenario_to_dict
 from jalon.core.scenario import HORIZON, ScenarioParams, run_scenario
-from jalon.footprint import pue, services
+from jalon.footprint import hypotheses, services
 from jalon.tenancy.capabilities import Capability
 
 router = Router()
@@ -69,7 +69,7 @@ def scenario(request: HttpRequest, payload: schemas.ScenarioIn) -> dict[str, Any
     if until == max(HORIZON, start):
         data = services.scenario_for(organisation, params, start)
     else:
-        frame = pue.frame_for(organisation)
+        frame = hypotheses.frame_for(organisation)
         data = (scenario_to_dict(run_scenario(frame, services.factor_set(), params, start, until))
                 if frame.height else None)
     if data is None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jalon.core.scenario import ScenarioParams
+from jalon.kit.forms import Accessible
 from jalon.kit.labels import category_label
 
 FIRST_YEAR = 2015
@@ -94,3 +95,14 @@ class ScenarioForm(forms.Form):
     def changes_anything(self) -> bool:
         p = self.params()
         return bool(p.lifespans or p.refurbished or p.reduction or p.country)
+
+
+class HypothesisForm(Accessible, forms.Form):
+    """An organisation's value for one hypothesis of one category (footprint.hypotheses)."""
+
+    category = forms.CharField(widget=forms.HiddenInput)
+    key = forms.ChoiceField(widget=forms.HiddenInput,
+                            choices=[(k, k) for k in ("lifespan_years", "annual_kwh", "pue")])
+    value = forms.FloatField(label=_("Valeur de l'organisation"))
+    reason = forms.CharField(label=_("Pourquoi (source, mesure, contrat)"), max_length=500,
+                             widget=forms.TextInput)

@@ -30,3 +30,29 @@ class FootprintResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} v{self.inventory_version} {self.year} {self.method}"
+
+
+class HypothesisOverride(models.Model):
+    """An organisation's own value for a per-device hypothesis of a category (its lifespan, its
+    yearly kWh, its room's PUE), used for its devices that carry no value of their own. Set and
+    removed through footprint.hypotheses (audited); shown beside the figure and in the report."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="hypothesis_overrides")
+    category = models.CharField(max_length=40)
+    key = models.CharField(max_length=20)  # jalon.core.hypotheses.OVERRIDABLE
+    value = models.FloatField()
+    reason = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["category", "key"]
+        constraints = (
+            models.UniqueConstraint(fields=["organisation", "category", "key"],
+                                    name="one_override_per_hypothesis"),
+            models.CheckConstraint(condition=models.Q(value__gte=0),
+                                   name="override_value_not_negative"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.category} {self.key}={self.value}"

@@ -186,7 +186,29 @@ def headline_devices(organisation: Organisation, year: int) -> registry.Headline
 
 def report_sources(organisation: Organisation, year: int) -> dict[str, Any]:
     return {"factor_set": footprint_for(organisation, year, METHOD)["factor_set"],
-            "factor_sources": selectors.sources(), "modified": modified(organisation)}
+            "factor_sources": selectors.sources(), "modified": modified(organisation),
+            "overrides": report_overrides(organisation)}
+
+
+def report_overrides(organisation: Organisation) -> list[dict[str, str]]:
+    """The organisation's own hypotheses, with Jalon's value they replace (the report cites
+    them: a reader must know the figure rests on them)."""
+    from jalon.core import hypotheses as core_hypotheses
+    from jalon.footprint.hypotheses import by_category
+    from jalon.footprint.services import factor_set
+
+    labels = {"lifespan_years": gettext("durée de vie (ans)"),
+              "annual_kwh": gettext("consommation annuelle (kWh)"), "pue": gettext("PUE")}
+    out = []
+    for category, mine in sorted(by_category(organisation).items()):
+        for item in core_hypotheses.category_hypotheses(factor_set(), category, overrides=mine):
+            if item.default is None:
+                continue
+            out.append({"category": str(CATEGORY_LABELS.get(category, category)),
+                        "label": labels.get(item.key, item.key),
+                        "value": fr_number(item.value, 1), "default": fr_number(item.default, 1),
+                        "reason": item.reason})
+    return out
 
 
 # --- Indicator source ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from jalon.core import engine
 from jalon.core.factors import FactorSet, load_factor_set
 from jalon.core.output import footprint_to_dict, scenario_to_dict
 from jalon.core.scenario import HORIZON, ScenarioParams, run_scenario
-from jalon.footprint import pue
+from jalon.footprint import hypotheses
 from jalon.footprint.models import FootprintResult
 from jalon.tenancy.models import Organisation
 
@@ -35,7 +35,7 @@ def factor_set() -> FactorSet:
 
 def compute_footprint(organisation: Organisation, year: int, method: str) -> dict[str, Any]:
     """Run the engine on the organisation's assets now (seconds for a large inventory)."""
-    frame = pue.frame_for(organisation)
+    frame = hypotheses.frame_for(organisation)
     options = engine.Options(year=year, method=method,  # type: ignore[arg-type]
                              lifespan_rule=LIFESPAN_RULE, dimensions=DIMENSIONS)
     return footprint_to_dict(engine.compute(frame, factor_set(), options))
@@ -74,7 +74,7 @@ def scenario_for(organisation: Organisation, params: ScenarioParams, start_year:
     cached: dict[str, Any] | None = cache.get(key)
     if cached is not None:
         return cached
-    frame = pue.frame_for(organisation)
+    frame = hypotheses.frame_for(organisation)
     if frame.height == 0:
         return None
     result = run_scenario(frame, factor_set(), params, start_year,

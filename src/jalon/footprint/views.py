@@ -6,18 +6,29 @@ services.footprint_for (cached per inventory version), never from a computation 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jalon.core import hypotheses as core_hypotheses
 from jalon.core.model import CRITERIA
-from jalon.footprint import exports, presenters, selectors, services
-from jalon.footprint.forms import METHOD_LABELS, FootprintForm, ScenarioForm, current_year
+from jalon.footprint import exports, hypotheses, presenters, selectors, services
+from jalon.footprint.forms import (
+    METHOD_LABELS,
+    FootprintForm,
+    HypothesisForm,
+    ScenarioForm,
+    current_year,
+)
 from jalon.inventory import selectors as inventory_selectors
 from jalon.kit import charts
 from jalon.kit.formatting import display_unit, fr_criterion, fr_number, in_display_unit
@@ -245,3 +256,104 @@ def scenario(request: OrganisationRequest) -> HttpResponse:
     elif submitted:
         status = 400
     return render(request, "footprint/scenario.html", context, status=status)
+
+
+# --- Hypotheses ------------------------------------------------------------------------------
+
+HYPOTHESIS_LABELS: Final = {
+    "lifespan_years": gettext_lazy("Durée de vie"),
+    "annual_kwh": gettext_lazy("Consommation annuelle"),
+    "grid_factor": gettext_lazy("Facteur d'émission de l'électricité"),
+    "pue": gettext_lazy("PUE de la salle"),
+}
+WHY_BOAVIZTA: Final = {
+    "annual_kwh": gettext_lazy(
+        "Boavizta suppose l'appareil allumé %(ratio)s %% du temps, jour et nuit, à %(power)s W "
+        "en moyenne ; Jalon compte les heures de bureau de son profil d'usage. Si vos appareils "
+        "restent allumés hors des heures de bureau, donnez votre propre consommation annuelle."),
+    "lifespan_years": gettext_lazy(
+        "Boavizta retient une durée de vie de %(years)s ans ; Jalon celle de l'étude "
+        "ADEME-Arcep 2022. Si vous gardez vos appareils plus ou moins longtemps, donnez votre "
+        "durée de vie."),
+}
+
+
+def _hypothesis_rows(organisation: Any) -> list[dict[str, Any]]:
+    factor_set = services.factor_set()
+    mine = hypotheses.by_category(organisation)
+    data = services.footprint_for(organisation, current_year(), "stock")
+    rows = []
+    for category in sorted(data["by_category"], key=category_label):
+        items = core_hypotheses.category_hypotheses(factor_set, category,
+                                                    overrides=mine.get(category, {}))
+        boavizta = core_hypotheses.boavizta_defaults(category)
+        differences = [{
+            "label": HYPOTHESIS_LABELS[d.key],
+            "jalon": fr_number(d.jalon, 1), "boavizta": fr_number(d.boavizta, 1),
+            "ratio": fr_number(d.ratio, 1),
+            "why": WHY_BOAVIZTA[d.key] % {
+                "ratio": fr_number(100 * boavizta.use_time_ratio),
+                "power": fr_number(boavizta.avg_power_w), "years": fr_number(
+                    boavizta.lifespan_years, 1)} if boavizta else "",
+        } for d in core_hypotheses.notable_differences(items, boavizta)]
+        rows.append({
+            "key": category, "label": category_label(category),
+            "count": fr_number(data["by_category"][category]["count"]),
+            "virtual": category == "virtual_machine",
+            "items": [{
+                "key": h.key, "label": HYPOTHESIS_LABELS[h.key],
+                "value": fr_number(h.value, 4 if h.key == "grid_factor" else 1),
+                "unit": h.unit, "source": h.source, "note": h.note,
+                "default": fr_number(h.default, 1) if h.default is not None else "",
+                "reason": h.reason, "editable": h.key in core_hypotheses.OVERRIDABLE,
+            } for h in items],
+            "boavizta": differences,
+        })
+    return rows
+
+
+def _hypotheses_url(organisation: Any, category: str) -> str:
+    return (reverse("footprint:hypotheses", args=[organisation.slug]) + "?"
+            + urlencode({"category": category}))
+
+
+@organisation_view(capability=Capability.READ)
+def hypotheses_page(request: OrganisationRequest) -> HttpResponse:
+    """Each device category's hypotheses with their sources, the organisation's own values,
+    and where Boavizta's defaults differ by more than half, why."""
+    organisation = request.organisation
+    can_edit = has(request, Capability.EDIT_INVENTORY)
+    form: HypothesisForm | None = None
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if request.POST.get("clear"):
+            hypotheses.clear_override(request.user, organisation,
+                                      request.POST.get("category", ""),
+                                      request.POST.get("key", ""))
+            messages.success(request, _("La valeur de Jalon est rétablie."))
+            return redirect(_hypotheses_url(organisation, request.POST.get("category", "")))
+        form = HypothesisForm(request.POST)
+        if form.is_valid():
+            try:
+                hypotheses.set_override(request.user, organisation,
+                                        form.cleaned_data["category"], form.cleaned_data["key"],
+                                        form.cleaned_data["value"], form.cleaned_data["reason"])
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field, error)
+            else:
+                messages.success(request, _("Hypothèse enregistrée : l'empreinte est "
+                                            "recalculée avec votre valeur."))
+                return redirect(_hypotheses_url(organisation, form.cleaned_data["category"]))
+        status = 400
+    rows = _hypothesis_rows(organisation)
+    wanted = request.POST.get("category") or request.GET.get("category", "")
+    current = next((r for r in rows if r["key"] == wanted), rows[0] if rows else None)
+    return render(request, "footprint/hypotheses.html", {
+        "rows": rows, "current": current, "can_edit": can_edit, "form": form,
+        "editable": [(k, HYPOTHESIS_LABELS[k]) for k in core_hypotheses.OVERRIDABLE
+                     if current and any(i["key"] == k for i in current["items"])],
+    }, status=status)

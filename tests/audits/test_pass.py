@@ -1,0 +1,113 @@
+"""The browser pass against pages served on loopback: a good page, a page with known faults,
+and bad targets, each with its status (Chromium from /usr/bin/chromium, never downloaded)."""
+
+from __future__ import annotations
+
+import pytest
+from tests.audits.conftest import needs_chromium
+
+from jalon.core.audits_browser import Settings, audit_pages
+
+pytestmark = needs_chromium
+
+FAST = {"wait_before_scroll_s": 0.1, "wait_after_scroll_s": 0.1, "allow_loopback": True}
+
+
+@pytest.fixture(scope="module")
+def results(site_url):
+    pages = audit_pages([f"{site_url}/good.html"], Settings(runs=3, **FAST))
+    urls = [f"{site_url}/faulty.html", f"{site_url}/missing.html",
+            f"{site_url}/broken.html", f"{site_url}/document.pdf", f"{site_url}/export.csv",
+            f"{site_url}/loop",
+            "http://unresolvable.invalid/", "ftp://example.org/"]
+    pages += audit_pages(urls, Settings(runs=1, **FAST))
+    return {r["url"].removeprefix(site_url): r for r in pages}
+
+
+def test_good_page(results):
+    good = results["/good.html"]
+    assert good["status"] == "ok"
+    eco = good["ecoindex"]
+    assert eco["grade"] == "A"
+    assert eco["score"] > 90
+    assert 15 <= eco["dom_nodes"] <= 40
+    assert eco["requests"] >= 2  # the page and its stylesheet
+    assert eco["spread"]["score"]["runs"] == 3
+    assert len(eco["runs"]) == 3
+    assert set(eco["partial_scores"]) == {"dom", "requests", "size"}
+    assert good["axe"]["violations"] == []
+    checks = {c["id"]: c["result"] for c in good["rgesn"]}
+    assert checks["compression"] == "pass"  # the stylesheet is gzip-compressed
+    assert checks["cache-headers"] == "pass"
+    assert checks["autoplay"] == "not_applicable"
+    assert checks["https"] == "fail"  # served over plain HTTP
+    protocol = good["protocol"]
+    assert protocol["viewport_measured"] == {"width": 1920, "height": 1080}
+    assert protocol["runs"] == 3
+    assert "HeadlessChrome" in protocol["user_agent"]
+    assert good["tools"]["axe_core"].startswith("4.")
+    assert good["tools"]["ecoindex_compute"]
+
+
+def test_faulty_page_has_its_known_faults(results):
+    faulty = results["/faulty.html"]
+    assert faulty["status"] == "ok"
+    rules = {v["id"]: v for v in faulty["axe"]["violations"]}
+    assert {"image-alt", "link-name", "label", "html-has-lang", "document-title",
+            "color-contrast"} <= set(rules)
+    assert rules["image-alt"]["rgaa"] == ["1.1"]
+    assert rules["html-has-lang"]["rgaa"] == ["8.3"]
+    assert rules["document-title"]["rgaa"] == ["8.5"]
+    assert rules["color-contrast"]["rgaa"] == ["3.2"]
+    assert rules["image-alt"]["elements"][0]["target"] == ["img"]
+    checks = {c["id"]: c for c in faulty["rgesn"]}
+    assert checks["image-formats"]["result"] == "fail"
+    assert checks["image-sizes"]["result"] == "fail"
+    assert "800 px" in checks["image-sizes"]["evidence"]
+    assert checks["autoplay"]["result"] == "fail"
+    assert checks["compression"]["result"] == "fail"
+    assert checks["cache-headers"]["result"] == "fail"
+
+
+@pytest.mark.parametrize(("path", "status"), [
+    ("/missing.html", "http_error"), ("/broken.html", "http_error"),
+    ("/document.pdf", "not_html"), ("/export.csv", "not_html"), ("/loop", "redirect_loop"),
+    ("http://unresolvable.invalid/", "unreachable"), ("ftp://example.org/", "invalid_url")])
+def test_bad_targets_get_a_status(results, path, status):
+    assert results[path]["status"] == status
+    assert results[path]["message"]
+
+
+def test_http_status_is_kept(results):
+    assert results["/missing.html"]["http_status"] == 404
+    assert results["/broken.html"]["http_status"] == 500
+
+
+def test_timeout(site_url):
+    [page] = audit_pages([f"{site_url}/slow.html"], Settings(runs=1, timeout_s=1, **FAST))
+    assert page["status"] == "timeout"
+
+
+def test_too_big(site_url):
+    [page] = audit_pages([f"{site_url}/faulty.html"], Settings(runs=1, max_bytes=2_000,
+                                                               **FAST))
+    assert page["status"] == "too_big"
+
+
+def test_loopback_is_refused_unless_allowed(site_url):
+    settings = Settings(runs=1, wait_before_scroll_s=0.1, wait_after_scroll_s=0.1)
+    [page] = audit_pages([f"{site_url}/good.html"], settings)
+    assert page["status"] == "refused"
+    assert "jalon audit" in page["message"]
+    [metadata] = audit_pages(["http://169.254.169.254/latest/meta-data/"], settings)
+    assert metadata["status"] == "refused"
+
+
+def test_several_workers_keep_the_order(site_url):
+    urls = [f"{site_url}/good.html", f"{site_url}/missing.html", f"{site_url}/faulty.html"]
+    seen: list[int] = []
+    pages = audit_pages(urls, Settings(runs=1, workers=2, **FAST),
+                        lambda index, _result: seen.append(index))
+    assert [p["url"] for p in pages] == urls
+    assert [p["status"] for p in pages] == ["ok", "http_error", "ok"]
+    assert sorted(seen) == [0, 1, 2]
