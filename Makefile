@@ -67,13 +67,10 @@ lint: install ## ruff, mypy (django-stubs; strict on the core) and the import co
 bench: install ## Benchmarks: the engine (1,000,000 devices) and the web platform (results in benchmarks/README.md)
 	$(PY) benchmarks/bench_footprint.py
 	$(PY) benchmarks/bench_web.py
-<<<<<<< HEAD
-	$(PY) benchmarks/bench_reports.py
-=======
 	$(PY) benchmarks/bench_datacentres.py
 	$(PY) benchmarks/bench_audits.py
 	$(PY) benchmarks/bench_algorithms.py
->>>>>>> main
+	$(PY) benchmarks/bench_reports.py
 
 clean: ## Remove the virtual environment and caches
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache
