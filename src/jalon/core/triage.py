@@ -40,7 +40,6 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import SGDClassifier
-from sklearn.metrics import f1_score
 from sklearn.pipeline import FeatureUnion
 
 FORMAT: Final = b"JALON-TRIAGE-1\n"
@@ -90,6 +89,14 @@ def _features() -> FeatureUnion:
     ])
 
 
+def _transform(features: Any, texts: Sequence[str]) -> Any:
+    """FeatureUnion.transform without its joblib machinery, which costs more than the work
+    for one short text (the public form asks for one report at a time)."""
+    texts = [t or "" for t in texts]
+    return sparse.hstack([vectoriser.transform(texts)
+                          for _name, vectoriser in features.transformer_list]).tocsr()
+
+
 @dataclass
 class TriageModel:
     version: str
@@ -100,8 +107,7 @@ class TriageModel:
     _classifier: Any = field(repr=False)
 
     def _probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        matrix = self._features.transform([t or "" for t in texts])
-        return np.asarray(self._classifier.predict_proba(matrix))
+        return np.asarray(self._classifier.predict_proba(_transform(self._features, texts)))
 
     def suggest(self, text: str, k: int = 3) -> list[Suggestion]:
         return self.suggest_many([text], k=k)[0]
@@ -180,6 +186,9 @@ def evaluate(model: TriageModel, texts: Sequence[str], labels: Sequence[str]) ->
         raise TriageError("Jeu d'évaluation incohérent : autant de textes que de catégories.")
     if not texts:
         return Evaluation(0.0, 0.0, 0)
+    # Imported here: a server process that only suggests does not pay for sklearn.metrics.
+    from sklearn.metrics import f1_score
+
     ranked = model.suggest_many(texts, k=3)
     predicted = [r[0].category for r in ranked]
     truth = [str(c) for c in labels]
@@ -210,7 +219,7 @@ class RetrievalIndex:
     def search(self, query: str, k: int = 3) -> list[Match]:
         if not self.size or not (query or "").strip():
             return []
-        vector = _l2(self._features.transform([query]))
+        vector = _l2(_transform(self._features, [query]))
         scores = np.asarray((self._matrix @ vector.T).todense()).ravel()
         order = np.argsort(-scores, kind="stable")[:k]
         return [Match(int(i), round(float(scores[i]), 4)) for i in order if scores[i] > 0]

@@ -57,7 +57,8 @@ DEMO_INDICATORS: tuple[dict[str, Any], ...] = (
      "source": "Jalon, signalements"},
     {"computed": publishing.AGREEMENT_KEY,
      "name": "Part des suggestions de l'IA confirmées par un agent", "unit": "%",
-     "precision": 0, "direction": "up",
+     "precision": 0, "direction": "up", "target_kind": "level", "target_value": 85,
+     "target_date": dt.date(2027, 12, 31),
      "description": "Qualité observée du tri automatique des signalements, là où une "
                     "personne l'a vérifié.",
      "source": "Jalon, signalements"},

@@ -269,6 +269,10 @@ def retrain(actor: Any, organisation: Organisation, *,
                examples=model.n_examples, validations=n_validations,
                macro_f1=measured.macro_f1, top3_accuracy=measured.top3_accuracy,
                evaluated=measured.n)
+        # The register of algorithms gets the system, its measured quality and its cost.
+        from jalon.reports.register import register_triage
+
+        register_triage(actor, organisation, rec)
     _MODELS[rec.pk] = model
     return rec
 

@@ -32,7 +32,7 @@ from jalon.tenancy import scope
 from jalon.tenancy.capabilities import Capability
 from jalon.tenancy.scope import OrganisationRequest, organisation_view
 
-PER_PAGE = 50
+PER_PAGE = 20  # EcoIndex A: a page of the list stays under ~400 elements
 FORM = "reports/form.html"
 MANAGE = Capability.MANAGE_FEEDBACK
 
@@ -341,7 +341,9 @@ def faq_edit(request: OrganisationRequest, entry_id: int) -> HttpResponse:
                                                       entry),
         success_url=_url(request, "faq"), message=_("Entrée de la FAQ enregistrée."),
         template=FORM,
-        context={"title": _("Modifier l'entrée de la FAQ"), "back": _url(request, "faq")})
+        context=lambda entry: {"title": _("Modifier l'entrée de la FAQ"),
+                               "back": _url(request, "faq"),
+                               "delete_url": _url(request, "faq_delete", entry.pk)})
 
 
 @organisation_view(capability=MANAGE)
