@@ -56,8 +56,10 @@ test-fast: install ## The test suite without the browser tests
 test-browser: install ## Only the browser tests (Playwright + Chromium: axe, weight, EcoIndex)
 	$(PY) -m pytest tests/browser -m browser
 
-test-postgres: install ## The whole test suite on PostgreSQL (PG_URL; pytest-django creates test_jalon)
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest
+# The browser suite checks pages (axe, weight, EcoIndex, keyboard, overflow), the same whatever
+# the database: it runs once, on SQLite, in `make test`; PostgreSQL runs everything else.
+test-postgres: install ## The test suite on PostgreSQL, browser tests aside (PG_URL; pytest-django creates test_jalon)
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser"
 
 lint: install ## ruff, mypy (django-stubs; strict on the core) and the import contracts (lint-imports)
 	.venv/bin/ruff check src tests benchmarks
