@@ -196,6 +196,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Sign-in throttling (accounts/throttle.py): attempts per window, per account and per address.
 LOGIN_ATTEMPTS = int(os.environ.get("JALON_LOGIN_ATTEMPTS", "5"))
 LOGIN_WINDOW_SECONDS = int(os.environ.get("JALON_LOGIN_WINDOW", "900"))
+# How long the audit trail keeps who an account event was about (identifier or e-mail) before
+# blanking it, the event itself staying: the CNIL's recommendation on logging is 6 months to
+# 1 year (délibération 2021-122); one year by default.
+AUDIT_PERSONAL_DAYS = int(os.environ.get("JALON_AUDIT_PERSONAL_DAYS", "365"))
 
 # Anonymous public forms (publicforms): accepted submissions per window, per client address
 # (across every organisation) and per organisation; size limits of one submission.

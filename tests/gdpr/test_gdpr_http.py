@@ -504,3 +504,26 @@ def test_activity_links_algorithms_of_the_register(org, editor, token):
     assert response.status_code == 422
     response = Client().get(f"{API}/activities/{activity.pk}", **token)
     assert response.json()["algorithm_ids"] == [mine.pk]
+
+
+def test_an_algorithms_page_links_the_processing_activities_that_use_it(client):
+    """Issue 12: a record of the register of algorithms links to the GDPR processing records
+    that use it (the GDPR app provides the links through jalon.kit.related)."""
+    from django.urls import reverse
+    from tests import factories as platform
+    from tests.algorithms.factories import AlgorithmicSystemFactory
+    from tests.gdpr.factories import ProcessingActivityFactory
+
+    from jalon.tenancy.models import Role
+
+    org = platform.OrganisationFactory(slug="lisiere-rgpd")
+    editor = platform.member(org, Role.EDITOR, username="redac")
+    system = AlgorithmicSystemFactory(organisation=org, name="Affectation des places")
+    activity = ProcessingActivityFactory(organisation=org, name="Inscriptions scolaires")
+    activity.algorithms.add(system)
+    ProcessingActivityFactory(organisation=org, name="Paie des agents")  # not linked
+    client.force_login(editor)
+    html = client.get(reverse("algorithms:detail", args=[org.slug, system.pk])).content.decode()
+    assert "Traitements de données personnelles" in html
+    assert "Inscriptions scolaires" in html and "Paie des agents" not in html
+    assert reverse("gdpr:activity", args=[org.slug, activity.pk]) in html

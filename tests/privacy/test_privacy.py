@@ -94,12 +94,15 @@ def test_purge_removes_what_is_past_its_retention_and_is_idempotent(world):
     assert privacy.purge_expired(later) == {"accounts.invitation": 1,
                                             "accounts.loginattempt": 1}
     assert not Invitation.objects.exists() and not LoginAttempt.objects.exists()
-    # Account events have no retention: the trail keeps them.
+    # Account events keep who they were about for a year (the event itself stays).
     assert AuditEvent.objects.get(action="invitation.created").target == EMAIL
     purged = AuditEvent.objects.get(action="privacy.purged")
     assert purged.actor is None and purged.details["counts"]["accounts.invitation"] == 1
     assert privacy.purge_expired(later) == {}
     assert AuditEvent.objects.filter(action="privacy.purged").count() == 1
+    a_year_later = now + dt.timedelta(days=366)
+    assert privacy.purge_expired(a_year_later) == {"tenancy.auditevent.accounts": 1}
+    assert AuditEvent.objects.get(action="invitation.created").target != EMAIL
 
 
 def test_a_retention_can_depend_on_the_organisation(world):

@@ -17,6 +17,7 @@ from jalon.algorithms import ai_act_questions as q
 from jalon.algorithms import exports, forms, reports, selectors, services
 from jalon.algorithms.models import AlgorithmicSystem, Category, CostEstimate
 from jalon.core import ai_act, ai_cost, bias
+from jalon.kit import related
 from jalon.kit import views as kit_views
 from jalon.tenancy import scope
 from jalon.tenancy.capabilities import Capability
@@ -81,6 +82,9 @@ def detail(request: OrganisationRequest, algorithm_id: int) -> HttpResponse:
         "evaluated": selectors.evaluated_before_deployment(system),
         "bias_reports": system.bias_reports.all()[:5], "cost": cost,
         "services": system.services.all(),
+        # Records of other domains that refer to this system (the GDPR register's processing
+        # activities), through the kit's extension point: this app imports none of them.
+        "related": related.links("algorithms.system", system),
         "contests": system.contests.all()[:5],
         "public_url": _public_url(request, system)})
 

@@ -15,6 +15,11 @@ class GdprConfig(AppConfig):
 
         publishing.register_all()
         privacy_declarations.declare()
+        from jalon.gdpr.publishing import activities_using_algorithm
+        from jalon.kit import related
+
+        related.register("algorithms.system", "gdpr", _("Traitements de données personnelles"),
+                         activities_using_algorithm)
         navigation.register(navigation.Section(
             key="gdpr", label=_("Données personnelles"), url_name="gdpr:index",
             capability=Capability.MANAGE_PERSONAL_DATA, order=60))

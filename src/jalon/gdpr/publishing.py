@@ -249,3 +249,16 @@ def register_all() -> None:
                                 "l'événement de départ et le sort final sont renseignés."))),
         *trainings,
     )
+
+
+def activities_using_algorithm(system: Any) -> list[tuple[str, str]]:
+    """The processing activities of the register that use an algorithm of the register of
+    algorithms (GDPR art. 30 record ↔ CRPA register), for the algorithm's page."""
+    from django.urls import reverse
+
+    from jalon.gdpr.models import ProcessingActivity
+
+    rows = ProcessingActivity.objects.filter(organisation_id=system.organisation_id,
+                                             algorithms=system).order_by("name")
+    return [(row.name, reverse("gdpr:activity", args=[row.organisation.slug, row.pk]))
+            for row in rows.select_related("organisation")]

@@ -23,6 +23,10 @@ def _login_window(_organisation: object) -> dt.timedelta:
     return dt.timedelta(seconds=settings.LOGIN_WINDOW_SECONDS)
 
 
+def _audit_keep(_organisation: object) -> dt.timedelta:
+    return dt.timedelta(days=settings.AUDIT_PERSONAL_DAYS)
+
+
 def declare() -> None:
     register(
         apps.get_model(settings.AUTH_USER_MODEL), name="auth.user",
@@ -43,7 +47,7 @@ def declare() -> None:
         purpose=_("Limiter les tentatives de connexion (identifiant saisi, adresse IP)."))
     register(
         apps.get_model("tenancy", "AuditEvent"), name="tenancy.auditevent.accounts",
-        fields=("target",), subject="target", retention=None, date_field="at",
+        fields=("target",), subject="target", retention=_audit_keep, date_field="at",
         where=Q(action__startswith=ACCOUNT_ACTIONS[0]) | Q(action__startswith=ACCOUNT_ACTIONS[1])
         | Q(action__startswith=ACCOUNT_ACTIONS[2]),
         on_expiry="anonymise", on_erasure="anonymise",

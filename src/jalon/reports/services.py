@@ -156,7 +156,13 @@ def token_hash(token: str) -> str:
 
 # --- The triage model -------------------------------------------------------------------------
 
-_MODELS: dict[int, triage.TriageModel] = {}
+# Deserialised models, per record: keyed by the record's id, version and creation time, not
+# its id alone (a rolled-back or deleted record's id can be reused by another model).
+_MODELS: dict[tuple[int, str, str], triage.TriageModel] = {}
+
+
+def _model_key(record_: TriageModelRecord) -> tuple[int, str, str]:
+    return record_.pk, record_.version, record_.created_at.isoformat()
 
 
 def _signing_key() -> bytes:
@@ -165,12 +171,12 @@ def _signing_key() -> bytes:
 
 def load_model(record_: TriageModelRecord) -> triage.TriageModel:
     """The record's model, deserialised once per process."""
-    model = _MODELS.get(record_.pk)
+    model = _MODELS.get(_model_key(record_))
     if model is None:
         model = triage.TriageModel.from_bytes(bytes(record_.data), key=_signing_key())
         if len(_MODELS) > 8:
             _MODELS.clear()
-        _MODELS[record_.pk] = model
+        _MODELS[_model_key(record_)] = model
     return model
 
 
@@ -273,7 +279,7 @@ def retrain(actor: Any, organisation: Organisation, *,
         from jalon.reports.register import register_triage
 
         register_triage(actor, organisation, rec)
-    _MODELS[rec.pk] = model
+    _MODELS[_model_key(rec)] = model
     return rec
 
 
