@@ -84,9 +84,9 @@ def test_viewer_reads_the_index_and_the_report(world):
             assert status.explanation and status.explanation in text
     assert "Synthèse 2025" in parts[0]
     assert "Contrat de réparation" in parts[1] and "Réalisée" in parts[1]
-    assert "Empreinte environnementale du numérique en 2025" in parts[-1]
-    assert "2023" in parts[-1]  # evolution N-2..N
-    assert "Sources et méthodes" in parts[-1]
+    assert "Empreinte environnementale du numérique en 2025" in parts[-2]
+    assert "2023" in parts[-2]  # evolution N-2..N
+    assert "Sources et méthodes" in parts[-1]  # the whole report's sources, last
 
 
 def test_the_screen_review_is_in_light_parts_and_the_pdf_is_whole(world, monkeypatch):
@@ -95,11 +95,12 @@ def test_the_screen_review_is_in_light_parts_and_the_pdf_is_whole(world, monkeyp
     parts = screen_parts(client)
     statuses = publishing.statuses(world["strategy"], today=dt.date(YEAR, 12, 31))
     measured = [s for s in statuses if s.latest is not None]
-    # Summary; introduction; one part per indicator with a value; footprint.
-    assert len(parts) == len(measured) + 3
+    # Summary; introduction; one part per indicator with a value; footprint; sources.
+    assert len(parts) == len(measured) + 4
     for number, html in enumerate(parts, start=1):
         assert f'href="?part={number}" aria-current="page"' in html
-        assert html.count('class="pub-indicator"') == (1 if 2 < number < len(parts) else 0)
+        assert html.count('class="pub-indicator"') == (1 if 2 < number < len(parts) - 1
+                                                       else 0)
         # Tables scroll in a focusable region named by their caption.
         for caption in re.findall(r'<div class="table-wrap" tabindex="0" role="region" '
                                   r'aria-labelledby="([^"]+)"><table>\n<caption id="([^"]+)"',

@@ -233,7 +233,6 @@ def footprint_per_agent(organisation: Organisation, today: dt.date) -> list[Comp
 # --- Declaration ---------------------------------------------------------------------------------
 
 def register() -> None:
-    part = _("Empreinte, sources et méthodes")
     registry.register(
         registry.Domain(FOOTPRINT, _("Empreinte environnementale"),
                         _("L'empreinte du parc informatique sur la page publique, avec ses "
@@ -256,10 +255,10 @@ def register() -> None:
                                "footprint/_public_section.html", public_context, order=10),
         registry.ReportSection("footprint", _("Empreinte environnementale du numérique"),
                                "footprint/report/_footprint.html", report_footprint,
-                               order=40, part=part),
+                               order=40),
+        # Sources and methods of the whole report (every section's sources): always last.
         registry.ReportSection("sources", _("Sources et méthodes"),
-                               "footprint/report/_sources.html", report_sources, order=50,
-                               part=part),
+                               "footprint/report/_sources.html", report_sources, order=1000),
         registry.IndicatorSource(
             "footprint_per_agent", FOOTPRINT, _("Empreinte carbone par agent"), "kgCO2e/agent",
             footprint_per_agent, listens=(events.INVENTORY,), provenance=provenance),
