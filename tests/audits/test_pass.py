@@ -111,3 +111,17 @@ def test_several_workers_keep_the_order(site_url):
     assert [p["url"] for p in pages] == urls
     assert [p["status"] for p in pages] == ["ok", "http_error", "ok"]
     assert sorted(seen) == [0, 1, 2]
+
+
+def test_a_pass_runs_where_an_event_loop_already_runs(site_url):
+    """The browser runs in a thread of its own: a caller inside an event loop (an async view,
+    a test driving its own browser) can audit, and no loop is left behind after it."""
+    import asyncio
+
+    async def inside() -> list[dict]:
+        return audit_pages([f"{site_url}/good.html"], Settings(runs=1, **FAST))
+
+    [page] = asyncio.run(inside())
+    assert page["status"] == "ok"
+    with pytest.raises(RuntimeError):
+        asyncio.get_running_loop()

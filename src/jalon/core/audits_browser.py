@@ -226,8 +226,17 @@ class Auditor:
         from playwright.sync_api import sync_playwright
 
         self._pw = sync_playwright().start()
-        self._browser = self._pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                                 args=LAUNCH_ARGS)
+        try:
+            # A busy machine can take long to start Chromium: a minute before giving up.
+            self._browser = self._pw.chromium.launch(executable_path=str(CHROMIUM),
+                                                     headless=True, args=LAUNCH_ARGS,
+                                                     timeout=60_000)
+        except BaseException:
+            # `__exit__` is not called when `__enter__` raises: without this stop, Playwright's
+            # loop would stay marked as running in this thread and break every later caller.
+            self._pw.stop()
+            self._pw = None
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -425,11 +434,11 @@ def audit_pages(urls: Sequence[str], settings: Settings | None = None,
                 if progress:
                     progress(index, result)
 
+    # Always in threads of their own, one worker included: Playwright's sync API runs an event
+    # loop in the thread that starts it, which must not be the caller's (a caller may already
+    # run one, such as an async view or a test that drives a browser of its own).
     workers = max(1, min(settings.workers, len(urls)))
-    if workers == 1:
-        work()
-    else:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-            for future in [pool.submit(work) for _ in range(workers)]:
-                future.result()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(work) for _ in range(workers)]:
+            future.result()
     return [r for r in results if r is not None]
