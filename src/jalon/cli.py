@@ -656,8 +656,11 @@ def demo(
     if seed_only:
         _print_credentials(None)
         return
+    # The demo's services are its own pages on loopback: its worker may audit them (a shared
+    # server refuses loopback targets unless told, against SSRF; see jalon.audits.services).
     env = {**os.environ, "JALON_DATA_DIR": str(data_dir),
-           "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
+           "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
+           "JALON_AUDITS_ALLOW_LOOPBACK": os.environ.get("JALON_AUDITS_ALLOW_LOOPBACK", "1")}
     url = f"http://{host}:{port}/"
     commands = {
         "worker": demo_site.jalon_command("worker"),

@@ -7,8 +7,8 @@ browser pass was run once and its results committed (`demo_audits.json`, with th
 tool versions and date), so that seeding takes no browser (< 1 s). Re-record them with
 `jalon manage shell -c "from jalon.audits.demo import record; record()"` while
 `jalon demo` runs (same JALON_DATA_DIR). A campaign
-launched from the demo's pages runs the real pass in `jalon worker` (it needs
-JALON_AUDITS_ALLOW_LOOPBACK=1 in the environment, since the demo's pages are on loopback).
+launched from the demo's pages runs the real pass in `jalon worker` (`jalon demo` starts it
+with JALON_AUDITS_ALLOW_LOOPBACK=1, since the demo's pages are on loopback).
 
 Besides: the pages to audit of four services, an RGAA grid of 25 criteria partly filled by
 hand, an RGESN grid partly filled, both declarations generated and published, the `audits`
