@@ -82,10 +82,15 @@ def test_spread_of_runs():
 def test_run_sync_drives_ecoindex_coroutines_inside_a_running_loop():
     import asyncio
 
+    import concurrent.futures
+
     async def inside() -> int:
         return rules.score_of(693, 78, 2420)
 
-    assert asyncio.run(inside()) == 44
+    # In a thread of its own: the browser suite's Playwright keeps a loop running in the
+    # test thread for the whole session, and pytest-django runs those tests first.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        assert pool.submit(asyncio.run, inside()).result() == 44
 
 
 # --- RGAA --------------------------------------------------------------------------------------
