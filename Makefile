@@ -24,13 +24,16 @@ install: $(UV) chromium ## Install Jalon and its development tools in .venv (uv,
 	$(PY) -m compileall -q src >/dev/null
 
 # The browser tests drive Debian's Chromium; a browser is never downloaded by Playwright.
+# On a busy machine another apt-get or unattended-upgrades may hold the package manager's lock:
+# apt-get then waits for it (up to APT_LOCK_TIMEOUT seconds, apt >= 1.9.11) instead of failing.
+APT_LOCK_TIMEOUT ?= 600
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_TIMEOUT)
 chromium: ## Check that Chromium is installed (apt-get install chromium when root)
 	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing Debian's chromium for the browser tests…"; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
-		|| { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive \
-		     apt-get install -y -q chromium >/dev/null; }; \
+		echo "Installing Debian's chromium for the browser tests (waiting for apt's lock if held)…"; \
+		$(APT_GET) install -y -q chromium >/dev/null \
+		|| { $(APT_GET) update -q >/dev/null && $(APT_GET) install -y -q chromium >/dev/null; }; \
 	else \
 		echo "note: $(CHROMIUM) is missing: the browser tests will be skipped."; \
 		echo "      Install it with: sudo apt-get install chromium"; \
