@@ -46,6 +46,8 @@ PG_MEMBER: Final = "database.pgdump"
 SECRET_MEMBER: Final = "secret_key"  # noqa: S105  # a file name, not a secret
 UPLOADS_MEMBER: Final = "uploads"
 CHUNK: Final = 1 << 20
+# Debian installs each PostgreSQL major's client programs in a folder of its own.
+DEBIAN_PG = Path("/usr/lib/postgresql")
 
 
 class BackupError(Exception):
@@ -145,7 +147,7 @@ def find_pg_program(name: str, at_least: int) -> Path:
         candidates.append(Path(folder) / name)
     if found := shutil.which(name):
         candidates.append(Path(found))
-    debian = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+    debian = sorted(DEBIAN_PG.glob(f"*/bin/{name}"),
                     key=lambda p: _pg_major(p.parent.parent.name) if
                     p.parent.parent.name.isdigit() else 0, reverse=True)
     candidates.extend(debian)
