@@ -475,17 +475,31 @@ def _restore_postgres(extracted: Path, manifest: dict[str, Any], force: bool) ->
 
     needed = int(manifest.get("postgresql", {}).get("pg_dump_major", 0))
     pg_restore = find_pg_program("pg_restore", max(needed, _pg_server_major()))
+    aside = "jalon_avant_restauration"
     if force:
-        # Whatever was there goes: objects of a newer schema would otherwise survive beside the
-        # restored ones (pg_restore --clean drops only what the dump holds).
+        # Whatever was there is set aside whole (objects of a newer schema would otherwise
+        # survive beside the restored ones: pg_restore --clean drops only what the dump holds),
+        # then dropped once the restore succeeded, or put back if it failed.
         with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA IF EXISTS public CASCADE")
+            cursor.execute(f"DROP SCHEMA IF EXISTS {aside} CASCADE")
+            cursor.execute(f"ALTER SCHEMA public RENAME TO {aside}")
             cursor.execute("CREATE SCHEMA public")
     connections.close_all()
     args, env = _pg_env()
-    _run([str(pg_restore), *args, "--no-owner", "--no-privileges", "--single-transaction",
-          "--exit-on-error", "--dbname", str(_settings().DATABASES["default"]["NAME"]),
-          str(extracted / PG_MEMBER)], env, "pg_restore")
+    try:
+        _run([str(pg_restore), *args, "--no-owner", "--no-privileges", "--single-transaction",
+              "--exit-on-error", "--dbname", str(_settings().DATABASES["default"]["NAME"]),
+              str(extracted / PG_MEMBER)], env, "pg_restore")
+    except BackupError:
+        if force:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP SCHEMA public CASCADE")
+                cursor.execute(f"ALTER SCHEMA {aside} RENAME TO public")
+        raise
+    if force:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA {aside} CASCADE")
+    connections.close_all()
 
 
 def _replace_folder(staged: Path, target: Path) -> None:
