@@ -10,7 +10,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help install chromium demo serve worker test test-fast test-browser test-postgres lint \
-	bench clean
+	bench clean bench-scale
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -79,6 +79,11 @@ bench: install ## Benchmarks: the engine (1,000,000 devices) and the web platfor
 	$(PY) benchmarks/bench_budget.py
 	$(PY) benchmarks/bench_feedback.py
 	$(PY) benchmarks/bench_reports.py
+
+# Several minutes on a small machine: not part of `make bench`. Needs PostgreSQL (JALON_BENCH_PG,
+# default postgres://postgres@127.0.0.1:5432/jalon_bench_scale, recreated) and ideally wrk.
+bench-scale: install ## Public pages at scale on PostgreSQL: 400 members, 10,000 devices, 50 readers (benchmarks/README.md)
+	$(PY) benchmarks/bench_scale_public.py --members 400 --devices 10000 --duration 30 --soak 120
 
 clean: ## Remove the virtual environment and caches
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache
