@@ -204,8 +204,11 @@ def test_a_corrupted_archive_restores_nothing(sqlite_backup, tmp_path):
     assert not (target_dir / "uploads").exists()
     database = target_dir / "jalon.sqlite3"
     if database.exists():  # opened (empty) by the emptiness check, never written
-        with sqlite3.connect(database) as db:
+        db = sqlite3.connect(database)
+        try:
             assert db.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+        finally:
+            db.close()
 
 
 def test_a_backup_from_a_newer_jalon_is_refused(sqlite_backup, tmp_path):
