@@ -264,6 +264,9 @@ def write_readme(r: dict[str, Any]) -> None:
         "| measure | value |\n|---|---|\n"
         f"| generation (bulk inserts) | {r['generate_s']:.1f} s |\n"
         f"| warming every public page once | {r['warm_s']:.1f} s |\n"
+        + (f"| public pages, one reader alone: median / p95 | "
+           f"{r['single_reader']['median_ms']:.0f} / {r['single_reader']['p95_ms']:.0f} ms |\n"
+           if "single_reader" in r else "") +
         f"| public pages, {r['readers']} readers, {r['duration_s']} s: requests (errors) | "
         f"{load['requests']} ({load['errors']}) |\n"
         f"| public pages: median / p95 / p99 / max | {load['median_ms']:.0f} / "
@@ -325,6 +328,14 @@ def main() -> int:
                 raise RuntimeError(f"{path} answers {status}")
         warm_s = time.perf_counter() - started
         print(f"warmed {len(public)} public pages in {warm_s:.1f} s", flush=True)
+        # One reader alone: what a page costs when the server is not queueing.
+        alone = []
+        for path in public[:100]:
+            begun = time.perf_counter()
+            get(port, path)
+            alone.append((time.perf_counter() - begun) * 1000)
+        single = {"requests": len(alone), "median_ms": statistics.median(alone),
+                  "p95_ms": p95(sorted(alone))}
         if shutil.which("wrk"):
             load = load_wrk(port, public, args.readers, args.duration, work)
         else:
@@ -353,7 +364,7 @@ def main() -> int:
         "command": "python benchmarks/bench_scale_public.py " + " ".join(sys.argv[1:]),
         "members": args.members, "devices": args.devices, "readers": args.readers,
         "duration_s": args.duration, "soak_s": args.soak, "generate_s": generate_s,
-        "warm_s": warm_s, "public": load, "soak": mixed_result,
+        "warm_s": warm_s, "single_reader": single, "public": load, "soak": mixed_result,
     }
     (ROOT / "results-scale-public.json").write_text(json.dumps(results, indent=2) + "\n",
                                                     encoding="utf-8")
