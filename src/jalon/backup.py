@@ -297,6 +297,10 @@ def create_backup(path: Path | None = None, *,
         if secret.is_file():
             members.append((SECRET_MEMBER, secret))
             outcome.secret_key = True
+            if os.environ.get("JALON_SECRET_KEY"):
+                outcome.notes.append(
+                    f"JALON_SECRET_KEY est défini : la clé en service n'est pas {secret}, "
+                    "qui est pourtant sauvegardé ; conservez aussi JALON_SECRET_KEY à part.")
         elif os.environ.get("JALON_SECRET_KEY"):
             outcome.notes.append("La clé secrète vient de JALON_SECRET_KEY : elle n'est pas "
                                  "dans la sauvegarde ; conservez-la à part.")
