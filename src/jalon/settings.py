@@ -167,13 +167,15 @@ SECURE_HSTS_SECONDS = int(os.environ.get("JALON_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("JALON_HSTS_SUBDOMAINS") == "1"
 SECURE_HSTS_PRELOAD = False
 # Permissions-Policy on every response (kit.middleware.PermissionsPolicyMiddleware): every
-# powerful feature denied to Jalon's pages and whatever they embed. Only features Chromium and
-# Firefox recognise (an unknown one, e.g. FLoC's retired interest-cohort, logs a console error).
+# powerful feature denied to Jalon's pages and whatever they embed; interest-cohort (FLoC) and
+# browsing-topics (its successor) opt the site out of ad-topic profiling. Only features the
+# browsers recognise: Chromium logs a console error for an unknown one (checked with Debian's
+# Chromium 156, which knows all of these but not "bluetooth" nor "battery").
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
-    "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera", "display-capture",
-    "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer",
-    "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
-    "screen-wake-lock", "serial", "usb", "xr-spatial-tracking"))
+    "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
+    "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection", "interest-cohort",
+    "magnetometer", "microphone", "midi", "payment", "picture-in-picture",
+    "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking"))
 
 MAX_UPLOAD_MB = int(os.environ.get("JALON_MAX_UPLOAD_MB", "50"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -11,7 +11,8 @@ import pytest
 from django.test import override_settings
 
 PROXY = ("HTTP_X_FORWARDED_PROTO", "https")
-DENIED = ("camera", "microphone", "geolocation", "payment", "usb", "browsing-topics")
+DENIED = ("camera", "microphone", "geolocation", "payment", "usb", "interest-cohort",
+          "browsing-topics")
 
 
 def _denies(policy: str) -> set[str]:
@@ -89,3 +90,49 @@ def test_trusted_proxies_env_var_turns_the_proxy_header_on(tmp_path):
                                   "JALON_HSTS_SECONDS": "0"}, check=True).stdout.strip()
     assert plain == "None 31536000"
     assert proxied == "('HTTP_X_FORWARDED_PROTO', 'https') 0"
+
+
+@pytest.mark.browser
+def test_chromium_recognises_every_feature_of_the_policy():
+    """An unknown feature name makes Chromium log an error on every page: the policy names only
+    features Debian's Chromium knows (served here by a bare loopback server)."""
+    import http.server
+    import threading
+    from pathlib import Path
+
+    from django.conf import settings
+
+    chromium = Path(os.environ.get("JALON_CHROMIUM", "/usr/bin/chromium"))
+    if not chromium.exists():
+        pytest.skip("Chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Permissions-Policy", settings.PERMISSIONS_POLICY)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(b"<!doctype html><title>x</title><p>x</p>")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    messages: list[str] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(chromium))
+            try:
+                page = browser.new_page()
+                page.on("console", lambda message: messages.append(message.text))
+                page.goto(f"http://127.0.0.1:{server.server_port}/")
+                page.wait_for_timeout(300)
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [m for m in messages if "Permissions-Policy" in m] == []

@@ -22,8 +22,8 @@ class ContentSecurityPolicyMiddleware:
 class PermissionsPolicyMiddleware:
     """Permissions-Policy on every response (W3C Permissions Policy): Jalon's pages use no
     camera, microphone, location, payment, USB… so none of its pages, nor anything they embed,
-    may ask for them, and the browser may not enrol them in ad-topic profiling (browsing-topics,
-    the successor of FLoC's interest-cohort). Placed right after SecurityMiddleware so that
+    may ask for them, and the browser may not enrol them in ad-topic profiling (interest-cohort,
+    browsing-topics). Placed right after SecurityMiddleware so that
     static files, redirects and error pages get it too."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
