@@ -10,7 +10,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help install chromium demo serve worker test test-fast test-browser test-postgres lint \
-	bench clean
+	bench clean bench-scale
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -24,13 +24,16 @@ install: $(UV) chromium ## Install Jalon and its development tools in .venv (uv,
 	$(PY) -m compileall -q src >/dev/null
 
 # The browser tests drive Debian's Chromium; a browser is never downloaded by Playwright.
+# On a busy machine another apt-get or unattended-upgrades may hold the package manager's lock:
+# apt-get then waits for it (up to APT_LOCK_TIMEOUT seconds, apt >= 1.9.11) instead of failing.
+APT_LOCK_TIMEOUT ?= 600
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_TIMEOUT)
 chromium: ## Check that Chromium is installed (apt-get install chromium when root)
 	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing Debian's chromium for the browser tests…"; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
-		|| { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive \
-		     apt-get install -y -q chromium >/dev/null; }; \
+		echo "Installing Debian's chromium for the browser tests (waiting for apt's lock if held)…"; \
+		$(APT_GET) install -y -q chromium >/dev/null \
+		|| { $(APT_GET) update -q >/dev/null && $(APT_GET) install -y -q chromium >/dev/null; }; \
 	else \
 		echo "note: $(CHROMIUM) is missing: the browser tests will be skipped."; \
 		echo "      Install it with: sudo apt-get install chromium"; \
@@ -76,6 +79,11 @@ bench: install ## Benchmarks: the engine (1,000,000 devices) and the web platfor
 	$(PY) benchmarks/bench_budget.py
 	$(PY) benchmarks/bench_feedback.py
 	$(PY) benchmarks/bench_reports.py
+
+# Several minutes on a small machine: not part of `make bench`. Needs PostgreSQL (JALON_BENCH_PG,
+# default postgres://postgres@127.0.0.1:5432/jalon_bench_scale, recreated) and ideally wrk.
+bench-scale: install ## Public pages at scale on PostgreSQL: 400 members, 10,000 devices, 50 readers (benchmarks/README.md)
+	$(PY) benchmarks/bench_scale_public.py --members 400 --devices 10000 --duration 30 --soak 120
 
 clean: ## Remove the virtual environment and caches
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

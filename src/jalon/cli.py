@@ -764,5 +764,75 @@ def _print_audits(results: list[dict[str, Any]]) -> None:
                       f"{needed} (now {hint['current']:g})[/]")
 
 
+
+# --------------------------------------------------------------------------------------------
+# Backups: jalon backup, jalon restore (logic in jalon.backup; docs/deployment.md, "Backups")
+# --------------------------------------------------------------------------------------------
+
+def _size(count: int) -> str:
+    value = float(count)
+    for unit in ("o", "Ko", "Mo", "Go"):
+        if value < 1024 or unit == "Go":
+            return f"{value:.0f} {unit}" if unit == "o" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{count} o"  # pragma: no cover
+
+
+@app.command()
+def backup(
+    path: Annotated[Path | None, typer.Argument(
+        help="Archive to write, or a folder for a dated file "
+             "(default: ./jalon-sauvegarde-<date>.tar).")] = None,
+) -> None:
+    """Back the site up into one tar file: database (SQLite online backup or pg_dump),
+    uploads, secret key and a manifest with checksums. The site may keep running."""
+    from jalon import backup as backups
+    from jalon.demo_site import setup_django
+
+    _django_env()
+    setup_django()
+    try:
+        outcome = backups.create_backup(path)
+    except backups.BackupError as exc:
+        raise _fail(str(exc), 1) from exc
+    err.print(f"Sauvegarde écrite : {outcome.path} ({_size(outcome.archive_bytes)})")
+    err.print(f"  base {outcome.engine} : {outcome.tables} tables, {outcome.rows} lignes")
+    err.print(f"  fichiers déposés : {outcome.uploads} ({_size(outcome.upload_bytes)})")
+    err.print("  clé secrète : " + ("incluse" if outcome.secret_key else "non incluse"))
+    for note in outcome.notes:
+        err.print(f"[yellow]{note}[/]")
+    err.print("[dim]L'archive contient la clé secrète et des données personnelles : "
+              "conservez-la chiffrée, hors du serveur.[/]")
+    sys.stdout.write(f"{outcome.path}\n")
+
+
+@app.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="Archive written by `jalon backup`.")],
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace the data of a target that is not empty.")] = False,
+) -> None:
+    """Restore a backup into this site (JALON_DATA_DIR, DATABASE_URL): checks checksums and
+    migrations first; refuses a target holding data unless --force. Stop the site first."""
+    from jalon import backup as backups
+    from jalon.demo_site import setup_django
+
+    _django_env()
+    setup_django()
+    try:
+        outcome = backups.restore_backup(path, force=force)
+    except backups.BackupError as exc:
+        raise _fail(str(exc), 1) from exc
+    manifest = outcome.manifest
+    err.print(f"Sauvegarde restaurée : {outcome.path}")
+    err.print(f"  faite le {manifest.get('created_at')} par Jalon "
+              f"{manifest.get('jalon_version')}, sommes SHA-256 vérifiées")
+    err.print(f"  base {outcome.engine} : {outcome.tables} tables, {outcome.rows} lignes")
+    err.print(f"  fichiers déposés : {outcome.uploads} ({_size(outcome.upload_bytes)})")
+    err.print("  clé secrète : " + ("restaurée" if outcome.secret_key else "absente"))
+    for note in outcome.notes:
+        err.print(f"[yellow]{note}[/]")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

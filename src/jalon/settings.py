@@ -15,6 +15,8 @@ JALON_TRUSTED_PROXIES comma-separated addresses or networks of the reverse proxi
                    Jalon (e.g. 127.0.0.1); from them only, X-Forwarded-For gives the client's
                    address (sign-in throttling) and X-Forwarded-Proto: https marks the request
                    secure. Default: none (REMOTE_ADDR is the client). See docs/deployment.md.
+JALON_HSTS_SECONDS HSTS max-age sent over TLS (default 31536000, 0 turns it off);
+JALON_HSTS_SUBDOMAINS=1 adds includeSubDomains
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jalon.kit.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jalon.kit.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -153,6 +156,26 @@ if TRUSTED_PROXIES:
     # Only behind a proxy that sets this header itself; Jalon must then listen on an address
     # that only the proxy reaches (docs/deployment.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# HSTS (RFC 6797): on every response served over TLS — request.is_secure(), i.e. HTTPS itself
+# or, behind JALON_TRUSTED_PROXIES, X-Forwarded-Proto: https — browsers then refuse plain HTTP
+# to this host for a year (ANSSI, "Recommandations de sécurité relatives à TLS", R4).
+# Browsers ignore the header over plain HTTP, so it is never sent there. JALON_HSTS_SECONDS=0
+# turns it off; JALON_HSTS_SUBDOMAINS=1 extends it to every subdomain (only if they all serve
+# HTTPS).
+SECURE_HSTS_SECONDS = int(os.environ.get("JALON_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("JALON_HSTS_SUBDOMAINS") == "1"
+SECURE_HSTS_PRELOAD = False
+# Permissions-Policy on every response (kit.middleware.PermissionsPolicyMiddleware): every
+# powerful feature denied to Jalon's pages and whatever they embed; interest-cohort (FLoC) and
+# browsing-topics (its successor) opt the site out of ad-topic profiling. Only features the
+# browsers recognise: Chromium logs a console error for an unknown one (checked with Debian's
+# Chromium 156, which knows all of these but not "bluetooth" nor "battery").
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
+    "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection", "interest-cohort",
+    "magnetometer", "microphone", "midi", "payment", "picture-in-picture",
+    "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking"))
 
 MAX_UPLOAD_MB = int(os.environ.get("JALON_MAX_UPLOAD_MB", "50"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
