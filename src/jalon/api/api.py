@@ -57,6 +57,40 @@ class JalonAPI(NinjaAPI):
             return f"jalon_api_api_{operation.view_func.__name__}"
         return super().get_openapi_operation_id(operation)
 
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                document_framework_statuses(operation)
+        return schema
+
+
+# What django-ninja itself answers before an operation runs, so what every client may get
+# (OpenAPI 3.1 §4.8.16: the responses object should cover the known error codes).
+FRAMEWORK_STATUSES: dict[str, str] = {
+    "400": "Corps de requête illisible (JSON mal formé).",
+    "401": "Jeton absent, inconnu ou révoqué.",
+    "422": "Paramètre ou corps invalide : le détail nomme le champ et la valeur attendue.",
+}
+
+
+def document_framework_statuses(operation: dict[str, Any]) -> None:
+    """Add the framework's statuses an operation may answer to its OpenAPI responses."""
+    statuses = []
+    if operation.get("security"):
+        statuses.append("401")
+    if operation.get("parameters") or operation.get("requestBody"):
+        statuses.append("422")
+    if operation.get("requestBody"):
+        statuses.append("400")
+    responses = operation.setdefault("responses", {})
+    for status in statuses:
+        responses.setdefault(status, {
+            "description": FRAMEWORK_STATUSES[status],
+            "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}}}})
+
 
 api = JalonAPI(title="Jalon API", version="1", description=DESCRIPTION,
                urls_namespace="api-v1", docs_url=None, auth=auth.TokenAuth())

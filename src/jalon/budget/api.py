@@ -12,9 +12,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jalon.api import auth
+from jalon.api.pagination import Pages
 from jalon.api.schemas import Error
 from jalon.budget import selectors, services
 from jalon.budget.models import SpendingLine
@@ -114,7 +115,7 @@ class SummaryOut(Schema):
 
 @router.get("/budget/lines", response={200: list[LineOut], 422: Error, **ERRORS},
             summary="Dépenses numériques avec leur nature et leurs cotations (paginées)")
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@paginate(Pages, page_size=100, max_page_size=500)
 def list_lines(request: HttpRequest, filters: Query[LineFilters]) -> Any:
     auth.require(request, Capability.READ)
     if filters.kind and filters.kind not in core.KINDS:

@@ -18,9 +18,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jalon.api import auth
+from jalon.api.pagination import Pages
 from jalon.api.schemas import Error
 from jalon.core import gdpr_dpia
 from jalon.gdpr import selectors, services
@@ -154,7 +155,7 @@ def _algorithms_of(request: HttpRequest, ids: list[int]) -> list[Any]:
 
 @router.get("/privacy/activities", response={200: list[ActivityOut], **ERRORS},
             summary="Registre des traitements (paginé)")
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@paginate(Pages, page_size=100, max_page_size=500)
 def list_activities(request: HttpRequest) -> Any:
     _read(request)
     return selectors.activity_list(auth.organisation(request))
@@ -301,7 +302,7 @@ def _request_values(request: HttpRequest, payload: RequestIn) -> dict[str, Any]:
 
 @router.get("/privacy/requests", response={200: list[RequestOut], **ERRORS},
             summary="Demandes d'exercice des droits, avec leurs échéances (paginé)")
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@paginate(Pages, page_size=100, max_page_size=500)
 def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> Any:
     auth.require(request, MANAGE)
     rows = selectors.request_rows(auth.organisation(request), timezone.localdate(),
@@ -432,7 +433,7 @@ class BreachOut(Schema):
 
 @router.get("/privacy/breaches", response={200: list[BreachOut], **ERRORS},
             summary="Registre des violations (paginé)")
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@paginate(Pages, page_size=100, max_page_size=500)
 def list_breaches(request: HttpRequest) -> Any:
     auth.require(request, MANAGE)
     return selectors.breaches(auth.organisation(request))

@@ -12,9 +12,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jalon.api import auth
+from jalon.api.pagination import Pages
 from jalon.api.schemas import Error
 from jalon.reports import selectors, services
 from jalon.reports.models import Report
@@ -98,7 +99,7 @@ def suggest(request: HttpRequest, payload: SuggestIn) -> dict[str, Any]:
 
 @router.get("/reports", response={200: list[ReportOut], **ERRORS},
             summary="Signalements de l'organisation (paginés)")
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@paginate(Pages, page_size=100, max_page_size=500)
 def list_reports(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
     auth.require(request, Capability.READ)
     return selectors.report_list(auth.organisation(request), selectors.ReportFilters(
