@@ -10,7 +10,7 @@ its errors, in French.
 
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -38,6 +38,9 @@ router = Router(tags=["rgpd"])
 ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error}
 MANAGE = Capability.MANAGE_PERSONAL_DATA
 KIND_HELP = "Droit exercé : " + ", ".join(RequestKind.values) + "."
+# Enumerated query parameters as Literal: an unknown value is a 422 listing the allowed ones.
+RequestKindName = Literal[tuple(RequestKind.values)]  # type: ignore[valid-type]
+RequestState = Literal[("open", *selectors.STATE_LABELS)]  # type: ignore[valid-type]
 
 
 def _read(request: HttpRequest) -> None:
@@ -281,9 +284,9 @@ class RequestOut(Schema):
 
 
 class RequestFilters(Schema):
-    kind: str | None = Field(None, description=KIND_HELP)
-    state: str | None = Field(None, description="open, late, due_soon, paused, "
-                                                "answered_on_time, answered_late.")
+    kind: RequestKindName | None = Field(None, description=KIND_HELP)
+    state: RequestState | None = Field(None, description="open (toutes les demandes en cours) "
+                                       "ou un état : " + ", ".join(selectors.STATE_LABELS) + ".")
 
 
 def _request(request: HttpRequest, request_id: int) -> DataSubjectRequest:

@@ -7,7 +7,7 @@ listed, read and triaged (confirmed or corrected by a person) under the token's 
 """
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -18,11 +18,15 @@ from jalon.api import auth
 from jalon.api.pagination import Pages
 from jalon.api.schemas import Error
 from jalon.reports import selectors, services
-from jalon.reports.models import Report
+from jalon.reports.models import Report, ReportStatus, TriageState
 from jalon.tenancy.capabilities import Capability
 
 router = Router(tags=["signalements"])
 ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error}
+
+# Enumerated query parameters as Literal: an unknown value is a 422 listing the allowed ones.
+ReportStatusName = Literal[("open", *ReportStatus.values)]  # type: ignore[valid-type]
+TriageStateName = Literal[tuple(TriageState.values)]  # type: ignore[valid-type]
 
 
 class SuggestIn(Schema):
@@ -73,11 +77,12 @@ class ReportOut(Schema):
 
 
 class ReportFilters(Schema):
-    status: str | None = Field(None, description="new, acknowledged, planned, in_progress, "
-                                                 "resolved, rejected, duplicate, ou open.")
-    category: str | None = None
-    triage: str | None = Field(None, description="pending, confirmed, corrected, auto, "
-                                                 "manual, none.")
+    status: ReportStatusName | None = Field(
+        None, description="open (tous les signalements en cours) ou un statut : "
+                          + ", ".join(ReportStatus.values) + ".")
+    category: str | None = Field(None, max_length=40,
+                                 description="Code d'une catégorie de l'organisation.")
+    triage: TriageStateName | None = Field(None, description=", ".join(TriageState.values))
 
 
 class TriageIn(Schema):
