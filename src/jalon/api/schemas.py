@@ -56,9 +56,11 @@ class OrganisationOut(Schema):
 def _bounded(name: str, description: str | None = None) -> Any:
     """A number field within jalon.core.bounds (the model's and the database's bounds)."""
     bound = BOUNDS[name]
-    low = {"gt": bound.minimum} if bound.exclusive_minimum else {"ge": bound.minimum}
-    extra = {"description": description} if description else {}
-    return Field(None, **low, le=bound.maximum, allow_inf_nan=False, **extra)
+    kwargs: dict[str, Any] = {"gt" if bound.exclusive_minimum else "ge": bound.minimum,
+                              "le": bound.maximum, "allow_inf_nan": False}
+    if description:
+        kwargs["description"] = description
+    return Field(None, **kwargs)
 
 
 class AssetIn(Schema):

@@ -284,7 +284,7 @@ class RequestOut(Schema):
 
 
 class RequestFilters(Schema):
-    kind: RequestKindName | None = Field(None, description=KIND_HELP)
+    kind: RequestKindName | None = Field(None, description=KIND_HELP)  # type: ignore[valid-type]
     state: RequestState | None = Field(None, description="open (toutes les demandes en cours) "
                                        "ou un état : " + ", ".join(selectors.STATE_LABELS) + ".")
 

@@ -148,10 +148,10 @@ def _bounded(name: str) -> list[WithinBounds]:
     return [WithinBounds(name)]
 
 
-def bounds_constraints() -> list[models.CheckConstraint]:
+def bounds_constraints() -> list[models.BaseConstraint]:
     """One CHECK per bounded column: what must never be stored, whatever wrote it (a bulk
     import, a queryset update, a script). Out of bounds includes NaN and the infinities."""
-    constraints = []
+    constraints: list[models.BaseConstraint] = []
     for name, bound in BOUNDS.items():
         low = Q(**{f"{name}__gt" if bound.exclusive_minimum else f"{name}__gte": bound.minimum})
         within = low & Q(**{f"{name}__lte": bound.maximum})

@@ -82,7 +82,7 @@ class ReportFilters(Schema):
                           + ", ".join(ReportStatus.values) + ".")
     category: str | None = Field(None, max_length=40,
                                  description="Code d'une catégorie de l'organisation.")
-    triage: TriageStateName | None = Field(None, description=", ".join(TriageState.values))
+    triage: TriageStateName | None = Field(None, description=", ".join(TriageState.values))  # type: ignore[valid-type]
 
 
 class TriageIn(Schema):
