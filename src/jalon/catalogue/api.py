@@ -7,7 +7,7 @@ in French. Kind, audience and status take the codes (or their French labels).
 """
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -28,10 +28,6 @@ ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error}
 KIND_HELP = "Type : " + ", ".join(core.KINDS) + "."
 AUDIENCE_HELP = "Public : " + ", ".join(core.AUDIENCES) + "."
 STATUS_HELP = "Statut : " + ", ".join(core.STATUSES) + " (in_service par défaut)."
-# Enumerated query parameters as Literal: an unknown value is a 422 listing the allowed ones.
-Kind = Literal[core.KINDS]  # type: ignore[valid-type]
-Audience = Literal[core.AUDIENCES]  # type: ignore[valid-type]
-ServiceStatus = Literal[core.STATUSES]  # type: ignore[valid-type]
 
 
 class ServiceFields(Schema):
@@ -100,9 +96,11 @@ class ServiceOut(Schema):
 
 
 class ServiceFilters(Schema):
-    kind: Kind | None = Field(None, description=KIND_HELP)
-    audience: Audience | None = Field(None, description=AUDIENCE_HELP)
-    status: ServiceStatus | None = Field(None, description=STATUS_HELP)
+    # Free text on purpose: the service reads French labels too ("application interne") and
+    # refuses an unknown one with a 422 naming the accepted values (jalon.core.catalogue).
+    kind: str | None = Field(None, max_length=100, description=KIND_HELP)
+    audience: str | None = Field(None, max_length=100, description=AUDIENCE_HELP)
+    status: str | None = Field(None, max_length=100, description=STATUS_HELP)
     q: str | None = Field(None, max_length=200,
                           description="Texte cherché dans le nom, l'adresse, la description, "
                                       "l'éditeur, l'hébergeur.")
