@@ -184,6 +184,8 @@ def store_bypassing_checks(asset: Asset, **values: object) -> None:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA ignore_check_constraints = ON")
         else:
+            # Deferred foreign keys of the test's transaction would block the ALTER TABLE.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for name in values:
                 cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT '
                                f'"asset_{name}_within_bounds"')
