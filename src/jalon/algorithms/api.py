@@ -8,7 +8,7 @@ the forms: a bad value is a 422 whose `detail` maps each field to its errors, in
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -16,7 +16,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jalon.algorithms import selectors, services
-from jalon.algorithms.models import AlgorithmicSystem, BiasReport
+from jalon.algorithms.models import AlgorithmicSystem, Automation, BiasReport, Decision, Stage
 from jalon.api import auth
 from jalon.api.schemas import Error
 from jalon.core import ai_act, bias
@@ -25,13 +25,22 @@ from jalon.tenancy.capabilities import Capability
 router = Router(tags=["algorithmes"])
 ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error}
 MANAGE = Capability.MANAGE_ALGORITHMS
+# Enumerated body fields as Literal: an unknown value is a 422 listing the allowed ones.
+if TYPE_CHECKING:  # mypy cannot read a Literal built at run time; pydantic does.
+    AutomationName = str
+    StageName = str
+    DecisionName = str
+else:
+    AutomationName = Literal[tuple(Automation.values)]
+    StageName = Literal[tuple(Stage.values)]
+    DecisionName = Literal[tuple(Decision.values)]
 # An optional multipart file (ninja's File marker), so that a missing file is our 422.
 OPTIONAL_FILE: Any = File(None)  # type: ignore[type-arg]
 
 
 class SystemFields(Schema):
     decision: str = Field("", max_length=2000)
-    automation: str = Field("decision_aid", description="information, decision_aid, automated")
+    automation: AutomationName = Field("decision_aid", description="Degré d'automatisation.")
     is_ai: bool = True
     is_generative: bool = False
     data_used: str = Field("", max_length=4000)
@@ -47,7 +56,7 @@ class SystemFields(Schema):
     override: str = Field("", max_length=2000)
     contest: str = Field("", max_length=2000)
     contact: str = Field("", max_length=200)
-    stage: str = Field("idea", description="idea, evaluation, pilot, in_service, retired")
+    stage: StageName = Field("idea", description="idea, evaluation, pilot, in_service, retired")
     idea_on: dt.date | None = None
     evaluation_on: dt.date | None = None
     pilot_on: dt.date | None = None
@@ -68,7 +77,7 @@ class SystemPatch(Schema):
     name: str | None = Field(None, max_length=200)
     purpose: str | None = Field(None, max_length=4000)
     decision: str | None = None
-    automation: str | None = None
+    automation: AutomationName | None = None
     is_ai: bool | None = None
     is_generative: bool | None = None
     data_used: str | None = None
@@ -84,7 +93,7 @@ class SystemPatch(Schema):
     override: str | None = None
     contest: str | None = None
     contact: str | None = None
-    stage: str | None = None
+    stage: StageName | None = None
     idea_on: dt.date | None = None
     evaluation_on: dt.date | None = None
     pilot_on: dt.date | None = None
@@ -169,7 +178,7 @@ class EvaluationIn(Schema):
     benefits: list[dict[str, Any]] = Field(default_factory=list)
     risks: dict[str, dict[str, str]] = Field(default_factory=dict)
     test_results: str = ""
-    decision: str = Field("pending", description="pending, go, no_go")
+    decision: DecisionName = Field("pending", description="pending, go, no_go")
     decided_by: str = ""
     decided_on: dt.date | None = None
     monitoring: str = ""

@@ -12,7 +12,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja import errors as ninja_errors
 
 from jalon.algorithms.api import router as algorithms_router
 from jalon.api import auth, schemas
@@ -57,6 +59,40 @@ class JalonAPI(NinjaAPI):
             return f"jalon_api_api_{operation.view_func.__name__}"
         return super().get_openapi_operation_id(operation)
 
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                document_framework_statuses(operation)
+        return schema
+
+
+# What django-ninja itself answers before an operation runs, so what every client may get
+# (OpenAPI 3.1 §4.8.16: the responses object should cover the known error codes).
+FRAMEWORK_STATUSES: dict[str, str] = {
+    "400": "Corps de requête illisible (JSON mal formé).",
+    "401": "Jeton absent, inconnu ou révoqué.",
+    "422": "Paramètre ou corps invalide : le détail nomme le champ et la valeur attendue.",
+}
+
+
+def document_framework_statuses(operation: dict[str, Any]) -> None:
+    """Add the framework's statuses an operation may answer to its OpenAPI responses."""
+    statuses = []
+    if operation.get("security"):
+        statuses.append("401")
+    if operation.get("parameters") or operation.get("requestBody"):
+        statuses.append("422")
+    if operation.get("requestBody"):
+        statuses.append("400")
+    responses = operation.setdefault("responses", {})
+    for status in statuses:
+        responses.setdefault(status, {
+            "description": FRAMEWORK_STATUSES[status],
+            "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}}}})
+
 
 api = JalonAPI(title="Jalon API", version="1", description=DESCRIPTION,
                urls_namespace="api-v1", docs_url=None, auth=auth.TokenAuth())
@@ -67,6 +103,58 @@ api = JalonAPI(title="Jalon API", version="1", description=DESCRIPTION,
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(ninja_errors.ValidationError)
+def schema_error(request: HttpRequest, exc: ninja_errors.ValidationError) -> HttpResponse:
+    """A parameter or body the schema refuses: the same shape as the services' refusals,
+    {"detail": {field: [message]}}, in French, naming what is expected (the allowed values of
+    an enumeration, the bounds of a number)."""
+    detail: dict[str, list[str]] = {}
+    for error in exc.errors:
+        detail.setdefault(_field_of(error.get("loc", ())), []).append(_message_of(error))
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+def _field_of(loc: Any) -> str:
+    # ("body", "payload", "lifespans", "laptop") -> "lifespans.laptop"; ("query", "page") -> "page"
+    parts = [str(p) for p in loc]
+    parts = parts[2:] if parts[:1] == ["body"] and len(parts) > 2 else parts[1:] or parts
+    return ".".join(parts) or "requête"
+
+
+def _message_of(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "literal_error":
+        # pydantic says "'a', 'b' or 'c'"; django-ninja leaves the value sent out of the error.
+        allowed = str(ctx.get("expected", "")).replace("' or '", "', '")
+        return _("Valeur inconnue ; valeurs acceptées : %(allowed)s.") % {"allowed": allowed}
+    bounds = {"greater_than_equal": ("ge", _("Au moins %(bound)s.")),
+              "greater_than": ("gt", _("Plus de %(bound)s.")),
+              "less_than_equal": ("le", _("Au plus %(bound)s.")),
+              "less_than": ("lt", _("Moins de %(bound)s.")),
+              "string_too_long": ("max_length", _("Au plus %(bound)s caractères.")),
+              "string_too_short": ("min_length", _("Au moins %(bound)s caractères."))}
+    if kind in bounds:
+        key, template = bounds[kind]
+        return template % {"bound": ctx.get(key, "")}
+    texts = {"missing": _("Champ obligatoire."),
+             "finite_number": _("Un nombre fini est attendu."),
+             "int_parsing": _("Un nombre entier est attendu."),
+             "int_type": _("Un nombre entier est attendu."),
+             "int_from_float": _("Un nombre entier est attendu."),
+             "float_parsing": _("Un nombre est attendu."),
+             "float_type": _("Un nombre est attendu."),
+             "bool_parsing": _("true ou false est attendu."),
+             "bool_type": _("true ou false est attendu."),
+             "string_type": _("Un texte est attendu."),
+             "date_parsing": _("Une date AAAA-MM-JJ est attendue."),
+             "date_from_datetime_parsing": _("Une date AAAA-MM-JJ est attendue."),
+             "date_type": _("Une date AAAA-MM-JJ est attendue.")}
+    if kind in texts:
+        return str(texts[kind])
+    return _("Valeur refusée (%(reason)s).") % {"reason": error.get("msg", kind)}
 
 
 # Organisation ------------------------------------------------------------------------------

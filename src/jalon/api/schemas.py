@@ -1,5 +1,6 @@
 """Request and response shapes of the REST API (they make its OpenAPI 3 document)."""
 
+import copy
 import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
@@ -8,10 +9,20 @@ from ninja import Field, Schema
 from pydantic import create_model
 from pydantic.fields import FieldInfo
 
+from jalon.core.bounds import BOUNDS
+from jalon.core.factors import load_factor_set
 from jalon.core.model import CATEGORIES, CONDITIONS
+from jalon.core.readers.values import DISPOSALS
 
+# Enumerations as Literal types: the OpenAPI document lists the allowed values, and a value
+# outside them is a 422 naming them (jalon.api.api.validation_errors), never an empty answer.
+CategoryName = Literal[CATEGORIES]  # type: ignore[valid-type]
 CategoryOrBlank = Literal[("", *CATEGORIES)]  # type: ignore[valid-type]
 ConditionName = Literal[CONDITIONS]  # type: ignore[valid-type]
+DisposalOrBlank = Literal[("", *DISPOSALS)]  # type: ignore[valid-type]
+COUNTRIES: tuple[str, ...] = tuple(sorted(load_factor_set().countries()))
+CountryName = Literal[COUNTRIES]  # type: ignore[valid-type]
+CountryOrBlank = Literal[("", *COUNTRIES)]  # type: ignore[valid-type]
 
 
 class Error(Schema):
@@ -42,6 +53,16 @@ class OrganisationOut(Schema):
     token: TokenOut
 
 
+def _bounded(name: str, description: str | None = None) -> Any:
+    """A number field within jalon.core.bounds (the model's and the database's bounds)."""
+    bound = BOUNDS[name]
+    kwargs: dict[str, Any] = {"gt" if bound.exclusive_minimum else "ge": bound.minimum,
+                              "le": bound.maximum, "allow_inf_nan": False}
+    if description:
+        kwargs["description"] = description
+    return Field(None, **kwargs)
+
+
 class AssetIn(Schema):
     category: CategoryOrBlank = Field("", description="Catégorie ; vide si inconnue.")
     inventory_number: str = Field("", max_length=100)
@@ -50,49 +71,75 @@ class AssetIn(Schema):
     type: str = Field("", max_length=200)
     manufacturer: str = Field("", max_length=200)
     model: str = Field("", max_length=200)
-    quantity: int = Field(1, ge=1)
+    quantity: int = Field(1, ge=BOUNDS["quantity"].minimum, le=BOUNDS["quantity"].maximum)
     purchase_date: dt.date | None = None
     commissioning_date: dt.date | None = None
     retirement_date: dt.date | None = None
-    lifespan_years: float | None = Field(None, gt=0, le=50)
-    purchase_price_eur: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    lifespan_years: float | None = _bounded("lifespan_years", "Durée de vie en années.")
+    purchase_price_eur: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2,
+                                               allow_inf_nan=False)
     condition: ConditionName = "new"
     status: str = Field("", max_length=100)
     entity: str = Field("", max_length=300)
     site: str = Field("", max_length=300)
     user: str = Field("", max_length=200)
-    country: str = Field("", max_length=3, description="Code ISO alpha-3, par exemple FRA.")
-    annual_kwh: float | None = Field(None, ge=0)
+    country: CountryOrBlank = Field(
+        "", description="Code ISO alpha-3 d'un pays dont le mix électrique est connu "
+                        "(par exemple FRA) ; vide : le pays de l'organisation.")
+    annual_kwh: float | None = _bounded("annual_kwh", "Consommation annuelle (kWh).")
     is_virtual: bool = False
-    cpu_units: int | None = Field(None, ge=0)
-    cpu_cores: int | None = Field(None, ge=0)
-    ram_gb: float | None = Field(None, ge=0)
-    ssd_count: int | None = Field(None, ge=0)
-    ssd_capacity_gb: float | None = Field(None, ge=0)
-    hdd_count: int | None = Field(None, ge=0)
-    hdd_capacity_gb: float | None = Field(None, ge=0)
-    pue: float | None = Field(None, ge=1, le=5)
-    disposal: str = Field("", max_length=20)
-    weight_kg: float | None = Field(None, ge=0)
+    cpu_units: int | None = _bounded("cpu_units")
+    cpu_cores: int | None = _bounded("cpu_cores")
+    ram_gb: float | None = _bounded("ram_gb")
+    ssd_count: int | None = _bounded("ssd_count")
+    ssd_capacity_gb: float | None = _bounded("ssd_capacity_gb")
+    hdd_count: int | None = _bounded("hdd_count")
+    hdd_capacity_gb: float | None = _bounded("hdd_capacity_gb")
+    pue: float | None = _bounded("pue")
+    disposal: DisposalOrBlank = Field("", description="Filière de sortie ; vide si aucune.")
+    weight_kg: float | None = _bounded("weight_kg")
 
 
-# The same fields, all optional: only those sent are changed.
+# The same fields, all optional: only those sent are changed. Each keeps its constraints, and a
+# field that cannot be empty in the database (a name, a quantity) cannot be sent as null.
 def _optional(field: FieldInfo) -> tuple[Any, Any]:
+    optional = copy.copy(field)
+    optional.default = None
+    optional.default_factory = None
+    return field.annotation, optional
+
+
+# What is stored, unconstrained: an answer never fails on a row written before the bounds.
+def _stored(field: FieldInfo) -> tuple[Any, Any]:
     annotation: Any = field.annotation
+    plain: Any = {CategoryOrBlank: str, ConditionName: str, CountryOrBlank: str,
+                  DisposalOrBlank: str}.get(annotation, annotation)
+    if plain is float or plain == float | None:
+        plain = float | None
+    elif plain is int or plain == int | None:
+        plain = int | None
+    elif plain == Decimal | None:
+        plain = Decimal | None
     extra: dict[str, Any] = {"description": field.description} if field.description else {}
-    return annotation | None, Field(None, **extra)
+    return plain, Field(field.default, **extra)
 
 
 _PATCH_FIELDS: dict[str, Any] = {name: _optional(field)
                                  for name, field in AssetIn.model_fields.items()}
+_STORED_FIELDS: dict[str, Any] = {name: _stored(field)
+                                  for name, field in AssetIn.model_fields.items()}
 if TYPE_CHECKING:
     class AssetPatch(Schema):
         """What type checkers see of the model built at run time: a schema."""
+
+    class AssetStored(Schema):
+        """What type checkers see of the model built at run time: a schema."""
 else:
     AssetPatch = create_model("AssetPatch", __base__=Schema, **_PATCH_FIELDS)
+    AssetStored = create_model("AssetStored", __base__=Schema, **_STORED_FIELDS)
 
 
-class AssetOut(AssetIn):
+class AssetOut(AssetStored):
     id: int
     source_import_id: int | None = None
     source_line: int | None = None
@@ -101,7 +148,7 @@ class AssetOut(AssetIn):
 
 
 class AssetFilters(Schema):
-    category: str | None = Field(None, description="Catégorie exacte, par exemple laptop.")
+    category: CategoryName | None = Field(None, description="Catégorie exacte, par exemple laptop.")
     entity: str | None = Field(None, description="Entité (service) exacte.")
     site: str | None = Field(None, description="Site exact.")
     in_service: bool | None = Field(

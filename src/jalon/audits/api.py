@@ -12,9 +12,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jalon.api import auth
+from jalon.api.pagination import Pages
 from jalon.api.schemas import Error
 from jalon.audits import selectors, services
 from jalon.audits.models import Campaign, Declaration, PageAudit
@@ -118,7 +119,7 @@ class GridOut(Schema):
 
 @router.get("/audits/pages", response={200: list[PageAuditOut], **ERRORS},
             summary="Audits de pages (les plus récents d'abord)")
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@paginate(Pages, page_size=100, max_page_size=500)
 def list_page_audits(request: HttpRequest, filters: Query[AuditFilters]) -> Any:
     auth.require(request, Capability.READ)
     rows = selectors.page_audits(auth.organisation(request))
@@ -163,7 +164,7 @@ def get_campaign(request: HttpRequest, campaign_id: int) -> Campaign:
 
 @router.get("/audits/declarations", response={200: list[DeclarationOut], **ERRORS},
             summary="Déclarations d'accessibilité et d'écoconception (toutes versions)")
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@paginate(Pages, page_size=100, max_page_size=500)
 def list_declarations(request: HttpRequest, filters: Query[AuditFilters]) -> Any:
     auth.require(request, Capability.READ)
     rows = selectors.declarations(auth.organisation(request))

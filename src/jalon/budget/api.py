@@ -7,14 +7,15 @@ organisation is the only one reached: another organisation's line is a 404.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jalon.api import auth
+from jalon.api.pagination import Pages
 from jalon.api.schemas import Error
 from jalon.budget import selectors, services
 from jalon.budget.models import SpendingLine
@@ -26,6 +27,8 @@ ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error}
 KIND_HELP = "Nature : " + ", ".join(core.KINDS) + "."
 AXIS_HELP = "Axe : " + ", ".join(core.AXES) + " (axes 1 à 6 de l'annexe)."
 RATING_HELP = "Cotation : " + ", ".join(core.RATINGS) + "."
+# Enumerated query parameters as Literal: an unknown value is a 422 listing the allowed ones.
+Kind = Literal[core.KINDS]  # type: ignore[valid-type]
 
 
 class RatingOut(Schema):
@@ -72,7 +75,7 @@ class LineOut(Schema):
 
 class LineFilters(Schema):
     year: int | None = None
-    kind: str | None = Field(None, description=KIND_HELP)
+    kind: Kind | None = Field(None, description=KIND_HELP)
     annex: bool | None = Field(None, description="true : lignes de l'annexe légale ; false : "
                                                  "au-delà.")
     q: str | None = Field(None, max_length=200)
@@ -114,7 +117,7 @@ class SummaryOut(Schema):
 
 @router.get("/budget/lines", response={200: list[LineOut], 422: Error, **ERRORS},
             summary="Dépenses numériques avec leur nature et leurs cotations (paginées)")
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@paginate(Pages, page_size=100, max_page_size=500)
 def list_lines(request: HttpRequest, filters: Query[LineFilters]) -> Any:
     auth.require(request, Capability.READ)
     if filters.kind and filters.kind not in core.KINDS:

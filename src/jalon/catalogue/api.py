@@ -12,9 +12,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jalon.api import auth
+from jalon.api.pagination import Pages
 from jalon.api.schemas import Error
 from jalon.catalogue import selectors, services
 from jalon.catalogue.models import DigitalService
@@ -95,9 +96,11 @@ class ServiceOut(Schema):
 
 
 class ServiceFilters(Schema):
-    kind: str | None = Field(None, description=KIND_HELP)
-    audience: str | None = Field(None, description=AUDIENCE_HELP)
-    status: str | None = Field(None, description=STATUS_HELP)
+    # Free text on purpose: the service reads French labels too ("application interne") and
+    # refuses an unknown one with a 422 naming the accepted values (jalon.core.catalogue).
+    kind: str | None = Field(None, max_length=100, description=KIND_HELP)
+    audience: str | None = Field(None, max_length=100, description=AUDIENCE_HELP)
+    status: str | None = Field(None, max_length=100, description=STATUS_HELP)
     q: str | None = Field(None, max_length=200,
                           description="Texte cherché dans le nom, l'adresse, la description, "
                                       "l'éditeur, l'hébergeur.")
@@ -120,7 +123,7 @@ def _service(request: HttpRequest, service_id: int) -> DigitalService:
 
 @services_router.get("/services", response={200: list[ServiceOut], 422: Error, **ERRORS},
                      summary="Services numériques de l'organisation (paginés, filtrables)")
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@paginate(Pages, page_size=100, max_page_size=500)
 def list_services(request: HttpRequest, filters: Query[ServiceFilters]) -> Any:
     auth.require(request, Capability.READ)
     checked: dict[str, str] = {}

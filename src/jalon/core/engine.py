@@ -13,6 +13,7 @@ from typing import Final, Literal
 
 import polars as pl
 
+from jalon.core.bounds import BOUNDS, COMPUTED
 from jalon.core.classify import classify, unclassified_summary
 from jalon.core.factors import STATS, FactorSet
 from jalon.core.model import (
@@ -84,7 +85,7 @@ class Devices:
 def prepare_devices(frame: pl.DataFrame, factors: FactorSet, options: Options,
                     report: ReadReport) -> Devices:
     """Classify, and attach lifespans, countries and factor keys to every device record."""
-    classified = classify(frame)
+    classified = classify(computable(frame, report))
     unclassified = classified.filter(pl.col("category").is_null())
     devices = classified.filter(pl.col("category").is_not_null()) if unclassified.height \
         else classified
@@ -221,9 +222,45 @@ def _embodied_columns() -> list[str]:
 
 def _unknown_countries(devices: pl.DataFrame, known: set[str], default: str) -> list[Problem]:
     bad = devices.filter(pl.col("country").is_not_null() & ~pl.col("country").is_in(list(known)))
-    return [Problem(str(src), int(line), "country", str(value),
+    # A device entered by hand (API, form) has no file line: 0, as for a whole-file problem.
+    return [Problem(str(src), int(line or 0), "country", str(value),
                     f"no electricity mix for this country in the factor set; {default} is used")
             for src, line, value in bad.select("source", "line", "country").iter_rows()]
+
+
+def computable(frame: pl.DataFrame, report: ReadReport) -> pl.DataFrame:
+    """The records the engine can compute; each other one becomes a problem, left out.
+
+    Readers and the database refuse values out of bounds (jalon.core.bounds), but a frame may
+    come from anywhere (a legacy row, a script, a file read by an older version): a negative
+    lifespan or an infinite consumption would turn the whole footprint negative or infinite,
+    so such a device is named and not counted, rather than failing or corrupting the total.
+    """
+    checks = [(name, pl.col(name)) for name in COMPUTED if name in frame.columns]
+    if not checks or frame.height == 0:
+        return frame
+    wrong = []
+    for name, column in checks:
+        bound = BOUNDS[name]
+        number = column.cast(pl.Float64, strict=False)
+        low = number > bound.minimum if bound.exclusive_minimum else number >= bound.minimum
+        within = number.is_finite() & low & (number <= bound.maximum)
+        wrong.append((name, column.is_not_null() & ~within.fill_null(False)))
+    bad = pl.any_horizontal([flag for _name, flag in wrong])
+    flagged = frame.with_columns([flag.alias(f"__bad_{name}") for name, flag in wrong])
+    rejected = flagged.filter(bad)
+    if rejected.height == 0:
+        return frame
+    for row in rejected.iter_rows(named=True):
+        for name, _flag in wrong:
+            if row[f"__bad_{name}"]:
+                report.problems.append(Problem.of(
+                    str(row.get("source") or "inventory"), int(row.get("line") or 0), name,
+                    str(row[name]),
+                    "value out of bounds (expected {expected}); the device cannot be computed "
+                    "and is left out of the footprint; correct it in the inventory",
+                    expected=BOUNDS[name].describe()))
+    return frame.filter(~bad)
 
 
 # --- fractions of a year: how much of each group's impact falls in year N -------------------

@@ -9,7 +9,7 @@ to its errors, in French.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,19 +18,28 @@ from ninja import Field, Router, Schema, Status
 from jalon.api import auth
 from jalon.api.schemas import Error
 from jalon.datacentres import reports, selectors, services
-from jalon.datacentres.models import Site, SiteYear
+from jalon.datacentres.models import Cooling, PracticeState, Site, SiteKind, SiteYear
 from jalon.tenancy.capabilities import Capability
 
 router = Router(tags=["salles"])
 ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error}
 MANAGE = Capability.MANAGE_BUDGET
+# Enumerated body fields as Literal: an unknown value is a 422 listing the allowed ones.
+if TYPE_CHECKING:  # mypy cannot read a Literal built at run time; pydantic does.
+    SiteKindName = str
+    CoolingName = str
+    PracticeStateName = str
+else:
+    SiteKindName = Literal[tuple(SiteKind.values)]
+    CoolingName = Literal[tuple(Cooling.values)]
+    PracticeStateName = Literal[tuple(PracticeState.values)]
 
 
 class SitePatch(Schema):
     """Only the fields sent are changed."""
 
     name: str | None = Field(None, max_length=200)
-    kind: str | None = Field(None, description="server_room, enterprise, colocation, "
+    kind: SiteKindName | None = Field(None, description="server_room, enterprise, colocation, "
                                                "cohosting.")
     owner: str | None = Field(None, max_length=200)
     operator: str | None = Field(None, max_length=200)
@@ -40,7 +49,7 @@ class SitePatch(Schema):
                                                         "(PDIT), kW.")
     total_floor_m2: float | None = None
     computer_room_m2: float | None = None
-    cooling: str | None = Field(None, description="unknown, split, crac, chilled_water, "
+    cooling: CoolingName | None = Field(None, description="unknown, split, crac, chilled_water, "
                                                   "free_cooling, adiabatic, liquid.")
     refrigerants: str | None = Field(None, max_length=200)
     declared_pue: float | None = Field(None, description="PUE déclaré ou contractuel (1 à 5).")
@@ -137,8 +146,7 @@ class YearOut(YearFields):
 
 
 class PracticeIn(Schema):
-    status: str | None = Field(None, description="not_started, in_progress, implemented, "
-                                                 "not_applicable.")
+    status: PracticeStateName | None = Field(None, description="État de la pratique.")
     evidence: str | None = Field(None, max_length=5000)
     owner: str | None = Field(None, max_length=200)
     due_date: dt.date | None = None

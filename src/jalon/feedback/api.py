@@ -14,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jalon.api import auth
+from jalon.api.pagination import Pages
 from jalon.api.schemas import ERRORS, Error
 from jalon.core import feedback_indicators as fi
 from jalon.feedback import selectors, services
@@ -201,7 +202,7 @@ class ResponseFilters(Schema):
 
 @router.get("/feedback/responses", response={200: list[ResponseOut], **ERRORS},
             summary="Avis reçus (paginés, du plus récent au plus ancien)")
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@paginate(Pages, page_size=100, max_page_size=500)
 def list_responses(request: HttpRequest, filters: Query[ResponseFilters]) -> Any:
     auth.require(request, Capability.READ)
     rows = selectors.responses(auth.organisation(request)).select_related("form", "version")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 from typing import Any, Final
 
 from django.core.cache import cache
@@ -27,6 +28,8 @@ DIMENSIONS: Final = ("entity", "site")
 DIMENSIONS_KEY: Final = ",".join(DIMENSIONS)
 LIFESPAN_RULE: Final = "reference"
 SCENARIO_CACHE_SECONDS: Final = 600
+
+logger = logging.getLogger(__name__)
 
 
 def factor_set() -> FactorSet:
@@ -48,7 +51,22 @@ def footprint_result(organisation: Organisation, year: int, method: str) -> Foot
     found = FootprintResult.objects.filter(**key).first()
     if found is not None:
         return found
-    data = compute_footprint(organisation, year, method)
+    try:
+        data = compute_footprint(organisation, year, method)
+    except Exception:
+        # The engine leaves out the devices it cannot compute (engine.computable); should it
+        # fail all the same, the pages (public ones first) keep the last good result of an
+        # earlier inventory version rather than answering 500. The error goes to the logs.
+        same = {k: v for k, v in key.items() if k != "inventory_version"}
+        previous = (FootprintResult.objects.filter(
+            **same, inventory_version__lt=organisation.inventory_version)
+            .order_by("-inventory_version").first())
+        if previous is None:
+            raise
+        logger.exception("footprint of %s (%s, %s) failed; the result of inventory version %s "
+                         "is served", organisation.slug, year, method,
+                         previous.inventory_version)
+        return previous
     result, created = FootprintResult.objects.get_or_create(**key, defaults={"data": data})
     if created:
         # Results of older inventory versions can never be read again.

@@ -10,7 +10,7 @@ its errors, in French.
 
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -18,25 +18,69 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jalon.api import auth
+from jalon.api.pagination import Pages
 from jalon.api.schemas import Error
 from jalon.core import gdpr_dpia
 from jalon.gdpr import selectors, services
 from jalon.gdpr.models import (
+    ActivityStatus,
     Breach,
+    BreachNature,
+    BreachRisk,
+    Channel,
     DataSubjectRequest,
+    FinalFate,
+    LegalBasis,
+    PauseKind,
     ProcessingActivity,
     RequestKind,
+    RetentionStart,
+    RetentionUnit,
     TrainingCampaign,
+    TrainingTopic,
+)
+from jalon.gdpr.models import (
+    Role as GdprRole,
 )
 from jalon.tenancy.capabilities import Capability
 
 router = Router(tags=["rgpd"])
 ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error}
 MANAGE = Capability.MANAGE_PERSONAL_DATA
+# Enumerated body fields as Literal: an unknown value is a 422 listing the allowed ones.
+if TYPE_CHECKING:  # mypy cannot read a Literal built at run time; pydantic does.
+    ActivityStatusName = str
+    RoleName = str
+    LegalBasisOrBlank = str
+    RetentionUnitName = str
+    RetentionStartName = str
+    FinalFateName = str
+    RequestKindOrBlank = str
+    ChannelName = str
+    PauseKindName = str
+    BreachNatureOrBlank = str
+    BreachRiskName = str
+    TrainingTopicOrBlank = str
+else:
+    ActivityStatusName = Literal[tuple(ActivityStatus.values)]
+    RoleName = Literal[tuple(GdprRole.values)]
+    LegalBasisOrBlank = Literal[("", *LegalBasis.values)]
+    RetentionUnitName = Literal[tuple(RetentionUnit.values)]
+    RetentionStartName = Literal[tuple(RetentionStart.values)]
+    FinalFateName = Literal[tuple(FinalFate.values)]
+    RequestKindOrBlank = Literal[("", *RequestKind.values)]
+    ChannelName = Literal[tuple(Channel.values)]
+    PauseKindName = Literal[tuple(PauseKind.values)]
+    BreachNatureOrBlank = Literal[("", *BreachNature.values)]
+    BreachRiskName = Literal[tuple(BreachRisk.values)]
+    TrainingTopicOrBlank = Literal[("", *TrainingTopic.values)]
 KIND_HELP = "Droit exercé : " + ", ".join(RequestKind.values) + "."
+# Enumerated query parameters as Literal: an unknown value is a 422 listing the allowed ones.
+RequestKindName = Literal[tuple(RequestKind.values)]  # type: ignore[valid-type]
+RequestState = Literal[("open", *selectors.STATE_LABELS)]  # type: ignore[valid-type]
 
 
 def _read(request: HttpRequest) -> None:
@@ -52,12 +96,12 @@ def _read(request: HttpRequest) -> None:
 class ActivityIn(Schema):
     reference: str = Field("", max_length=30)
     name: str = Field("", max_length=200)
-    status: str = Field("active", description="active, draft, ended.")
-    role: str = Field("controller", description="controller, joint, processor.")
+    status: ActivityStatusName = Field("active", description="active, draft, ended.")
+    role: RoleName = Field("controller", description="controller, joint, processor.")
     controller_name: str = Field("", max_length=200)
     owner_team: str = Field("", max_length=200)
     purposes: str = Field("", max_length=3000)
-    legal_basis: str = Field("", description="consent, contract, legal_obligation, "
+    legal_basis: LegalBasisOrBlank = Field("", description="consent, contract, legal_obligation, "
                                              "vital_interests, public_task, "
                                              "legitimate_interests.")
     legal_basis_detail: str = Field("", max_length=300)
@@ -69,12 +113,11 @@ class ActivityIn(Schema):
     transfer_countries: str = Field("", max_length=200)
     transfer_safeguards: str = Field("", max_length=300)
     retention_value: int | None = Field(None, ge=0)
-    retention_unit: str = Field("years", description="days, months, years.")
-    retention_start: str = Field("collection", description="collection, last_contact, "
-                                                           "end_of_relationship, closure, "
-                                                           "end_of_service, other.")
+    retention_unit: RetentionUnitName = Field("years", description="days, months, years.")
+    retention_start: RetentionStartName = Field(
+        "collection", description="Point de départ de la durée de conservation.")
     retention_start_detail: str = Field("", max_length=200)
-    final_fate: str = Field("delete", description="delete, anonymise, archive.")
+    final_fate: FinalFateName = Field("delete", description="delete, anonymise, archive.")
     purge_every_months: int = Field(12, ge=1, le=120)
     security_measures: str = Field("", max_length=3000)
     dpia_criteria: list[str] = Field(default_factory=list,
@@ -154,7 +197,7 @@ def _algorithms_of(request: HttpRequest, ids: list[int]) -> list[Any]:
 
 @router.get("/privacy/activities", response={200: list[ActivityOut], **ERRORS},
             summary="Registre des traitements (paginé)")
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@paginate(Pages, page_size=100, max_page_size=500)
 def list_activities(request: HttpRequest) -> Any:
     _read(request)
     return selectors.activity_list(auth.organisation(request))
@@ -183,13 +226,13 @@ class ActivityPatch(Schema):
     """Only the fields sent are changed."""
 
     name: str | None = Field(None, max_length=200)
-    status: str | None = None
+    status: ActivityStatusName | None = None
     purposes: str | None = Field(None, max_length=3000)
-    legal_basis: str | None = None
+    legal_basis: LegalBasisOrBlank | None = None
     retention_value: int | None = Field(None, ge=0)
-    retention_unit: str | None = None
-    retention_start: str | None = None
-    final_fate: str | None = None
+    retention_unit: RetentionUnitName | None = None
+    retention_start: RetentionStartName | None = None
+    final_fate: FinalFateName | None = None
     dpia_criteria: list[str] | None = None
     published: bool | None = None
     service_ids: list[int] | None = None
@@ -225,9 +268,9 @@ def delete_activity(request: HttpRequest, activity_id: int) -> Status[None]:
 
 class RequestIn(Schema):
     # Not required by the schema so that a missing one gets the French 422 of the service.
-    kind: str = Field("", description=KIND_HELP)
+    kind: RequestKindOrBlank = Field("", description=KIND_HELP)
     received_on: dt.date | None = Field(None, description="Date de réception (AAAA-MM-JJ).")
-    channel: str = Field("api", description="email, mail, form, desk, api.")
+    channel: ChannelName = Field("api", description="email, mail, form, desk, api.")
     requester_name: str = Field("", max_length=200)
     requester_email: str = Field("", max_length=254)
     description: str = Field("", max_length=4000)
@@ -280,9 +323,9 @@ class RequestOut(Schema):
 
 
 class RequestFilters(Schema):
-    kind: str | None = Field(None, description=KIND_HELP)
-    state: str | None = Field(None, description="open, late, due_soon, paused, "
-                                                "answered_on_time, answered_late.")
+    kind: RequestKindName | None = Field(None, description=KIND_HELP)  # type: ignore[valid-type]
+    state: RequestState | None = Field(None, description="open (toutes les demandes en cours) "
+                                       "ou un état : " + ", ".join(selectors.STATE_LABELS) + ".")
 
 
 def _request(request: HttpRequest, request_id: int) -> DataSubjectRequest:
@@ -301,7 +344,7 @@ def _request_values(request: HttpRequest, payload: RequestIn) -> dict[str, Any]:
 
 @router.get("/privacy/requests", response={200: list[RequestOut], **ERRORS},
             summary="Demandes d'exercice des droits, avec leurs échéances (paginé)")
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@paginate(Pages, page_size=100, max_page_size=500)
 def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> Any:
     auth.require(request, MANAGE)
     rows = selectors.request_rows(auth.organisation(request), timezone.localdate(),
@@ -341,7 +384,7 @@ def extend_request(request: HttpRequest, request_id: int, payload: ExtendIn
 
 
 class PauseIn(Schema):
-    kind: str = Field("identity", description="identity, clarification.")
+    kind: PauseKindName = Field("identity", description="identity, clarification.")
     started_on: dt.date | None = None
     note: str = Field("", max_length=300)
 
@@ -396,12 +439,12 @@ class BreachIn(Schema):
     title: str = Field("", max_length=200)
     aware_at: dt.datetime | None = None
     occurred_at: dt.datetime | None = None
-    nature: str = Field("", description="confidentiality, integrity, availability.")
+    nature: BreachNatureOrBlank = Field("", description="confidentiality, integrity, availability.")
     description: str = Field("", max_length=4000)
     people_count: int | None = Field(None, ge=0)
     records_count: int | None = Field(None, ge=0)
     consequences: str = Field("", max_length=3000)
-    risk: str = Field("risk", description="unlikely, risk, high.")
+    risk: BreachRiskName = Field("risk", description="unlikely, risk, high.")
     notified_at: dt.datetime | None = None
     cnil_reference: str = Field("", max_length=60)
     delay_reasons: str = Field("", max_length=2000)
@@ -432,7 +475,7 @@ class BreachOut(Schema):
 
 @router.get("/privacy/breaches", response={200: list[BreachOut], **ERRORS},
             summary="Registre des violations (paginé)")
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@paginate(Pages, page_size=100, max_page_size=500)
 def list_breaches(request: HttpRequest) -> Any:
     auth.require(request, MANAGE)
     return selectors.breaches(auth.organisation(request))
@@ -459,7 +502,7 @@ class BreachPatch(Schema):
     delay_reasons: str | None = Field(None, max_length=2000)
     people_informed_on: dt.date | None = None
     measures: str | None = Field(None, max_length=4000)
-    risk: str | None = None
+    risk: BreachRiskName | None = None
     closed_on: dt.date | None = None
 
 
@@ -478,7 +521,7 @@ def patch_breach(request: HttpRequest, breach_id: int, payload: BreachPatch) -> 
 
 class CampaignIn(Schema):
     title: str = Field("", max_length=200)
-    topic: str = Field("", description="cybersecurity, gdpr, responsible_digital, ai.")
+    topic: TrainingTopicOrBlank = Field("", description="Thème ; vide si aucun.")
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
     agents_concerned: int = Field(0, ge=0)

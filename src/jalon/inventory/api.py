@@ -10,9 +10,10 @@ from django.utils import timezone
 from ninja import File, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jalon.api import auth, schemas
+from jalon.api.pagination import Pages
 from jalon.api.schemas import ERRORS, Error
 from jalon.inventory import services
 from jalon.inventory.models import Asset, InventoryImport
@@ -30,7 +31,7 @@ def _asset(request: HttpRequest, asset_id: int) -> Asset:
 
 @router.get("/assets", response=list[schemas.AssetOut], tags=["inventaire"],
          summary="Équipements de l'inventaire (paginés)")
-@paginate(PageNumberPagination, page_size=100, max_page_size=1000)
+@paginate(Pages, page_size=100, max_page_size=1000)
 def list_assets(request: HttpRequest, filters: Query[schemas.AssetFilters]) -> Any:
     auth.require(request, Capability.READ)
     assets = Asset.objects.filter(organisation=auth.organisation(request))
@@ -77,7 +78,7 @@ def _import(request: HttpRequest, import_id: int) -> InventoryImport:
 
 @router.get("/imports", response=list[schemas.ImportOut], tags=["imports"],
          summary="Imports d'inventaire, du plus récent au plus ancien (paginés)")
-@paginate(PageNumberPagination, page_size=20, max_page_size=100)
+@paginate(Pages, page_size=20, max_page_size=100)
 def list_imports(request: HttpRequest) -> Any:
     auth.require(request, Capability.READ)
     return InventoryImport.objects.filter(organisation=auth.organisation(request))

@@ -7,11 +7,18 @@ frame column for column (`selectors.asset_frame`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from jalon.core.bounds import BOUNDS
 from jalon.core.eol import FIELDS as ROUTE_FIELDS
+from jalon.core.factors import load_factor_set
 from jalon.core.model import CATEGORIES, CONDITIONS
 from jalon.tenancy.models import Organisation
 
@@ -110,6 +117,55 @@ class InventoryImport(models.Model):
         return self.status in self.CANCELLABLE
 
 
+@deconstructible
+class WithinBounds:
+    """A field's validator: a finite number within its bounds (jalon.core.bounds.BOUNDS)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, value: Any) -> None:
+        bound = BOUNDS[self.name]
+        if bound.holds(value):
+            return
+        params = {"minimum": f"{bound.minimum:g}", "maximum": f"{bound.maximum:g}"}
+        if bound.exclusive_minimum:
+            raise ValidationError(
+                _("Valeur hors limites : un nombre fini supérieur à %(minimum)s et au plus "
+                  "%(maximum)s est attendu."), code="bounds", params=params)
+        raise ValidationError(
+            _("Valeur hors limites : un nombre fini entre %(minimum)s et %(maximum)s est "
+              "attendu."), code="bounds", params=params)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WithinBounds) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+
+def _bounded(name: str) -> list[WithinBounds]:
+    return [WithinBounds(name)]
+
+
+def bounds_constraints() -> list[models.BaseConstraint]:
+    """One CHECK per bounded column: what must never be stored, whatever wrote it (a bulk
+    import, a queryset update, a script). Out of bounds includes NaN and the infinities."""
+    constraints: list[models.BaseConstraint] = []
+    for name, bound in BOUNDS.items():
+        low = Q(**{f"{name}__gt" if bound.exclusive_minimum else f"{name}__gte": bound.minimum})
+        within = low & Q(**{f"{name}__lte": bound.maximum})
+        condition = within if name == "quantity" else Q(**{f"{name}__isnull": True}) | within
+        constraints.append(models.CheckConstraint(condition=condition,
+                                                  name=f"asset_{name}_within_bounds"))
+    return constraints
+
+
+def country_codes() -> list[str]:
+    """The countries whose electricity the engine knows (the factor set's mixes)."""
+    return sorted(load_factor_set().countries())
+
+
 class Asset(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
                                      related_name="assets")
@@ -125,31 +181,44 @@ class Asset(models.Model):
     type = models.CharField(max_length=200, blank=True)
     manufacturer = models.CharField(max_length=200, blank=True)
     model = models.CharField(max_length=200, blank=True)
-    quantity = models.PositiveIntegerField(default=1)
+    quantity = models.PositiveIntegerField(default=1,
+        validators=_bounded("quantity"))
     purchase_date = models.DateField(null=True, blank=True)
     commissioning_date = models.DateField(null=True, blank=True)
     retirement_date = models.DateField(null=True, blank=True, db_index=True)
-    lifespan_years = models.FloatField(null=True, blank=True)
+    lifespan_years = models.FloatField(null=True, blank=True,
+        validators=_bounded("lifespan_years"))
     purchase_price_eur = models.DecimalField(max_digits=12, decimal_places=2, null=True,
-                                             blank=True)
+                                             blank=True,
+        validators=_bounded("purchase_price_eur"))
     condition = models.CharField(max_length=12, choices=CONDITION_CHOICES, default="new")
     status = models.CharField(max_length=100, blank=True)
     entity = models.CharField(max_length=300, blank=True, db_index=True)
     site = models.CharField(max_length=300, blank=True, db_index=True)
     user = models.CharField(max_length=200, blank=True)  # never published
     country = models.CharField(max_length=3, blank=True)
-    annual_kwh = models.FloatField(null=True, blank=True)
+    annual_kwh = models.FloatField(null=True, blank=True,
+        validators=_bounded("annual_kwh"))
     is_virtual = models.BooleanField(default=False)
-    cpu_units = models.PositiveIntegerField(null=True, blank=True)
-    cpu_cores = models.PositiveIntegerField(null=True, blank=True)
-    ram_gb = models.FloatField(null=True, blank=True)
-    ssd_count = models.PositiveIntegerField(null=True, blank=True)
-    ssd_capacity_gb = models.FloatField(null=True, blank=True)
-    hdd_count = models.PositiveIntegerField(null=True, blank=True)
-    hdd_capacity_gb = models.FloatField(null=True, blank=True)
-    pue = models.FloatField(null=True, blank=True)
+    cpu_units = models.PositiveIntegerField(null=True, blank=True,
+        validators=_bounded("cpu_units"))
+    cpu_cores = models.PositiveIntegerField(null=True, blank=True,
+        validators=_bounded("cpu_cores"))
+    ram_gb = models.FloatField(null=True, blank=True,
+        validators=_bounded("ram_gb"))
+    ssd_count = models.PositiveIntegerField(null=True, blank=True,
+        validators=_bounded("ssd_count"))
+    ssd_capacity_gb = models.FloatField(null=True, blank=True,
+        validators=_bounded("ssd_capacity_gb"))
+    hdd_count = models.PositiveIntegerField(null=True, blank=True,
+        validators=_bounded("hdd_count"))
+    hdd_capacity_gb = models.FloatField(null=True, blank=True,
+        validators=_bounded("hdd_capacity_gb"))
+    pue = models.FloatField(null=True, blank=True,
+        validators=_bounded("pue"))
     disposal = models.CharField(max_length=20, blank=True)
-    weight_kg = models.FloatField(null=True, blank=True)
+    weight_kg = models.FloatField(null=True, blank=True,
+        validators=_bounded("weight_kg"))
     comment = models.CharField(max_length=1000, blank=True)  # the asset tool's; never published
     # What became of the device (jalon.core.eol), and the rule that said so ("disposal" for a
     # retirement recorded in Jalon or an explicit disposal column; "" when nothing says).
@@ -161,9 +230,18 @@ class Asset(models.Model):
         ordering = ["id"]
         indexes = [models.Index(fields=["organisation", "category"]),
                    models.Index(fields=["organisation", "inventory_number"])]
+        constraints = bounds_constraints()
 
     def __str__(self) -> str:
         return self.inventory_number or self.name or f"#{self.pk}"
+
+    def clean(self) -> None:
+        """What no field checks alone: a country the engine has an electricity mix for."""
+        super().clean()
+        if self.country and self.country not in country_codes():
+            raise ValidationError({"country": _(
+                "Pays inconnu : %(value)s. Codes acceptés : %(allowed)s.") % {
+                    "value": self.country, "allowed": ", ".join(country_codes())}})
 
 
 class EventKind(models.TextChoices):

@@ -7,21 +7,26 @@ listed, read and triaged (confirmed or corrected by a person) under the token's 
 """
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jalon.api import auth
+from jalon.api.pagination import Pages
 from jalon.api.schemas import Error
 from jalon.reports import selectors, services
-from jalon.reports.models import Report
+from jalon.reports.models import Report, ReportStatus, TriageState
 from jalon.tenancy.capabilities import Capability
 
 router = Router(tags=["signalements"])
 ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error}
+
+# Enumerated query parameters as Literal: an unknown value is a 422 listing the allowed ones.
+ReportStatusName = Literal[("open", *ReportStatus.values)]  # type: ignore[valid-type]
+TriageStateName = Literal[tuple(TriageState.values)]  # type: ignore[valid-type]
 
 
 class SuggestIn(Schema):
@@ -72,11 +77,12 @@ class ReportOut(Schema):
 
 
 class ReportFilters(Schema):
-    status: str | None = Field(None, description="new, acknowledged, planned, in_progress, "
-                                                 "resolved, rejected, duplicate, ou open.")
-    category: str | None = None
-    triage: str | None = Field(None, description="pending, confirmed, corrected, auto, "
-                                                 "manual, none.")
+    status: ReportStatusName | None = Field(
+        None, description="open (tous les signalements en cours) ou un statut : "
+                          + ", ".join(ReportStatus.values) + ".")
+    category: str | None = Field(None, max_length=40,
+                                 description="Code d'une catégorie de l'organisation.")
+    triage: TriageStateName | None = Field(None, description=", ".join(TriageState.values))  # type: ignore[valid-type]
 
 
 class TriageIn(Schema):
@@ -98,7 +104,7 @@ def suggest(request: HttpRequest, payload: SuggestIn) -> dict[str, Any]:
 
 @router.get("/reports", response={200: list[ReportOut], **ERRORS},
             summary="Signalements de l'organisation (paginés)")
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@paginate(Pages, page_size=100, max_page_size=500)
 def list_reports(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
     auth.require(request, Capability.READ)
     return selectors.report_list(auth.organisation(request), selectors.ReportFilters(
