@@ -236,6 +236,13 @@ BROKEN_WORDS_JS = """(longest) => {
         const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
         let node, cut = null;
         while (!cut && (node = walker.nextNode())) {
+            const parent = node.parentElement;
+            // Text of a closed <details> is not laid out: nothing to measure.
+            if (!parent || (parent.closest('details:not([open])')
+                            && !parent.closest('summary'))) continue;
+            if (parent.getClientRects().length === 0) continue;
+            // Code (a rule's regular expression) breaks at its own punctuation: not prose.
+            if (parent.closest('code, kbd, samp, pre')) continue;
             const re = /[^\\s\\-\u2010\u2011/|]+/g;
             let m;
             while ((m = re.exec(node.data))) {
