@@ -257,13 +257,9 @@ def test_no_link_to_a_file_of_the_repository():
 def test_a_403_is_logged_as_one_line_without_traceback(caplog):
     organisation = OrganisationFactory()
     client = signed_in(member(organisation, "viewer"))
-    request_logger = logging.getLogger("django.request")
-    request_logger.addFilter(filter_ := PermissionDeniedWithoutTraceback())
-    try:
-        with caplog.at_level(logging.WARNING, logger="django.request"):
-            response = client.get(reverse("strategy:create", args=[organisation.slug]))
-    finally:
-        request_logger.removeFilter(filter_)
+    # The filter comes from settings.LOGGING, as in production.
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get(reverse("strategy:create", args=[organisation.slug]))
     assert response.status_code == 403
     forbidden = [r for r in caplog.records if r.name == "django.request"]
     assert forbidden and all(r.exc_info is None for r in forbidden)
@@ -278,3 +274,14 @@ def test_the_filter_is_configured_and_keeps_other_tracebacks():
                                (ValueError, ValueError("boom"), None))
     assert PermissionDeniedWithoutTraceback().filter(record) is True
     assert record.exc_info is not None
+
+
+def test_the_filter_drops_a_permission_denied_traceback():
+    from django.core.exceptions import PermissionDenied
+
+    error = PermissionDenied()
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1,
+                               "Forbidden (Permission denied): %s", ("/o/x/",),
+                               (PermissionDenied, error, None))
+    assert PermissionDeniedWithoutTraceback().filter(record) is True
+    assert record.exc_info is None and record.getMessage().endswith("/o/x/")
