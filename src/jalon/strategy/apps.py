@@ -24,8 +24,9 @@ def _register_first_step() -> None:
 
     from jalon.kit.navigation import FirstStep, register_first_step
     from jalon.tenancy.capabilities import Capability
+    from jalon.tenancy.models import Organisation
 
-    def done(organisation: object) -> bool:
+    def done(organisation: Organisation) -> bool:
         from jalon.strategy.models import Strategy
 
         return Strategy.objects.filter(organisation=organisation).exists()
