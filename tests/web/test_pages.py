@@ -129,12 +129,17 @@ def test_public_pages_link_to_each_other():
     organisation = OrganisationFactory()
     published(organisation, "footprint")
     published(organisation, "strategy")
+    from jalon.strategy.models import Strategy
+    Strategy.objects.create(organisation=organisation, title="Stratégie NR 2026-2030",
+                            period_start=2026, period_end=2030)
     home = reverse("public:home", args=[organisation.slug])
     strategy = reverse("publicstrategy:index", args=[organisation.slug])
-    for path in (home, strategy):
-        page = text(Client().get(path))
-        assert 'aria-label="Pages publiques"' in page, path
-        assert f'href="{home}"' in page and f'href="{strategy}"' in page, path
+    # The home links the strategy from its section; the strategy links back through the
+    # public pages' navigation.
+    assert f'href="{strategy}"' in text(Client().get(home))
+    page = text(Client().get(strategy))
+    assert 'aria-label="Pages publiques"' in page
+    assert f'href="{home}"' in page and f'href="{strategy}"' in page
 
 
 def test_a_public_page_does_not_link_to_what_is_not_published():

@@ -53,4 +53,8 @@ def context(request: HttpRequest) -> dict[str, Any]:
     slug = path.split("/")[2] if path.count("/") >= 3 else ""
     if not slug:
         return {"public_links": []}
+    if path == f"/p/{slug}/":
+        # The public home links each section's full page from the section itself (and keeps
+        # under its EcoIndex budget of elements): no second list there.
+        return {"public_links": []}
     return {"public_links": public_links(slug, path)}
