@@ -104,6 +104,7 @@ TEMPLATES = [{
         "django.contrib.messages.context_processors.messages",
         "jalon.tenancy.context.tenancy",
         "jalon.kit.navigation.context",
+        "jalon.publishing.navigation.context",
     ]},
 }]
 
@@ -238,6 +239,10 @@ PUBLICFORMS_MAX_FIELDS = 30
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A 403 is logged as one line, without the PermissionDenied traceback (jalon.kit.logfilters).
+    "filters": {"permission_denied": {
+        "()": "jalon.kit.logfilters.PermissionDeniedWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["permission_denied"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

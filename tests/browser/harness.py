@@ -1,5 +1,9 @@
 """What every page reached in a browser test must pass: accessibility (axe-core), page weight
-and EcoIndex, keyboard-only use, and no horizontal overflow at desktop and phone widths.
+and EcoIndex, keyboard-only use, no horizontal overflow at desktop and phone widths, no word
+cut across two lines in a table cell, and a public page's height within its budget at phone
+width (issue 9: tables collapsed to one letter per line made a public page 12,000 px tall).
+Every audited page is also saved as a full-page screenshot at both widths, under
+`test-artifacts/screenshots/` (or $JALON_ARTIFACTS), for a person to look at.
 
 `audit(page, label)` runs every check on the page as it is and records the figures; the tests
 call `assert_audits_clean` at the end so that one run reports every page's problems at once.
@@ -21,6 +25,20 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
 MAX_PAGE_BYTES = 200_000  # transferred, all responses of a cold load
 MIN_ECOINDEX_GRADE = "A"  # score > 80
 VIEWPORTS = ((1280, 720), (360, 640))
+PHONE_WIDTH = 360
+# Height budget of a public page (/p/…) at 360 px, in CSS pixels: long enough for a real
+# section, short enough to catch a table whose columns collapsed. A page listed here has its own.
+DEFAULT_HEIGHT_BUDGET = 6_000
+HEIGHT_BUDGETS: dict[str, int] = {
+    # The public home gathers every published domain's section (footprint, strategy, audits…).
+    "/p/*/": 9_000,
+    # The reports' FAQ is a long page of running text by design.
+    "/p/*/reports/faq/": 10_000,
+}
+# A word longer than this (a hash, a URL, an identifier) may break anywhere in a narrow cell.
+LONGEST_UNBREAKABLE_WORD = 25
+ARTIFACTS = Path(os.environ.get("JALON_ARTIFACTS",
+                                Path(__file__).resolve().parents[2] / "test-artifacts"))
 
 # EcoIndex (https://www.ecoindex.fr/comment-ca-marche/): the DOM size, the number of requests
 # and the transferred size in KB each placed among the quantiles of the HTTP Archive
@@ -57,6 +75,10 @@ class PageAudit:
     grade: str = ""
     keyboard: list[str] = field(default_factory=list)
     overflow: list[str] = field(default_factory=list)
+    broken_words: dict[int, list[str]] = field(default_factory=dict)  # width → cut words
+    heights: dict[int, int] = field(default_factory=dict)  # width → document height (px)
+    height_budget: int | None = None  # public pages only
+    screenshots: list[str] = field(default_factory=list)
 
     def problems(self) -> list[str]:
         found = []
@@ -74,13 +96,22 @@ class PageAudit:
                          f"{self.bytes / 1000:.1f} kB")
         found += [f"keyboard: {p}" for p in self.keyboard]
         found += [f"overflow: {p}" for p in self.overflow]
+        for width, words in sorted(self.broken_words.items()):
+            if words:
+                found.append(f"{width} px: {len(words)} table cells cut a word across lines: "
+                             + ", ".join(repr(w) for w in words[:8]))
+        phone = self.heights.get(PHONE_WIDTH)
+        if self.height_budget is not None and phone is not None and phone > self.height_budget:
+            found.append(f"{PHONE_WIDTH} px: the page is {phone} px tall "
+                         f"(budget {self.height_budget} px)")
         return found
 
     def line(self) -> str:
         ok = "ok " if not self.problems() else "BAD"
         return (f"{ok} {self.role:<9} {self.label:<28} axe={len(self.axe):<2} "
                 f"{self.bytes / 1000:6.1f} kB {self.requests:>2} req {self.dom:>4} el "
-                f"EcoIndex {self.score:>3.0f} {self.grade}  {self.url}")
+                f"EcoIndex {self.score:>3.0f} {self.grade} "
+                f"h={self.heights.get(1280, 0)}/{self.heights.get(PHONE_WIDTH, 0)} px  {self.url}")
 
 
 AUDITS: list[PageAudit] = []  # every audit of the session, for the summary
@@ -193,7 +224,67 @@ def check_keyboard(page: Any) -> list[str]:
     return problems
 
 
-def check_overflow(page: Any) -> list[str]:
+# Words of table cells laid out across two lines. Each run of characters between spaces,
+# hyphens and slashes (where a browser may break) of 2 to N characters is measured with a
+# Range: its client rects on more than one line mean the word itself was cut, as
+# `overflow-wrap: anywhere` does when a column shrinks ("2 0 2 2", one letter per line).
+BROKEN_WORDS_JS = """(longest) => {
+    const found = [];
+    for (const cell of document.querySelectorAll('th, td')) {
+        const box = cell.getBoundingClientRect();
+        if (box.width <= 1 || box.height <= 1) continue;  // visually hidden
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        let node, cut = null;
+        while (!cut && (node = walker.nextNode())) {
+            const parent = node.parentElement;
+            // Text of a closed <details> is not laid out: nothing to measure.
+            if (!parent || (parent.closest('details:not([open])')
+                            && !parent.closest('summary'))) continue;
+            if (parent.getClientRects().length === 0) continue;
+            // Code (a rule's regular expression) breaks at its own punctuation: not prose.
+            if (parent.closest('code, kbd, samp, pre')) continue;
+            const re = /[^\\s\\-\u2010\u2011/|]+/g;
+            let m;
+            while ((m = re.exec(node.data))) {
+                if (m[0].length < 2 || m[0].length > longest) continue;
+                const range = document.createRange();
+                range.setStart(node, m.index);
+                range.setEnd(node, m.index + m[0].length);
+                const tops = new Set([...range.getClientRects()].filter(r => r.width > 0)
+                                     .map(r => Math.round(r.top)));
+                if (tops.size > 1) { cut = m[0]; break; }
+            }
+        }
+        if (cut) found.push(cut);
+    }
+    return found;
+}"""
+
+
+def height_budget(url: str) -> int | None:
+    """The height budget at 360 px of a public page (None for the others)."""
+    from fnmatch import fnmatchcase
+    from urllib.parse import urlparse
+
+    path = urlparse(url).path
+    if not path.startswith("/p/"):
+        return None
+    for pattern, budget in HEIGHT_BUDGETS.items():
+        if fnmatchcase(path, pattern) and path.count("/") == pattern.count("/"):
+            return budget
+    return DEFAULT_HEIGHT_BUDGET
+
+
+def _screenshot_path(role: str, label: str, width: int) -> Path:
+    import re
+
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{role}-{label}".lower()).strip("-")[:80]
+    return ARTIFACTS / "screenshots" / f"{slug}-{width}.png"
+
+
+def check_overflow(page: Any, result: PageAudit | None = None) -> list[str]:
+    """No horizontal overflow at each width; with `result`, also record the cut words of
+    table cells, the document's height and a full-page screenshot at each width."""
     problems = []
     original = page.viewport_size
     for width, height in VIEWPORTS:
@@ -202,6 +293,15 @@ def check_overflow(page: Any) -> list[str]:
         if sizes[0] > sizes[1]:
             problems.append(f"{width}×{height}: the page is {sizes[0]} px wide "
                             f"(viewport {sizes[1]} px)")
+        if result is not None:
+            result.broken_words[width] = list(page.evaluate(BROKEN_WORDS_JS,
+                                                            LONGEST_UNBREAKABLE_WORD))
+            result.heights[width] = int(page.evaluate(
+                "() => document.documentElement.scrollHeight"))
+            target = _screenshot_path(result.role, result.label, width)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(target), full_page=True)
+            result.screenshots.append(str(target))
     if original:
         page.set_viewport_size(original)
     return problems
@@ -214,7 +314,8 @@ def audit(page: Any, label: str, role: str, status: int | None = None) -> PageAu
     result = PageAudit(role=role, label=label, url=page.url, status=status,
                        axe=check_axe(page), bytes=size, requests=requests, dom=dom,
                        score=score, grade=grade, keyboard=check_keyboard(page),
-                       overflow=check_overflow(page))
+                       height_budget=height_budget(page.url))
+    result.overflow = check_overflow(page, result)
     AUDITS.append(result)
     return result
 

@@ -19,6 +19,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from jalon.accounts import selectors, services, throttle
 from jalon.accounts.forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetRequestForm
+from jalon.tenancy import scope
+from jalon.tenancy.capabilities import Capability
 from jalon.tenancy.client import client_ip
 
 
@@ -27,6 +29,20 @@ def wait_message(seconds: int) -> str:
     return ngettext(
         "Trop de tentatives de connexion. Réessayez dans %(n)d minute.",
         "Trop de tentatives de connexion. Réessayez dans %(n)d minutes.", minutes) % {"n": minutes}
+
+
+def _single_organisation_landing(user: Any) -> str:
+    """The dashboard of the user's only organisation, if they may read it and administer no
+    operator (an operator's administrator sees every member organisation); '' otherwise."""
+    if scope.administered_operators(user).exists():
+        return ""
+    organisations = list(scope.visible_organisations(user)[:2])
+    if len(organisations) != 1:
+        return ""
+    access = scope.access_in(user, organisations[0])
+    if access is None or Capability.READ not in access.capabilities:
+        return ""
+    return reverse("footprint:dashboard", args=[organisations[0].slug])
 
 
 class LoginView(auth_views.LoginView):
@@ -51,6 +67,16 @@ class LoginView(auth_views.LoginView):
         if username and self.request.POST.get("password"):
             throttle.record_failure(username, client_ip(self.request))
         return super().form_invalid(form)
+
+    def get_success_url(self) -> str:
+        # Landing (issue 9): a member of one organisation, who administers no operator and was
+        # not sent here from a page, goes straight to that organisation's dashboard rather than
+        # to a home page showing one card.
+        if not self.get_redirect_url():
+            landing = _single_organisation_landing(self.request.user)
+            if landing:
+                return landing
+        return super().get_success_url()
 
     def form_valid(self, form: Any) -> HttpResponse:
         throttle.clear(form.get_user().get_username())

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jalon.core.scenario import ScenarioParams
 from jalon.kit.forms import Accessible
-from jalon.kit.labels import category_label
+from jalon.kit.labels import category_label, mix_label
 
 FIRST_YEAR = 2015
 METHOD_LABELS: Final = {
@@ -56,8 +56,10 @@ class ScenarioForm(forms.Form):
                  countries: Iterable[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["start_year"] = year_field(_("Année de départ"))
+        # Mixes by their French name ('Belgique', not 'BEL'), in alphabetical order.
+        mixes = sorted(((c, mix_label(c)) for c in countries), key=lambda pair: pair[1])
         cast(forms.ChoiceField, self.fields["mix"]).choices = [
-            ("", _("Celui de l'inventaire (inchangé)"))] + [(c, c) for c in sorted(countries)]
+            ("", _("Celui de l'inventaire (inchangé)")), *mixes]
         self.categories = list(categories)
         for category in self.categories:
             name = category_label(category)

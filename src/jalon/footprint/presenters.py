@@ -192,7 +192,8 @@ def problems(data: dict[str, Any]) -> dict[str, Any]:
 def footprint_context(data: dict[str, Any]) -> dict[str, Any]:
     """What the footprint page and the public page share."""
     return {
-        "data": data, "headline": headline(data), "totals": totals(data),
+        "data": data, "has_data": devices_in_service(data) > 0,
+        "headline": headline(data), "totals": totals(data),
         "criteria": criteria_header(), "categories": categories(data), "phases": phases(data),
         "devices": fr_number(devices_in_service(data)),
         "category_chart": category_chart(data), "phase_chart": phase_chart(data),

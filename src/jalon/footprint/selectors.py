@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -20,14 +21,24 @@ def published_footprint_version(slug: str) -> tuple[int, int] | None:
     return (found[0], found[1]) if found else None
 
 
+# "; see docs/reference-data.md" in a source's text: a file of Jalon's repository.
+_REPOSITORY_FILE = re.compile(r";?\s*see docs/[\w./-]+\.md")
+
+
 @lru_cache(maxsize=4)
 def _sources(name: str, version: str) -> tuple[dict[str, Any], ...]:
     """Distinct references of the factor set, one per URL (a set cites ~100 rows of them)."""
     grouped: dict[str, dict[str, Any]] = {}
     for row in factor_set().sources():
-        urls = [u.strip() for u in str(row.get("source_url") or "").split(";") if u.strip()]
-        key = urls[0] if urls else str(row["source"])
-        entry = grouped.setdefault(key, {"source": str(row["source"]), "urls": urls,
+        cited = [u.strip() for u in str(row.get("source_url") or "").split(";") if u.strip()]
+        # Only web addresses are links: Jalon's own working assumptions cite a file of its
+        # repository ("docs/reference-data.md (Jalon repository)"), which a deployed Jalon
+        # does not serve and pyproject declares no public address for (issue 9: a broken
+        # link on the footprint and public pages); the source's text says it is Jalon's.
+        urls = [u for u in cited if u.startswith(("https://", "http://"))]
+        source = _REPOSITORY_FILE.sub("", str(row["source"]))
+        key = cited[0] if cited else source
+        entry = grouped.setdefault(key, {"source": source, "urls": urls,
                                          "files": [], "years": [], "licence": row["licence"]})
         for field, value in (("files", row["file"]), ("years", row["year"])):
             if value and value not in entry[field]:

@@ -30,7 +30,7 @@ from jalon.footprint.forms import (
     current_year,
 )
 from jalon.inventory import selectors as inventory_selectors
-from jalon.kit import charts
+from jalon.kit import charts, navigation
 from jalon.kit.formatting import display_unit, fr_criterion, fr_number, in_display_unit
 from jalon.kit.labels import CRITERION_LABELS, category_label
 from jalon.publishing import services as publishing_services
@@ -47,6 +47,7 @@ def dashboard(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
     year = current_year()
     data = services.footprint_for(organisation, year, "stock")
+    steps = navigation.first_steps(request, organisation)
     return render(request, "footprint/dashboard.html", {
         "year": year, "headline": presenters.headline(data),
         "devices": presenters.devices_in_service(data),
@@ -55,6 +56,9 @@ def dashboard(request: OrganisationRequest) -> HttpResponse:
         "problems": presenters.problems(data),
         "category_chart": presenters.category_chart(data, "chart-dashboard"),
         "categories": presenters.categories(data),
+        "has_data": presenters.devices_in_service(data) > 0,
+        # A new organisation's first-run checklist, each step read from its real state.
+        "first_steps": steps, "first_steps_pending": any(not s["done"] for s in steps),
     })
 
 

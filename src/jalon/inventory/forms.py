@@ -15,6 +15,7 @@ from jalon.inventory.analysis import MAPPING_TARGETS
 from jalon.inventory.models import Disposal, EventKind, ImportMode, Route, RouteField
 from jalon.inventory.selectors import ASSET_SORTS, IN_SERVICE, RETIRED, AssetFilters
 from jalon.inventory.uploads import ALLOWED_SUFFIXES, max_upload_bytes, suffix_of
+from jalon.kit import labels
 from jalon.kit.forms import with_blank
 
 SORT_LABELS = {
@@ -117,11 +118,13 @@ class AssetFilterForm(forms.Form):
                         help_text=_("Nom, modèle ou numéro d'inventaire"),
                         widget=forms.TextInput(attrs={"type": "search"}))
     category = forms.ChoiceField(label=_("Catégorie"), required=False,
-                                 choices=_with_blank([(c, c) for c in CATEGORIES]))
+                                 choices=_with_blank(labels.choices(labels.CATEGORY_LABELS,
+                                                                    CATEGORIES)))
     entity = forms.ChoiceField(label=_("Entité"), required=False)
     site = forms.ChoiceField(label=_("Site"), required=False)
     condition = forms.ChoiceField(label=_("État à l'achat"), required=False,
-                                  choices=_with_blank([(c, c) for c in CONDITIONS], _("Tous")))
+                                  choices=_with_blank(labels.choices(labels.CONDITION_LABELS,
+                                                                     CONDITIONS), _("Tous")))
     status = forms.ChoiceField(label=_("Statut"), required=False, choices=[
         ("", _("Tous")), (IN_SERVICE, _("En service")), (RETIRED, _("Sortis du parc"))])
     sort = forms.ChoiceField(label=_("Trier par"), required=False,

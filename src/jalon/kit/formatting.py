@@ -74,3 +74,17 @@ def utc_stamp(value: dt.datetime) -> str:
     """An aware datetime as ISO 8601 in UTC to the second: '2026-03-01T09:30:00Z' (metadata of
     open data and of the report's document)."""
     return value.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def fr_date(value: dt.date | dt.datetime | None, style: str = "long") -> str:
+    """A date as the interface's language writes it: 'long' → '7 décembre 2026' (December 7,
+    2026), 'short' → '07/12/2026' (12/07/2026); None → ''. Django's localised formats, so
+    every page, export and the report write one date one way."""
+    if value is None or value == "":
+        return ""
+    from django.utils import formats
+
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return str(formats.date_format(value, "DATE_FORMAT" if style == "long"
+                                   else "SHORT_DATE_FORMAT"))

@@ -1,9 +1,14 @@
 """French names of the contract's keys (categories, criteria, phases), shared by the pages of
-several domains (footprint, strategy's annual report). Labels of one domain stay in its app."""
+several domains (footprint, inventory, strategy's annual report), and of the reference data's
+codes (acquisition states, electricity mixes); a target's statuses are strategy's own
+(strategy/status.py). Labels of one domain stay in its app.
+Templates use the filters of `kit_format` (`{{ code|category }}`, `{{ code|mix }}`…); forms use
+`choices(...)` — issue 9: no page shows a bare code."""
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Iterable
+from typing import Any, Final
 
 from django.utils.translation import gettext_lazy as _
 
@@ -31,3 +36,48 @@ PHASE_LABELS: Final = {
 
 def category_label(key: str) -> str:
     return str(CATEGORY_LABELS.get(key, key))
+
+
+def criterion_label(key: str) -> str:
+    return str(CRITERION_LABELS.get(key, key))
+
+
+def phase_label(key: str) -> str:
+    return str(PHASE_LABELS.get(key, key))
+
+
+# How a device entered the estate (jalon.core.model.Condition; AGEC art. 58 separates reuse
+# from new and refurbished purchases).
+CONDITION_LABELS: Final = {
+    "new": _("Neuf"), "refurbished": _("Reconditionné"), "reused": _("Réemployé"),
+}
+
+# Electricity mixes of the factor set (data/reference/electricity.csv): ISO 3166-1 alpha-3
+# country codes, plus two aggregates named by the factor set (EEE: the European average;
+# WOR: the world average).
+MIX_LABELS: Final = {
+    "FRA": _("France"), "DEU": _("Allemagne"), "BEL": _("Belgique"), "ESP": _("Espagne"),
+    "ITA": _("Italie"), "GBR": _("Royaume-Uni"), "CHE": _("Suisse"), "LUX": _("Luxembourg"),
+    "NLD": _("Pays-Bas"), "EEE": _("Europe (moyenne)"), "WOR": _("Monde (moyenne)"),
+}
+
+def _label(table: dict[str, Any], key: str | None) -> str:
+    # An unknown code is shown as is rather than hidden: a new code in the data stays visible.
+    if key is None or key == "":
+        return ""
+    return str(table.get(key, key))
+
+
+def condition_label(key: str | None) -> str:
+    return _label(CONDITION_LABELS, key)
+
+
+def mix_label(key: str | None) -> str:
+    """'BEL' → 'Belgique'; a code outside the factor set is shown as is."""
+    return _label(MIX_LABELS, key)
+
+
+def choices(table: dict[str, Any], keys: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """(code, French label) pairs for a form's select, in the order of `keys` (default: the
+    table's), so that no select offers a bare code."""
+    return [(k, _label(table, k)) for k in (table if keys is None else keys)]

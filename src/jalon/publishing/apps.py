@@ -5,3 +5,24 @@ class PublishingConfig(AppConfig):
     name = "jalon.publishing"
     label = "publishing"
     verbose_name = "Publishing: public pages, open data, annual report, indicators"
+
+    def ready(self) -> None:
+        _register_first_step()
+
+
+def _register_first_step() -> None:
+    # Last step of a new organisation's checklist (dashboard): publish what it measured.
+    from django.utils.translation import gettext_lazy as _
+
+    from jalon.kit.navigation import FirstStep, register_first_step
+    from jalon.tenancy.capabilities import Capability
+    from jalon.tenancy.models import Organisation
+
+    def done(organisation: Organisation) -> bool:
+        from jalon.tenancy.models import Publication
+
+        return Publication.objects.filter(organisation=organisation, published=True).exists()
+
+    register_first_step(FirstStep("publish", _("Publier l'empreinte ou la stratégie"),
+                                  "publishing:publication", done, Capability.PUBLISH,
+                                  order=30))

@@ -1,4 +1,5 @@
-"""Template filters for French numbers: {{ value|fr:1 }}, {{ triple|crit:"gwp" }}."""
+"""Template filters for French numbers, dates and labels: {{ value|fr:1 }}, {{ triple|crit:"gwp" }},
+{{ d|frdate }}, {{ code|category }}, {{ code|mix }}, {{ code|condition }}."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from jalon.kit import formatting
+from jalon.kit import formatting, labels
 
 register = template.Library()
 
@@ -35,3 +36,35 @@ def unit(criterion: str) -> str:
 @register.filter
 def pct(share: Any) -> str:
     return formatting.fr_percent(share)
+
+
+# French labels of codes (jalon.kit.labels): {{ asset.category|category }}, {{ c|mix }}.
+@register.filter
+def category(value: Any) -> str:
+    return labels.category_label(value) if value else ""
+
+
+@register.filter
+def condition(value: Any) -> str:
+    return labels.condition_label(value)
+
+
+@register.filter
+def mix(value: Any) -> str:
+    return labels.mix_label(value)
+
+
+@register.filter
+def phase(value: Any) -> str:
+    return labels.phase_label(value) if value else ""
+
+
+@register.filter
+def criterion(value: Any) -> str:
+    return labels.criterion_label(value) if value else ""
+
+
+@register.filter
+def frdate(value: Any, style: str = "long") -> str:
+    """A date in the interface's language: 'long' → 7 décembre 2026, 'short' → 07/12/2026."""
+    return formatting.fr_date(value, style)
