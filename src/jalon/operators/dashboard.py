@@ -1,0 +1,360 @@
+"""Reads of the operator's dashboard (/operator/dashboard/): its members with their inventory
+size, footprint per agent, where their strategy stands and their last activity, and the
+consolidated footprint of the members shown.
+
+Performance: an operator may serve hundreds of members (a département's agency, a région).
+Every read is aggregate, so that the page costs the same number of SQL queries whatever the
+member count (tests assert it with django_assert_max_num_queries; benchmarks/
+bench_operator_scale.py measures 400 members of 10,000 devices):
+1. the members, filtered, with their device count, last finished import and last audit event
+   as correlated subqueries (annotate + Subquery);
+2. the stored footprints of the current year (stock method): only the total and the
+   per-category part of the JSON are read (`data -> 'by_category'`), never the whole result;
+3. the members' strategies; 4.–5. the indicators of their current strategies, with their
+   definitions and values (prefetch), assessed in Python by the strategy's own rules
+   (`strategy.status.assess_indicator`).
+
+What the operator sees: its administrators hold every capability on its members
+(`tenancy.scope.access_in`), so the dashboard may show their figures; it still shows only
+aggregates (no asset, no person's name, no audit detail: the date of the last event only).
+
+Reads the inventory and footprint models (a declared dependency, pyproject.toml: models only);
+the footprint is the one `footprint.services` stored — the dashboard never computes one, a
+member whose footprint is missing or older than its inventory is shown as such.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.fields.json import KT, KeyTransform
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from jalon.core.trajectory import Status
+from jalon.footprint.models import FootprintResult
+from jalon.inventory.models import Asset, ImportStatus, InventoryImport
+from jalon.kit.labels import category_label
+from jalon.operators.peers import POPULATION_BANDS, band_label, population_band
+from jalon.strategy import status as strategy_status
+from jalon.strategy.models import Indicator, IndicatorValue, Strategy
+from jalon.tenancy.models import AuditEvent, Operator, Organisation, OrganisationKind
+
+# The footprint the dashboard reads: the stock method (the footprint page's and the public
+# page's default, footprint.publishing.METHOD) of the current calendar year.
+METHOD: Final = "stock"
+# Statuses grouped as an operator reads them: on track, late, no target, no data.
+ON_TRACK: Final = frozenset({Status.ACHIEVED, Status.ON_TRACK})
+LATE: Final = frozenset({Status.AT_RISK, Status.OFF_TRACK})
+SORTS: Final = ("name", "-devices", "-per_agent", "-activity", "kind")
+PAGE_SIZE: Final = 50
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str = ""
+    band: int | None = None
+    operator: int | None = None
+    sort: str = "name"
+    page: int = 1
+
+    def query(self, **changes: Any) -> str:
+        """The query string of these filters (with `changes`), for links and exports."""
+        from urllib.parse import urlencode
+
+        values = {"kind": self.kind, "band": "" if self.band is None else self.band,
+                  "operator": self.operator or "", "sort": self.sort, "page": self.page}
+        values.update(changes)
+        return urlencode({k: v for k, v in values.items()
+                          if v not in ("", None) and not (k == "sort" and v == "name")
+                          and not (k == "page" and v == 1)})
+
+
+def parse_filters(params: Mapping[str, str], operators: QuerySet[Operator]) -> Filters:
+    """Filters from a query string; an unknown value is ignored (the whole list is shown)."""
+    kind = params.get("kind", "")
+    kind = kind if kind in OrganisationKind.values else ""
+    band: int | None = None
+    raw = params.get("band", "")
+    if raw.isdigit() and int(raw) < len(POPULATION_BANDS):
+        band = int(raw)
+    operator: int | None = None
+    raw = params.get("operator", "")
+    if raw.isdigit() and any(o.pk == int(raw) for o in operators):
+        operator = int(raw)
+    sort = params.get("sort", "name")
+    sort = sort if sort in SORTS else "name"
+    raw = params.get("page", "1")
+    page = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    return Filters(kind=kind, band=band, operator=operator, sort=sort, page=page)
+
+
+@dataclass
+class StrategySummary:
+    title: str
+    adopted_on: dt.date | None
+    period: str
+    on_track: int = 0
+    late: int = 0
+    no_target: int = 0
+    no_data: int = 0
+
+    @property
+    def indicators(self) -> int:
+        return self.on_track + self.late + self.no_target + self.no_data
+
+
+@dataclass
+class Member:
+    id: int
+    name: str
+    slug: str
+    operator: str
+    kind: str
+    population: int | None
+    agents: int | None
+    devices: int
+    last_import: dt.datetime | None
+    last_event: dt.datetime | None
+    gwp_kg: float | None = None
+    footprint_stale: bool = False
+    strategy: StrategySummary | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return str(OrganisationKind(self.kind).label) if self.kind in OrganisationKind.values \
+            else self.kind
+
+    @property
+    def band_label(self) -> str:
+        return band_label(population_band(self.population))
+
+    @property
+    def per_agent(self) -> float | None:
+        """kgCO2e per agent (the built-in indicator footprint_per_agent: the stock footprint of
+        the year over Organisation.agents)."""
+        if self.gwp_kg is None or not self.agents:
+            return None
+        return self.gwp_kg / self.agents
+
+    @property
+    def last_activity(self) -> dt.datetime | None:
+        dates = [d for d in (self.last_import, self.last_event) if d is not None]
+        return max(dates) if dates else None
+
+
+@dataclass
+class Totals:
+    members: int = 0
+    devices: int = 0
+    agents: int = 0
+    gwp_kg: float = 0.0
+    agents_with_footprint: int = 0
+    gwp_with_agents: float = 0.0
+    with_footprint: int = 0
+    stale: int = 0
+    adopted: int = 0
+    draft: int = 0
+    without_strategy: int = 0
+    on_track: int = 0
+    late: int = 0
+    no_target: int = 0
+    no_data: int = 0
+
+    @property
+    def per_agent(self) -> float | None:
+        """The consolidated footprint per agent: members with both a footprint and an agent
+        count only (a member without agents would inflate it)."""
+        gwp = self.gwp_with_agents
+        return gwp / self.agents_with_footprint if self.agents_with_footprint else None
+
+
+@dataclass
+class Dashboard:
+    filters: Filters
+    members: list[Member]
+    totals: Totals
+    by_category: list[tuple[str, str, float]] = field(default_factory=list)  # key, label, kg
+    year: int = 0
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def members(operators: QuerySet[Operator], filters: Filters) -> QuerySet[Organisation]:
+    """The members of the administered operators, filtered, each with its device count, last
+    finished import and last audit event (one query)."""
+    rows = Organisation.objects.filter(operator__in=operators)
+    if filters.operator is not None:
+        rows = rows.filter(operator_id=filters.operator)
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.band is not None:
+        low, high, _label = POPULATION_BANDS[filters.band]
+        rows = rows.filter(population__gte=low)
+        if high is not None:
+            rows = rows.filter(population__lt=high)
+    devices = (Asset.objects.filter(organisation=OuterRef("pk")).order_by()
+               .values("organisation").annotate(n=Sum("quantity")).values("n"))
+    last_import = (InventoryImport.objects
+                   .filter(organisation=OuterRef("pk"), status=ImportStatus.DONE)
+                   .order_by().values("organisation")
+                   .annotate(at=Max(Coalesce("finished_at", "created_at"))).values("at"))
+    last_event = (AuditEvent.objects.filter(organisation=OuterRef("pk")).order_by()
+                  .values("organisation").annotate(at=Max("at")).values("at"))
+    return (rows.select_related("operator")
+            .annotate(devices=Coalesce(Subquery(devices, output_field=IntegerField()), 0),
+                      last_import=Subquery(last_import, output_field=DateTimeField()),
+                      last_event=Subquery(last_event, output_field=DateTimeField()))
+            .order_by("name", "pk"))
+
+
+def footprints(organisation_ids: QuerySet[Any], year: int
+               ) -> dict[int, tuple[int, float, dict[str, Any]]]:
+    """{organisation id: (inventory version, total kgCO2e, {category: kgCO2e})} from the
+    latest stored stock footprint of `year` (one query; older versions are deleted when a new
+    one is stored, footprint.services.footprint_result)."""
+    rows = (FootprintResult.objects
+            .filter(organisation_id__in=organisation_ids, year=year, method=METHOD)
+            .order_by("organisation_id", "-inventory_version")
+            .values_list("organisation_id", "inventory_version",
+                         Cast(KT("data__totals__gwp__value"), FloatField()),
+                         KeyTransform("by_category", "data")))
+    out: dict[int, tuple[int, float, dict[str, Any]]] = {}
+    for organisation_id, version, gwp, by_category in rows:
+        if organisation_id in out:
+            continue
+        categories = {}
+        for key, criteria in (by_category or {}).items():
+            value = (criteria or {}).get("gwp", {}).get("value")
+            if isinstance(value, (int, float)):
+                categories[key] = float(value)
+        out[organisation_id] = (version, float(gwp or 0.0), categories)
+    return out
+
+
+def _current(strategies: Iterable[Strategy], year: int) -> dict[int, Strategy]:
+    """Each organisation's current strategy, by the rule of strategy.selectors.current_strategy
+    (the one whose period covers this year, else the first in Strategy.Meta.ordering: the most
+    recent), for every organisation at once."""
+    covering: dict[int, Strategy] = {}
+    first: dict[int, Strategy] = {}
+    for item in strategies:  # in Strategy.Meta.ordering
+        first.setdefault(item.organisation_id, item)
+        if item.period_start <= year <= item.period_end:
+            covering.setdefault(item.organisation_id, item)
+    return {**first, **covering}
+
+
+def strategies(organisation_ids: QuerySet[Any], today: dt.date) -> dict[int, StrategySummary]:
+    """{organisation id: where its current strategy stands} (three queries: strategies,
+    indicators with definitions, values)."""
+    current = _current(Strategy.objects.filter(organisation_id__in=organisation_ids)
+                       .only("id", "organisation_id", "title", "adopted_on", "period_start",
+                             "period_end"), today.year)
+    summaries = {org: StrategySummary(s.title, s.adopted_on, f"{s.period_start}–{s.period_end}")
+                 for org, s in current.items()}
+    by_strategy = {s.pk: summaries[org] for org, s in current.items()}
+    indicators = (Indicator.objects.filter(strategy_id__in=list(by_strategy))
+                  .select_related("definition")
+                  .prefetch_related(Prefetch("values", queryset=IndicatorValue.objects.only(
+                      "id", "indicator_id", "date", "value", "kind"))))
+    for indicator in indicators:
+        found = strategy_status.assess_indicator(indicator, today).assessment.status
+        summary = by_strategy[indicator.strategy_id]
+        if found in ON_TRACK:
+            summary.on_track += 1
+        elif found in LATE:
+            summary.late += 1
+        elif found == Status.NO_TARGET:
+            summary.no_target += 1
+        else:
+            summary.no_data += 1
+    return summaries
+
+
+def _sort_key(sort: str) -> Any:
+    far = dt.datetime.min.replace(tzinfo=dt.UTC)
+    keys = {
+        "name": lambda m: (m.name.casefold(), m.id),
+        "-devices": lambda m: (-m.devices, m.name.casefold()),
+        "-per_agent": lambda m: (m.per_agent is None, -(m.per_agent or 0), m.name.casefold()),
+        "-activity": lambda m: (m.last_activity is None, -(m.last_activity or far).timestamp(),
+                                m.name.casefold()),
+        "kind": lambda m: (m.kind, m.name.casefold()),
+    }
+    return keys[sort]
+
+
+def dashboard(operators: QuerySet[Operator], filters: Filters,
+              today: dt.date | None = None) -> Dashboard:
+    """Everything the dashboard shows, for every filtered member (the view pages the rows)."""
+    today = today or timezone.localdate()
+    rows = members(operators, filters)
+    ids = rows.values("pk")
+    found = footprints(ids, today.year)
+    summaries = strategies(ids, today)
+    totals = Totals()
+    categories: dict[str, float] = defaultdict(float)
+    out = []
+    org: Any  # an Organisation with the annotations of `members`
+    for org in rows:
+        member = Member(id=org.pk, name=org.name, slug=org.slug, operator=org.operator.name,
+                        kind=org.kind, population=org.population, agents=org.agents,
+                        devices=int(org.devices or 0), last_import=org.last_import,
+                        last_event=org.last_event, strategy=summaries.get(org.pk))
+        totals.members += 1
+        totals.devices += member.devices
+        totals.agents += member.agents or 0
+        if org.pk in found:
+            version, gwp, by_category = found[org.pk]
+            member.gwp_kg = gwp
+            member.footprint_stale = version < org.inventory_version
+            totals.gwp_kg += gwp
+            totals.with_footprint += 1
+            totals.stale += member.footprint_stale
+            if member.agents:
+                totals.agents_with_footprint += member.agents
+                totals.gwp_with_agents += gwp
+            for key, value in by_category.items():
+                categories[key] += value
+        summary = member.strategy
+        if summary is None:
+            totals.without_strategy += 1
+        else:
+            if summary.adopted_on is not None:
+                totals.adopted += 1
+            else:
+                totals.draft += 1
+            totals.on_track += summary.on_track
+            totals.late += summary.late
+            totals.no_target += summary.no_target
+            totals.no_data += summary.no_data
+        out.append(member)
+    out.sort(key=_sort_key(filters.sort))
+    ordered = sorted(((key, category_label(key), value) for key, value in categories.items()),
+                     key=lambda item: -item[2])
+    return Dashboard(filters=filters, members=out, totals=totals, by_category=ordered,
+                     year=today.year)
+
+
+def kind_counts(operators: QuerySet[Operator]) -> dict[str, int]:
+    """Members per kind (for the filter's options), one query."""
+    return dict(Organisation.objects.filter(operator__in=operators).order_by()
+                .values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
