@@ -23,6 +23,7 @@ from tests.factories import (
 
 from jalon.footprint.models import FootprintResult
 from jalon.operators import dashboard
+from jalon.operators.models import InventorySize
 from jalon.strategy.models import Indicator, IndicatorDefinition, IndicatorValue, Strategy
 from jalon.tenancy.models import AuditEvent, Organisation
 
@@ -229,6 +230,24 @@ def test_no_private_member_data_on_the_page(client, world):
         assert secret not in html
 
 
+def test_device_counts_are_stored_per_inventory_version(client, world,
+                                                         django_assert_max_num_queries):
+    page(client)  # counts every member once
+    stored = {s.organisation_id: (s.inventory_version, s.devices)
+              for s in InventorySize.objects.all()}
+    assert stored[world["commune"].pk] == (0, 6)
+    with django_assert_max_num_queries(10):  # nothing to recount
+        page(client)
+    # An inventory change bumps the version (inventory.tasks.bump_inventory_version): only
+    # that member is recounted.
+    AssetFactory(organisation=world["commune"], quantity=4)
+    Organisation.objects.filter(pk=world["commune"].pk).update(inventory_version=1)
+    board = dashboard.dashboard(world["gip"].__class__.objects.filter(pk=world["gip"].pk),
+                                dashboard.Filters())
+    assert {m.slug: m.devices for m in board.members}["bourg"] == 10
+    assert InventorySize.objects.get(organisation=world["commune"]).inventory_version == 1
+
+
 def _members(operator, n: int, start: int = 0) -> None:
     for i in range(start, start + n):
         org = OrganisationFactory(operator=operator, slug=f"m-{i}", name=f"Membre {i}",
@@ -244,7 +263,7 @@ def _members(operator, n: int, start: int = 0) -> None:
 def test_queries_are_constant_whatever_the_member_count(client, world,
                                                         django_assert_max_num_queries):
     _members(world["gip"], 3)
-    with django_assert_max_num_queries(10) as small:
+    with django_assert_max_num_queries(12) as small:
         page(client)
     _members(world["gip"], 30, start=3)
     with django_assert_max_num_queries(len(small.captured_queries)):

@@ -7,7 +7,9 @@ Every read is aggregate, so that the page costs the same number of SQL queries w
 member count (tests assert it with django_assert_max_num_queries; benchmarks/
 bench_operator_scale.py measures 400 members of 10,000 devices):
 1. the members, filtered, with their device count, last finished import and last audit event
-   as correlated subqueries (annotate + Subquery);
+   as correlated subqueries (annotate + Subquery); the device count is the one stored for the
+   member's current inventory version (operators.models.InventorySize), recounted in one
+   aggregate query and one upsert for the members whose inventory changed since;
 2. the stored footprints of the current year (stock method): only the total and the
    per-category part of the JSON are read (`data -> 'by_category'`), never the whole result;
 3. the members' strategies; 4.–5. the indicators of their current strategies, with their
@@ -51,6 +53,7 @@ from jalon.core.trajectory import Status
 from jalon.footprint.models import FootprintResult
 from jalon.inventory.models import Asset, ImportStatus, InventoryImport
 from jalon.kit.labels import category_label
+from jalon.operators.models import InventorySize
 from jalon.operators.peers import POPULATION_BANDS, band_label, population_band
 from jalon.strategy import status as strategy_status
 from jalon.strategy.models import Indicator, IndicatorValue, Strategy
@@ -198,8 +201,9 @@ class Dashboard:
 
 
 def members(operators: QuerySet[Operator], filters: Filters) -> QuerySet[Organisation]:
-    """The members of the administered operators, filtered, each with its device count, last
-    finished import and last audit event (one query)."""
+    """The members of the administered operators, filtered, each with its stored device count
+    (None when not counted for its current inventory version), last finished import and last
+    audit event (one query)."""
     rows = Organisation.objects.filter(operator__in=operators)
     if filters.operator is not None:
         rows = rows.filter(operator_id=filters.operator)
@@ -210,8 +214,9 @@ def members(operators: QuerySet[Operator], filters: Filters) -> QuerySet[Organis
         rows = rows.filter(population__gte=low)
         if high is not None:
             rows = rows.filter(population__lt=high)
-    devices = (Asset.objects.filter(organisation=OuterRef("pk")).order_by()
-               .values("organisation").annotate(n=Sum("quantity")).values("n"))
+    devices = (InventorySize.objects.filter(organisation=OuterRef("pk"),
+                                            inventory_version=OuterRef("inventory_version"))
+               .values("devices"))
     last_import = (InventoryImport.objects
                    .filter(organisation=OuterRef("pk"), status=ImportStatus.DONE)
                    .order_by().values("organisation")
@@ -219,10 +224,28 @@ def members(operators: QuerySet[Operator], filters: Filters) -> QuerySet[Organis
     last_event = (AuditEvent.objects.filter(organisation=OuterRef("pk")).order_by()
                   .values("organisation").annotate(at=Max("at")).values("at"))
     return (rows.select_related("operator")
-            .annotate(devices=Coalesce(Subquery(devices, output_field=IntegerField()), 0),
+            .annotate(devices=Subquery(devices, output_field=IntegerField()),
                       last_import=Subquery(last_import, output_field=DateTimeField()),
                       last_event=Subquery(last_event, output_field=DateTimeField()))
             .order_by("name", "pk"))
+
+
+def inventory_sizes(versions: Mapping[int, int]) -> dict[int, int]:
+    """Count the devices (sum of quantities) of the organisations {id: inventory version}
+    whose stored count is missing or older, in one aggregate query, and store the counts
+    (one upsert): later loads read them (InventorySize)."""
+    if not versions:
+        return {}
+    counted = dict(Asset.objects.filter(organisation_id__in=list(versions)).order_by()
+                   .values_list("organisation_id").annotate(n=Sum("quantity"))
+                   .values_list("organisation_id", "n"))
+    sizes = {org: int(counted.get(org) or 0) for org in versions}
+    InventorySize.objects.bulk_create(
+        [InventorySize(organisation_id=org, inventory_version=versions[org], devices=n)
+         for org, n in sizes.items()],
+        update_conflicts=True, unique_fields=["organisation"],
+        update_fields=["inventory_version", "devices", "counted_at"])
+    return sizes
 
 
 def footprints(organisation_ids: QuerySet[Any], year: int
@@ -313,11 +336,14 @@ def dashboard(operators: QuerySet[Operator], filters: Filters,
     totals = Totals()
     categories: dict[str, float] = defaultdict(float)
     out = []
-    org: Any  # an Organisation with the annotations of `members`
-    for org in rows:
+    listed: list[Any] = list(rows)  # Organisations with the annotations of `members`
+    recounted = inventory_sizes({org.pk: org.inventory_version for org in listed
+                                 if org.devices is None})
+    for org in listed:
+        devices = org.devices if org.devices is not None else recounted[org.pk]
         member = Member(id=org.pk, name=org.name, slug=org.slug, operator=org.operator.name,
                         kind=org.kind, population=org.population, agents=org.agents,
-                        devices=int(org.devices or 0), last_import=org.last_import,
+                        devices=int(devices), last_import=org.last_import,
                         last_event=org.last_event, strategy=summaries.get(org.pk))
         totals.members += 1
         totals.devices += member.devices
