@@ -405,7 +405,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--recompute", type=int, default=None,
                         help="members whose footprint is recomputed (default: all); fewer "
-                             "gives an extrapolated total")
+                             "gives an extrapolated total; 0 measures the pages only")
     parser.add_argument("--requests", type=int, default=15)
     parser.add_argument("--db", default=os.environ.get("PG_URL", DEFAULT_DB))
     parser.add_argument("--fresh", action="store_true", help="regenerate the data")
@@ -439,10 +439,13 @@ def main() -> None:
         return
     ids = list(Organisation.objects.filter(operator__slug=OPERATOR_SLUG)
                .order_by("pk").values_list("pk", flat=True))
-    chosen = ids[: args.recompute] if args.recompute else ids
-    say(f"Recomputing {len(chosen)} footprints with {args.workers} workers…")
-    recomputed = recompute(chosen, args.workers, data_dir, say)
-    if len(chosen) < len(ids):
+    chosen = ids if args.recompute is None else ids[: args.recompute]
+    if chosen:
+        say(f"Recomputing {len(chosen)} footprints with {args.workers} workers…")
+        recomputed = recompute(chosen, args.workers, data_dir, say)
+    else:  # --recompute 0: the pages only, on the footprints stored by an earlier run
+        recomputed = {"skipped": True, "seconds": 0.0}
+    if chosen and len(chosen) < len(ids):
         recomputed["extrapolated_all_s"] = round(recomputed["seconds"] * len(ids) / len(chosen))
         recomputed["note"] = (f"measured on {len(chosen)} of {len(ids)} members, total "
                               "extrapolated linearly; the other members' stored footprints "
@@ -464,7 +467,8 @@ def main() -> None:
         "recompute": recomputed, "pages": pages,
         "met": {"pages_p95_under_1s": all(p["p95_s"] < TARGETS["page_p95_s"]
                                           for p in pages.values()),
-                "recompute_under_10min": all_s < TARGETS["recompute_s"]},
+                "recompute_under_10min": None if not chosen
+                else all_s < TARGETS["recompute_s"]},
     }
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     say(json.dumps(results["met"]))

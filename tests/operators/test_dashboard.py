@@ -271,3 +271,15 @@ def test_queries_are_constant_whatever_the_member_count(client, world,
     assert "Membre 32" in html or "Page 1 sur" in html
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url("export", "csv")).status_code == 200
+
+
+def test_statuses_are_those_of_the_strategy_pages(world):
+    """The dashboard's fast assessment agrees with strategy.status.assess_indicator."""
+    from jalon.core.trajectory import Point
+    from jalon.strategy.status import assess_indicator
+
+    today = timezone.localdate()
+    for indicator in Indicator.objects.select_related("definition"):
+        points = [Point(v.date, v.value) for v in indicator.values.order_by("date", "id")]
+        assert dashboard.indicator_status(indicator, points, today) == \
+            assess_indicator(indicator, today).assessment.status
