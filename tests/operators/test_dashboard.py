@@ -23,7 +23,7 @@ from tests.factories import (
 
 from jalon.footprint.models import FootprintResult
 from jalon.operators import dashboard
-from jalon.operators.models import InventorySize
+from jalon.operators.models import FootprintSummary, InventorySize
 from jalon.strategy.models import Indicator, IndicatorDefinition, IndicatorValue, Strategy
 from jalon.tenancy.models import AuditEvent, Organisation
 
@@ -230,13 +230,29 @@ def test_no_private_member_data_on_the_page(client, world):
         assert secret not in html
 
 
+def test_footprint_summaries_follow_the_stored_results(client, world):
+    page(client)
+    summary = FootprintSummary.objects.get(organisation=world["commune"])
+    assert summary.gwp_kg == 4_000.0 and summary.by_category == {"laptop": 3_000.0,
+                                                                 "monitor": 1_000.0}
+    # A new inventory version, a new stored result (footprint.services): summarised anew.
+    Organisation.objects.filter(pk=world["commune"].pk).update(inventory_version=1)
+    world["commune"].refresh_from_db()
+    footprint(world["commune"], 5_000.0, {"laptop": 5_000.0})
+    board = dashboard.dashboard(world["gip"].__class__.objects.filter(pk=world["gip"].pk),
+                                dashboard.Filters())
+    bourg = {m.slug: m for m in board.members}["bourg"]
+    assert bourg.gwp_kg == 5_000.0 and not bourg.footprint_stale
+    assert FootprintSummary.objects.get(organisation=world["commune"]).gwp_kg == 5_000.0
+
+
 def test_device_counts_are_stored_per_inventory_version(client, world,
                                                          django_assert_max_num_queries):
     page(client)  # counts every member once
     stored = {s.organisation_id: (s.inventory_version, s.devices)
               for s in InventorySize.objects.all()}
     assert stored[world["commune"].pk] == (0, 6)
-    with django_assert_max_num_queries(10):  # nothing to recount
+    with django_assert_max_num_queries(11):  # nothing to recount or summarise
         page(client)
     # An inventory change bumps the version (inventory.tasks.bump_inventory_version): only
     # that member is recounted.
@@ -263,7 +279,7 @@ def _members(operator, n: int, start: int = 0) -> None:
 def test_queries_are_constant_whatever_the_member_count(client, world,
                                                         django_assert_max_num_queries):
     _members(world["gip"], 3)
-    with django_assert_max_num_queries(12) as small:
+    with django_assert_max_num_queries(15) as small:
         page(client)
     _members(world["gip"], 30, start=3)
     with django_assert_max_num_queries(len(small.captured_queries)):

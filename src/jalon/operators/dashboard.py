@@ -10,8 +10,9 @@ bench_operator_scale.py measures 400 members of 10,000 devices):
    as correlated subqueries (annotate + Subquery); the device count is the one stored for the
    member's current inventory version (operators.models.InventorySize), recounted in one
    aggregate query and one upsert for the members whose inventory changed since;
-2. the stored footprints of the current year (stock method): only the total and the
-   per-category part of the JSON are read (`data -> 'by_category'`), never the whole result;
+2. the stored footprints of the current year (stock method): their ids, then the total and
+   per-category footprint kept for each id (operators.models.FootprintSummary); only for a
+   result not summarised yet are its total and `data -> 'by_category'` read, never the whole;
 3. the members' strategies; 4.–5. the indicators of their current strategies, with their
    definitions and values (plain tuples), assessed in Python by the strategy's own rules
    (`strategy.status.target_of`, `core.trajectory.assess`: as `assess_indicator` does).
@@ -52,7 +53,7 @@ from jalon.core.trajectory import Direction, Point, Status, assess
 from jalon.footprint.models import FootprintResult
 from jalon.inventory.models import Asset, ImportStatus, InventoryImport
 from jalon.kit.labels import category_label
-from jalon.operators.models import InventorySize
+from jalon.operators.models import FootprintSummary, InventorySize
 from jalon.operators.peers import POPULATION_BANDS, band_label, population_band
 from jalon.strategy import status as strategy_status
 from jalon.strategy.models import Indicator, IndicatorValue, Strategy
@@ -248,27 +249,44 @@ def inventory_sizes(versions: Mapping[int, int]) -> dict[int, int]:
 
 
 def footprints(organisation_ids: QuerySet[Any], year: int
-               ) -> dict[int, tuple[int, float, dict[str, Any]]]:
-    """{organisation id: (inventory version, total kgCO2e, {category: kgCO2e})} from the
-    latest stored stock footprint of `year` (one query; older versions are deleted when a new
-    one is stored, footprint.services.footprint_result)."""
-    rows = (FootprintResult.objects
+               ) -> dict[int, tuple[int, float, dict[str, float]]]:
+    """{organisation id: (inventory version, total kgCO2e, {category: kgCO2e})} of the latest
+    stored stock footprint of `year` (older versions are deleted when a new one is stored,
+    footprint.services.footprint_result). Two queries (the latest results' ids, their
+    summaries), two more when some summaries are missing or older: only the total and
+    `data -> 'by_category'` of those results are read, and their summaries stored."""
+    latest: dict[int, tuple[int, int]] = {}  # organisation id: (result id, inventory version)
+    for organisation_id, result_id, version in (
+            FootprintResult.objects
             .filter(organisation_id__in=organisation_ids, year=year, method=METHOD)
-            .order_by("organisation_id", "-inventory_version")
-            .values_list("organisation_id", "inventory_version",
-                         Cast(KT("data__totals__gwp__value"), FloatField()),
-                         KeyTransform("by_category", "data")))
-    out: dict[int, tuple[int, float, dict[str, Any]]] = {}
-    for organisation_id, version, gwp, by_category in rows:
-        if organisation_id in out:
-            continue
-        categories = {}
-        for key, criteria in (by_category or {}).items():
-            value = (criteria or {}).get("gwp", {}).get("value")
-            if isinstance(value, (int, float)):
-                categories[key] = float(value)
-        out[organisation_id] = (version, float(gwp or 0.0), categories)
-    return out
+            .order_by("organisation_id", "-inventory_version", "-id")
+            .values_list("organisation_id", "id", "inventory_version")):
+        latest.setdefault(organisation_id, (result_id, version))
+    summaries = {row[0]: row[1:] for row in FootprintSummary.objects
+                 .filter(organisation_id__in=organisation_ids)
+                 .values_list("organisation_id", "result_id", "gwp_kg", "by_category")}
+    stale = [result_id for org, (result_id, _v) in latest.items()
+             if org not in summaries or summaries[org][0] != result_id]
+    if stale:
+        fresh = []
+        for result_id, organisation_id, gwp, by_category in (
+                FootprintResult.objects.filter(id__in=stale)
+                .values_list("id", "organisation_id",
+                             Cast(KT("data__totals__gwp__value"), FloatField()),
+                             KeyTransform("by_category", "data"))):
+            categories = {}
+            for key, criteria in (by_category or {}).items():
+                value = (criteria or {}).get("gwp", {}).get("value")
+                if isinstance(value, (int, float)):
+                    categories[key] = float(value)
+            summaries[organisation_id] = (result_id, float(gwp or 0.0), categories)
+            fresh.append(FootprintSummary(organisation_id=organisation_id, result_id=result_id,
+                                          gwp_kg=float(gwp or 0.0), by_category=categories))
+        FootprintSummary.objects.bulk_create(
+            fresh, update_conflicts=True, unique_fields=["organisation"],
+            update_fields=["result_id", "gwp_kg", "by_category"])
+    return {org: (version, summaries[org][1], summaries[org][2])
+            for org, (_result_id, version) in latest.items() if org in summaries}
 
 
 def _current(strategies: Iterable[Strategy], year: int) -> dict[int, Strategy]:

@@ -24,3 +24,23 @@ class InventorySize(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} v{self.inventory_version}: {self.devices}"
+
+
+class FootprintSummary(models.Model):
+    """The part of a member's stored footprint the dashboard shows — its total and its
+    per-category carbon footprint — kept for the FootprintResult row it was read from.
+
+    Why: a stored result is the whole JSON contract (about 32 KB for 10,000 devices, by entity
+    and by site included); reading the by-category part of 400 of them on every load cost a
+    third of the dashboard's time (bench_operator_scale.py). A result is never changed once
+    stored (a new inventory version gives a new row), so a summary keyed by the result's id is
+    exact while that id is the member's latest."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE,
+                                        primary_key=True, related_name="+")
+    result_id = models.BigIntegerField()
+    gwp_kg = models.FloatField()
+    by_category = models.JSONField(default=dict)  # {category: kgCO2e}
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} #{self.result_id}: {self.gwp_kg}"
