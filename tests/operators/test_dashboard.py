@@ -82,7 +82,7 @@ def world(client):
     AssetFactory(organisation=epci, quantity=5)
     AssetFactory(organisation=outsider, quantity=99)
     InventoryImportFactory(organisation=commune, status="done",
-                           finished_at=timezone.make_aware(dt.datetime(YEAR, 1, 15, 10)))
+                           finished_at=dt.datetime(YEAR, 1, 15, 10, tzinfo=dt.UTC))
     footprint(commune, 4_000.0, {"laptop": 3_000.0, "monitor": 1_000.0})
     footprint(epci, 100_000.0, {"laptop": 60_000.0, "server": 40_000.0})
     footprint(outsider, 9_999_999.0, {"ZZLEAKCAT": 9_999_999.0})
