@@ -10,7 +10,6 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from jalon.core.exports import date_cell, number_cell, safe_cell
 from jalon.operators.dashboard import Dashboard, Member
@@ -70,6 +69,10 @@ def to_csv(board: Dashboard) -> str:
 
 
 def to_xlsx(board: Dashboard) -> bytes:
+    # Imported here: openpyxl takes about a second to import, paid by the XLSX export only
+    # rather than by every process loading the URL map.
+    from openpyxl import Workbook
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Membres"))
     for values in rows(board):
