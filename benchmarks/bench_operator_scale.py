@@ -10,7 +10,8 @@ member's footprint with two workers.
    (the synthetic estate of benchmarks/generate_inventory.py, written with COPY through
    psycopg), a done import and audit events per member, a current strategy of five
    indicators (two shared by the operator, one built-in computed) with three yearly values;
-   kept between runs of the same size (--fresh regenerates);
+   kept between runs of the same size (--fresh regenerates; a run of another size replaces
+   them: give the quick run its own --db to keep the 4 million assets);
 2. recomputes every member's footprint (footprint.tasks.recompute_footprint, stock and flux)
    with --workers `jalon worker` processes against the database queue, and times it — target
    10 minutes for 400 members; with --recompute K < members, only K members are recomputed
