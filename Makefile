@@ -87,3 +87,11 @@ bench-scale: install ## Public pages at scale on PostgreSQL: 400 members, 10,000
 
 clean: ## Remove the virtual environment and caches
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache
+
+# An operator at scale (issue 10): 400 members × 10,000 devices (4 million assets) on PostgreSQL
+# (PG_BENCH_URL, trust auth), its dashboard and peers page, every footprint recomputed by two
+# workers. Long (generation ~10 min, recompute up to 10 min): not part of `make bench`.
+PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/jalon_bench_operator
+.PHONY: bench-operator
+bench-operator: install ## Operator at scale on PostgreSQL: 400 members × 10,000 devices (long)
+	$(PY) benchmarks/bench_operator_scale.py --members 400 --devices 10000 --db $(PG_BENCH_URL)

@@ -112,6 +112,20 @@ PEERS: tuple[dict[str, Any], ...] = (
      "name": "Communauté d'agglomération des Coteaux de Saint-Firmin",
      "kind": "epci", "population": 168_000, "agents": 2_050},
 )
+# More members of the operator, for its dashboard (operators/dashboard.py): other kinds and
+# population bands than the agglomeration's peers (so they are no one's peers in the demo's
+# comparisons), each with a small inventory (the commune's fleet, `repeats` times) and no
+# strategy yet — an operator's dashboard shows members at every stage.
+MEMBERS: tuple[dict[str, Any], ...] = (
+    {"slug": "ville-de-brevannes", "name": "Ville de Brévannes-sur-Lisière", "kind": "commune",
+     "population": 12_400, "agents": 210, "repeats": 4},
+    {"slug": "commune-de-lormeau", "name": "Commune de Lormeau", "kind": "commune",
+     "population": 5_100, "agents": 60, "repeats": 2},
+    {"slug": "ville-de-chantereine", "name": "Ville de Chantereine", "kind": "commune",
+     "population": 27_800, "agents": 430, "repeats": 6},
+    {"slug": "syndicat-des-eaux-lisiere", "name": "Syndicat des eaux de la Lisière",
+     "kind": "other", "population": 45_000, "agents": 35, "repeats": 1},
+)
 PEER_STRATEGY = {"template": AGGLOMERATION_STRATEGY["template"],
                  "title": "Stratégie numérique responsable 2024-2030",
                  "period_start": 2024, "period_end": 2030}
@@ -261,6 +275,23 @@ def write_commune_csv(path: Path) -> Path:
     return path
 
 
+def write_member_csv(path: Path, spec: dict[str, Any]) -> Path:
+    """A member's inventory for the operator's dashboard: the commune's fleet `repeats` times,
+    under the member's own numbers."""
+    from jalon.core.readers.base import CANONICAL_COLUMNS
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    prefix = spec["slug"][:3].upper()
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(CANONICAL_COLUMNS), extrasaction="ignore")
+        writer.writeheader()
+        for repeat in range(spec["repeats"]):
+            for row in commune_rows():
+                number = f"{prefix}-{repeat}-{row['inventory_number']}"
+                writer.writerow({**row, "entity": spec["name"], "inventory_number": number})
+    return path
+
+
 # --------------------------------------------------------------------------------------------
 # Importing an inventory into an organisation
 # --------------------------------------------------------------------------------------------
@@ -335,8 +366,8 @@ def seed(*, data_dir: Path, say: Callable[[str], None] = lambda _m: None,
     if made:
         report.created.append(f"opérateur {operator.name}")
     organisations = {}
-    for spec in (AGGLOMERATION, COMMUNE, *PEERS):
-        defaults = {k: v for k, v in spec.items() if k != "slug"}
+    for spec in (AGGLOMERATION, COMMUNE, *PEERS, *MEMBERS):
+        defaults = {k: v for k, v in spec.items() if k not in ("slug", "repeats")}
         organisation, made = Organisation.objects.get_or_create(
             slug=spec["slug"], defaults={**defaults, "operator": operator})
         if made:
@@ -369,6 +400,8 @@ def seed(*, data_dir: Path, say: Callable[[str], None] = lambda _m: None,
     inventories = {
         AGGLOMERATION["slug"]: list(agglomeration_paths or demo_paths()),
         COMMUNE["slug"]: [write_commune_csv(data_dir / "demo" / "saint-aubin-inventaire.csv")],
+        **{spec["slug"]: [write_member_csv(data_dir / "demo" / f"{spec['slug']}.csv", spec)]
+           for spec in MEMBERS},
     }
     for slug, paths in inventories.items():
         organisation = organisations[slug]

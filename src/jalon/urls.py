@@ -8,6 +8,7 @@ urlpatterns = [
     path("", tenancy_views.home, name="home"),
     path("accounts/", include("jalon.accounts.urls")),
     path("operator/strategy/", include("jalon.operators.urls")),
+    path("operator/dashboard/", include("jalon.operators.dashboard_urls")),
     path("operator/", include("jalon.accounts.operator_urls")),
     path("o/<slug:org_slug>/inventory/", include("jalon.inventory.urls")),
     path("o/<slug:org_slug>/settings/", include("jalon.accounts.org_urls")),

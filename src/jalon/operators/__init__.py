@@ -1,7 +1,9 @@
 """What an operator (a GIP, a syndicate, a département's digital agency) does for its member
 organisations: strategy templates and shared indicator definitions it publishes to them
-(/operator/strategy/), and the comparison of a member with anonymised peers of the same operator
-(/o/<org_slug>/strategy/peers/).
+(/operator/strategy/), the comparison of a member with anonymised peers of the same operator
+(/o/<org_slug>/strategy/peers/), and the operator's dashboard of its members
+(/operator/dashboard/: devices, footprint per agent, strategy status, last activity, the
+consolidated footprint; dashboard.py), which also reads the inventory and footprint models.
 
 Depends on strategy (indicator definitions, values and the StrategyTemplate model), tenancy
 (operators, organisations, scope, audit) and accounts (form helpers); strategy does not depend
