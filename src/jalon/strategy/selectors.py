@@ -21,6 +21,7 @@ from jalon.strategy.models import (
     IndicatorValue,
     Objective,
     Strategy,
+    SupersededValue,
 )
 from jalon.tenancy import scope
 from jalon.tenancy.models import Organisation
@@ -121,6 +122,11 @@ def indicator(organisation: Organisation, indicator_id: int) -> Indicator:
 
 def indicator_values(target: Indicator) -> QuerySet[IndicatorValue]:
     return target.values.select_related("author", "source_import").order_by("-date", "-id")
+
+
+def superseded_values(target: Indicator) -> QuerySet[SupersededValue]:
+    """The computed values a later computation replaced, most recent first (the history)."""
+    return target.superseded_values.select_related("source_import", "actor")
 
 
 def value(organisation: Organisation, value_id: int) -> IndicatorValue:
