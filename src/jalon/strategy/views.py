@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jalon.kit import related
 from jalon.kit import views as kit_views
 from jalon.publishing import services as publishing_services
 from jalon.strategy import presenters, selectors, services, status, tasks
@@ -164,9 +165,20 @@ def _axis_url(request: OrganisationRequest, axis_id: int) -> str:
 def axis_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     axis = selectors.axis(request.organisation, pk)
     node = next(n for n in selectors.strategy_tree(axis.strategy) if n.axis.pk == axis.pk)
+    _with_related(node.objectives, request.organisation.pk)
     return render(request, "strategy/axis.html", {
         "axis": axis, "node": node, "can_edit": _can_edit(request),
         "status_labels": dict(ActionStatus.choices)})
+
+
+def _with_related(nodes: list[Any], organisation_id: int) -> None:
+    """Each action's records in other domains (saved scenarios…), through jalon.kit.related;
+    attributes for the template only."""
+    for node in nodes:
+        for action in node.actions:
+            action.organisation_id = organisation_id  # what the providers scope on
+            action.related = related.links("strategy.action", action)
+        _with_related(node.children, organisation_id)
 
 
 @organisation_view(capability=Capability.EDIT_STRATEGY)
