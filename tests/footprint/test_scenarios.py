@@ -73,7 +73,7 @@ def test_the_form_shows_current_values_and_the_reference_gap_in_figures(world):
     assert 'placeholder="5,0"' in page
     # The reference is set beside the footprint of the start year, with the gap in figures.
     assert f"l'empreinte {current_year()} de la page Empreinte" in page
-    assert "caption-gap" in page
+    assert f"Empreinte {current_year()}</th>" in page  # per category, beside the reference
 
 
 def test_the_trajectory_axis_is_scaled_to_the_data():

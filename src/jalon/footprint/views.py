@@ -189,28 +189,13 @@ def _three_totals(data: dict[str, Any], footprint: dict[str, Any], start: int
 
 def _reference_gap(data: dict[str, Any], footprint: dict[str, Any], start: int
                    ) -> dict[str, Any]:
-    """Why the reference is not the footprint of the same year, in figures: per category, the
-    devices and tCO2e of each, and the difference (issue 9: « 240 t, 8 218 équipements » beside
-    « 164 t, 8 520 » without a word)."""
+    """Why the reference is not the footprint of the same year, in figures: the totals, the
+    devices and the difference (issue 9: « 240 t, 8 218 équipements » beside « 164 t, 8 520 »
+    without a word); the parameters table gives the same per category."""
     steady = data["baseline"]["steady_state"]
-    by_cat = steady.get("by_category", {})
-    fp_cat = footprint["by_category"]
-    rows = []
-    for category in sorted(set(by_cat) | set(fp_cat), key=category_label):
-        fp = fp_cat.get(category, {})
-        ref = by_cat.get(category, {})
-        fp_gwp = fp.get("gwp", {}).get("value", 0.0)
-        ref_gwp = ref.get("gwp", {}).get("value", 0.0)
-        rows.append({"label": category_label(category),
-                     "fp_devices": fr_number(fp.get("count", 0)),
-                     "ref_devices": fr_number(ref.get("count", 0)) if "count" in ref else "–",
-                     "footprint": fr_criterion("gwp", fp_gwp),
-                     "reference": fr_criterion("gwp", ref_gwp),
-                     "gap": ("+" if ref_gwp - fp_gwp > 0 else "")
-                     + fr_criterion("gwp", ref_gwp - fp_gwp)})
     total_fp = footprint["totals"]["gwp"]["value"]
     total_ref = steady["totals"]["gwp"]["value"]
-    return {"rows": rows, "year": start,
+    return {"year": start,
             "footprint": fr_criterion("gwp", total_fp),
             "reference": fr_criterion("gwp", total_ref),
             "gap": ("+" if total_ref - total_fp > 0 else "") + fr_criterion(
@@ -325,9 +310,14 @@ def scenario(request: OrganisationRequest) -> HttpResponse:
             tables = _scenario_tables(data)
             # One table: each category's inputs, then its steady state before and after.
             results = tables.pop("per_category")
+            per_category = {c: fr_criterion("gwp", e["gwp"]["value"])
+                            for c, e in footprint["by_category"].items()}
             merged = [{**row, **results.pop(row["key"], {"baseline": "–", "scenario": "–"}),
-                       "fields": row["fields"]} for row in rows]
-            context["rows"] = merged + [{**r, "current": "–"} for r in results.values()]
+                       "fields": row["fields"], "footprint": per_category.get(row["key"], "–")}
+                      for row in rows]
+            context["rows"] = merged + [{**r, "current": "–",
+                                         "footprint": per_category.get(r["key"], "–")}
+                                        for r in results.values()]
             context.update(tables)
             context["unchanged"] = not form.changes_anything()
             if can_save and saved is None:
