@@ -57,6 +57,14 @@ def test_scenario_pages(open_browser: Any, demo_world: dict[str, Any]) -> None:
     assert session.goto(f"/o/{AGGLO}/strategy/report/") == 200
     session.audit("annual reviews with a closed year")
     assert "Close le" in page.locator("main table").inner_text()
+    from jalon.strategy.models import Indicator
+
+    computed = (Indicator.objects.filter(strategy__organisation__slug=AGGLO)
+                .exclude(definition__computed="").order_by("pk").first())
+    assert computed is not None
+    assert session.goto(f"/o/{AGGLO}/strategy/indicators/{computed.pk}/") == 200
+    session.audit("computed indicator with a closed year")
+    assert "Recalculer une année close" in page.locator("main").inner_text()
     session.goto("/")
     session.sign_out()
 

@@ -164,3 +164,24 @@ def test_an_indicator_without_target_is_sans_cible(world):
     item = status.assess_indicator(world["indicator"])
     assert item.status_label == "Sans cible"
     assert IndicatorValue.objects.filter(indicator=world["indicator"]).count() == 2
+
+
+def test_the_chart_reads_the_path_at_period_ends_and_never_before_its_baseline(world):
+    from jalon.strategy import presenters
+
+    org, editor = world["org"], world["editor"]
+    definition = services.create_definition(editor, org, name="Part manuelle", unit="%",
+                                            precision=1)
+    indicator = services.add_indicator(
+        editor, world["strategy"], definition, target_kind="level", target_value=60.0,
+        target_date=dt.date(2030, 12, 31), baseline_date=dt.date(2024, 12, 31),
+        baseline_value=75.0)
+    for year, value in ((2022, 80.0), (2023, 78.0), (2025, 73.0)):
+        services.add_value(editor, indicator, dt.date(year, 12, 31), value)
+    item = status.assess_indicator(indicator, today=dt.date(2026, 6, 1))
+    chart = presenters.indicator_chart(item)
+    targets = {row["year"]: row["target_text"] for row in chart.rows}
+    assert targets[2022] == targets[2023] == "–"  # before the baseline: no target
+    assert (targets[2024], targets[2025], targets[2026], targets[2030]) == (
+        "75,0\u202f%", "72,5\u202f%", "70,0\u202f%", "60,0\u202f%")
+    assert [round(p.value, 2) for p in item.assessment.path[:3]] == [75.0, 72.5, 70.0]
