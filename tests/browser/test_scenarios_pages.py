@@ -26,10 +26,13 @@ def test_scenario_pages(open_browser: Any, demo_world: dict[str, Any]) -> None:
     year = timezone.localdate().year
     assert session.goto(f"/o/{AGGLO}/scenario/") == 200
     session.audit("scenario form")
-    assert "Aujourd" in page.locator("#caption-parameters").locator("..").inner_text()
+    assert "en service" in page.locator("#caption-parameters").locator("..").inner_text()
     assert session.goto(f"/o/{AGGLO}/scenario/?start_year={year}&lifespan_laptop=7") == 200
     session.audit("scenario result")
     assert "diffèrent de" in page.locator("main").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Enregistrer ce scénario sous un nom").click()
+    session.audit("save scenario form")
     page.get_by_label("Nom du scénario").fill("Portables 7 ans")
     page.get_by_label("Action de la stratégie qu'il éclaire").select_option(
         label=page.locator("#id_action option").nth(1).inner_text())

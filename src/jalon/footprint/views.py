@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jalon.core import hypotheses as core_hypotheses
 from jalon.core.model import CRITERIA
@@ -310,21 +310,16 @@ def scenario(request: OrganisationRequest) -> HttpResponse:
             tables = _scenario_tables(data)
             # One table: each category's inputs, then its steady state before and after.
             results = tables.pop("per_category")
-            per_category = {c: fr_criterion("gwp", e["gwp"]["value"])
-                            for c, e in footprint["by_category"].items()}
             merged = [{**row, **results.pop(row["key"], {"baseline": "–", "scenario": "–"}),
-                       "fields": row["fields"], "footprint": per_category.get(row["key"], "–")}
-                      for row in rows]
-            context["rows"] = merged + [{**r, "current": "–",
-                                         "footprint": per_category.get(r["key"], "–")}
-                                        for r in results.values()]
+                       "fields": row["fields"]} for row in rows]
+            context["rows"] = merged + [{**r, "current": "–"} for r in results.values()]
             context.update(tables)
             context["unchanged"] = not form.changes_anything()
             if can_save and saved is None:
-                context["save_form"] = SavedScenarioForm(
-                    actions=related.choices(services.ACTION_KIND, organisation))
-                context["hidden"] = [(k, v) for k, v in query.items()
-                                     if k in form.fields]
+                # What the scenario changes (empty inputs change nothing: not repeated).
+                context["save_url"] = (
+                    reverse("footprint:scenario_save", args=[organisation.slug]) + "?"
+                    + urlencode([(k, v) for k, v in query.items() if k in form.fields and v]))
     elif submitted:
         status = 400
     return render(request, "footprint/scenario.html", context, status=status)
@@ -354,36 +349,46 @@ def _scenario_url(organisation: Any, scenario_id: int) -> str:
 
 
 @organisation_view(capability=Capability.EDIT_STRATEGY)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def scenario_save(request: OrganisationRequest) -> HttpResponse:
-    """Keep the scenario just computed under a name (audited)."""
+    """Keep the scenario just computed under a name, linked to an action (audited). GET: the
+    form, with what the scenario changes; POST: save."""
     organisation = request.organisation
     listing = services.footprint_for(organisation, current_year(), "stock")
-    form = ScenarioForm(request.POST, categories=[c for c in listing["by_category"]
-                                                 if c != "virtual_machine"],
+    data = request.POST if request.method == "POST" else request.GET
+    form = ScenarioForm(data, categories=[c for c in listing["by_category"]
+                                         if c != "virtual_machine"],
                         countries=services.factor_set().countries())
     actions = related.choices(services.ACTION_KIND, organisation)
-    meta = SavedScenarioForm(request.POST, actions=actions)
-    back = (reverse("footprint:scenario", args=[organisation.slug]) + "?"
-            + urlencode([(k, v) for k, v in request.POST.items() if k in form.fields]))
+    params = [(k, v) for k, v in data.items() if k in form.fields and v]
+    back = reverse("footprint:scenario", args=[organisation.slug]) + "?" + urlencode(params)
     if not form.is_valid():
         messages.error(request, _("Les paramètres du scénario sont invalides : recalculez-le "
                                   "avant de l'enregistrer."))
         return redirect(back)
-    if not meta.is_valid():
-        messages.error(request, _("Donnez un nom au scénario (200 caractères au plus) et "
-                                  "choisissez une action de la liste."))
-        return redirect(back)
-    try:
-        saved = services.save_scenario(
-            request.user, organisation, name=meta.cleaned_data["name"],
-            description=meta.cleaned_data["description"], params=form.params(),
-            start_year=form.cleaned_data["start_year"], action_id=meta.cleaned_data["action"])
-    except services.ScenarioError as exc:
-        messages.error(request, str(exc))
-        return redirect(back)
-    messages.success(request, _("Scénario « %(name)s » enregistré.") % {"name": saved.name})
-    return redirect("footprint:scenarios", organisation.slug)
+    if request.method == "GET":
+        return render(request, "footprint/scenario_save.html", {
+            "form": SavedScenarioForm(actions=actions), "hidden": params, "back": back,
+            "start_year": form.cleaned_data["start_year"],
+            "changes": _parameters_text(services.params_to_dict(form.params()))})
+    meta = SavedScenarioForm(request.POST, actions=actions)
+    if meta.is_valid():
+        try:
+            saved = services.save_scenario(
+                request.user, organisation, name=meta.cleaned_data["name"],
+                description=meta.cleaned_data["description"], params=form.params(),
+                start_year=form.cleaned_data["start_year"],
+                action_id=meta.cleaned_data["action"])
+        except services.ScenarioError as exc:
+            meta.add_error("name", str(exc))
+        else:
+            messages.success(request, _("Scénario « %(name)s » enregistré.")
+                             % {"name": saved.name})
+            return redirect("footprint:scenarios", organisation.slug)
+    return render(request, "footprint/scenario_save.html", {
+        "form": meta, "hidden": params, "back": back,
+        "start_year": form.cleaned_data["start_year"],
+        "changes": _parameters_text(services.params_to_dict(form.params()))}, status=400)
 
 
 @organisation_view(capability=Capability.READ)
