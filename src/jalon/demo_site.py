@@ -426,6 +426,7 @@ def seed(*, data_dir: Path, say: Callable[[str], None] = lambda _m: None,
     if strategies:
         seed_strategies(operator, organisations, people, report, say)
         seed_domain_indicators(agglomeration, people["admin"], report, say)
+        seed_scenarios(agglomeration, people["editeur"], report, say)
     return report
 
 
@@ -441,6 +442,19 @@ def seed_domains(agglomeration: Any, people: dict[str, Any], report: SeedReport,
     for module_name in DOMAIN_DEMOS:
         module = importlib.import_module(module_name)
         report.created.extend(module.seed_demo(agglomeration, people, say))
+
+
+def seed_scenarios(agglomeration: Any, actor: Any, report: SeedReport,
+                   say: Callable[[str], None] = lambda _m: None) -> None:
+    """Two saved scenarios of the agglomeration, linked to the action on workstations'
+    lifespan (jalon.footprint.demo)."""
+    from jalon.footprint.demo import seed_scenarios as seed_footprint_scenarios
+    from jalon.strategy.models import Action
+
+    action = (Action.objects.filter(objective__axis__strategy__organisation=agglomeration,
+                                    title=DEMO_ACTIONS[0][1]["title"]).order_by("pk").first())
+    report.created.extend(seed_footprint_scenarios(agglomeration, actor,
+                                                   action.pk if action else None, say))
 
 
 def seed_domain_indicators(agglomeration: Any, actor: Any, report: SeedReport,
@@ -613,6 +627,13 @@ def _seed_agglomeration(organisation: Any, operator: Any, actor: Any, report: Se
         annual_report.save_introduction(actor, strategy, year,
                                         REPORT_INTRODUCTION.format(year=year))
         report.created.append(f"introduction du rapport annuel {year}")
+        if strategy.period_start <= year:
+            # Its review was presented: its computed values stay as presented (issue 9,
+            # item 5); a year reopened since is left open.
+            today = timezone.localdate()
+            annual_report.close_year(actor, strategy, year,
+                                     min(dt.date(year + 1, 3, 31), today))
+            report.created.append(f"année {year} close (bilan présenté)")
 
 
 def _seed_commune(organisation: Any, actor: Any, report: SeedReport) -> None:

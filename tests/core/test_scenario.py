@@ -118,3 +118,26 @@ def test_json_contract_of_a_scenario():
             triple = result[side]["steady_state"]["totals"][criterion]
             assert triple["min"] <= triple["value"] <= triple["max"]
         assert [y["year"] for y in result[side]["years"]] == list(range(2025, 2031))
+
+
+@pytest.mark.parametrize(("records", "expected"), [
+    # One new laptop: the reference lifespan (5 years), nothing refurbished.
+    ([LAPTOP_2023], {"laptop": (1, 5.0, 0.0)}),
+    # Its own lifespan wins; quantities weigh the mean and the refurbished share.
+    ([{**LAPTOP_2023, "quantity": 3, "lifespan_years": 7},
+      {**LAPTOP_2023, "quantity": 1, "condition": "refurbished"}],
+     {"laptop": (4, (3 * 7 + 5) / 4, 0.25)}),
+    # Retired before the start: not in service, not counted.
+    ([LAPTOP_2023, {"purchase_date": dt.date(2020, 1, 1),
+                    "retirement_date": dt.date(2024, 5, 1)}], {"laptop": (1, 5.0, 0.0)}),
+    ([], {}),
+])
+def test_current_values_are_those_the_reference_uses(records, expected):
+    from jalon.core.scenario import current_values
+    base = {"source": "t", "line": 2, "quantity": 1, "category": "laptop"}
+    frame = (frame_from_records([{**base, **r} for r in records]) if records
+             else pl.DataFrame())
+    found = current_values(frame, FS, 2025)
+    assert {k: (v.count, v.lifespan, v.refurbished) for k, v in found.items()} == {
+        k: (n, pytest.approx(life), pytest.approx(share))
+        for k, (n, life, share) in expected.items()}

@@ -98,3 +98,52 @@ def test_rate_projection_uses_the_observed_rate():
     result = assess(RATE_10, pts((2024, 121.0)), Direction.UP, TODAY)
     assert result.observed_rate == pytest.approx(0.10, abs=0.001)
     assert result.projected == pytest.approx(121 * 1.1 ** 6, rel=0.01)
+
+
+# Period-end evaluation (issue 9 item 6): a yearly path is read on 31 December of each year.
+BASE_75 = Point(D(2024, 12, 31), 75.0)
+LEVEL_60_2030 = Target(TargetKind.LEVEL, 60.0, D(2030, 12, 31), BASE_75)
+
+
+@pytest.mark.parametrize(("target", "until", "expected"), [
+    (LEVEL_60_2030, D(2030, 12, 31),
+     [(D(2024, 12, 31), 75.0), (D(2025, 12, 31), 72.5), (D(2026, 12, 31), 70.0),
+      (D(2027, 12, 31), 67.5), (D(2028, 12, 31), 65.0), (D(2029, 12, 31), 62.5),
+      (D(2030, 12, 31), 60.0)]),
+    # A target date that is not a period end is its own last point.
+    (Target(TargetKind.LEVEL, 100.0, D(2026, 6, 30), Point(D(2024, 12, 31), 50.0)),
+     D(2026, 6, 30),
+     [(D(2024, 12, 31), 50.0), (D(2025, 12, 31), 50.0 + 50.0 / 1.4958904109589042),
+      (D(2026, 6, 30), 100.0)]),
+    # A baseline on 1 January: its own year's end is the first period end.
+    (Target(TargetKind.LEVEL, 10.0, D(2026, 12, 31), Point(D(2025, 1, 1), 0.0)),
+     D(2026, 12, 31), [(D(2025, 1, 1), 0.0),
+                       (D(2025, 12, 31), 10.0 * (1 - 1 / 365) / (2 - 1 / 365)),
+                       (D(2026, 12, 31), 10.0)]),
+    # A rate compounds over whole calendar years.
+    (Target(TargetKind.RATE, 0.10, D(2027, 12, 31), Point(D(2024, 12, 31), 100.0)),
+     D(2027, 12, 31), [(D(2024, 12, 31), 100.0), (D(2025, 12, 31), 110.0),
+                       (D(2026, 12, 31), 121.0), (D(2027, 12, 31), 133.1)]),
+    # A floor from a baseline: the bound at every period end.
+    (Target(TargetKind.FLOOR, 20.0, None, Point(D(2024, 12, 31), 12.0)), D(2026, 12, 31),
+     [(D(2024, 12, 31), 12.0), (D(2025, 12, 31), 20.0), (D(2026, 12, 31), 20.0)]),
+    # No baseline, no path (and so nothing drawn before a baseline).
+    (Target(TargetKind.LEVEL, 60.0, D(2030, 12, 31), None), D(2030, 12, 31), []),
+])
+def test_target_path_is_evaluated_at_period_ends(target, until, expected):
+    path = target_path(target, until)
+    assert [p.date for p in path] == [d for d, _ in expected]
+    assert [p.value for p in path] == pytest.approx([v for _, v in expected])
+    base = target.baseline
+    assert all(p.date >= base.date for p in path) if base else True
+
+
+@pytest.mark.parametrize(("start", "end", "years"), [
+    (D(2024, 12, 31), D(2030, 12, 31), 6.0),
+    (D(2024, 12, 31), D(2025, 12, 31), 1.0),
+    (D(2023, 12, 31), D(2024, 12, 31), 1.0),  # a leap year is one year too
+    (D(2025, 1, 1), D(2025, 12, 31), 364 / 365),
+])
+def test_calendar_years(start, end, years):
+    from jalon.core.trajectory import calendar_years
+    assert calendar_years(start, end) == pytest.approx(years)

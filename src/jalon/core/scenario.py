@@ -185,3 +185,33 @@ def run_scenario(frame: pl.DataFrame, factors: FactorSet, params: ScenarioParams
     scenario = _side(slots, factors, params, start_year, until, baseline_share)
     return ScenarioResult(start_year, until, factors, params, baseline, scenario, report, used,
                           unclassified_rows)
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentValues:
+    """What a category's devices in service at the start of the trajectory are today: the
+    values a scenario changes, shown beside its inputs."""
+
+    count: int  # units in service on 1 January of the start year
+    lifespan: float  # mean lifespan used by the footprint (years), weighted by quantity
+    refurbished: float  # share of refurbished or reused units (0–1)
+
+
+def current_values(frame: pl.DataFrame, factors: FactorSet, start_year: int
+                   ) -> dict[str, CurrentValues]:
+    """Per category, the units in service at the start, their mean lifespan (the device's own,
+    else the organisation's hypothesis, else the reference) and their refurbished share — the
+    same slots and shares the reference side of `run_scenario` uses."""
+    if frame.height == 0:
+        return {}
+    groups, _used, _unclassified, _ = prepare(frame, factors, Options(year=start_year),
+                                              ReadReport(read=frame.height))
+    slots = _slots(groups, start_year)
+    q = pl.col("quantity").cast(pl.Float64)
+    rows = slots.group_by("category").agg(
+        q.sum().alias("units"),
+        ((pl.col("lifespan") * q).sum() / q.sum()).alias("lifespan"),
+        (q.filter(pl.col("condition") != "new").sum() / q.sum()).alias("refurbished"))
+    return {str(r["category"]): CurrentValues(int(r["units"]), float(r["lifespan"]),
+                                              float(r["refurbished"] or 0.0))
+            for r in rows.iter_rows(named=True) if r["units"]}

@@ -134,27 +134,49 @@ def better_or_equal(value: float, bound: float, direction: Direction) -> bool:
     return value >= bound if direction is Direction.UP else value <= bound
 
 
+def year_fraction(day: dt.date) -> float:
+    """How much of its calendar year has passed at the end of `day` (31 December → 1.0)."""
+    length = (dt.date(day.year, 12, 31) - dt.date(day.year, 1, 1)).days + 1
+    return day.timetuple().tm_yday / length
+
+
+def calendar_years(start: dt.date, end: dt.date) -> float:
+    """Years between two days counted in calendar years: from 31/12/2024 to 31/12/2030 is
+    exactly 6 (days / 365.25 would give 5.999, and a yearly path would not land on round
+    figures)."""
+    return (end.year - start.year) + year_fraction(end) - year_fraction(start)
+
+
+def period_ends(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The ends of the yearly periods (31 December) after `start`, up to `end` included."""
+    first = start.year if start < dt.date(start.year, 12, 31) else start.year + 1
+    return [dt.date(year, 12, 31) for year in range(first, end.year + 1)
+            if dt.date(year, 12, 31) <= end]
+
+
 def target_path(target: Target, until: dt.date) -> list[Point]:
-    """The path the target asks for, yearly from the baseline, for charts."""
+    """The path the target asks for, for charts and tables: the baseline, then the value asked
+    at the end of each yearly period (31 December — a yearly indicator describes a year, so
+    the path is read where the year's value is: baseline 75 at 31/12/2024 and 60 at 31/12/2030
+    gives 72.5 at 31/12/2025), then the target date itself if it is not a period end. Nothing
+    before the baseline: a path starts where it was set."""
     base = target.baseline
     if base is None:
         return []
     end = target.date or until
     points = [base]
-    year = base.date.year + 1
-    while dt.date(year, 1, 1) <= end:
-        moment = dt.date(year, 1, 1)
-        t = years_between(base.date, moment)
+    for moment in period_ends(base.date, end):
+        t = calendar_years(base.date, moment)
         if target.kind is TargetKind.RATE:
             value = base.value * (1 + target.value) ** t
         elif target.kind is TargetKind.LEVEL and target.date is not None:
-            share = min(1.0, t / max(years_between(base.date, target.date), 1e-9))
+            share = min(1.0, t / max(calendar_years(base.date, target.date), 1e-9))
             value = base.value + (target.value - base.value) * share
         else:
             value = target.value
         points.append(Point(moment, value))
-        year += 1
-    if target.kind is TargetKind.LEVEL and target.date is not None:
+    if (target.kind is TargetKind.LEVEL and target.date is not None
+            and points[-1].date != target.date and target.date > base.date):
         points.append(Point(target.date, target.value))
     return points
 

@@ -108,3 +108,47 @@ class HypothesisForm(Accessible, forms.Form):
     value = forms.FloatField(label=_("Valeur de l'organisation"))
     reason = forms.CharField(label=_("Pourquoi (source, mesure, contrat)"), max_length=500,
                              widget=forms.TextInput)
+
+
+def scenario_query(start_year: int, parameters: dict[str, Any]) -> dict[str, str]:
+    """The scenario page's query string for saved parameters (ScenarioForm's field names, in
+    the units people enter: years and percentages)."""
+    query = {"start_year": str(start_year), "mix": parameters.get("mix") or ""}
+    for prefix, key, scale in (("lifespan", "lifespans", 1), ("refurbished", "refurbished", 100),
+                               ("reduce", "reduction", 100)):
+        for category, value in (parameters.get(key) or {}).items():
+            query[f"{prefix}_{category}"] = f"{float(value) * scale:g}"
+    return query
+
+
+class SavedScenarioForm(Accessible, forms.Form):
+    """The name, description and linked action of a saved scenario."""
+
+    name = forms.CharField(label=_("Nom du scénario"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    action = forms.TypedChoiceField(label=_("Action de la stratégie qu'il éclaire"),
+                                    required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, actions: Iterable[tuple[int, str]] = (),
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["action"]).choices = [
+            ("", _("Aucune")), *actions]
+
+
+class CompareForm(forms.Form):
+    """Two or three saved scenarios to compare."""
+
+    ids = forms.TypedMultipleChoiceField(label=_("Scénarios à comparer"), coerce=int)
+
+    def __init__(self, *args: Any, scenarios: Iterable[tuple[int, str]] = (),
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedMultipleChoiceField, self.fields["ids"]).choices = list(scenarios)
+
+    def clean_ids(self) -> list[int]:
+        ids: list[int] = self.cleaned_data["ids"]
+        if not 2 <= len(ids) <= 3:
+            raise forms.ValidationError(_("Choisissez deux ou trois scénarios à comparer."))
+        return ids

@@ -7,7 +7,9 @@ Organisation.inventory_version, so older rows are never read again (and are prun
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from jalon.tenancy.models import Organisation
 
@@ -56,3 +58,33 @@ class HypothesisOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.category} {self.key}={self.value}"
+
+
+class SavedScenario(models.Model):
+    """A scenario a team keeps: a name, what it changes (the parameters of
+    jalon.core.scenario.ScenarioParams, as entered), its start year, and optionally the action
+    of the strategy it supports. The link is the action's id, offered and checked through
+    jalon.kit.related (kind "strategy.action"): the footprint does not import the strategy.
+    Written by footprint.services (audited)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="saved_scenarios")
+    name = models.CharField(_("nom"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    start_year = models.PositiveSmallIntegerField(_("année de départ"))
+    # {"lifespans": {category: years}, "refurbished": {category: share 0–1},
+    #  "reduction": {category: share 0–1}, "mix": country or null}
+    parameters = models.JSONField(default=dict)
+    action_id = models.PositiveIntegerField(_("action de la stratégie"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = (models.UniqueConstraint(fields=["organisation", "name"],
+                                               name="one_scenario_name_per_organisation"),)
+
+    def __str__(self) -> str:
+        return self.name

@@ -6,6 +6,10 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from jalon.footprint.models import SavedScenario
 from jalon.footprint.services import factor_set
 from jalon.inventory.selectors import inventory_date, last_import
 from jalon.tenancy import scope
@@ -49,3 +53,16 @@ def _sources(name: str, version: str) -> tuple[dict[str, Any], ...]:
 def sources() -> tuple[dict[str, Any], ...]:
     factors = factor_set()
     return _sources(factors.name, factors.version)
+
+
+def saved_scenarios(organisation: Any) -> QuerySet[SavedScenario]:
+    return SavedScenario.objects.filter(organisation=organisation).select_related("created_by")
+
+
+def saved_scenario(organisation: Any, scenario_id: int) -> SavedScenario:
+    """A saved scenario of the organisation (404 for another organisation's)."""
+    return get_object_or_404(saved_scenarios(organisation), pk=scenario_id)
+
+
+def scenarios_of_action(organisation_id: int, action_id: int) -> QuerySet[SavedScenario]:
+    return SavedScenario.objects.filter(organisation_id=organisation_id, action_id=action_id)

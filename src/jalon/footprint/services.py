@@ -14,13 +14,23 @@ import logging
 from typing import Any, Final
 
 from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import gettext
 
 from jalon.core import engine
 from jalon.core.factors import FactorSet, load_factor_set
 from jalon.core.output import footprint_to_dict, scenario_to_dict
-from jalon.core.scenario import HORIZON, ScenarioParams, run_scenario
+from jalon.core.scenario import (
+    HORIZON,
+    CurrentValues,
+    ScenarioParams,
+    current_values,
+    run_scenario,
+)
 from jalon.footprint import hypotheses
-from jalon.footprint.models import FootprintResult
+from jalon.footprint.models import FootprintResult, SavedScenario
+from jalon.kit import related
+from jalon.tenancy.audit import record
 from jalon.tenancy.models import Organisation
 
 METHODS: Final = ("stock", "flux")
@@ -100,3 +110,104 @@ def scenario_for(organisation: Organisation, params: ScenarioParams, start_year:
     data = scenario_to_dict(result)
     cache.set(key, data, SCENARIO_CACHE_SECONDS)
     return data
+
+
+# --- Scenarios a team keeps (issue 9, item 6) ------------------------------------------------
+
+ACTION_KIND: Final = "strategy.action"  # jalon.kit.related kind of a strategy action
+CURRENT_CACHE_SECONDS: Final = 600
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be saved as asked (name taken, unknown action); the message is
+    French and says what to do."""
+
+
+def params_to_dict(params: ScenarioParams) -> dict[str, Any]:
+    return {"lifespans": dict(params.lifespans), "refurbished": dict(params.refurbished),
+            "reduction": dict(params.reduction), "mix": params.country}
+
+
+def params_from_dict(data: dict[str, Any]) -> ScenarioParams:
+    def floats(key: str) -> dict[str, float]:
+        return {str(k): float(v) for k, v in (data.get(key) or {}).items()}
+
+    return ScenarioParams(lifespans=floats("lifespans"), refurbished=floats("refurbished"),
+                          reduction=floats("reduction"), country=data.get("mix") or None)
+
+
+def current_values_for(organisation: Organisation, start_year: int
+                       ) -> dict[str, CurrentValues]:
+    """Per category, what the scenario's inputs change today (units, mean lifespan,
+    refurbished share), cached per inventory version."""
+    key = f"jalon:scenario-current:{organisation.pk}:{organisation.inventory_version}:{start_year}"
+    cached: dict[str, CurrentValues] | None = cache.get(key)
+    if cached is not None:
+        return cached
+    found = current_values(hypotheses.frame_for(organisation), factor_set(), start_year)
+    cache.set(key, found, CURRENT_CACHE_SECONDS)
+    return found
+
+
+def _checked_action(organisation: Organisation, action_id: int | None) -> int | None:
+    if action_id is None:
+        return None
+    if action_id not in {pk for pk, _label in related.choices(ACTION_KIND, organisation)}:
+        raise ScenarioError(gettext("Cette action n'existe pas dans la stratégie de "
+                                    "l'organisation : choisissez-en une dans la liste."))
+    return action_id
+
+
+def _free_name(organisation: Organisation, name: str, exclude: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ScenarioError(gettext("Donnez un nom au scénario."))
+    taken = SavedScenario.objects.filter(organisation=organisation, name=name)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    if taken.exists():
+        raise ScenarioError(gettext("Un scénario s'appelle déjà « %(name)s » : choisissez un "
+                                    "autre nom.") % {"name": name})
+    return name
+
+
+def save_scenario(actor: Any, organisation: Organisation, *, name: str, params: ScenarioParams,
+                  start_year: int, description: str = "", action_id: int | None = None
+                  ) -> SavedScenario:
+    """Keep a scenario under a name, optionally linked to an action of the strategy; audited
+    (« footprint.scenario_saved »)."""
+    with transaction.atomic():
+        scenario = SavedScenario.objects.create(
+            organisation=organisation, name=_free_name(organisation, name),
+            description=description.strip(), start_year=start_year,
+            parameters=params_to_dict(params),
+            action_id=_checked_action(organisation, action_id),
+            created_by=actor if getattr(actor, "is_authenticated", False) else None)
+        record(actor, "footprint.scenario_saved", organisation, target=scenario.name,
+               scenario_id=scenario.pk, start_year=start_year, action_id=scenario.action_id,
+               parameters=scenario.parameters)
+    return scenario
+
+
+def update_scenario(actor: Any, scenario: SavedScenario, *, name: str, description: str,
+                    action_id: int | None) -> SavedScenario:
+    """Rename, describe or (un)link a saved scenario; audited (« footprint.scenario_updated »).
+    What it changes is not edited: save another scenario instead, so that a comparison made
+    earlier still means what it meant."""
+    organisation = scenario.organisation
+    with transaction.atomic():
+        before = {"name": scenario.name, "action_id": scenario.action_id}
+        scenario.name = _free_name(organisation, name, exclude=scenario.pk)
+        scenario.description = description.strip()
+        scenario.action_id = _checked_action(organisation, action_id)
+        scenario.save()
+        record(actor, "footprint.scenario_updated", organisation, target=scenario.name,
+               scenario_id=scenario.pk, before=before, action_id=scenario.action_id)
+    return scenario
+
+
+def delete_scenario(actor: Any, scenario: SavedScenario) -> None:
+    with transaction.atomic():
+        record(actor, "footprint.scenario_deleted", scenario.organisation, target=scenario.name,
+               scenario_id=scenario.pk, parameters=scenario.parameters)
+        scenario.delete()

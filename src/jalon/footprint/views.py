@@ -12,25 +12,28 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jalon.core import hypotheses as core_hypotheses
 from jalon.core.model import CRITERIA
 from jalon.footprint import beyond, exports, hypotheses, presenters, selectors, services
 from jalon.footprint.forms import (
     METHOD_LABELS,
+    CompareForm,
     FootprintForm,
     HypothesisForm,
+    SavedScenarioForm,
     ScenarioForm,
     current_year,
+    scenario_query,
 )
 from jalon.inventory import selectors as inventory_selectors
-from jalon.kit import charts, navigation
+from jalon.kit import charts, navigation, related
 from jalon.kit.formatting import display_unit, fr_criterion, fr_number, in_display_unit
 from jalon.kit.labels import CRITERION_LABELS, category_label
 from jalon.publishing import services as publishing_services
@@ -155,13 +158,13 @@ def _signed(percent: float) -> str:
 def _three_totals(data: dict[str, Any], footprint: dict[str, Any], start: int
                   ) -> list[dict[str, str]]:
     """The three climate totals a reader can confuse, side by side, each with what it is: the
-    year's footprint (footprint page, report), the reference's steady state (a constant estate
-    renewed at the end of each lifespan) and the reference trajectory's first projected year
-    (the inventory aged with no purchase after it)."""
-    year = current_year()
+    start year's footprint (footprint page, report, same year and method: stock), the
+    reference's steady state (a constant estate renewed at the end of each lifespan) and the
+    reference trajectory's first projected year (the inventory aged with no purchase after
+    it)."""
     first = data["baseline"]["years"][0] if data["baseline"]["years"] else None
     rows = [{
-        "label": str(_("Empreinte de l'année %(year)s") % {"year": year}),
+        "label": str(_("Empreinte de l'année %(year)s") % {"year": start}),
         "value": fr_criterion("gwp", footprint["totals"]["gwp"]["value"]),
         "devices": fr_number(presenters.devices_in_service(footprint)),
         "what": str(_("Ce que montrent la page Empreinte et le bilan annuel : la fabrication "
@@ -171,7 +174,7 @@ def _three_totals(data: dict[str, Any], footprint: dict[str, Any], start: int
         "label": str(_("Régime permanent de la référence")),
         "value": fr_criterion("gwp", data["baseline"]["steady_state"]["totals"]["gwp"][
             "value"]),
-        "devices": "",
+        "devices": fr_number(data["baseline"]["steady_state"].get("count") or 0),
         "what": str(_("Le parc actuel supposé constant et renouvelé à la fin de chaque durée "
                       "de vie : l'empreinte annuelle à long terme, à laquelle se compare le "
                       "scénario.")),
@@ -186,6 +189,24 @@ def _three_totals(data: dict[str, Any], footprint: dict[str, Any], start: int
                         % {"start": start}),
         })
     return rows
+
+
+def _reference_gap(data: dict[str, Any], footprint: dict[str, Any], start: int
+                   ) -> dict[str, Any]:
+    """Why the reference is not the footprint of the same year, in figures: the totals, the
+    devices and the difference (issue 9: « 240 t, 8 218 équipements » beside « 164 t, 8 520 »
+    without a word); the parameters table gives the same per category."""
+    steady = data["baseline"]["steady_state"]
+    total_fp = footprint["totals"]["gwp"]["value"]
+    total_ref = steady["totals"]["gwp"]["value"]
+    return {"year": start,
+            "footprint": fr_criterion("gwp", total_fp),
+            "reference": fr_criterion("gwp", total_ref),
+            "gap": ("+" if total_ref - total_fp > 0 else "") + fr_criterion(
+                "gwp", total_ref - total_fp),
+            "gap_share": _signed(100 * (total_ref - total_fp) / total_fp) if total_fp else "–",
+            "fp_devices": fr_number(presenters.devices_in_service(footprint)),
+            "ref_devices": fr_number(steady.get("count") or 0)}
 
 
 def _scenario_tables(data: dict[str, Any]) -> dict[str, Any]:
@@ -231,41 +252,266 @@ def _scenario_tables(data: dict[str, Any]) -> dict[str, Any]:
                           for y in scen["years"]])],
         title=_("Trajectoire année par année (tCO2e)"),
         desc=_("Deux courbes : référence en trait plein avec des ronds, scénario en tirets avec "
-               "des carrés ; valeurs dans le tableau voisin."), fmt=lambda v: fr_number(v, 0))
+               "des carrés ; l'axe couvre l'étendue des valeurs, il ne part pas de zéro ; "
+               "valeurs dans le tableau voisin."), fmt=lambda v: fr_number(v, 1),
+        from_zero=False)
     return {"steady": steady, "per_category": per_category, "years": years,
             "steady_chart": presenters._svg(steady_chart),
             "trajectory_chart": presenters._svg(trajectory_chart)}
 
 
+def _current_rows(organisation: Any, form: ScenarioForm, start_year: int) -> dict[str, str]:
+    """Per category, the current values the inputs change, in words, and the same values as
+    the inputs' placeholders."""
+    current = services.current_values_for(organisation, start_year)
+    texts = {}
+    for category, values in current.items():
+        texts[category] = str(_("%(n)s en service, %(life)s ans, %(share)s %% reconditionnés")
+                              % {"n": fr_number(values.count),
+                                 "life": fr_number(values.lifespan, 1),
+                                 "share": fr_number(100 * values.refurbished, 0)})
+        for prefix, shown in (("lifespan", fr_number(values.lifespan, 1)),
+                              ("refurbished", fr_number(100 * values.refurbished, 0)),
+                              ("reduce", "0")):
+            field = form.fields.get(f"{prefix}_{category}")
+            if field is not None:
+                field.widget.attrs["placeholder"] = shown
+    return texts
+
+
 @organisation_view(capability=Capability.READ)
 def scenario(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
-    baseline = services.footprint_for(organisation, current_year(), "stock")
-    options = {"categories": [c for c in baseline["by_category"] if c != "virtual_machine"],
+    saved = None
+    query: QueryDict = request.GET
+    if request.GET.get("saved", "").isdigit():
+        saved = selectors.saved_scenario(organisation, int(request.GET["saved"]))
+        query = QueryDict(mutable=True)
+        query.update(scenario_query(saved.start_year, saved.parameters))
+    listing = services.footprint_for(organisation, current_year(), "stock")
+    options = {"categories": [c for c in listing["by_category"] if c != "virtual_machine"],
                "countries": services.factor_set().countries()}
-    submitted = "start_year" in request.GET
-    form = (ScenarioForm(request.GET, **options) if submitted
+    submitted = "start_year" in query
+    form = (ScenarioForm(query, **options) if submitted
             else ScenarioForm(initial={"start_year": current_year()}, **options))
-    context: dict[str, Any] = {"form": form, "submitted": submitted, "rows": form.rows()}
+    start_year = (form.cleaned_data["start_year"] if submitted and form.is_valid()
+                  else current_year())
+    current = _current_rows(organisation, form, start_year)
+    rows = [{**row, "current": current.get(row["key"], "–")} for row in form.rows()]
+    can_save = has(request, Capability.EDIT_STRATEGY)
+    context: dict[str, Any] = {"form": form, "submitted": submitted, "rows": rows,
+                               "saved": saved, "can_save": can_save,
+                               "saved_count": selectors.saved_scenarios(organisation).count()}
     status = 200
     if submitted and form.is_valid():
-        data = services.scenario_for(organisation, form.params(),
-                                     form.cleaned_data["start_year"])
+        data = services.scenario_for(organisation, form.params(), start_year)
         context["result"] = data
         if data is not None:
-            context["three_totals"] = _three_totals(data, baseline,
-                                                    form.cleaned_data["start_year"])
+            # The reference beside the footprint of the same year and method (stock).
+            footprint = services.footprint_for(organisation, start_year, "stock")
+            context["three_totals"] = _three_totals(data, footprint, start_year)
+            context["gap"] = _reference_gap(data, footprint, start_year)
             tables = _scenario_tables(data)
             # One table: each category's inputs, then its steady state before and after.
             results = tables.pop("per_category")
-            rows = [{**row, **results.pop(row["key"], {"baseline": "–", "scenario": "–"}),
-                     "fields": row["fields"]} for row in context["rows"]]
-            context["rows"] = rows + list(results.values())  # e.g. virtual machines
+            merged = [{**row, **results.pop(row["key"], {"baseline": "–", "scenario": "–"}),
+                       "fields": row["fields"]} for row in rows]
+            context["rows"] = merged + [{**r, "current": "–"} for r in results.values()]
             context.update(tables)
             context["unchanged"] = not form.changes_anything()
+            if can_save and saved is None:
+                # What the scenario changes (empty inputs change nothing: not repeated).
+                context["save_url"] = (
+                    reverse("footprint:scenario_save", args=[organisation.slug]) + "?"
+                    + urlencode([(k, v) for k, v in query.items() if k in form.fields and v]))
     elif submitted:
         status = 400
     return render(request, "footprint/scenario.html", context, status=status)
+
+
+def _parameters_text(parameters: dict[str, Any]) -> str:
+    """What a saved scenario changes, in one line: « Durée de vie : ordinateur portable 7 ans ;
+    achats reconditionnés : smartphone 30 % »."""
+    parts = []
+    for key, label, scale, unit in (
+            ("lifespans", _("durée de vie"), 1, _("ans")),
+            ("refurbished", _("achats reconditionnés"), 100, "%"),
+            ("reduction", _("réduction du parc"), 100, "%")):
+        values = parameters.get(key) or {}
+        if values:
+            items = ", ".join(f"{category_label(c)} {fr_number(float(v) * scale, 1)} {unit}"
+                              for c, v in sorted(values.items()))
+            parts.append(f"{label} : {items}")
+    if parameters.get("mix"):
+        parts.append(str(_("mix électrique : %(mix)s") % {"mix": parameters["mix"]}))
+    return " ; ".join(parts) or str(_("aucun changement (égal à la référence)"))
+
+
+def _scenario_url(organisation: Any, scenario_id: int) -> str:
+    return (reverse("footprint:scenario", args=[organisation.slug]) + "?"
+            + urlencode({"saved": scenario_id}))
+
+
+@organisation_view(capability=Capability.EDIT_STRATEGY)
+@require_http_methods(["GET", "POST"])
+def scenario_save(request: OrganisationRequest) -> HttpResponse:
+    """Keep the scenario just computed under a name, linked to an action (audited). GET: the
+    form, with what the scenario changes; POST: save."""
+    organisation = request.organisation
+    listing = services.footprint_for(organisation, current_year(), "stock")
+    data = request.POST if request.method == "POST" else request.GET
+    form = ScenarioForm(data, categories=[c for c in listing["by_category"]
+                                         if c != "virtual_machine"],
+                        countries=services.factor_set().countries())
+    actions = related.choices(services.ACTION_KIND, organisation)
+    params = [(k, v) for k, v in data.items() if k in form.fields and v]
+    back = reverse("footprint:scenario", args=[organisation.slug]) + "?" + urlencode(params)
+    if not form.is_valid():
+        messages.error(request, _("Les paramètres du scénario sont invalides : recalculez-le "
+                                  "avant de l'enregistrer."))
+        return redirect(back)
+    if request.method == "GET":
+        return render(request, "footprint/scenario_save.html", {
+            "form": SavedScenarioForm(actions=actions), "hidden": params, "back": back,
+            "start_year": form.cleaned_data["start_year"],
+            "changes": _parameters_text(services.params_to_dict(form.params()))})
+    meta = SavedScenarioForm(request.POST, actions=actions)
+    if meta.is_valid():
+        try:
+            saved = services.save_scenario(
+                request.user, organisation, name=meta.cleaned_data["name"],
+                description=meta.cleaned_data["description"], params=form.params(),
+                start_year=form.cleaned_data["start_year"],
+                action_id=meta.cleaned_data["action"])
+        except services.ScenarioError as exc:
+            meta.add_error("name", str(exc))
+        else:
+            messages.success(request, _("Scénario « %(name)s » enregistré.")
+                             % {"name": saved.name})
+            return redirect("footprint:scenarios", organisation.slug)
+    return render(request, "footprint/scenario_save.html", {
+        "form": meta, "hidden": params, "back": back,
+        "start_year": form.cleaned_data["start_year"],
+        "changes": _parameters_text(services.params_to_dict(form.params()))}, status=400)
+
+
+@organisation_view(capability=Capability.READ)
+def scenario_list(request: OrganisationRequest) -> HttpResponse:
+    """The saved scenarios, what each changes, the action it supports; pick 2–3 to compare."""
+    organisation = request.organisation
+    actions = dict(related.choices(services.ACTION_KIND, organisation))
+    rows = [{"scenario": s, "changes": _parameters_text(s.parameters),
+             "url": _scenario_url(organisation, s.pk),
+             "action": (actions.get(s.action_id) or _("action supprimée")) if s.action_id
+             else ""}
+            for s in selectors.saved_scenarios(organisation)]
+    return render(request, "footprint/scenarios.html", {
+        "rows": rows, "can_edit": has(request, Capability.EDIT_STRATEGY)})
+
+
+@organisation_view(capability=Capability.EDIT_STRATEGY)
+def scenario_edit(request: OrganisationRequest, scenario_id: int) -> HttpResponse:
+    organisation = request.organisation
+    saved = selectors.saved_scenario(organisation, scenario_id)
+    actions = related.choices(services.ACTION_KIND, organisation)
+    status = 200
+    if request.method == "POST":
+        form = SavedScenarioForm(request.POST, actions=actions)
+        if form.is_valid():
+            try:
+                services.update_scenario(request.user, saved, name=form.cleaned_data["name"],
+                                         description=form.cleaned_data["description"],
+                                         action_id=form.cleaned_data["action"])
+            except services.ScenarioError as exc:
+                form.add_error("name", str(exc))
+            else:
+                messages.success(request, _("Scénario enregistré."))
+                return redirect("footprint:scenarios", organisation.slug)
+        status = 400
+    else:
+        form = SavedScenarioForm(initial={"name": saved.name, "description": saved.description,
+                                          "action": saved.action_id}, actions=actions)
+    return render(request, "footprint/scenario_edit.html", {
+        "form": form, "saved": saved, "changes": _parameters_text(saved.parameters)},
+        status=status)
+
+
+@organisation_view(capability=Capability.EDIT_STRATEGY)
+@require_POST
+def scenario_delete(request: OrganisationRequest, scenario_id: int) -> HttpResponse:
+    organisation = request.organisation
+    saved = selectors.saved_scenario(organisation, scenario_id)
+    services.delete_scenario(request.user, saved)
+    messages.success(request, _("Scénario « %(name)s » supprimé.") % {"name": saved.name})
+    return redirect("footprint:scenarios", organisation.slug)
+
+
+@organisation_view(capability=Capability.READ)
+def scenario_compare(request: OrganisationRequest) -> HttpResponse:
+    """Two or three saved scenarios side by side, against the same reference."""
+    organisation = request.organisation
+    scenarios = list(selectors.saved_scenarios(organisation))
+    form = CompareForm(request.GET or None, scenarios=[(s.pk, s.name) for s in scenarios])
+    picked = {int(v) for v in request.GET.getlist("ids") if v.isdigit()}
+    context: dict[str, Any] = {"form": form, "scenarios": scenarios, "picked": picked}
+    if not request.GET:
+        return render(request, "footprint/scenario_compare.html", context)
+    if not form.is_valid():
+        return render(request, "footprint/scenario_compare.html", context, status=400)
+    chosen = [s for s in scenarios if s.pk in form.cleaned_data["ids"]]
+    starts = {s.start_year for s in chosen}
+    computed = [(s, services.scenario_for(organisation, services.params_from_dict(
+        s.parameters), s.start_year)) for s in chosen]
+    results = [(s, data) for s, data in computed if data is not None]
+    if len(results) < len(computed):
+        context["empty"] = True
+        return render(request, "footprint/scenario_compare.html", context)
+    actions = dict(related.choices(services.ACTION_KIND, organisation))
+    base = results[0][1]
+    ref_steady = base["baseline"]["steady_state"]["totals"]["gwp"]["value"]
+    columns = []
+    for saved, data in results:
+        steady = data["scenario"]["steady_state"]["totals"]["gwp"]["value"]
+        years = data["scenario"]["years"]
+        ref_years = data["baseline"]["years"]
+        cumulated = sum(y["totals"]["gwp"]["value"] for y in years)
+        ref_cumulated = sum(y["totals"]["gwp"]["value"] for y in ref_years)
+        columns.append({
+            "scenario": saved, "url": _scenario_url(organisation, saved.pk),
+            "changes": _parameters_text(saved.parameters),
+            "action": actions.get(saved.action_id, "") if saved.action_id else "",
+            "steady": fr_criterion("gwp", steady),
+            "steady_change": (_signed(100 * (steady - data["baseline"]["steady_state"]["totals"]
+                                             ["gwp"]["value"]) / ref_steady)
+                              if ref_steady else "–"),
+            "last_year": years[-1]["year"] if years else "",
+            "last": fr_criterion("gwp", years[-1]["totals"]["gwp"]["value"]) if years else "–",
+            "last_count": fr_number(years[-1]["count"], 0) if years else "–",
+            "cumulated": fr_criterion("gwp", cumulated),
+            "avoided": fr_criterion("gwp", ref_cumulated - cumulated),
+        })
+    context.update({"columns": columns, "same_start": len(starts) == 1,
+                    "reference_steady": fr_criterion("gwp", ref_steady)})
+    if len(starts) == 1:
+        xs = [y["year"] for y in base["baseline"]["years"]]
+        series: list[tuple[str, list[float | None]]] = [
+            (str(_("Référence")), [in_display_unit("gwp", y["totals"]["gwp"]["value"])
+                                   for y in base["baseline"]["years"]])]
+        series += [(saved.name, [in_display_unit("gwp", y["totals"]["gwp"]["value"])
+                                 for y in data["scenario"]["years"]])
+                   for saved, data in results]
+        context["chart"] = presenters._svg(charts.line_chart(
+            "chart-compare", xs, series,
+            title=_("Trajectoires comparées (tCO2e par an)"),
+            desc=_("Une courbe par scénario et une pour la référence, chacune avec son trait "
+                   "et ses marques ; l'axe couvre l'étendue des valeurs ; valeurs dans le "
+                   "tableau qui suit."), fmt=lambda v: fr_number(v, 1), from_zero=False))
+        context["chart_rows"] = [
+            {"year": year, "reference": fr_criterion("gwp", ref["totals"]["gwp"]["value"]),
+             "values": [fr_criterion("gwp", data["scenario"]["years"][i]["totals"]["gwp"][
+                 "value"]) for _saved, data in results]}
+            for i, (year, ref) in enumerate(zip(xs, base["baseline"]["years"], strict=True))]
+    return render(request, "footprint/scenario_compare.html", context)
 
 
 # --- Hypotheses ------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ contrast on white; text is 12px or more (set by app.css `.chart text`).
 API (all return a `str` of markup, every text escaped here):
 - bar_chart(chart_id, bars, title=, desc=, fmt=)            horizontal bars, optional min–max
 - stacked_bars(chart_id, rows, series, title=, desc=, fmt=) horizontal stacked bars + legend
-- line_chart(chart_id, xs, series, title=, desc=, fmt=)     lines over years + legend
+- line_chart(chart_id, xs, series, title=, desc=, fmt=, from_zero=)  lines over years + legend
+  (None values are not drawn; from_zero=False scales the axis to the data)
 """
 
 from __future__ import annotations
@@ -157,39 +158,79 @@ def stacked_bars(chart_id: str, rows: Sequence[tuple[str, Sequence[float]]],
     return "".join(parts)
 
 
-def line_chart(chart_id: str, xs: Sequence[int], series: Sequence[tuple[str, Sequence[float]]],
-               *, title: str, desc: str, fmt: Formatter = str, height: int = 280) -> str:
-    """Lines over `xs` (years), y axis from 0; lines differ by colour, dash and marker."""
+def _nice_range(low: float, high: float, ticks: int = 4) -> tuple[float, float]:
+    """An axis around [low, high] in `ticks` round steps (1, 2, 2.5 or 5 × 10^k), so that
+    series far from zero or close together are not drawn as flat lines."""
+    floor = 0.0 if low >= 0 else -math.inf  # a positive quantity keeps a positive axis
+    if high <= low:
+        pad = abs(high) * 0.1 or 1.0
+        low, high = max(low - pad, floor), high + pad
+    margin = (high - low) * 0.05  # lines never touch the frame
+    low, high = max(low - margin, floor), high + margin
+    raw = (high - low) / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10, 20):
+        step = factor * power
+        start = max(math.floor(low / step) * step, floor)
+        if start + ticks * step >= high:
+            return float(start), float(start + ticks * step)
+    return float(low), float(high)  # pragma: no cover - 20 × power always covers the span
+
+
+def line_chart(chart_id: str, xs: Sequence[int],
+               series: Sequence[tuple[str, Sequence[float | None]]],
+               *, title: str, desc: str, fmt: Formatter = str, height: int = 280,
+               from_zero: bool = True) -> str:
+    """Lines over `xs` (years). The y axis starts at 0, or with `from_zero=False` spans the
+    data in round steps (for totals that move by a few percent). A value None is not drawn:
+    a series starts where its data start (a target path never before its baseline) and a
+    gap breaks its line."""
     left, right, top_margin, bottom = 80, 20, 42, 30
     plot_w, plot_h = WIDTH - left - right, height - top_margin - bottom
-    peak = max((max(values, default=0.0) for _, values in series), default=0.0)
-    y_max = _nice_max(peak)
+    known = [v for _, values in series for v in values if v is not None]
+    if from_zero or not known:
+        y_min, y_max = 0.0, _nice_max(max(known, default=0.0))
+    else:
+        y_min, y_max = _nice_range(min(known), max(known))
     span = max(len(xs) - 1, 1)
 
     def px(i: int) -> float:
         return left + plot_w * i / span
 
     def py(v: float) -> float:
-        return top_margin + plot_h * (1 - max(v, 0.0) / y_max)
+        value = max(v, y_min)
+        return top_margin + plot_h * (1 - (value - y_min) / (y_max - y_min))
 
     parts = _open(chart_id, WIDTH, height, title, desc)
     parts += _legend([name for name, _ in series], 16, lines=True)
+    # The five grid lines as one path (pages count their elements: EcoIndex).
+    grid = "".join(f"M{left} {py(y_min + (y_max - y_min) * k / 4):.1f}H{WIDTH - right}"
+                   for k in range(5))
+    parts.append(f'<path d="{grid}" stroke="{GRID}" stroke-width="0.5" fill="none"/>')
     for k in range(5):
-        value = y_max * k / 4
-        y = py(value)
-        parts.append(f'<path d="M{left} {y:.1f}H{WIDTH - right}" stroke="{GRID}" '
-                     f'stroke-width="0.5" fill="none"/>')
-        parts.append(_text(left - 6, y + 4, fmt(value), "end"))
+        value = y_min + (y_max - y_min) * k / 4
+        parts.append(_text(left - 6, py(value) + 4, fmt(value), "end"))
     for i, x in enumerate(xs):
         parts.append(_text(px(i), height - 10, str(x), "middle"))
     for s, (name, values) in enumerate(series):
         colour = PALETTE[s % len(PALETTE)]
         dash = DASHES[s % len(DASHES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        points = " ".join(f"{px(i):.1f},{py(v):.1f}" for i, v in enumerate(values))
-        parts.append(f'<g><title>{_e(name)}</title><polyline points="{points}" fill="none" '
-                     f'stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
+        parts.append(f"<g><title>{_e(name)}</title>")
+        runs: list[list[tuple[int, float]]] = [[]]
         for i, v in enumerate(values):
+            if v is None:
+                runs.append([])
+            else:
+                runs[-1].append((i, v))
+        for run in runs:
+            if len(run) > 1:
+                points = " ".join(f"{px(i):.1f},{py(v):.1f}" for i, v in run)
+                parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" '
+                             f'stroke-width="2.5"{dash_attr}/>')
+        for i, v in enumerate(values):
+            if v is None:
+                continue
             cx, cy = px(i), py(v)
             # Circles for the first series, squares for the next: shape as well as colour.
             marker = (f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="{colour}"/>' if s % 2 == 0

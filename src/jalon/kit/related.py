@@ -43,3 +43,21 @@ def links(kind: str, record: Any) -> list[Group]:
         if found:
             groups.append(Group(title, found))
     return groups
+
+
+# The other direction: a domain whose records may be linked to records of `kind` asks the
+# domain that owns them which records an organisation may link to, as (id, label) pairs — a
+# saved footprint scenario is linked to an action of the strategy without the footprint
+# importing the strategy. The owner registers one provider per kind.
+ChoicesProvider = Callable[[Any], list[tuple[int, str]]]
+_choices: dict[str, ChoicesProvider] = {}
+
+
+def register_choices(kind: str, provider: ChoicesProvider) -> None:
+    _choices[kind] = provider
+
+
+def choices(kind: str, organisation: Any) -> list[tuple[int, str]]:
+    """The records of `kind` the organisation may link to (none when no domain owns them)."""
+    provider = _choices.get(kind)
+    return provider(organisation) if provider is not None else []

@@ -13,6 +13,12 @@ class StrategyConfig(AppConfig):
 
         publishing.register()
         _register_first_step()
+        # Other domains link their records to the strategy's actions (a saved footprint
+        # scenario) without importing the strategy: jalon.kit.related.
+        from jalon.kit import related
+        from jalon.strategy.selectors import action_choices
+
+        related.register_choices("strategy.action", action_choices)
         # After a change that an IndicatorSource listens to (the inventory, the catalogue...),
         # recompute the computed indicators, once the footprint's own subscriber has run.
         events.subscribe_any(on_change)

@@ -292,3 +292,29 @@ class IndicatorFilterForm(forms.Form):
         data = dict(self.cleaned_data)
         data["sort"] = data.get("sort") or "name"
         return data
+
+
+class RecomputeYearForm(forms.Form):
+    """Recompute a closed year's computed value: which year, and why (recorded, audited)."""
+
+    year = forms.TypedChoiceField(label=_("Année close"), coerce=int)
+    reason = forms.CharField(label=_("Motif du recalcul"), max_length=500,
+                             widget=forms.TextInput,
+                             help_text=_("Enregistré avec la valeur remplacée et dans le "
+                                         "journal : par exemple « erreur de l'import du "
+                                         "12/01 corrigée »."))
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["year"]).choices = [(y, y) for y in years]
+
+
+class CloseYearForm(forms.Form):
+    """Close a year: the date its review was presented (optional)."""
+
+    presented_on = forms.DateField(label=_("Présenté le"), required=False, widget=DateInput())
+
+
+class ReopenYearForm(forms.Form):
+    reason = forms.CharField(label=_("Motif de la réouverture"), max_length=500,
+                             widget=forms.TextInput)

@@ -200,12 +200,23 @@ class StrategyTemplate(models.Model):
 
 
 class AnnualReport(models.Model):
-    """The yearly review of year N (CGCT L. 2311-1-1): its editable introduction."""
+    """The yearly review of year N (CGCT L. 2311-1-1): its editable introduction, and whether
+    the year is closed.
+
+    A year is closed when an editor records that its review was presented (to the assembly,
+    with the debate on the budget): from then on the computed values of that year are kept as
+    they were presented, whatever the later imports, unless someone recomputes one with a
+    reason (audited; the former value stays in `SupersededValue`). A year can only be closed
+    once it is over."""
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="reports")
     year = models.PositiveSmallIntegerField()
     introduction = models.TextField(_("introduction"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    presented_on = models.DateField(_("date de présentation"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["strategy", "year"],
@@ -213,3 +224,33 @@ class AnnualReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.strategy_id} {self.year}"
+
+
+class SupersededValue(models.Model):
+    """A computed value that a later computation replaced, kept with the source it came from:
+    the history of an indicator's year. Written by services.recompute_indicator (an open year:
+    a new import changed the figure; `reason` empty) and by services.recompute_closed_year (a
+    closed year recomputed on request: `reason` and `actor` given, audited)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE,
+                                  related_name="superseded_values")
+    date = models.DateField()
+    value = models.FloatField()
+    kind = models.CharField(max_length=10, choices=ValueKind.choices)
+    source = models.CharField(max_length=300, blank=True)
+    inventory_version = models.PositiveIntegerField(null=True, blank=True)
+    source_import = models.ForeignKey("inventory.InventoryImport", null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    detail = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField()  # when the replaced value was computed
+    superseded_at = models.DateTimeField(auto_now_add=True)
+    replaced_by_value = models.FloatField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-date", "-superseded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.value} (superseded)"

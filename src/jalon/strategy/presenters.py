@@ -31,10 +31,11 @@ class Chart:
 
 
 def _at(points: list[Point], year: int) -> float | None:
-    """The series' value at 1 July of `year`: linear between its points, None outside."""
+    """The series' value for `year`: its last point in that year, else its value on 31
+    December (the period end) linear between its points; None outside."""
     if not points:
         return None
-    moment = dt.date(year, 7, 1)
+    moment = dt.date(year, 12, 31)
     in_year = [p for p in points if p.date.year == year]
     if in_year:
         return in_year[-1].value
@@ -48,8 +49,10 @@ def _at(points: list[Point], year: int) -> float | None:
 
 
 def _target_points(item: status.IndicatorStatus, years: list[int]) -> list[Point]:
-    """The target path of the assessment, or, without a baseline, the bound (level, floor,
-    ceiling, duration) or the compound rate from the first value."""
+    """The target path of the assessment (from its baseline, read on 31 December of each year),
+    or, without a baseline, the bound (level, floor, ceiling, duration) from its start — a
+    floor or ceiling « from 2026 » is not drawn in 2024 — or the compound rate from the first
+    value. Never a target without one: an indicator « sans cible » has no target line."""
     if item.assessment.path:
         return item.assessment.path
     indicator = item.indicator
@@ -57,20 +60,24 @@ def _target_points(item: status.IndicatorStatus, years: list[int]) -> list[Point
         return []
     if indicator.target_kind == "rate":
         first = item.values[0]
-        return [Point(dt.date(y, 7, 1), first.value * (1 + indicator.target_value)
+        return [Point(dt.date(y, 12, 31), first.value * (1 + indicator.target_value)
                       ** (y - first.date.year)) for y in years if y >= first.date.year]
-    return [Point(dt.date(y, 7, 1), indicator.target_value) for y in years]
+    start = (indicator.target_date.year if indicator.target_date
+             and indicator.target_kind in ("floor", "ceiling") else years[0])
+    return [Point(dt.date(y, 12, 31), indicator.target_value) for y in years if y >= start]
 
 
-def _filled(values: list[float | None]) -> list[float] | None:
-    """A value per year for line_chart: before and after the series, its nearest value."""
-    known = [v for v in values if v is not None]
+def _within(values: list[float | None]) -> list[float | None] | None:
+    """A value per year for line_chart: gaps between two known values keep the last one, and
+    nothing is drawn before the first or after the last (None)."""
+    known = [i for i, v in enumerate(values) if v is not None]
     if not known:
         return None
-    out, last = [], known[0]
-    for v in values:
-        last = v if v is not None else last
-        out.append(last)
+    out: list[float | None] = [None] * len(values)
+    last: float | None = None
+    for i in range(known[0], known[-1] + 1):
+        last = values[i] if values[i] is not None else last
+        out[i] = last
     return out
 
 
@@ -102,7 +109,7 @@ def indicator_chart(item: status.IndicatorStatus, chart_id: str = "",
     series = []
     for name, points in ((_("Valeurs observées puis projection"), line),
                          (_("Trajectoire cible"), target)):
-        values = _filled([_at(points, y) for y in years])
+        values = _within([_at(points, y) for y in years])
         if values is not None:
             series.append((name, values))
     precision = definition.precision

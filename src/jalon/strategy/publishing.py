@@ -190,7 +190,8 @@ def report_intro(organisation: Organisation, year: int) -> dict[str, Any] | None
     saved = AnnualReport.objects.filter(strategy=strategy, year=year).first()
     changed = [strategy_modified(strategy)] + ([saved.updated_at] if saved else [])
     return {"strategy": strategy, "introduction": saved.introduction if saved else "",
-            "modified": max(changed), "created": strategy.created_at}
+            "modified": max(changed), "created": strategy.created_at,
+            "closed": saved if saved is not None and saved.closed_at else None}
 
 
 def report_tree(organisation: Organisation, year: int) -> dict[str, Any] | None:
@@ -293,7 +294,11 @@ def report_indicator(item: status.IndicatorStatus, year: int) -> dict[str, Any]:
                     key=lambda v: (v.date, v.pk))
     return {"view": presenters.indicator_view(item, prefix=f"r{year}", until=year),
             "values": [{"date": v.date, "value": status.format_value(item.definition, v.value),
-                        "kind": v.get_kind_display(), "source": v.source, "comment": v.comment}
+                        "kind": v.get_kind_display(), "source": v.source, "comment": v.comment,
+                        # Where a computed value comes from and when (issue 9, item 5).
+                        "computed_at": v.created_at if v.inventory_version is not None
+                        else None,
+                        "import_id": v.source_import_id}
                        for v in values]}
 
 

@@ -11,11 +11,14 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from jalon.publishing import report as assembled_report
 from jalon.strategy import report, selectors
+from jalon.strategy.forms import CloseYearForm, ReopenYearForm
 from jalon.strategy.models import AnnualReport, Strategy
 from jalon.tenancy.capabilities import Capability
 from jalon.tenancy.models import Organisation
@@ -49,15 +52,56 @@ def index(request: OrganisationRequest) -> HttpResponse:
     strategy = selectors.current_strategy(organisation)
     years = []
     if strategy is not None:
-        saved = set(AnnualReport.objects.filter(strategy=strategy).exclude(introduction="")
-                    .values_list("year", flat=True))
-        years = [{"year": y, "saved": y in saved}
+        rows = {r.year: r for r in AnnualReport.objects.filter(strategy=strategy)
+                .select_related("closed_by")}
+        today = timezone.localdate()
+        years = [{"year": y, "saved": bool(rows.get(y) and rows[y].introduction),
+                  "closed": rows[y] if y in rows and rows[y].closed_at else None,
+                  "closable": y < today.year}
                  for y in reversed(report.available_years(strategy))]
     return render(request, "strategy/report/index.html", {
         "strategy": strategy, "years": years,
         "can_edit": has(request, Capability.EDIT_STRATEGY),
         "public": strategy is not None and selectors.is_public(strategy),
     })
+
+
+@organisation_view(capability=Capability.EDIT_STRATEGY)
+@require_POST
+def close(request: OrganisationRequest, year: int) -> HttpResponse:
+    """Close a year: its review was presented; its computed values are kept as they are."""
+    organisation = request.organisation
+    strategy = _strategy(organisation)
+    _year(strategy, year)
+    form = CloseYearForm(request.POST)
+    if form.is_valid():
+        try:
+            report.close_year(request.user, strategy, year, form.cleaned_data["presented_on"])
+        except report.ClosureError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Année %(year)s close : ses valeurs calculées restent "
+                                        "celles du bilan présenté.") % {"year": year})
+    else:
+        messages.error(request, _("Date de présentation invalide (format JJ/MM/AAAA)."))
+    return redirect("report:index", organisation.slug)
+
+
+@organisation_view(capability=Capability.EDIT_STRATEGY)
+@require_POST
+def reopen(request: OrganisationRequest, year: int) -> HttpResponse:
+    organisation = request.organisation
+    strategy = _strategy(organisation)
+    _year(strategy, year)
+    form = ReopenYearForm(request.POST)
+    if not form.is_valid() or report.closure(strategy, year) is None:
+        messages.error(request, _("Indiquez pourquoi l'année est rouverte."))
+        return redirect("report:index", organisation.slug)
+    report.reopen_year(request.user, strategy, year, form.cleaned_data["reason"])
+    messages.success(request, _("Année %(year)s rouverte : le prochain import peut modifier "
+                                "ses valeurs calculées (les anciennes restent dans "
+                                "l'historique).") % {"year": year})
+    return redirect("report:index", organisation.slug)
 
 
 @organisation_view(capability=Capability.READ)

@@ -21,6 +21,7 @@ from jalon.strategy.models import (
     IndicatorValue,
     Objective,
     Strategy,
+    SupersededValue,
 )
 from jalon.tenancy import scope
 from jalon.tenancy.models import Organisation
@@ -123,6 +124,11 @@ def indicator_values(target: Indicator) -> QuerySet[IndicatorValue]:
     return target.values.select_related("author", "source_import").order_by("-date", "-id")
 
 
+def superseded_values(target: Indicator) -> QuerySet[SupersededValue]:
+    """The computed values a later computation replaced, most recent first (the history)."""
+    return target.superseded_values.select_related("source_import", "actor")
+
+
 def value(organisation: Organisation, value_id: int) -> IndicatorValue:
     return get_object_or_404(IndicatorValue.objects.select_related("indicator__strategy"),
                              indicator__strategy__organisation=organisation, pk=value_id)
@@ -167,3 +173,16 @@ def strategy_tree(target: Strategy) -> list[AxisNode]:
         else:
             roots[o.axis_id].append(nodes[o.pk])
     return [AxisNode(a, roots[a.pk]) for a in axes]
+
+
+def action_choices(organisation: Organisation) -> list[tuple[int, str]]:
+    """The actions of the organisation's current strategy as (id, « axis › action ») — what
+    another domain may link a record to (jalon.kit.related, kind "strategy.action")."""
+    current = current_strategy(organisation)
+    if current is None:
+        return []
+    rows = (Action.objects.filter(objective__axis__strategy=current)
+            .select_related("objective__axis")
+            .order_by("objective__axis__position", "objective__axis_id", "objective__position",
+                      "objective_id", "position", "id"))
+    return [(a.pk, f"{a.objective.axis.title} › {a.title}"[:200]) for a in rows]

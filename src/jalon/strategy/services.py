@@ -48,11 +48,13 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 from django.db.models import Max, QuerySet
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from jalon.core.trajectory import Direction, TargetKind
 from jalon.publishing import indicators
 from jalon.strategy.models import (
     Action,
+    AnnualReport,
     Axis,
     Indicator,
     IndicatorDefinition,
@@ -60,6 +62,7 @@ from jalon.strategy.models import (
     Objective,
     Strategy,
     StrategyTemplate,
+    SupersededValue,
     ValueKind,
 )
 from jalon.tenancy.audit import record
@@ -403,25 +406,103 @@ def delete_value(actor: Any, entry: IndicatorValue) -> None:
 # --------------------------------------------------------------------------- computed
 
 
+def closed_years(strategy_id: int) -> set[int]:
+    """The years of the strategy whose review was presented (AnnualReport.closed_at set): their
+    computed values are kept as presented."""
+    return set(AnnualReport.objects.filter(strategy_id=strategy_id, closed_at__isnull=False)
+               .values_list("year", flat=True))
+
+
+def _supersede(entry: IndicatorValue, replaced_by: float | None, reason: str = "",
+               actor: Any = None) -> SupersededValue:
+    """Keep a computed value that is being replaced, with the source it came from."""
+    return SupersededValue.objects.create(
+        indicator_id=entry.indicator_id, date=entry.date, value=entry.value, kind=entry.kind,
+        source=entry.source, inventory_version=entry.inventory_version,
+        source_import_id=entry.source_import_id, detail=entry.detail,
+        computed_at=entry.created_at, replaced_by_value=replaced_by, reason=reason,
+        actor=actor if getattr(actor, "is_authenticated", False) else None)
+
+
 def recompute_indicator(indicator: Indicator) -> int:
-    """Replace the computed values of one indicator by those of the current inventory; returns
-    how many values were written. No audit event: nobody changed anything, the inventory did."""
+    """Bring the computed values of one indicator up to the current inventory; returns how many
+    values were written. No audit event: nobody changed anything, the inventory did.
+
+    History stays true (issue 9, item 5): the values of a closed year (its review presented,
+    `closed_years`) are never rewritten here — only `recompute_closed_year`, with a reason, may.
+    A result of an open year whose figure changes is kept in SupersededValue with its source;
+    each new value carries its own (inventory version, import, label, date of computation)."""
     organisation = Organisation.objects.get(pk=indicator.strategy.organisation_id)
     key = indicator.definition.computed
     results = indicators.compute(key, organisation)
     version = organisation.inventory_version
     origin = indicators.provenance(key, organisation)
     label = origin.label
+    closed = closed_years(indicator.strategy_id)
+    existing: dict[int, list[IndicatorValue]] = {}
+    for entry in indicator.values.filter(inventory_version__isnull=False):
+        existing.setdefault(entry.date.year, []).append(entry)
+    written: list[IndicatorValue] = []
     with transaction.atomic():
-        indicator.values.filter(inventory_version__isnull=False).delete()
-        IndicatorValue.objects.bulk_create([
-            IndicatorValue(indicator=indicator, date=r.date, value=r.value, kind=r.kind,
-                           source=label[:300], comment=r.comment, inventory_version=version,
-                           source_import_id=origin.import_id, detail=r.detail)
-            for r in results])
+        for r in results:
+            olds = existing.pop(r.year, [])
+            if r.year in closed and olds:
+                continue  # kept as presented
+            for old in olds:
+                if old.kind == ValueKind.RESULT and old.value != r.value:
+                    _supersede(old, r.value)
+                old.delete()
+            written.append(IndicatorValue(
+                indicator=indicator, date=r.date, value=r.value, kind=r.kind,
+                source=label[:300], comment=r.comment, inventory_version=version,
+                source_import_id=origin.import_id, detail=r.detail))
+        for year, olds in existing.items():  # years the sources no longer cover
+            if year not in closed:
+                for old in olds:
+                    old.delete()
+        IndicatorValue.objects.bulk_create(written)
         Indicator.objects.filter(pk=indicator.pk).update(computed_version=version)
         indicator.computed_version = version
-    return len(results)
+    return len(written)
+
+
+class RecomputeError(ValueError):
+    """A closed year's value cannot be recomputed (no reason given, no value computed)."""
+
+
+def recompute_closed_year(actor: Any, indicator: Indicator, year: int, reason: str
+                          ) -> IndicatorValue:
+    """Recompute the value of a closed year from the current inventory, on request: the reason
+    is required and recorded, the former value is kept (SupersededValue) and the change is
+    audited (« strategy.value_recomputed »)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RecomputeError(_("Indiquez pourquoi la valeur d'une année close est recalculée."))
+    organisation = indicator.strategy.organisation
+    key = indicator.definition.computed
+    if not key:
+        raise RecomputeError(_("Seul un indicateur calculé se recalcule."))
+    found = [r for r in indicators.compute(key, organisation) if r.year == year]
+    if not found:
+        raise RecomputeError(_("Le parc actuel ne donne aucune valeur pour %(year)s.")
+                             % {"year": year})
+    result = found[0]
+    origin = indicators.provenance(key, organisation)
+    with transaction.atomic():
+        olds = list(indicator.values.filter(inventory_version__isnull=False, date__year=year))
+        for old in olds:
+            _supersede(old, result.value, reason, actor)
+            old.delete()
+        entry = IndicatorValue.objects.create(
+            indicator=indicator, date=result.date, value=result.value, kind=result.kind,
+            source=origin.label[:300], comment=result.comment,
+            inventory_version=organisation.inventory_version,
+            source_import_id=origin.import_id, detail=result.detail)
+        record(actor, "strategy.value_recomputed", organisation,
+               target=indicator.definition.name, indicator_id=indicator.pk, year=year,
+               reason=reason, former=[o.value for o in olds], value=result.value,
+               source_import_id=origin.import_id)
+    return entry
 
 
 def recompute_computed_indicators(organisation: Organisation, *, force: bool = False) -> int:

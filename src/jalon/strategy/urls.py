@@ -29,6 +29,7 @@ urlpatterns = [
     path("indicators/recompute/", views.recompute, name="recompute"),
     path("indicators/<int:pk>/", views.indicator_detail, name="indicator"),
     path("indicators/<int:pk>/values/", views.indicator_value, name="indicator_value"),
+    path("indicators/<int:pk>/recompute/", views.recompute_year, name="recompute_year"),
     path("indicators/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
     path("indicators/<int:pk>/delete/", views.indicator_delete, name="indicator_delete"),
 ]

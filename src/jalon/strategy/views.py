@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jalon.kit import related
 from jalon.kit import views as kit_views
 from jalon.publishing import services as publishing_services
 from jalon.strategy import presenters, selectors, services, status, tasks
@@ -28,6 +29,7 @@ from jalon.strategy.forms import (
     IndicatorFilterForm,
     IndicatorForm,
     ObjectiveForm,
+    RecomputeYearForm,
     StrategyForm,
     ValueForm,
     indicator_initial,
@@ -163,9 +165,20 @@ def _axis_url(request: OrganisationRequest, axis_id: int) -> str:
 def axis_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     axis = selectors.axis(request.organisation, pk)
     node = next(n for n in selectors.strategy_tree(axis.strategy) if n.axis.pk == axis.pk)
+    _with_related(node.objectives, request.organisation.pk)
     return render(request, "strategy/axis.html", {
         "axis": axis, "node": node, "can_edit": _can_edit(request),
         "status_labels": dict(ActionStatus.choices)})
+
+
+def _with_related(nodes: list[Any], organisation_id: int) -> None:
+    """Each action's records in other domains (saved scenarios…), through jalon.kit.related;
+    attributes for the template only."""
+    for node in nodes:
+        for action in node.actions:
+            action.organisation_id = organisation_id  # what the providers scope on
+            action.related = related.links("strategy.action", action)
+        _with_related(node.children, organisation_id)
 
 
 @organisation_view(capability=Capability.EDIT_STRATEGY)
@@ -412,21 +425,57 @@ def indicator_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
 
 
 def _render_indicator(request: OrganisationRequest, indicator: Any, form: ValueForm,
-                      status_code: int = 200) -> HttpResponse:
+                      status_code: int = 200,
+                      recompute_form: RecomputeYearForm | None = None) -> HttpResponse:
     item = status.assess_indicator(indicator)
+    closed = services.closed_years(indicator.strategy_id)
+    computed_closed = sorted({v.date.year for v in item.values
+                              if v.inventory_version is not None and v.date.year in closed},
+                             reverse=True)
+    if recompute_form is None and computed_closed:
+        recompute_form = RecomputeYearForm(years=computed_closed)
     page = Paginator(list(reversed(item.values)), VALUES_PER_PAGE).get_page(
         request.GET.get("page"))
     for entry in page.object_list:
-        # An attribute for the template only, on the page's model instances.
+        # Attributes for the template only, on the page's model instances.
         entry.display = status.format_value(  # type: ignore[attr-defined]
             item.definition, entry.value)
+        entry.closed = entry.date.year in closed  # type: ignore[attr-defined]
+    history = [{"entry": old, "display": status.format_value(item.definition, old.value),
+                "replaced_by": status.format_value(item.definition, old.replaced_by_value)}
+               for old in selectors.superseded_values(indicator)]
     chart = presenters.indicator_chart(item)
     return render(request, "strategy/indicator.html", {
         "item": item, "indicator": indicator, "definition": item.definition, "page": page,
         "chart": chart.svg, "chart_rows": chart.rows, "form": form,
         "can_edit": _can_edit(request), "manual": not item.definition.computed,
         "kind_label": status.KIND_LABELS.get(indicator.target_kind, ""),
-        "baseline": status.baseline_text(indicator)}, status=status_code)
+        "baseline": status.baseline_text(indicator), "closed_years": sorted(closed),
+        "history": history, "recompute_form": recompute_form}, status=status_code)
+
+
+@organisation_view(capability=Capability.EDIT_STRATEGY)
+@require_POST
+def recompute_year(request: OrganisationRequest, pk: int) -> HttpResponse:
+    """Recompute a closed year's value of a computed indicator, with a reason (audited)."""
+    organisation = request.organisation
+    indicator = selectors.indicator(organisation, pk)
+    closed = services.closed_years(indicator.strategy_id)
+    years = sorted({v.date.year for v in indicator.values.all()
+                    if v.inventory_version is not None and v.date.year in closed}, reverse=True)
+    form = RecomputeYearForm(request.POST, years=years)
+    if form.is_valid():
+        try:
+            services.recompute_closed_year(request.user, indicator, form.cleaned_data["year"],
+                                           form.cleaned_data["reason"])
+        except services.RecomputeError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Valeur de %(year)s recalculée ; l'ancienne est "
+                                        "conservée dans l'historique.")
+                             % {"year": form.cleaned_data["year"]})
+            return redirect("strategy:indicator", organisation.slug, indicator.pk)
+    return _render_indicator(request, indicator, ValueForm(), 400, recompute_form=form)
 
 
 @organisation_view(capability=Capability.EDIT_STRATEGY)
