@@ -81,7 +81,6 @@ def test_spread_of_runs():
 
 def test_run_sync_drives_ecoindex_coroutines_inside_a_running_loop():
     import asyncio
-
     import concurrent.futures
 
     async def inside() -> int:
