@@ -7,7 +7,6 @@ top, then parse every column vectorised (values.py) and turn bad values into loc
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import tomllib
 from collections.abc import Callable
@@ -25,8 +24,14 @@ from jalon.core.readers.base import (
     ReadResult,
     conform,
 )
-from jalon.core.readers.text import TextTable, normalise_header, read_delimited
+from jalon.core.readers.text import (
+    HEADER_SCAN_LINES,
+    TextTable,
+    normalise_header,
+    read_delimited,
+)
 from jalon.core.readers.values import DATE_FORMATS, PARSERS, RANGE_RULES, parse_column
+from jalon.core.readers.workbook import read_first_sheet
 
 # The free-text comment: a canonical column that profiles also read to derive the condition.
 COMMENT: Final = "comment"
@@ -463,38 +468,16 @@ def _retired_without_date(frame: pl.DataFrame, chosen: dict[str, tuple[str, str]
 
 def read_xlsx_table(path: Path) -> TextTable:
     """The first sheet of a workbook, as strings; lines are the spreadsheet's row numbers."""
-    from openpyxl import load_workbook  # imported here: only XLSX inputs pay for it
-
     source = str(path)
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ReaderError(Problem.of(source, 0, "", "", "cannot open the workbook: {error}",
-                                     error=exc)) from exc
-    sheet = workbook.worksheets[0]
-    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
+    numbers, rows = read_first_sheet(path)
     if not rows:
         raise ReaderError(Problem(source, 0, "", "", "the first sheet is empty"))
-    scan = [[c or "" for c in r] for r in rows[:15]]
+    scan = [[c or "" for c in r] for r in rows[:HEADER_SCAN_LINES]]
     header_index = max(range(len(scan)), key=lambda i: (_score_any_profile(scan[i]), -i))
     headers = [c or f"column {i + 1}" for i, c in enumerate(rows[header_index])]
-    body = [(index + 1, r) for index, r in enumerate(rows) if index > header_index
-            and any(c not in (None, "") for c in r)]
+    body = rows[header_index + 1:]
     width = len(headers)
-    data = {f"c{i}": [(r[i] if i < len(r) else None) for _, r in body] for i in range(width)}
+    data = {f"c{i}": [(r[i] if i < len(r) else None) for r in body] for i in range(width)}
     frame = pl.DataFrame(data, schema={f"c{i}": pl.Utf8 for i in range(width)})
-    lines = pl.Series("line", [n for n, _ in body], dtype=pl.Int64)
-    return TextTable(source, "xlsx", "", header_index + 1, headers, frame, lines)
-
-
-def _cell_text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    lines = pl.Series("line", numbers[header_index + 1:], dtype=pl.Int64)
+    return TextTable(source, "xlsx", "", numbers[header_index], headers, frame, lines)
