@@ -101,13 +101,15 @@ def read_first_sheet(path: Path) -> tuple[list[int], list[list[str | None]]]:
         declared = _boundaries(sheet)
         if declared is not None:
             rows, columns = declared
-            if columns > MAX_COLUMNS or rows > MAX_SHEET_ROWS or rows * columns > MAX_CELLS:
+            # Rows declared but empty cost nothing here (rows are never padded): a sheet
+            # formatted down to row 1,048,576 is read. Columns beyond the limit are refused.
+            if columns > MAX_COLUMNS or rows > MAX_SHEET_ROWS:
                 raise _fail(
                     source, "the sheet « {sheet} » declares {rows} rows and {columns} columns, "
-                    "beyond what Jalon reads ({max_columns} columns, {max_cells} cells); delete "
-                    "the empty rows and columns after the table, or copy the table into a new "
+                    "beyond what Jalon reads ({max_columns} columns, {max_rows} rows); delete "
+                    "the empty columns after the table, or copy the table into a new "
                     "workbook", sheet=sheet.title, rows=rows, columns=columns,
-                    max_columns=MAX_COLUMNS, max_cells=MAX_CELLS)
+                    max_columns=MAX_COLUMNS, max_rows=MAX_SHEET_ROWS)
         return _rows(workbook, sheet, source)
     finally:
         workbook.close()
