@@ -89,10 +89,17 @@ def read_first_sheet(path: Path) -> tuple[list[int], list[list[str | None]]]:
 
     source = str(path)
     check_archive(path)
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise _fail(source, "cannot open the workbook: {error}", error=exc) from exc
+    # The file is opened here, not by openpyxl: a workbook it fails to load would leave its
+    # own handle open until the garbage collector finds it.
+    with path.open("rb") as handle:
+        try:
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a damaged file
+            raise _fail(source, "cannot open the workbook: {error}", error=exc) from exc
+        return _first_sheet(workbook, source)
+
+
+def _first_sheet(workbook: Any, source: str) -> tuple[list[int], list[list[str | None]]]:
     try:
         if not workbook.worksheets:
             raise _fail(source, "the workbook has no sheet of cells (only charts, or none); "
