@@ -79,3 +79,10 @@ bench: install ## Benchmarks: the engine (1,000,000 devices) and the web platfor
 
 clean: ## Remove the virtual environment and caches
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache
+
+# The readers' fuzz suite (tests/fuzz/): the whole corpus of malformed files, long hypothesis
+# runs and the peak memory of the pathological large inputs; `make test` runs a sample of it.
+.PHONY: fuzz
+fuzz: install ## Fuzz the inventory readers: whole corpus, long property runs, memory of big inputs
+	JALON_FUZZ=1 $(PY) -m pytest -p no:cacheprovider tests/fuzz
+	$(PY) tests/fuzz/atheris_readers.py -max_total_time=120 -timeout=30 -rss_limit_mb=1024

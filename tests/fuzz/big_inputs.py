@@ -238,11 +238,19 @@ def measure(path: Path) -> dict[str, object]:
             outcome = "timeout" if time.perf_counter() > deadline else f"killed at {KILL_AT_MB} MB"
             process.kill()
             pid, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            for stream in (process.stdout, process.stderr):
+                if stream:
+                    stream.close()
             return {"outcome": outcome, "peak_mb": round(usage.ru_maxrss / 1024),
                     "size_mb": round(path.stat().st_size / MB, 2)}
         time.sleep(0.02)
     out = process.stdout.read().decode() if process.stdout else ""
     err = process.stderr.read().decode() if process.stderr else ""
+    process.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4, not by Popen
+    for stream in (process.stdout, process.stderr):
+        if stream:
+            stream.close()
     try:
         result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
     except (ValueError, IndexError):
