@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_corpus import (  # noqa: E402 - the script's own folder
+from make_corpus import (
     FRENCH_HEADER,
     FRENCH_ROW,
     ZIP_DATE,

@@ -130,7 +130,7 @@ def csv_cases(rng: random.Random) -> list[tuple[str, bytes]]:
     add(("utf16-odd-bytes", b"\xff\xfe" + "category\tquantity\n".encode("utf-16-le") + b"\x00"))
     add(("utf32", "category;quantity\nlaptop;1\n".encode("utf-32")))
     add(("lone-surrogate-utf8", b"category;model\nlaptop;\xed\xa0\x80\n"))
-    add(("lone-surrogate-escape", "category;model\nlaptop;\\ud800\n".encode()))
+    add(("lone-surrogate-escape", b"category;model\nlaptop;\\ud800\n"))
     add(("invalid-utf8-far", b"category;model\n" + b"laptop;x\n" * 9000 + b"laptop;\xff\xfe\n"))
     add(("cp1252-undefined-bytes", b"category;model\nlaptop;\x81\x8d\x8f\x90\x9d\n"))
     add(("duplicate-headers", b"category;category;quantity;quantity\nlaptop;desktop;1;2\n"))
@@ -167,7 +167,7 @@ def csv_cases(rng: random.Random) -> list[tuple[str, bytes]]:
             text = csv_text([CANONICAL_HEADER, row, CANONICAL_ROW], ",", "\n")
             data = text.encode("utf-8", errors="surrogatepass")
             add((f"canonical-{column}-{n}", data))
-    for index, column in enumerate(FRENCH_HEADER):
+    for index, _column in enumerate(FRENCH_HEADER):
         for n, value in enumerate(HOSTILE_VALUES[::3]):
             row = list(FRENCH_ROW)
             row[index] = value

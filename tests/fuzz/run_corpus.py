@@ -51,7 +51,7 @@ def outcome(path: Path) -> tuple[str, str]:
         return "refused", exc.problem.message
     except Timeout:
         return "crash", f"timeout after {TIMEOUT_SECONDS} s"
-    except Exception as exc:  # noqa: BLE001 - counting what escapes is the point
+    except Exception as exc:
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         return "crash", f"{type(exc).__name__} at {Path(frame.filename).name}:{frame.lineno}"
     finally:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from tests.fuzz import make_corpus
 from tests.fuzz.run_corpus import corpus_files, outcome
 

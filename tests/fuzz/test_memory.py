@@ -9,7 +9,6 @@ The two small ones run with every `make test`; all of them with `make fuzz`.
 from __future__ import annotations
 
 import pytest
-
 from tests.fuzz import big_inputs
 
 QUICK = ("single-line-14MB-delimiters", "xlsx-declares-XFD1048576-row-1048576")

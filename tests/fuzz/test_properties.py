@@ -18,9 +18,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from jalon.core.readers import ReaderError, read_path
-from jalon.core.readers.tabular import ASSET_TOOL_HEADERS
 from tests.fuzz.make_corpus import (
     CANONICAL_HEADER,
     FRENCH_HEADER,
@@ -30,6 +27,9 @@ from tests.fuzz.make_corpus import (
     workbook_parts,
     xlsx_bytes,
 )
+
+from jalon.core.readers import ReaderError, read_path
+from jalon.core.readers.tabular import ASSET_TOOL_HEADERS
 
 FULL = os.environ.get("JALON_FUZZ") == "1"
 settings.register_profile("sample", max_examples=25, deadline=None, derandomize=True,

@@ -118,7 +118,7 @@ _UNUSED_HEADERS: Final[dict[str, tuple[str, ...]]] = {
 # "Date d'achat (jj/mm/aaaa)"), a trailing colon or euro sign, and the many ways of writing
 # "numéro" ("N°", "Nº", "No", "Num.", "N°" glued to the word).
 _BRACKETS = re.compile(r"\s*[(\[][^)\]]*[)\]]")
-_NUMERO = re.compile(r"^(?:n\s*°|n\s*o\.?|num\.?|no\.|nro\.?)\s*(?=\S)")
+_NUMERO = re.compile(r"^(?:n\s*°|n[o°]\.|no(?=\s)|num(?=[\s.])\.?|nro\.?)\s*(?=\S)")
 
 
 def loosen_header(key: str) -> str:

@@ -195,12 +195,13 @@ def _lenient_parser(workbook: Any, sheet: Any, stream: Any) -> Any:
             except (ValueError, TypeError, KeyError, IndexError, OverflowError):
                 # A number beyond floats, a shared string that does not exist, a date out of
                 # range: the value as the file holds it, for typed parsing to report.
+                column: int
                 try:
                     _row, column = coordinate_to_tuple(element.get("r") or "")
                 except (ValueError, TypeError, KeyError, IndexError):
-                    column = self.col_counter + 1
+                    column = int(getattr(self, "col_counter", 0)) + 1
                 self.col_counter = column
-                return {"row": self.row_counter, "column": column,
+                return {"row": getattr(self, "row_counter", 0), "column": column,
                         "value": element.findtext(VALUE_TAG), "data_type": "s", "style_id": 0}
 
     return Lenient(stream, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
