@@ -35,7 +35,6 @@ from jalon.core.readers.values import (
     DATE_FORMATS,
     PARSERS,
     RANGE_RULES,
-    fold_expr,
     parse_column,
 )
 from jalon.core.readers.workbook import read_first_sheet
@@ -477,8 +476,8 @@ def parse_table(table: TextTable, profile: Profile, mapping: Mapping) -> ReadRes
 
 # Rows of a spreadsheet that are not devices (issue 10): a total or subtotal, and a line of
 # free text typed between the rows. "Total" must be a word of its own: "Totem" is a device.
-_SUMMARY = r"(?i)^(sous[- ]?totaux|sous[- ]?total|totaux|total|grand total|subtotal|somme)\b"
-_COMMENT_MARK = (r"(?i)^(n\.?\s?b\.?\s*:|remarques?\s*:|notes?\s*:|attention\s*:|important"
+_SUMMARY = r"(?i)^\s*(sous[- ]?totaux|sous[- ]?total|totaux|total|grand total|subtotal|somme)\b"
+_COMMENT_MARK = (r"(?i)^\s*(n\.?\s?b\.?\s*:|remarques?\s*:|notes?\s*:|attention\s*:|important"
                  r"\s*:|commentaires?\s*:|observations?\s*:|source\s*:|mise [àa] jour|\*|#|//|--)")
 # Columns that name a device: a lone cell there is a device with little said about it.
 _IDENTITY: Final = ("category", "type", "item_type", "model", "inventory_number", "name")
@@ -492,39 +491,51 @@ HEADER_ROW: Final = "the header repeated, not a device: it is left out; nothing 
 def _drop_non_device_rows(table: TextTable, chosen: dict[str, tuple[str, str]]
                           ) -> tuple[TextTable, list[Problem]]:
     """The table without its summary, free-text and repeated-header rows, and one problem
-    per row left out (its line and what it holds), so that nothing disappears unsaid."""
+    per row left out (its line and what it holds), so that nothing disappears unsaid.
+
+    Cheap on a large export, which has none of them: one coalesce, one count of filled cells
+    and one regular expression over the rows; the finer tests run only on the rows with a
+    single filled cell, or when the first column holds the first header again."""
     frame = table.frame
     if frame.height == 0 or frame.width == 0:
         return table, []
-    cells = [pl.col(c).str.strip_chars().replace("", None) for c in frame.columns]
-    first = pl.coalesce(cells)
-    filled = pl.sum_horizontal([c.is_not_null().cast(pl.Int32) for c in cells])
-    identity = [pl.col(chosen[c][0]).str.strip_chars().replace("", None).is_not_null()
-                for c in _IDENTITY if c in chosen]
-    names_a_device = pl.any_horizontal(identity) if identity else pl.lit(False)
-    headers = [normalise_header(h) for h in table.headers]
+    filled = frame.select(pl.sum_horizontal(pl.all().is_not_null())).to_series()
+    # The first filled cell of each row: the first column's, and a coalesce only over the
+    # rows where it is empty (a coalesce of every row took 1.3 s on 1,000,000 rows).
+    first = frame.get_column(frame.columns[0])
+    gaps = first.is_null() & (filled > 0)
+    if gaps.any():
+        rows = gaps.arg_true()
+        first = first.scatter(rows, frame[rows].select(pl.coalesce(pl.all())).to_series())
     summary = first.str.contains(_SUMMARY).fill_null(False)
-    comment = (
-        (filled == 1) & ~summary & pl.lit(frame.width >= 3)
-        & (~names_a_device | first.str.contains(_COMMENT_MARK).fill_null(False)
-           | (first.str.count_matches(r"\S+") >= 5).fill_null(False))
-    )
-    flags = frame.select(summary.alias("summary"), comment.alias("comment"))
-    header_again = pl.Series([False] * frame.height)
-    if len(headers) >= 2:
+    comment = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
+    single = (filled == 1) & ~summary
+    if frame.width >= 3 and single.any():
+        rows = single.arg_true()
+        subset = frame[rows]
+        identity = [pl.col(chosen[c][0]).str.strip_chars().replace("", None).is_not_null()
+                    for c in _IDENTITY if c in chosen]
+        text = first.gather(rows)
+        free = subset.select(
+            ~(pl.any_horizontal(identity) if identity else pl.lit(False))
+            | pl.lit(text).str.contains(_COMMENT_MARK).fill_null(False)
+            | (pl.lit(text).str.count_matches(r"\S+") >= 5).fill_null(False)).to_series()
+        comment = comment.scatter(rows, free)
+    header_again = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
+    if frame.width >= 2 and table.headers[0] and \
+            (frame.get_column(frame.columns[0]) == table.headers[0]).any():
         header_again = frame.select(pl.all_horizontal([
-            fold_expr(pl.col(c)).str.strip_chars().str.replace_all("\u2019", "'").eq_missing(
-                pl.lit(h if h else None, pl.Utf8)) | (pl.col(c).is_null() & pl.lit(not h))
-            for c, h in zip(frame.columns, headers, strict=True)])).to_series().fill_null(False)
-    is_summary = flags.get_column("summary")
-    is_comment = flags.get_column("comment") & ~header_again
-    skip = is_summary | is_comment | header_again
+            pl.col(c).eq_missing(pl.lit(h or None, pl.Utf8))
+            for c, h in zip(frame.columns, table.headers, strict=True)])).to_series()
+    comment = comment & ~header_again
+    skip = summary | comment | header_again
     if not skip.any():
         return table, []
     problems: list[Problem] = []
-    shown = frame.filter(skip).select(pl.concat_str(cells, separator=" ; ", ignore_nulls=True)
-                                      ).to_series().to_list()
-    kinds = pl.DataFrame({"s": is_summary, "c": is_comment}).filter(skip).iter_rows()
+    shown = frame.filter(skip).select(
+        pl.concat_str([pl.col(c).str.strip_chars() for c in frame.columns], separator=" ; ",
+                      ignore_nulls=True)).to_series().to_list()
+    kinds = pl.DataFrame({"s": summary, "c": comment}).filter(skip).iter_rows()
     for line, value, (summary_row, comment_row) in zip(
             table.lines.filter(skip).to_list(), shown, kinds, strict=True):
         text = (value or "")[:200]
@@ -536,8 +547,7 @@ def _drop_non_device_rows(table: TextTable, chosen: dict[str, tuple[str, str]]
             problems.append(Problem(table.source, int(line), "", text, COMMENT_ROW))
         else:
             problems.append(Problem(table.source, int(line), "", text, HEADER_ROW))
-    kept = table.frame.filter(~skip)
-    return replace(table, frame=kept, lines=table.lines.filter(~skip)), problems
+    return replace(table, frame=frame.filter(~skip), lines=table.lines.filter(~skip)), problems
 
 
 RANGE_BY_COLUMN: Final = {column: (rule, message) for column, rule, message in RANGE_RULES}
