@@ -481,9 +481,10 @@ def _load_xml(data: bytes, source: str) -> _Inventory:
         root, lines = _parse_xml(data)
     except _Refused as exc:
         raise _doctype_problem(source) from exc
-    except (LookupError, ValueError, UnicodeError) as exc:
+    except (LookupError, ValueError, UnicodeError, DeprecationWarning) as exc:
         # expat asks Python's codecs for an encoding it does not know itself ("x-unknown",
-        # "UTF-7", "punycode"...): those that do not exist or do not decode text fail here.
+        # "UTF-7", "punycode"...): those that do not exist or do not decode text fail here
+        # ("unicode_escape" warns, an error where warnings are errors, as in the tests).
         raise _fail(
             source,
             "The XML declares an encoding that cannot be read ({error}): agents write UTF-8; "
@@ -604,7 +605,8 @@ def _retry_as_cp1252(
         pass
     try:
         return _parse_xml(data.decode("cp1252", errors="replace").encode("utf-8"))
-    except (expat.ExpatError, _Refused, LookupError, ValueError, UnicodeError):
+    except (expat.ExpatError, _Refused, LookupError, ValueError, UnicodeError,
+            DeprecationWarning):
         return None
 
 
