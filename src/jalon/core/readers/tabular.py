@@ -515,11 +515,11 @@ def _drop_non_device_rows(table: TextTable, chosen: dict[str, tuple[str, str]]
         subset = frame[rows]
         identity = [pl.col(chosen[c][0]).str.strip_chars().replace("", None).is_not_null()
                     for c in _IDENTITY if c in chosen]
-        text = first.gather(rows)
+        lone = first.gather(rows)
         free = subset.select(
             ~(pl.any_horizontal(identity) if identity else pl.lit(False))
-            | pl.lit(text).str.contains(_COMMENT_MARK).fill_null(False)
-            | (pl.lit(text).str.count_matches(r"\S+") >= 5).fill_null(False)).to_series()
+            | pl.lit(lone).str.contains(_COMMENT_MARK).fill_null(False)
+            | (pl.lit(lone).str.count_matches(r"\S+") >= 5).fill_null(False)).to_series()
         comment = comment.scatter(rows, free)
     header_again = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
     if frame.width >= 2 and table.headers[0] and \
