@@ -95,3 +95,10 @@ PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/jalon_bench_operator
 .PHONY: bench-operator
 bench-operator: install ## Operator at scale on PostgreSQL: 400 members × 10,000 devices (long)
 	$(PY) benchmarks/bench_operator_scale.py --members 400 --devices 10000 --db $(PG_BENCH_URL)
+
+# The readers' fuzz suite (tests/fuzz/): the whole corpus of malformed files, long hypothesis
+# runs and the peak memory of the pathological large inputs; `make test` runs a sample of it.
+.PHONY: fuzz
+fuzz: install ## Fuzz the inventory readers: whole corpus, long property runs, memory of big inputs
+	JALON_FUZZ=1 $(PY) -m pytest -p no:cacheprovider tests/fuzz
+	$(PY) tests/fuzz/atheris_readers.py -max_total_time=120 -timeout=30 -rss_limit_mb=1024

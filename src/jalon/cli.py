@@ -113,8 +113,15 @@ def _load(paths: list[Path], mapping_path: Path | None, factors: str) -> tuple[A
             raise _fail(f"{path}: no such file or folder")
     result = read_inventory(paths, mapping)
     if result.report.read == 0:
+        from rich.markup import escape
+
         for problem in result.problems:
-            err.print(f"[red]{problem.source}[/]: {problem.message}")
+            # Located as the readers located it; escaped, as messages quote the file
+            # ("[columns]", a cell's text) and Rich would take brackets for markup.
+            where = f":{problem.line}" if problem.line else ""
+            column = f" [{problem.column}]" if problem.column else ""
+            err.print(f"[red]{escape(problem.source + where)}[/]{escape(column)}: "
+                      f"{escape(problem.message)}")
         raise _fail("no device could be read from the input", 1)
     return result, factor_set
 
@@ -179,9 +186,11 @@ def _print_problems(report: dict[str, Any]) -> None:
     problems = rows["problems"]
     err.print(f"{rows['read']} devices read, {rows['used']} used, "
               f"{rows['unclassified']} unclassified, {len(problems)} problems")
+    from rich.markup import escape
+
     for problem in problems[:20]:
-        err.print(f"  {problem['source']}:{problem['line']} [{problem['column']}] "
-                  f"{problem['value']!r}: {problem['message']}")
+        err.print(escape(f"  {problem['source']}:{problem['line']} [{problem['column']}] "
+                         f"{problem['value']!r}: {problem['message']}"))
     if len(problems) > 20:
         err.print(f"  … and {len(problems) - 20} more (use --format json to get them all)")
     for item in rows.get("unclassified_types", [])[:10]:

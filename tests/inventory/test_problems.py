@@ -22,7 +22,8 @@ def test_every_translated_message_is_one_the_readers_write():
     """Guards the keys against typos: each is a message or template of the readers (or a
     message built from PARSERS, whose category list is computed)."""
     sources = "".join(joined_literals(READERS / n) for n in
-                      ("agent.py", "tabular.py", "text.py", "values.py", "__init__.py"))
+                      ("agent.py", "tabular.py", "text.py", "values.py", "__init__.py",
+                       "workbook.py"))
     computed = {PARSERS[c][1] for c in ("category", "disposal")}
     missing = [m for m in problems.MESSAGES if m not in sources and m not in computed]
     assert missing == []

@@ -144,6 +144,38 @@ def route_of(status: str | None, comment: str | None, disposal: str | None, reti
     return "", ""
 
 
+class Lifecycle(StrEnum):
+    """Where a device stands, from its free-text state: what the footprint and the import
+    preview need (in service or not), whatever the route it took."""
+
+    IN_SERVICE = "in_service"
+    STORED = "stored"
+    RETIRED = "retired"
+    UNKNOWN = ""
+
+
+def lifecycle_of(status: str | None, rules: Sequence[RouteRule] | None = None) -> Lifecycle:
+    """The lifecycle of a device from its state as typed in a spreadsheet or an asset tool:
+    « Réformé », « HS », « Hors service », « Donné », « Vendu », « Détruit »… are retired
+    (RETIRED_STATUS, the pattern the engine uses to count a device out of service), « En
+    stock » is stored, « En service » in service; anything else is unknown, never guessed.
+    The route (where a retired device went) is `route_of`'s."""
+    folded = fold(status)
+    if not folded:
+        return Lifecycle.UNKNOWN
+    if _RETIRED.search(folded):
+        return Lifecycle.RETIRED
+    route, _rule = route_of(status, None, None, False, default_rules() if rules is None
+                            else rules)
+    if route == Route.STORED:
+        return Lifecycle.STORED
+    if route == Route.IN_USE:
+        return Lifecycle.IN_SERVICE
+    if route in FINAL_ROUTES:
+        return Lifecycle.RETIRED
+    return Lifecycle.UNKNOWN
+
+
 def assign_routes(frame: pl.DataFrame, rules: Sequence[RouteRule] | None = None
                   ) -> pl.DataFrame:
     """Add `route` and `route_rule` to a canonical frame; rules run once per distinct

@@ -142,5 +142,6 @@ class ReadReport:
 
 # Statuses asset tools use for devices that have left service (GLPI's are free text).
 RETIRED_STATUS: Final = (
-    r"rebut|r[ée]form|hors service|retir|sorti|c[ée]d[ée]|donn[ée]|vendu|d[ée]truit|recycl"
+    r"rebut|r[ée]form|hors[- ]service|\bh\.?s\b\.?|retir|sorti|c[ée]d[ée]|donn[ée]|vendu|"
+    r"d[ée]truit|recycl"
 )

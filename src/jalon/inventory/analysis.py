@@ -113,7 +113,9 @@ def source_headers(stored: Path) -> list[str]:
         if suffix in (".xlsx", ".xlsm"):
             return list(read_xlsx_table(stored).headers)
         return list(read_delimited(stored, _score_header).headers)
-    except ReaderError:
+    except (ReaderError, Exception):
+        # Called while reporting that the file could not be read: the headers are a help for
+        # mapping by hand, and a file the readers refused must not fail this report too.
         return []
 
 

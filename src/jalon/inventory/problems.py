@@ -189,11 +189,116 @@ _AGENT: Final[dict[str, Promise]] = {
         "est laissé de côté ; relancez l'agent ou corrigez les disques à la main."),
 }
 
+
+# Limits, damaged workbooks and rows that are not devices (issue 10, core/readers).
+_READERS_10: Final[dict[str, Promise]] = {
+    "the file needs more memory than this machine has to be read; split it into "
+    "smaller files and import them one by one": _(
+        "le fichier demande plus de mémoire que cette machine n'en a pour être lu ; "
+        "découpez-le en fichiers plus petits et importez-les un par un"),
+    "the file is nested too deeply to be an inventory; check that it is the export of"
+    " an inventory": _(
+        "le fichier est trop profondément imbriqué pour être un inventaire ; vérifiez"
+        " qu'il s'agit bien de l'export d'un inventaire"),
+    "the file could not be read ({error}); nothing was imported; check that it is an "
+    "inventory export, and report the problem with the file if it is one": _(
+        "le fichier n'a pas pu être lu (%(error)s) ; rien n'a été importé ; vérifiez "
+        "qu'il s'agit d'un export d'inventaire et, si c'en est un, signalez le "
+        "problème en joignant le fichier"),
+    "the file holds {size} MB, more than the {limit} MB accepted; split it into "
+    "several files": _(
+        "le fichier pèse %(size)s Mo, plus que les %(limit)s Mo acceptés ; "
+        "découpez-le en plusieurs fichiers"),
+    "this is not an Excel workbook (.xlsx) or it is damaged ({error}); open it in "
+    "Excel or LibreOffice Calc, save it as .xlsx again, or export it as CSV": _(
+        "ce n'est pas un classeur Excel (.xlsx), ou il est endommagé (%(error)s) ; "
+        "ouvrez-le dans Excel ou LibreOffice Calc et enregistrez-le de nouveau en "
+        ".xlsx, ou exportez-le en CSV"),
+    "the workbook inflates to {size} MB, more than the {limit} MB accepted; save the "
+    "inventory sheet alone, or export it as CSV": _(
+        "le classeur décompressé pèse %(size)s Mo, plus que les %(limit)s Mo acceptés"
+        " ; enregistrez la feuille de l'inventaire seule, ou exportez-la en CSV"),
+    "the part {part} of the workbook inflates {ratio} times, which no spreadsheet "
+    "does (a zip bomb?); export the sheet as CSV instead": _(
+        "la partie %(part)s du classeur grossit %(ratio)s fois une fois décompressée,"
+        " ce qu'aucun tableur ne produit (bombe de décompression ?) ; exportez plutôt"
+        " la feuille en CSV"),
+    "the workbook has no sheet of cells (only charts, or none); put the inventory in "
+    "the first sheet": _(
+        "le classeur n'a aucune feuille de cellules (seulement des graphiques, ou "
+        "rien) ; placez l'inventaire dans la première feuille"),
+    "the sheet « {sheet} » declares {rows} rows and {columns} columns, beyond what "
+    "Jalon reads ({max_columns} columns, {max_rows} rows); delete the empty columns "
+    "after the table, or copy the table into a new workbook": _(
+        "la feuille « %(sheet)s » déclare %(rows)s lignes et %(columns)s colonnes, "
+        "au-delà de ce que Jalon lit (%(max_columns)s colonnes, %(max_rows)s lignes) "
+        "; supprimez les colonnes vides après le tableau, ou copiez le tableau dans "
+        "un nouveau classeur"),
+    "the sheet « {sheet} » has a row numbered {row}, beyond Excel's {limit}: the file"
+    " is damaged; save it again from Excel or LibreOffice Calc": _(
+        "la feuille « %(sheet)s » a une ligne numérotée %(row)s, au-delà des "
+        "%(limit)s d'Excel : le fichier est endommagé ; enregistrez-le de nouveau "
+        "depuis Excel ou LibreOffice Calc"),
+    "a cell is in column {column}, beyond the {limit} columns Jalon reads; delete the"
+    " cells to the right of the table": _(
+        "une cellule est en colonne %(column)s, au-delà des %(limit)s colonnes que "
+        "Jalon lit ; supprimez les cellules à droite du tableau"),
+    "the sheet « {sheet} » holds more than {limit} cells; split the inventory into "
+    "several files": _(
+        "la feuille « %(sheet)s » contient plus de %(limit)s cellules ; découpez "
+        "l'inventaire en plusieurs fichiers"),
+    "the sheet « {sheet} » is damaged after row {row} ({error}); open the workbook in"
+    " Excel or LibreOffice Calc, save it again and import it again": _(
+        "la feuille « %(sheet)s » est endommagée après la ligne %(row)s (%(error)s) ;"
+        " ouvrez le classeur dans Excel ou LibreOffice Calc, enregistrez-le de "
+        "nouveau et importez-le encore"),
+    "the sheet « {sheet} » cannot be read at row {row} ({error}); open the workbook "
+    "in Excel or LibreOffice Calc, save it again and import it again": _(
+        "la feuille « %(sheet)s » ne peut pas être lue à la ligne %(row)s (%(error)s)"
+        " ; ouvrez le classeur dans Excel ou LibreOffice Calc, enregistrez-le de "
+        "nouveau et importez-le encore"),
+    "line {line} is longer than {limit} KB, which no header of an inventory is; check"
+    " that the file is a table with one device per line (a CSV export)": _(
+        "la ligne %(line)s dépasse %(limit)s Ko, ce qu'aucun en-tête d'inventaire ne "
+        "fait ; vérifiez que le fichier est un tableau avec un appareil par ligne (un"
+        " export CSV)"),
+    "the header (line {line}) has {columns} columns, more than the {limit} Jalon "
+    "reads; check the delimiter, or delete the empty columns after the table": _(
+        "l'en-tête (ligne %(line)s) a %(columns)s colonnes, plus que les %(limit)s "
+        "que Jalon lit ; vérifiez le séparateur, ou supprimez les colonnes vides "
+        "après le tableau"),
+    "the record starting on line {line} cannot be read ({error}); check the quotes "
+    "around it: a quote opened and never closed makes the rest of the file one value": _(
+        "l'enregistrement qui commence ligne %(line)s ne peut pas être lu (%(error)s)"
+        " ; vérifiez les guillemets autour : un guillemet ouvert et jamais refermé "
+        "fait du reste du fichier une seule valeur"),
+    "a summary row ({label}), not a device: it is left out so that its figures are "
+    "not counted as devices; nothing to do": _(
+        "ligne de total (%(label)s), pas un appareil : elle est laissée de côté pour "
+        "que ses chiffres ne soient pas comptés comme des appareils ; rien à faire"),
+    "a line of free text, not a device: it is left out; if it is about a device, move"
+    " it to the comments column of that device's row": _(
+        "ligne de texte libre, pas un appareil : elle est laissée de côté ; si elle "
+        "concerne un appareil, placez-la dans la colonne des commentaires de sa ligne"),
+    "the header repeated, not a device: it is left out; nothing to do": _(
+        "en-tête répété, pas un appareil : il est laissé de côté ; rien à faire"),
+    "The JSON holds a number Python refuses to read ({error}): no agent writes such a"
+    " number; run the agent again on this computer and replace the file.": _(
+        "Le JSON contient un nombre que Python refuse de lire (%(error)s) : aucun "
+        "agent n'écrit un tel nombre ; relancez l'agent sur cet ordinateur et "
+        "remplacez le fichier."),
+    "The XML declares an encoding that cannot be read ({error}): agents write UTF-8; "
+    "run the agent again on this computer and replace the file.": _(
+        "Le XML déclare un encodage illisible (%(error)s) : les agents écrivent en "
+        "UTF-8 ; relancez l'agent sur cet ordinateur et remplacez le fichier."),
+}
+
 MESSAGES: Final[dict[str, Promise]] = {
     **{PARSERS[column][1]: text for column, text in _PARSE.items()},
     **{message: _RANGE[message] for _column, _rule, message in RANGE_RULES},
     **_OTHER,
     **_AGENT,
+    **_READERS_10,
 }
 
 # What a column recognised but not used is, in the interface's language.

@@ -14,7 +14,34 @@ __all__ = ["Mapping", "ReadResult", "ReaderError", "read_inventory", "read_path"
 
 
 def read_path(path: Path, mapping: Mapping | None = None) -> ReadResult:
-    """Read one file or folder, choosing the reader from the content, not the name alone."""
+    """Read one file or folder, choosing the reader from the content, not the name alone.
+
+    Raises ReaderError only: whatever a damaged file makes a library raise becomes one, so
+    that the command line prints a message, not a traceback, and the web import shows it.
+    """
+    try:
+        return _read_path(path, mapping)
+    except ReaderError:
+        raise
+    except MemoryError as exc:
+        raise ReaderError(Problem(
+            str(path), 0, "", "",
+            "the file needs more memory than this machine has to be read; split it into "
+            "smaller files and import them one by one")) from exc
+    except RecursionError as exc:
+        raise ReaderError(Problem(
+            str(path), 0, "", "",
+            "the file is nested too deeply to be an inventory; check that it is the export "
+            "of an inventory")) from exc
+    except Exception as exc:  # the last resort: a bug the readers did not foresee
+        raise ReaderError(Problem.of(
+            str(path), 0, "", "",
+            "the file could not be read ({error}); nothing was imported; check that it is "
+            "an inventory export, and report the problem with the file if it is one",
+            error=f"{type(exc).__name__}: {exc}"[:300]), internal=True) from exc
+
+
+def _read_path(path: Path, mapping: Mapping | None) -> ReadResult:
     from jalon.core.readers import agent
 
     if not path.exists():

@@ -392,6 +392,14 @@ def _load_json(data: bytes, source: str) -> _Inventory:
         ) from exc
     except RecursionError as exc:
         raise _fail(source, "The JSON is nested too deeply to be an agent inventory.") from exc
+    except ValueError as exc:
+        # Python refuses integers over 4,300 digits (CVE-2020-10735); no agent writes one.
+        raise _fail(
+            source,
+            "The JSON holds a number Python refuses to read ({error}): no agent writes such a "
+            "number; run the agent again on this computer and replace the file.",
+            error=exc,
+        ) from exc
     if not isinstance(document, dict) or not isinstance(document.get("content"), dict):
         raise _fail(
             source,
@@ -473,6 +481,16 @@ def _load_xml(data: bytes, source: str) -> _Inventory:
         root, lines = _parse_xml(data)
     except _Refused as exc:
         raise _doctype_problem(source) from exc
+    except (LookupError, ValueError, UnicodeError, DeprecationWarning) as exc:
+        # expat asks Python's codecs for an encoding it does not know itself ("x-unknown",
+        # "UTF-7", "punycode"...): those that do not exist or do not decode text fail here
+        # ("unicode_escape" warns, an error where warnings are errors, as in the tests).
+        raise _fail(
+            source,
+            "The XML declares an encoding that cannot be read ({error}): agents write UTF-8; "
+            "run the agent again on this computer and replace the file.",
+            error=exc,
+        ) from exc
     except expat.ExpatError as exc:
         retried = _retry_as_cp1252(data, exc)
         if retried is None:
@@ -587,7 +605,8 @@ def _retry_as_cp1252(
         pass
     try:
         return _parse_xml(data.decode("cp1252", errors="replace").encode("utf-8"))
-    except (expat.ExpatError, _Refused):
+    except (expat.ExpatError, _Refused, LookupError, ValueError, UnicodeError,
+            DeprecationWarning):
         return None
 
 

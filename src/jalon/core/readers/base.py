@@ -68,12 +68,23 @@ def conform(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
 
 
+def clean_text(value: object) -> object:
+    """A string Polars can store: lone surrogates (a JSON "\\ud800", a damaged file) become
+    U+FFFD where a person sees them, instead of failing the whole file."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return value
+
+
 def frame_from_records(records: list[dict[str, object]]) -> pl.DataFrame:
     """Build a canonical frame from already-typed Python records (small inputs only)."""
     if not records:
         return empty_frame()
     schema = {**PROVENANCE_DTYPES, **CANONICAL_DTYPES}
-    columns = {name: [r.get(name) for r in records] for name in schema}
+    columns = {name: [clean_text(r.get(name)) for r in records] for name in schema}
     return pl.DataFrame(columns, schema=schema)
 
 
@@ -88,11 +99,27 @@ class ReadResult:
 
 
 class ReaderError(Exception):
-    """The file cannot be read at all (wrong format, empty, unreadable).
+    """The file cannot be read at all (wrong format, empty, unreadable, over a limit).
 
-    Carries a Problem so the message names the file and what to do about it.
+    Carries a Problem so the message names the file, the line or cell, and what to do. It is
+    the only exception the readers let out (`read_path` turns anything unforeseen into one,
+    with `internal` set: the fuzz suite counts those as bugs, tests/fuzz/).
     """
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, *, internal: bool = False) -> None:
         super().__init__(f"{problem.source}: {problem.message}")
         self.problem = problem
+        self.internal = internal
+
+
+# Limits checked before any work, so that a small hostile file cannot make a reader use
+# gigabytes (issue 10: a 4.7 KB workbook declaring a huge sheet, a 14 MB single-line CSV).
+# They are far above any real inventory: the largest estates hold a few hundred thousand
+# devices, with a few dozen columns.
+MAX_TABULAR_BYTES: Final = 512 * 1024 * 1024  # a delimited file or a workbook, on disk
+MAX_INFLATED_BYTES: Final = 1024 * 1024 * 1024  # all the parts of a workbook, inflated
+MAX_INFLATE_RATIO: Final = 200  # a sheet's part that inflates more than this is a zip bomb
+MAX_COLUMNS: Final = 1024  # header fields (Excel allows 16,384; an inventory has ~40)
+MAX_HEADER_LINE_BYTES: Final = 64 * 1024  # the header line (and the title lines above it)
+MAX_CELLS: Final = 8_000_000  # cells of a workbook's sheet, declared or read
+MAX_SHEET_ROWS: Final = 1_048_576  # Excel's own limit: a row beyond is a damaged file

@@ -7,12 +7,12 @@ top, then parse every column vectorised (values.py) and turn bad values into loc
 
 from __future__ import annotations
 
-import datetime as dt
 import os
+import re
 import tomllib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
@@ -25,8 +25,19 @@ from jalon.core.readers.base import (
     ReadResult,
     conform,
 )
-from jalon.core.readers.text import TextTable, normalise_header, read_delimited
-from jalon.core.readers.values import DATE_FORMATS, PARSERS, RANGE_RULES, parse_column
+from jalon.core.readers.text import (
+    HEADER_SCAN_LINES,
+    TextTable,
+    normalise_header,
+    read_delimited,
+)
+from jalon.core.readers.values import (
+    DATE_FORMATS,
+    PARSERS,
+    RANGE_RULES,
+    parse_column,
+)
+from jalon.core.readers.workbook import read_first_sheet
 
 # The free-text comment: a canonical column that profiles also read to derive the condition.
 COMMENT: Final = "comment"
@@ -102,6 +113,22 @@ _UNUSED_HEADERS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
+# What spreadsheets add around a header's words: a unit or a hint in brackets ("Prix HT (€)",
+# "Date d'achat (jj/mm/aaaa)"), a trailing colon or euro sign, and the many ways of writing
+# "numéro" ("N°", "Nº", "No", "Num.", "N°" glued to the word).
+_BRACKETS = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+_NUMERO = re.compile(r"^(?:n\s*°|n[o°]\.|no(?=\s)|num(?=[\s.])\.?|nro\.?)\s*(?=\S)")
+
+
+def loosen_header(key: str) -> str:
+    """A normalised header without brackets, trailing units or punctuation, and with "N°"
+    written one way, for headers no alias matches as they are."""
+    text = _BRACKETS.sub("", key)
+    text = text.replace("€", " ").replace("*", " ").strip(" :.-_")
+    text = _NUMERO.sub("n° ", text)
+    return " ".join(text.split())
+
+
 def _unused_aliases() -> dict[str, str]:
     table = {normalise_header(h): key for key, headers in _UNUSED_HEADERS.items()
              for h in headers}
@@ -119,6 +146,8 @@ def recognised_unused(header: str) -> str | None:
     key = normalise_header(header)
     if key in UNUSED_ALIASES:
         return UNUSED_ALIASES[key]
+    if loosen_header(key) in UNUSED_ALIASES:
+        return UNUSED_ALIASES[loosen_header(key)]
     if " - " in key:
         return UNUSED_ALIASES.get(key.rsplit(" - ", 1)[1])
     return None
@@ -135,6 +164,9 @@ class Profile:
         key = normalise_header(header)
         if key in self.aliases:
             return self.aliases[key]
+        loose = loosen_header(key)
+        if loose != key and loose in self.aliases:
+            return self.aliases[loose]
         # GLPI prefixes the options of a linked group: "Informations financières et
         # administratives - Date d'achat". Only those financial fields are taken this way:
         # "Système d'exploitation - Nom" is the OS name, not the device's.
@@ -212,20 +244,24 @@ def _derive_glpi(frame: pl.DataFrame) -> pl.DataFrame:
 ASSET_TOOL_HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "name": ("Nom", "Désignation", "Nom de l'équipement", "Nom du matériel", "Hostname",
              "Name", "Device name", "Asset name"),
-    "entity": ("Entité", "Service", "Direction", "Service affectataire", "Entity",
-               "Department"),
-    "status": ("Statut", "État", "Statut du matériel", "Situation", "Status", "State",
-               "Lifecycle status", "Asset status"),
+    "entity": ("Entité", "Service", "Direction", "Service affectataire", "Affectation",
+               "Service utilisateur", "Direction / Service", "Pôle", "Entity", "Department"),
+    "status": ("Statut", "État", "Statut du matériel", "État du matériel", "Situation",
+               "Status", "State", "Lifecycle status", "Asset status"),
     "manufacturer": ("Fabricant", "Marque", "Constructeur", "Manufacturer", "Brand", "Make"),
-    "type": ("Type", "Type de matériel", "Famille", "Nature", "Catégorie de matériel",
+    "type": ("Type", "Type de matériel", "Type d'équipement", "Type équipement",
+             "Type d'appareil", "Type de poste", "Équipement", "Matériel", "Famille",
+             "Famille de matériel", "Nature", "Catégorie de matériel", "Catégorie",
              "Device type", "Asset type", "Equipment type"),
     "item_type": ("Type d'élément", "Élément", "Type d'objet", "Item type"),
-    "model": ("Modèle", "Référence", "Model"),
+    "model": ("Modèle", "Référence", "Référence du modèle", "Model"),
     "inventory_number": ("Numéro d'inventaire", "N° d'inventaire", "N° inventaire",
-                         "Numéro inventaire", "Inventory number", "Asset tag",
+                         "Numéro inventaire", "N° d'inv", "N° inv", "Réf. inventaire",
+                         "Référence inventaire", "Code inventaire", "N° de parc",
+                         "Numéro de parc", "Inventory number", "Asset tag",
                          "Asset number"),
     "site": ("Lieu", "Localisation", "Emplacement", "Site", "Bâtiment", "Implantation",
-             "Location", "Building"),
+             "Bureau", "Salle", "Location", "Building"),
     "user": ("Usager", "Utilisateur", "Affecté à", "User", "Assigned to"),
     "quantity": ("Quantité", "Qté", "Nombre", "Quantity", "Qty"),
     "purchase_date": ("Date d'achat", "Date achat", "Date d'acquisition", "Date acquisition",
@@ -261,14 +297,44 @@ ASSET_TOOL_HEADERS: Final[dict[str, tuple[str, ...]]] = {
               "Comments", "Comment", "Note"),
 }
 
+_FRENCH_DATES: Final = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d",
+                        "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%y", "%d-%m-%Y",
+                        "%d.%m.%Y")
+
 GLPI: Final = Profile(
     "glpi",
     _aliases({header: target for target, headers in ASSET_TOOL_HEADERS.items()
               for header in headers}),
-    date_formats=("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d",
-                  "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"),
+    date_formats=_FRENCH_DATES,
     derive=_derive_glpi,
 )
+
+# An inventory kept in a spreadsheet, or exported by another asset tool: the same headers as
+# GLPI's, but it is not a GLPI export and is not named one (issue 10: a town hall's table was
+# announced as "glpi").
+SPREADSHEET: Final = Profile("spreadsheet", GLPI.aliases, date_formats=_FRENCH_DATES,
+                             derive=_derive_glpi)
+
+# Headers only GLPI's search-result exports have together: the entity tree ("Entité racine >
+# …") with its usual companions. A group prefix ("Informations financières et administratives
+# - …", "Système d'exploitation - Nom", "Composants - Processeur") is GLPI's alone.
+_GLPI_ENTITY: Final = "entite"
+_GLPI_COMPANIONS: Final = frozenset({
+    "statut", "numero de serie", "derniere modification", "usager", "type d'element", "lieu",
+    "nom", "id", "technicien en charge du materiel", "groupe en charge du materiel",
+    "date de creation", "fabricant", "modele", "type", "numero d'inventaire"})
+_GLPI_GROUPS: Final = ("informations financieres et administratives - ",
+                       "systeme d'exploitation - ", "composants - ", "reseau - ",
+                       "logiciels - ", "peripheriques - ")
+
+
+def looks_like_glpi(headers: list[str]) -> bool:
+    """Whether the headers are a GLPI export's (its signature columns), not just a table
+    with French asset-tool headers."""
+    keys = {normalise_header(h) for h in headers}
+    if any(key.startswith(_GLPI_GROUPS) for key in keys):
+        return True
+    return _GLPI_ENTITY in keys and len(keys & _GLPI_COMPANIONS) >= 3
 
 def _derive_numecoeval(frame: pl.DataFrame) -> pl.DataFrame:
     """NumEcoEval's nbCoeur is a device's total number of cores: one 'socket' of that many."""
@@ -294,13 +360,17 @@ NUMECOEVAL: Final = Profile(
 
 CANONICAL: Final = Profile("jalon", {name: name for name in CANONICAL_COLUMNS})
 
-PROFILES: Final[dict[str, Profile]] = {p.name: p for p in (CANONICAL, GLPI, NUMECOEVAL)}
+PROFILES: Final[dict[str, Profile]] = {
+    p.name: p for p in (CANONICAL, GLPI, NUMECOEVAL, SPREADSHEET)}
 
 
 def detect_profile(headers: list[str]) -> Profile:
-    """The profile that recognises the most headers; the canonical format wins ties."""
+    """The profile that recognises the most headers; the canonical format wins ties. GLPI's
+    headers are also a spreadsheet's: GLPI is named only when its signature is there."""
     best = max(PROFILES.values(),
                key=lambda p: sum(p.canonical_for(h) is not None for h in headers))
+    if best in (GLPI, SPREADSHEET):
+        return GLPI if looks_like_glpi(headers) else SPREADSHEET
     return best
 
 
@@ -358,6 +428,9 @@ def parse_table(table: TextTable, profile: Profile, mapping: Mapping) -> ReadRes
             "with a [columns] table naming the type, model or category column",
             format=profile.name))
 
+    table, skipped = _drop_non_device_rows(table, chosen)
+    report.read = table.frame.height
+    report.problems.extend(skipped)
     raw = table.frame.select([pl.col(src).alias(dst) for dst, (src, _) in chosen.items()])
     raw = raw.with_columns(table.lines.alias("line"))
     date_formats = profile.date_formats
@@ -399,6 +472,82 @@ def parse_table(table: TextTable, profile: Profile, mapping: Mapping) -> ReadRes
     report.problems.extend(_retired_without_date(frame, chosen, table.source))
     report.problems.extend(_consistency(frame, chosen, table.source))
     return ReadResult(conform(frame), report)
+
+
+# Rows of a spreadsheet that are not devices (issue 10): a total or subtotal, and a line of
+# free text typed between the rows. "Total" must be a word of its own: "Totem" is a device.
+_SUMMARY = r"(?i)^\s*(sous[- ]?totaux|sous[- ]?total|totaux|total|grand total|subtotal|somme)\b"
+_COMMENT_MARK = (r"(?i)^\s*(n\.?\s?b\.?\s*:|remarques?\s*:|notes?\s*:|attention\s*:|important"
+                 r"\s*:|commentaires?\s*:|observations?\s*:|source\s*:|mise [àa] jour|\*|#|//|--)")
+# Columns that name a device: a lone cell there is a device with little said about it.
+_IDENTITY: Final = ("category", "type", "item_type", "model", "inventory_number", "name")
+SUMMARY_ROW: Final = ("a summary row ({label}), not a device: it is left out so that its "
+                      "figures are not counted as devices; nothing to do")
+COMMENT_ROW: Final = ("a line of free text, not a device: it is left out; if it is about a "
+                      "device, move it to the comments column of that device's row")
+HEADER_ROW: Final = "the header repeated, not a device: it is left out; nothing to do"
+
+
+def _drop_non_device_rows(table: TextTable, chosen: dict[str, tuple[str, str]]
+                          ) -> tuple[TextTable, list[Problem]]:
+    """The table without its summary, free-text and repeated-header rows, and one problem
+    per row left out (its line and what it holds), so that nothing disappears unsaid.
+
+    Cheap on a large export, which has none of them: one coalesce, one count of filled cells
+    and one regular expression over the rows; the finer tests run only on the rows with a
+    single filled cell, or when the first column holds the first header again."""
+    frame = table.frame
+    if frame.height == 0 or frame.width == 0:
+        return table, []
+    filled = frame.select(pl.sum_horizontal(pl.all().is_not_null())).to_series()
+    # The first filled cell of each row: the first column's, and a coalesce only over the
+    # rows where it is empty (a coalesce of every row took 1.3 s on 1,000,000 rows).
+    first = frame.get_column(frame.columns[0])
+    gaps = first.is_null() & (filled > 0)
+    if gaps.any():
+        rows = gaps.arg_true()
+        first = first.scatter(rows, frame[rows].select(pl.coalesce(pl.all())).to_series())
+    summary = first.str.contains(_SUMMARY).fill_null(False)
+    comment = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
+    single = (filled == 1) & ~summary
+    if frame.width >= 3 and single.any():
+        rows = single.arg_true()
+        subset = frame[rows]
+        identity = [pl.col(chosen[c][0]).str.strip_chars().replace("", None).is_not_null()
+                    for c in _IDENTITY if c in chosen]
+        lone = first.gather(rows)
+        free = subset.select(
+            ~(pl.any_horizontal(identity) if identity else pl.lit(False))
+            | pl.lit(lone).str.contains(_COMMENT_MARK).fill_null(False)
+            | (pl.lit(lone).str.count_matches(r"\S+") >= 5).fill_null(False)).to_series()
+        comment = comment.scatter(rows, free)
+    header_again = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
+    if frame.width >= 2 and table.headers[0] and \
+            (frame.get_column(frame.columns[0]) == table.headers[0]).any():
+        header_again = frame.select(pl.all_horizontal([
+            pl.col(c).eq_missing(pl.lit(h or None, pl.Utf8))
+            for c, h in zip(frame.columns, table.headers, strict=True)])).to_series()
+    comment = comment & ~header_again
+    skip = summary | comment | header_again
+    if not skip.any():
+        return table, []
+    problems: list[Problem] = []
+    shown = frame.filter(skip).select(
+        pl.concat_str([pl.col(c).str.strip_chars() for c in frame.columns], separator=" ; ",
+                      ignore_nulls=True)).to_series().to_list()
+    kinds = pl.DataFrame({"s": summary, "c": comment}).filter(skip).iter_rows()
+    for line, value, (summary_row, comment_row) in zip(
+            table.lines.filter(skip).to_list(), shown, kinds, strict=True):
+        text = (value or "")[:200]
+        if summary_row:
+            label = text.split(" ; ")[0][:40]
+            problems.append(Problem.of(table.source, int(line), "", text, SUMMARY_ROW,
+                                       label=label))
+        elif comment_row:
+            problems.append(Problem(table.source, int(line), "", text, COMMENT_ROW))
+        else:
+            problems.append(Problem(table.source, int(line), "", text, HEADER_ROW))
+    return replace(table, frame=frame.filter(~skip), lines=table.lines.filter(~skip)), problems
 
 
 RANGE_BY_COLUMN: Final = {column: (rule, message) for column, rule, message in RANGE_RULES}
@@ -463,38 +612,16 @@ def _retired_without_date(frame: pl.DataFrame, chosen: dict[str, tuple[str, str]
 
 def read_xlsx_table(path: Path) -> TextTable:
     """The first sheet of a workbook, as strings; lines are the spreadsheet's row numbers."""
-    from openpyxl import load_workbook  # imported here: only XLSX inputs pay for it
-
     source = str(path)
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ReaderError(Problem.of(source, 0, "", "", "cannot open the workbook: {error}",
-                                     error=exc)) from exc
-    sheet = workbook.worksheets[0]
-    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
+    numbers, rows = read_first_sheet(path)
     if not rows:
         raise ReaderError(Problem(source, 0, "", "", "the first sheet is empty"))
-    scan = [[c or "" for c in r] for r in rows[:15]]
+    scan = [[c or "" for c in r] for r in rows[:HEADER_SCAN_LINES]]
     header_index = max(range(len(scan)), key=lambda i: (_score_any_profile(scan[i]), -i))
     headers = [c or f"column {i + 1}" for i, c in enumerate(rows[header_index])]
-    body = [(index + 1, r) for index, r in enumerate(rows) if index > header_index
-            and any(c not in (None, "") for c in r)]
+    body = rows[header_index + 1:]
     width = len(headers)
-    data = {f"c{i}": [(r[i] if i < len(r) else None) for _, r in body] for i in range(width)}
+    data = {f"c{i}": [(r[i] if i < len(r) else None) for r in body] for i in range(width)}
     frame = pl.DataFrame(data, schema={f"c{i}": pl.Utf8 for i in range(width)})
-    lines = pl.Series("line", [n for n, _ in body], dtype=pl.Int64)
-    return TextTable(source, "xlsx", "", header_index + 1, headers, frame, lines)
-
-
-def _cell_text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    lines = pl.Series("line", numbers[header_index + 1:], dtype=pl.Int64)
+    return TextTable(source, "xlsx", "", numbers[header_index], headers, frame, lines)

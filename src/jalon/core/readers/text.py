@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from jalon.core.model import Problem
-from jalon.core.readers.base import ReaderError
+from jalon.core.readers.base import MAX_COLUMNS, MAX_TABULAR_BYTES, ReaderError
 
 CANDIDATE_DELIMITERS = (";", ",", "\t", "|")
 HEADER_SCAN_LINES = 15
@@ -125,6 +125,12 @@ def read_delimited(
                                      error=exc)) from exc
     if whole and not head.strip():
         raise ReaderError(Problem(source, 0, "", "", "the file is empty"))
+    size = path.stat().st_size
+    if size > MAX_TABULAR_BYTES:
+        raise ReaderError(Problem.of(
+            source, 0, "", "", "the file holds {size} MB, more than the {limit} MB accepted; "
+            "split it into several files", size=f"{size / 1_048_576:.0f}",
+            limit=MAX_TABULAR_BYTES // 1_048_576))
     head_text = None if whole else _utf8_head(head, encoding)
     if head_text is not None:
         # A large UTF-8 file: Polars reads it from disk (memory-mapped, in parallel) and checks
@@ -136,14 +142,15 @@ def read_delimited(
     text, used_encoding = decode(data, source, encoding)
     if not text or text.isspace():
         raise ReaderError(Problem(source, 0, "", "", "the file is empty"))
-    delim, header_index = _sniff(text[:HEAD_BYTES], score_header, delimiter)
+    delim, header_index = _sniff(text[:HEAD_BYTES], score_header, delimiter, source,
+                                 complete=len(text) <= HEAD_BYTES)
 
     # Valid UTF-8 goes to Polars as it is; only re-encode what was decoded from another charset.
     utf8 = data[3:] if used_encoding == "utf-8-sig" else data
     payload = utf8 if used_encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
     frame = _parse_with_polars(payload, delim, header_index, source)
     lines, frame = _record_lines(frame, delim, header_index, text.count("\n"),
-                                 text.endswith("\n"), lambda: text)
+                                 text.endswith("\n"), lambda: text, source)
     return _table(source, used_encoding, delim, header_index, frame, lines)
 
 
@@ -164,7 +171,7 @@ def _read_utf8_file(path: Path, head: bytes, head_text: str,
                     delimiter: str | None) -> TextTable | None:
     """A large file read by Polars from disk; None when it turns out not to be UTF-8."""
     source = str(path)
-    delim, header_index = _sniff(head_text, score_header, delimiter)
+    delim, header_index = _sniff(head_text, score_header, delimiter, source, complete=False)
     try:
         frame = _parse_with_polars(path, delim, header_index, source)
     except NotUtf8:
@@ -179,26 +186,51 @@ def _read_utf8_file(path: Path, head: bytes, head_text: str,
                       _consecutive_lines(header_index, frame.height))
     data = path.read_bytes()
     lines, frame = _record_lines(frame, delim, header_index, data.count(b"\n"),
-                                 data.endswith(b"\n"), lambda: data.decode("utf-8-sig"))
+                                 data.endswith(b"\n"), lambda: data.decode("utf-8-sig"),
+                                 source)
     return _table(source, encoding, delim, header_index, frame, lines)
 
 
 def _record_lines(frame: pl.DataFrame, delim: str, header_index: int, newlines: int,
-                  ends_with_newline: bool, text: Callable[[], str]
+                  ends_with_newline: bool, text: Callable[[], str], source: str
                   ) -> tuple[pl.Series, pl.DataFrame]:
     """Physical line of each record. The fast path holds when no field spans several lines,
     which is true of almost every export; otherwise the csv module counts."""
     physical_lines = newlines + (0 if ends_with_newline else 1)
     if physical_lines == header_index + 1 + frame.height:
         return _consecutive_lines(header_index, frame.height), frame
-    return _count_lines(text(), delim, header_index, frame)
+    return _count_lines(text(), delim, header_index, frame, source)
 
 
 def _sniff(head_text: str, score_header: Callable[[list[str]], int],
-           delimiter: str | None) -> tuple[str, int]:
+           delimiter: str | None, source: str, *, complete: bool) -> tuple[str, int]:
+    """Delimiter and header row, from the beginning of the file; `complete` when that
+    beginning is the whole file. The header is checked here, before Polars reads anything:
+    Polars makes one column per header field, and a 14 MB line of semicolons made it build
+    millions of columns and use gigabytes (issue 10)."""
     head = head_text.splitlines()[:HEADER_SCAN_LINES + 5]
-    delim = delimiter or sniff_delimiter(head)
-    return delim, find_header(list(csv.reader(head, delimiter=delim)), score_header)
+    try:
+        delim = delimiter or sniff_delimiter(head)
+        rows = list(csv.reader(head, delimiter=delim))
+    except csv.Error as exc:
+        raise ReaderError(Problem.of(
+            source, 0, "", "", "cannot parse the file as delimited text ({delimiter}): {error}",
+            delimiter=repr(delimiter or ","), error=exc)) from exc
+    header_index = find_header(rows, score_header)
+    if not complete and head_text.count("\n") <= header_index:
+        raise ReaderError(Problem.of(
+            source, header_index + 1, "", "",
+            "line {line} is longer than {limit} KB, which no header of an inventory is; check "
+            "that the file is a table with one device per line (a CSV export)",
+            line=header_index + 1, limit=HEAD_BYTES // 1024))
+    width = len(rows[header_index]) if header_index < len(rows) else 0
+    if width > MAX_COLUMNS:
+        raise ReaderError(Problem.of(
+            source, header_index + 1, "", "",
+            "the header (line {line}) has {columns} columns, more than the {limit} Jalon reads; "
+            "check the delimiter, or delete the empty columns after the table",
+            line=header_index + 1, columns=width, limit=MAX_COLUMNS))
+    return delim, header_index
 
 
 def _consecutive_lines(header_index: int, n: int) -> pl.Series:
@@ -243,25 +275,60 @@ def _parse_with_polars(payload: bytes | Path, delim: str, header_index: int,
 
 
 def _count_lines(
-    text: str, delim: str, header_index: int, frame: pl.DataFrame
+    text: str, delim: str, header_index: int, frame: pl.DataFrame, source: str
 ) -> tuple[pl.Series, pl.DataFrame]:
-    """Re-read with the csv module, which knows where multi-line records start."""
+    """Re-read with the csv module, which knows where multi-line records start.
+
+    Only the start lines are kept when the csv module finds as many records as Polars (the
+    usual case: Polars and the csv module both follow RFC 4180); the table is rebuilt from the
+    csv module's rows only when they disagree. Keeping every row of a 50 MB file as Python
+    lists took 1.7 GB (tests/fuzz/big_inputs.py).
+    """
+    starts = _record_starts(text, delim, header_index, source)
+    if len(starts) == frame.height:
+        return pl.Series("line", starts, dtype=pl.Int64), frame
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    starts: list[int] = []
+    kept: list[int] = []
     rows: list[list[str]] = []
     previous_end = 0
-    for index, row in enumerate(reader):
-        start = previous_end + 1
-        previous_end = reader.line_num
-        if index <= header_index or not any(cell.strip() for cell in row):
-            continue
-        starts.append(start)
-        rows.append(row)
-    width = frame.width
+    try:
+        for index, row in enumerate(reader):
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if index <= header_index or not any(cell.strip() for cell in row):
+                continue
+            kept.append(start)
+            rows.append(row)
+    except csv.Error as exc:
+        raise _csv_problem(source, previous_end + 1, exc) from exc
     columns = frame.columns
     data = {
         name: [(row[i] if i < len(row) and row[i] != "" else None) for row in rows]
         for i, name in enumerate(columns)
     }
-    rebuilt = pl.DataFrame(data, schema={c: pl.Utf8 for c in columns}) if width else frame
-    return pl.Series("line", starts, dtype=pl.Int64), rebuilt
+    rebuilt = pl.DataFrame(data, schema={c: pl.Utf8 for c in columns}) if frame.width else frame
+    return pl.Series("line", kept, dtype=pl.Int64), rebuilt
+
+
+def _csv_problem(source: str, line: int, error: csv.Error) -> ReaderError:
+    return ReaderError(Problem.of(
+        source, line, "", "",
+        "the record starting on line {line} cannot be read ({error}); check the quotes around "
+        "it: a quote opened and never closed makes the rest of the file one value",
+        line=line, error=error))
+
+
+def _record_starts(text: str, delim: str, header_index: int, source: str) -> list[int]:
+    """Physical start line of every record after the header, as Polars counts records
+    (a blank line is an empty record: `_table` drops it with Polars' empty records)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    starts: list[int] = []
+    previous_end = 0
+    try:
+        for index, _row in enumerate(reader):
+            if index > header_index:
+                starts.append(previous_end + 1)
+            previous_end = reader.line_num
+    except csv.Error as exc:
+        raise _csv_problem(source, previous_end + 1, exc) from exc
+    return starts

@@ -28,7 +28,9 @@ DATE_FORMATS: Final[tuple[str, ...]] = (
 # Spaces a French export puts in "1 234,56 €": ordinary, no-break (U+00A0) and narrow
 # no-break (U+202F, Excel and LibreOffice in fr_FR).
 _SPACES = r"[\s\u00a0\u202f]"
-_NUMBER = r"^-?\d+(\.\d+)?$"
+# ASCII digits only: Rust's \d also matches Arabic-Indic or fullwidth digits, which no
+# number cast reads.
+_NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
 
 DISPOSALS: Final[tuple[str, ...]] = ("reused_internally", "donated", "sold_refurbished", "recycled")
 
@@ -80,7 +82,7 @@ def normalise_number_text(text: pl.Expr) -> pl.Expr:
     both = text.str.contains(r"\.") & text.str.contains(",")
     one_comma = text.str.count_matches(",") == 1
     return (
-        pl.when(both & text.str.contains(r"^-?\d{1,3}(\.\d{3})+,\d+$"))
+        pl.when(both & text.str.contains(r"^-?[0-9]{1,3}(\.[0-9]{3})+,[0-9]+$"))
         .then(text.str.replace_all(r"\.", "").str.replace(",", "."))
         .when(~text.str.contains(r"\.") & one_comma)
         .then(text.str.replace(",", "."))
@@ -93,14 +95,24 @@ def parse_float(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
     fast = text.cast(pl.Float64, strict=False)
     normalised = normalise_number_text(pl.col("v"))
     slow = pl.when(normalised.str.contains(_NUMBER)).then(normalised).otherwise(None).cast(
-        pl.Float64)
+        pl.Float64, strict=False)
     parsed = _slow_path(text, fast, slow)
+    # "NaN", "inf", "1e400" are floats to Polars but no quantity, price or lifespan: they
+    # are problems, not values that would turn every total into NaN downstream.
+    finite = parsed.is_finite().fill_null(True)
+    if not finite.all():
+        parsed = _keep(parsed, finite)
     return parsed, text.is_not_null() & parsed.is_null()
+
+
+# The largest whole number kept: beyond it a float no longer holds every integer, and a
+# count of devices, cores or disks that large is a typing error anyway.
+MAX_WHOLE: Final = 2.0 ** 53
 
 
 def parse_int(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
     value, bad = parse_float(raw)
-    whole = (value == value.round(0)).fill_null(True)
+    whole = ((value == value.round(0)) & (value.abs() <= MAX_WHOLE)).fill_null(True)
     parsed = pl.select(pl.when(pl.lit(whole)).then(pl.lit(value)).otherwise(None)
                        .cast(pl.Int64)).to_series()
     return parsed, bad | ~whole
