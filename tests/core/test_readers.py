@@ -849,3 +849,21 @@ def test_canonical_bad_values_fail_the_table_schema_where_jalon_reports_them():
     assert not report.valid
     located = {(row, field) for row, field in report.flatten(["rowNumber", "fieldName"])}
     assert located == {(line, column) for line, column, _ in CANONICAL_BAD_TABLE}
+
+
+@pytest.mark.parametrize(("column", "raw"), [
+    ("annual_kwh", "1000000000000"),  # Wh typed for kWh, a thousand times over
+    ("lifespan_years", "500"),
+    ("quantity", "5000000"),
+    ("pue", "150"),  # a percentage typed as a ratio
+])
+def test_a_value_beyond_the_shared_bounds_is_a_problem_on_its_cell(tmp_path, column, raw):
+    """The upper bounds of jalon.core.bounds, which the database enforces, are read as a
+    located problem: the device is kept, the value left empty (the reference value applies),
+    rather than the whole import refused by a CHECK constraint."""
+    path = write(tmp_path / "inv.csv", f"category;{column}\nlaptop;{raw}\nlaptop;2\n")
+    result = read_inventory([path])
+    assert row_at(result.frame, 2)[column] is None
+    assert row_at(result.frame, 3)[column] == 2
+    assert [(p.line, p.column, p.value) for p in result.problems] == [(2, column, raw)]
+    assert "maximum" in result.problems[0].message

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jalon.core.readers import ReaderError
 from jalon.core.readers.tabular import PRICE_INCL_VAT, UNUSED_COLUMNS
-from jalon.core.readers.values import PARSERS, RANGE_RULES
+from jalon.core.readers.values import BEYOND_MAXIMUM, PARSERS, RANGE_RULES
 from jalon.inventory.analysis import display_names
 
 _PARSE: Final[dict[str, Promise]] = {
@@ -55,6 +55,8 @@ _RANGE: Final[dict[str, Promise]] = {
     "memory cannot be negative": _("la mémoire ne peut pas être négative"),
     "cannot be negative": _("la valeur ne peut pas être négative"),
     "a weight cannot be negative": _("un poids ne peut pas être négatif"),
+    BEYOND_MAXIMUM: _("valeur au-delà du maximum plausible pour cette colonne : erreur de "
+                      "saisie ou d'unité (Wh pour kWh, Mo pour Go) ?"),
 }
 
 _OTHER: Final[dict[str, Promise]] = {

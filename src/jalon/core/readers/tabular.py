@@ -450,12 +450,13 @@ def parse_table(table: TextTable, profile: Profile, mapping: Mapping) -> ReadRes
         if bad.any():
             report.problems.extend(_located(table.source, header, lines, raw.get_column(column),
                                             bad, PARSERS[column][1]))
-        rule = RANGE_BY_COLUMN.get(column)
-        if rule is not None and value.null_count() < value.len():
-            out_of_range = value.to_frame().select((~rule[0]).fill_null(False)).to_series()
+        for rule, message in RANGE_BY_COLUMN.get(column, ()):
+            if value.null_count() == value.len():
+                break
+            out_of_range = value.to_frame().select((~rule).fill_null(False)).to_series()
             if out_of_range.any():
                 report.problems.extend(_located(table.source, header, lines,
-                                                raw.get_column(column), out_of_range, rule[1]))
+                                                raw.get_column(column), out_of_range, message))
                 value = pl.select(pl.when(pl.lit(out_of_range)).then(None)
                                   .otherwise(pl.lit(value))).to_series().alias(column)
         columns[column] = value
@@ -550,7 +551,9 @@ def _drop_non_device_rows(table: TextTable, chosen: dict[str, tuple[str, str]]
     return replace(table, frame=frame.filter(~skip), lines=table.lines.filter(~skip)), problems
 
 
-RANGE_BY_COLUMN: Final = {column: (rule, message) for column, rule, message in RANGE_RULES}
+RANGE_BY_COLUMN: Final[dict[str, list[tuple[pl.Expr, str]]]] = {}
+for _column, _rule, _message in RANGE_RULES:
+    RANGE_BY_COLUMN.setdefault(_column, []).append((_rule, _message))
 
 
 def _located(source: str, header: str, lines: pl.Series, raw: pl.Series, rows: pl.Series,

@@ -12,6 +12,7 @@ from typing import Final, cast
 
 import polars as pl
 
+from jalon.core.bounds import BOUNDS
 from jalon.core.model import CATEGORIES
 
 DATE_FORMATS: Final[tuple[str, ...]] = (
@@ -224,6 +225,9 @@ PARSERS: Final[dict[str, tuple[str, str]]] = {
 }
 
 # Range rules checked after parsing: (column, predicate that must hold, message).
+BEYOND_MAXIMUM: Final = ("the value is beyond the plausible maximum for this column: a typing "
+                         "or unit error (Wh for kWh, MB for GB)?")
+
 RANGE_RULES: Final[tuple[tuple[str, pl.Expr, str], ...]] = (
     ("quantity", pl.col("quantity") >= 1, "the quantity must be at least 1"),
     ("lifespan_years", pl.col("lifespan_years") > 0, "the lifespan must be more than 0 years"),
@@ -238,6 +242,10 @@ RANGE_RULES: Final[tuple[tuple[str, pl.Expr, str], ...]] = (
     ("ssd_count", pl.col("ssd_count") >= 0, "cannot be negative"),
     ("hdd_count", pl.col("hdd_count") >= 0, "cannot be negative"),
     ("weight_kg", pl.col("weight_kg") >= 0, "a weight cannot be negative"),
+    # The upper bounds every door shares (jalon.core.bounds): beyond them a value is a typing
+    # or unit error, read as a problem on its cell rather than refused by the database later.
+    *((column, pl.col(column) <= bound.maximum, BEYOND_MAXIMUM)
+      for column, bound in BOUNDS.items()),
 )
 
 
