@@ -45,6 +45,19 @@ def record_sign_in(user: Any) -> None:
     record(user, "account.signed_in", target=user.get_username())
 
 
+def record_sign_in_failure(username: str) -> None:
+    """A password check that failed: in the trail of every organisation of the account typed
+    (its administrators see attempts on their members), or of the platform for an unknown
+    identifier. The address and user agent come with every event (tenancy.audit)."""
+    typed = username.strip()[:150]
+    user = get_user_model().objects.filter(username__iexact=typed).first()
+    organisations = (list(Organisation.objects.filter(memberships__user=user).distinct())
+                     if user is not None else [])
+    for organisation in organisations or [None]:
+        record(None, "account.sign_in_failed", organisation, target=typed,
+               known=user is not None)
+
+
 def record_sign_out(user: Any) -> None:
     record(user, "account.signed_out", target=user.get_username())
 

@@ -35,9 +35,11 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = request.POST.get("username", "")
-        wait = throttle.wait_seconds(username, client_ip(request))
+        self.checked = bool(username and request.POST.get("password"))
+        # One password check is reserved before the password is read (atomic: parallel
+        # attempts cannot all pass); refused before the check, so a right guess reveals nothing.
+        wait = throttle.begin(username, client_ip(request)) if self.checked else 0
         if wait:
-            # Refused before the password is checked: an unbound form, the reason, 429.
             form = self.form_class(request, initial={"username": username})
             response = self.render_to_response(self.get_context_data(
                 form=form, throttled=wait_message(wait)))
@@ -47,14 +49,12 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: Any) -> HttpResponse:
-        username = self.request.POST.get("username", "")
-        if username and self.request.POST.get("password"):
-            throttle.record_failure(username, client_ip(self.request))
+        if getattr(self, "checked", False):
+            services.record_sign_in_failure(self.request.POST.get("username", ""))
         return super().form_invalid(form)
 
     def form_valid(self, form: Any) -> HttpResponse:
-        throttle.clear(form.get_user().get_username())
-        throttle.clear(self.request.POST.get("username", ""))
+        throttle.succeeded(self.request.POST.get("username", ""), client_ip(self.request))
         response = super().form_valid(form)
         services.record_sign_in(form.get_user())
         return response
