@@ -6,6 +6,7 @@ import re
 from typing import Any, ClassVar, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.http import QueryDict
@@ -80,6 +81,22 @@ class ApiTokenForm(Accessible, CapabilityChoices):
                              help_text=_("Lecture : consulter ; Édition : modifier l'inventaire "
                                          "et importer. Sans case cochée ci-dessous, le jeton "
                                          "reçoit les capacités du rôle."))
+
+    days = forms.TypedChoiceField(
+        label=_("Durée de validité"), coerce=int, initial=90, required=False,
+        empty_value=None,
+        choices=[(7, _("7 jours")), (30, _("30 jours")), (90, _("90 jours")),
+                 (180, _("180 jours")), (365, _("1 an"))],
+        help_text=_("Le jeton cesse de fonctionner à cette échéance ; créez-en un nouveau "
+                    "avant. Il cesse aussi si la personne qui l'a créé n'administre plus "
+                    "l'organisation."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.TypedChoiceField, self.fields["days"])
+        field.choices = [(d, label) for d, label in field.choices
+                         if int(d) <= settings.API_TOKEN_MAX_DAYS]
+        field.initial = settings.API_TOKEN_DEFAULT_DAYS
 
     def chosen_or_preset(self) -> frozenset[Capability] | None:
         """The capabilities ticked, or None for the role's preset (nothing ticked)."""

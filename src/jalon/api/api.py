@@ -57,9 +57,14 @@ class JalonAPI(NinjaAPI):
             return f"jalon_api_api_{operation.view_func.__name__}"
         return super().get_openapi_operation_id(operation)
 
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        # Every operation behind a token may answer 429 (the token's rate limit, auth.py).
+        return auth.document_rate_limit(super().get_openapi_schema(**kwargs))
+
 
 api = JalonAPI(title="Jalon API", version="1", description=DESCRIPTION,
                urls_namespace="api-v1", docs_url=None, auth=auth.TokenAuth())
+auth.install(api)  # 429 with Retry-After beyond a token's rate limit
 
 
 
