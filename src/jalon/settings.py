@@ -234,3 +234,9 @@ API_RATE_LIMIT = int(os.environ.get("JALON_API_RATE_LIMIT", "600"))
 API_RATE_WINDOW_SECONDS = int(os.environ.get("JALON_API_RATE_WINDOW", "60"))
 # The audit trail records the address and user agent of the request behind each event.
 MIDDLEWARE = [*MIDDLEWARE, "jalon.tenancy.audit.RequestContextMiddleware"]
+# Second factor (accounts/otp.py): TOTP and backup codes through django-otp.
+INSTALLED_APPS = [*INSTALLED_APPS, "django_otp", "django_otp.plugins.otp_totp",
+                  "django_otp.plugins.otp_static"]
+MIDDLEWARE = [*MIDDLEWARE, "django_otp.middleware.OTPMiddleware",
+              "jalon.accounts.otp.SecondFactorMiddleware"]
+OTP_TOTP_ISSUER = "Jalon"

@@ -121,7 +121,11 @@ class OrganisationProfileForm(Accessible, forms.ModelForm):  # type: ignore[type
     class Meta:
         model = Organisation
         fields: tuple[str, ...] = ("name", "kind", "siren", "insee_code", "population",
-                                   "agents")
+                                   "agents", "require_admin_otp")
+        help_texts: ClassVar[dict[str, Any]] = {
+            "require_admin_otp": _("Les administrateurs sans second facteur seront invités à "
+                                   "en configurer un à leur prochaine connexion."),
+        }
 
     def clean_siren(self) -> str:
         return _digits(self.cleaned_data["siren"], (9,), str(_("Le SIREN compte 9 chiffres.")))
@@ -193,3 +197,15 @@ class RegistrationForm(Accessible, forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class CodeForm(Accessible, forms.Form):
+    code = forms.CharField(
+        label=_("Code"), max_length=16,
+        help_text=_("Les 6 chiffres affichés par votre application d'authentification, ou un "
+                    "code de secours."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update({"autocomplete": "one-time-code",
+                                                 "inputmode": "numeric"})

@@ -32,7 +32,8 @@ from jalon.tenancy.models import (
 from jalon.tenancy.scope import held, may_create_tokens
 
 INVITATION_DAYS = 7
-PROFILE_FIELDS = ("name", "kind", "siren", "insee_code", "population", "agents")
+PROFILE_FIELDS = ("name", "kind", "siren", "insee_code", "population", "agents",
+                  "require_admin_otp")
 
 
 class AccountError(Exception):
@@ -41,8 +42,21 @@ class AccountError(Exception):
 
 # Sign-in and account events -------------------------------------------------------------------
 
-def record_sign_in(user: Any) -> None:
-    record(user, "account.signed_in", target=user.get_username())
+def record_sign_in(user: Any, second_factor: bool = False) -> None:
+    record(user, "account.signed_in", target=user.get_username(),
+           **({"second_factor": True} if second_factor else {}))
+
+
+def record_second_factor_failure(user: Any) -> None:
+    record(None, "account.otp_failed", target=user.get_username())
+
+
+def record_second_factor_change(user: Any, action: str) -> None:
+    """account.otp_enabled / otp_disabled / otp_backup_renewed, in the trail of each of the
+    person's organisations (their administrators see who protects their account)."""
+    organisations = list(Organisation.objects.filter(memberships__user=user).distinct())
+    for organisation in organisations or [None]:
+        record(user, action, organisation, target=user.get_username())
 
 
 def record_sign_in_failure(username: str) -> None:
