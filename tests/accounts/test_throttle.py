@@ -54,7 +54,7 @@ def file_database(tmp_path: Path) -> Iterator[None]:
         settings_dict["NAME"] = before
 
 
-def parallel_attempts(username: str, password: str = "wrong", n: int = PARALLEL,
+def parallel_attempts(username: str, password: str = "wrong", n: int = PARALLEL,  # noqa: S107
                       address: str = "192.0.2.10") -> list[int]:
     """`n` sign-ins started at the same moment from `address`; their status codes."""
     barrier = threading.Barrier(n)

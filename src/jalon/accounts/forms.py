@@ -73,6 +73,10 @@ class MemberAccessForm(Accessible, CapabilityChoices):
                                          "cochées."))
 
 
+DAY_CHOICES = [(7, _("7 jours")), (30, _("30 jours")), (90, _("90 jours")),
+               (180, _("180 jours")), (365, _("1 an"))]
+
+
 class ApiTokenForm(Accessible, CapabilityChoices):
     name = forms.CharField(
         label=_("Nom du jeton"), max_length=100,
@@ -85,8 +89,7 @@ class ApiTokenForm(Accessible, CapabilityChoices):
     days = forms.TypedChoiceField(
         label=_("Durée de validité"), coerce=int, initial=90, required=False,
         empty_value=None,
-        choices=[(7, _("7 jours")), (30, _("30 jours")), (90, _("90 jours")),
-                 (180, _("180 jours")), (365, _("1 an"))],
+        choices=DAY_CHOICES,
         help_text=_("Le jeton cesse de fonctionner à cette échéance ; créez-en un nouveau "
                     "avant. Il cesse aussi si la personne qui l'a créé n'administre plus "
                     "l'organisation."))
@@ -94,8 +97,8 @@ class ApiTokenForm(Accessible, CapabilityChoices):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.TypedChoiceField, self.fields["days"])
-        field.choices = [(d, label) for d, label in field.choices
-                         if int(d) <= settings.API_TOKEN_MAX_DAYS]
+        field.choices = [(d, label) for d, label in DAY_CHOICES
+                         if d <= settings.API_TOKEN_MAX_DAYS]
         field.initial = settings.API_TOKEN_DEFAULT_DAYS
 
     def chosen_or_preset(self) -> frozenset[Capability] | None:

@@ -86,7 +86,7 @@ def new_backup_codes(user: Any) -> list[str]:
 
 
 def backup_codes_left(user: Any) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
 
 
 def remove_devices(user: Any) -> None:

@@ -43,8 +43,8 @@ class AccountError(Exception):
 # Sign-in and account events -------------------------------------------------------------------
 
 def record_sign_in(user: Any, second_factor: bool = False) -> None:
-    record(user, "account.signed_in", target=user.get_username(),
-           **({"second_factor": True} if second_factor else {}))
+    details: dict[str, Any] = {"second_factor": True} if second_factor else {}
+    record(user, "account.signed_in", None, user.get_username(), **details)
 
 
 def record_second_factor_failure(user: Any) -> None:
@@ -54,7 +54,8 @@ def record_second_factor_failure(user: Any) -> None:
 def record_second_factor_change(user: Any, action: str) -> None:
     """account.otp_enabled / otp_disabled / otp_backup_renewed, in the trail of each of the
     person's organisations (their administrators see who protects their account)."""
-    organisations = list(Organisation.objects.filter(memberships__user=user).distinct())
+    organisations: list[Organisation | None] = list(
+        Organisation.objects.filter(memberships__user=user).distinct())
     for organisation in organisations or [None]:
         record(user, action, organisation, target=user.get_username())
 
@@ -65,8 +66,9 @@ def record_sign_in_failure(username: str) -> None:
     identifier. The address and user agent come with every event (tenancy.audit)."""
     typed = username.strip()[:150]
     user = get_user_model().objects.filter(username__iexact=typed).first()
-    organisations = (list(Organisation.objects.filter(memberships__user=user).distinct())
-                     if user is not None else [])
+    organisations: list[Organisation | None] = (
+        list(Organisation.objects.filter(memberships__user=user).distinct())
+        if user is not None else [])
     for organisation in organisations or [None]:
         record(None, "account.sign_in_failed", organisation, target=typed,
                known=user is not None)

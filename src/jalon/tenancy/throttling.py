@@ -61,7 +61,7 @@ def take(model: type[models.Model], key: str, limit: int, window: dt.timedelta,
                 except IntegrityError:
                     pass  # created by a parallel caller: count on its row
             # Created meanwhile with room left (or just created by another): update again.
-    opened = manager.filter(key=key).values_list("at", flat=True).first()
+    opened: dt.datetime | None = manager.filter(key=key).values_list("at", flat=True).first()
     if opened is None:
         return max(1, math.ceil(window.total_seconds()))
     return max(1, math.ceil((opened + window - now).total_seconds()))
@@ -73,5 +73,5 @@ def give_back(model: type[models.Model], key: str) -> None:
 
 
 def count(model: type[models.Model], key: str) -> int:
-    value = model._default_manager.filter(key=key).values_list("count", flat=True).first()
+    value: Any = model._default_manager.filter(key=key).values_list("count", flat=True).first()
     return int(value or 0)
