@@ -246,3 +246,25 @@ LOGGING = {
     "loggers": {"django.request": {"filters": ["permission_denied"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- Tokens, sign-in and audit (issue 10 item 4; docs/security.md) ---------------------------
+# Sign-in throttling (accounts/throttle.py): LOGIN_ATTEMPTS (above) password checks per window
+# for one account from one address; for one account from every address; for one address
+# across every account (an office behind one address is many people).
+LOGIN_ACCOUNT_ATTEMPTS = int(os.environ.get("JALON_LOGIN_ACCOUNT_ATTEMPTS", "20"))
+LOGIN_ADDRESS_ATTEMPTS = int(os.environ.get("JALON_LOGIN_ADDRESS_ATTEMPTS", "100"))
+# API tokens: lifetime chosen at creation (default and longest, in days).
+API_TOKEN_DEFAULT_DAYS = int(os.environ.get("JALON_API_TOKEN_DEFAULT_DAYS", "90"))
+API_TOKEN_MAX_DAYS = int(os.environ.get("JALON_API_TOKEN_MAX_DAYS", "365"))
+# API rate limit per token: requests per sliding window of API_RATE_WINDOW_SECONDS (429 and
+# Retry-After beyond it; 0 turns the limit off).
+API_RATE_LIMIT = int(os.environ.get("JALON_API_RATE_LIMIT", "600"))
+API_RATE_WINDOW_SECONDS = int(os.environ.get("JALON_API_RATE_WINDOW", "60"))
+# The audit trail records the address and user agent of the request behind each event.
+MIDDLEWARE = [*MIDDLEWARE, "jalon.tenancy.audit.RequestContextMiddleware"]
+# Second factor (accounts/otp.py): TOTP and backup codes through django-otp.
+INSTALLED_APPS = [*INSTALLED_APPS, "django_otp", "django_otp.plugins.otp_totp",
+                  "django_otp.plugins.otp_static"]
+MIDDLEWARE = [*MIDDLEWARE, "django_otp.middleware.OTPMiddleware",
+              "jalon.accounts.otp.SecondFactorMiddleware"]
+OTP_TOTP_ISSUER = "Jalon"

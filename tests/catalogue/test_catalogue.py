@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from tests import factories, paths
-from tests.factories import DigitalServiceFactory, OrganisationFactory, UserFactory, api_token
+from tests.factories import DigitalServiceFactory, OrganisationFactory, api_token
 
 from jalon.catalogue.models import DigitalService
 from jalon.tenancy.models import AuditEvent, Organisation
@@ -230,7 +230,7 @@ def test_import_page_without_a_file(org, editor):
 
 class Api:
     def __init__(self, org: Organisation, role: str = "editor") -> None:
-        _token, secret = api_token(org, role, actor=UserFactory(username=f"creator-{org.slug}"))
+        _token, secret = api_token(org, role)  # made by a new administrator of `org`
         self.client = Client()
         self.headers = {"Authorization": f"Bearer {secret}"}
 

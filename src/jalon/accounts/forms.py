@@ -6,6 +6,7 @@ import re
 from typing import Any, ClassVar, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.http import QueryDict
@@ -72,6 +73,10 @@ class MemberAccessForm(Accessible, CapabilityChoices):
                                          "cochées."))
 
 
+DAY_CHOICES = [(7, _("7 jours")), (30, _("30 jours")), (90, _("90 jours")),
+               (180, _("180 jours")), (365, _("1 an"))]
+
+
 class ApiTokenForm(Accessible, CapabilityChoices):
     name = forms.CharField(
         label=_("Nom du jeton"), max_length=100,
@@ -80,6 +85,21 @@ class ApiTokenForm(Accessible, CapabilityChoices):
                              help_text=_("Lecture : consulter ; Édition : modifier l'inventaire "
                                          "et importer. Sans case cochée ci-dessous, le jeton "
                                          "reçoit les capacités du rôle."))
+
+    days = forms.TypedChoiceField(
+        label=_("Durée de validité"), coerce=int, initial=90, required=False,
+        empty_value=None,
+        choices=DAY_CHOICES,
+        help_text=_("Le jeton cesse de fonctionner à cette échéance ; créez-en un nouveau "
+                    "avant. Il cesse aussi si la personne qui l'a créé n'administre plus "
+                    "l'organisation."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.TypedChoiceField, self.fields["days"])
+        field.choices = [(d, label) for d, label in DAY_CHOICES
+                         if d <= settings.API_TOKEN_MAX_DAYS]
+        field.initial = settings.API_TOKEN_DEFAULT_DAYS
 
     def chosen_or_preset(self) -> frozenset[Capability] | None:
         """The capabilities ticked, or None for the role's preset (nothing ticked)."""
@@ -104,7 +124,11 @@ class OrganisationProfileForm(Accessible, forms.ModelForm):  # type: ignore[type
     class Meta:
         model = Organisation
         fields: tuple[str, ...] = ("name", "kind", "siren", "insee_code", "population",
-                                   "agents")
+                                   "agents", "require_admin_otp")
+        help_texts: ClassVar[dict[str, Any]] = {
+            "require_admin_otp": _("Les administrateurs sans second facteur seront invités à "
+                                   "en configurer un à leur prochaine connexion."),
+        }
 
     def clean_siren(self) -> str:
         return _digits(self.cleaned_data["siren"], (9,), str(_("Le SIREN compte 9 chiffres.")))
@@ -176,3 +200,15 @@ class RegistrationForm(Accessible, forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class CodeForm(Accessible, forms.Form):
+    code = forms.CharField(
+        label=_("Code"), max_length=16,
+        help_text=_("Les 6 chiffres affichés par votre application d'authentification, ou un "
+                    "code de secours."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update({"autocomplete": "one-time-code",
+                                                 "inputmode": "numeric"})

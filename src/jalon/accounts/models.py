@@ -18,17 +18,31 @@ from jalon.tenancy.models import Organisation, Role
 
 
 class LoginAttempt(models.Model):
-    """One failed sign-in, counted per username and per client address."""
+    """Password checks counted under one key in the current throttling window.
 
-    username = models.CharField(max_length=150, db_index=True)
+    Three kinds of key (accounts/throttle.py): the account typed (`username`), the account from
+    one address (`username` and `ip`), and one address (`ip`) across every account. `key` is a
+    SHA-256 of the kind and the values, `count` the checks reserved since `at` (when the window
+    opened); tenancy.throttling counts atomically on this row.
+    """
+
+    class Kind(models.TextChoices):
+        ACCOUNT = "account", _("Compte")
+        ACCOUNT_ADDRESS = "account_address", _("Compte depuis une adresse")
+        ADDRESS = "address", _("Adresse")
+
+    key = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    username = models.CharField(max_length=150, blank=True, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    count = models.PositiveIntegerField(default=0)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ("-at",)
 
     def __str__(self) -> str:
-        return f"{self.username} ({self.at:%Y-%m-%d %H:%M})"
+        return f"{self.kind} {self.username} {self.ip or ''} ×{self.count}"
 
 
 class Invitation(models.Model):

@@ -16,5 +16,7 @@ urlpatterns = [
          name="invitation_revoke"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("tokens/<int:token_id>/reown/", views.token_reown, name="token_reown"),
     path("audit/", views.audit, name="audit"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
 ]

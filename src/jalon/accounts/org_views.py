@@ -3,12 +3,17 @@ invitations, API tokens, audit."""
 
 from __future__ import annotations
 
+import csv
+import json
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +27,7 @@ from jalon.accounts.forms import (
     RoleForm,
 )
 from jalon.accounts.models import Invitation
+from jalon.core.exports import safe_cell
 from jalon.tenancy.capabilities import Capability, ordered, preset
 from jalon.tenancy.models import ApiToken, Membership, Role
 from jalon.tenancy.scope import OrganisationRequest, held, organisation_view
@@ -174,11 +180,16 @@ def tokens(request: OrganisationRequest) -> HttpResponse:
     secret = None
     if request.method == "POST" and form.is_valid():
         # The secret is shown in this response only (never stored, never redirected with).
-        _token, secret = services.create_api_token(request.user, organisation,
-                                                   form.cleaned_data["name"],
-                                                   form.cleaned_data["role"],
-                                                   form.chosen_or_preset())
-        form = ApiTokenForm()
+        try:
+            _token, secret = services.create_api_token(request.user, organisation,
+                                                       form.cleaned_data["name"],
+                                                       form.cleaned_data["role"],
+                                                       form.chosen_or_preset(),
+                                                       days=form.cleaned_data["days"])
+        except services.AccountError as error:
+            form.add_error(None, str(error))
+        else:
+            form = ApiTokenForm()
     response = _render(request, "accounts/settings_tokens.html", "tokens", {
         "form": form, "tokens": [_described(t) for t in selectors.api_tokens(organisation)],
         "secret": secret},
@@ -200,8 +211,62 @@ def token_revoke(request: OrganisationRequest, token_id: int) -> HttpResponse:
 
 
 @admin_view
+@require_POST
+def token_reown(request: OrganisationRequest, token_id: int) -> HttpResponse:
+    """The administrator answers for the token from now on (it then survives its creator's
+    departure)."""
+    token = get_object_or_404(ApiToken.objects.select_related("organisation__operator",
+                                                              "created_by"),
+                              pk=token_id, organisation=request.organisation)
+    try:
+        services.reown_api_token(request.user, token)
+        messages.success(request, _("Vous répondez désormais du jeton « %(name)s ».")
+                         % {"name": token.name})
+    except services.AccountError as error:
+        messages.error(request, str(error))
+    return _back(request, "tokens")
+
+
+@admin_view
 def audit(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
     page = Paginator(selectors.audit_events(organisation), AUDIT_PAGE_SIZE).get_page(
         request.GET.get("page"))
     return _render(request, "accounts/settings_audit.html", "audit", {"page": page})
+
+
+class _Echo:
+    """A file-like object whose write returns the line (csv.writer into a streamed answer)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+AUDIT_CSV_HEADER = ("date", "personne", "action", "objet", "details", "adresse_ip",
+                    "navigateur")
+
+
+@admin_view
+@never_cache
+def audit_export(request: OrganisationRequest) -> StreamingHttpResponse:
+    """The organisation's whole audit trail as CSV (UTF-8 with BOM, comma-separated), every
+    text cell spreadsheet-safe (jalon.core.exports.safe_cell: OWASP CSV injection). Exporting
+    it is itself audited: it holds addresses and user agents."""
+    organisation = request.organisation
+    services.record_audit_export(request.user, organisation)
+    writer = csv.writer(_Echo())
+
+    def rows() -> Iterator[str]:
+        yield "\ufeff" + writer.writerow(AUDIT_CSV_HEADER)
+        for event in selectors.audit_events(organisation).iterator(chunk_size=1000):
+            yield writer.writerow([safe_cell(cell) for cell in (
+                event.at.isoformat(), event.actor.get_username() if event.actor else "",
+                event.action, event.target,
+                json.dumps(event.details, ensure_ascii=False, sort_keys=True,
+                           cls=DjangoJSONEncoder) if event.details else "",
+                event.ip or "", event.user_agent)])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="journal-{organisation.slug}-{timezone.localdate():%Y-%m-%d}.csv"')
+    return response

@@ -29,10 +29,11 @@ from jalon.tenancy.models import (
     Organisation,
     Role,
 )
-from jalon.tenancy.scope import held
+from jalon.tenancy.scope import held, may_create_tokens
 
 INVITATION_DAYS = 7
-PROFILE_FIELDS = ("name", "kind", "siren", "insee_code", "population", "agents")
+PROFILE_FIELDS = ("name", "kind", "siren", "insee_code", "population", "agents",
+                  "require_admin_otp")
 
 
 class AccountError(Exception):
@@ -41,8 +42,40 @@ class AccountError(Exception):
 
 # Sign-in and account events -------------------------------------------------------------------
 
-def record_sign_in(user: Any) -> None:
-    record(user, "account.signed_in", target=user.get_username())
+def record_sign_in(user: Any, second_factor: bool = False) -> None:
+    details: dict[str, Any] = {"second_factor": True} if second_factor else {}
+    record(user, "account.signed_in", None, user.get_username(), **details)
+
+
+def record_second_factor_failure(user: Any) -> None:
+    record(None, "account.otp_failed", target=user.get_username())
+
+
+def record_second_factor_change(user: Any, action: str) -> None:
+    """account.otp_enabled / otp_disabled / otp_backup_renewed, in the trail of each of the
+    person's organisations (their administrators see who protects their account)."""
+    organisations: list[Organisation | None] = list(
+        Organisation.objects.filter(memberships__user=user).distinct())
+    for organisation in organisations or [None]:
+        record(user, action, organisation, target=user.get_username())
+
+
+def record_sign_in_failure(username: str) -> None:
+    """A password check that failed: in the trail of every organisation of the account typed
+    (its administrators see attempts on their members), or of the platform for an unknown
+    identifier. The address and user agent come with every event (tenancy.audit)."""
+    typed = username.strip()[:150]
+    user = get_user_model().objects.filter(username__iexact=typed).first()
+    organisations: list[Organisation | None] = (
+        list(Organisation.objects.filter(memberships__user=user).distinct())
+        if user is not None else [])
+    for organisation in organisations or [None]:
+        record(None, "account.sign_in_failed", organisation, target=typed,
+               known=user is not None)
+
+
+def record_audit_export(user: Any, organisation: Organisation) -> None:
+    record(user, "audit.exported", organisation, target=organisation.slug)
 
 
 def record_sign_out(user: Any) -> None:
@@ -188,6 +221,8 @@ def _save_capabilities(actor: Any, membership: Membership, role: Role,
     membership.save(update_fields=["role", "capabilities"])
     record(actor, action, membership.organisation, target=membership.user.get_username(),
            before=before_role, after=str(role), **_change(before, after))
+    if Capability.ADMINISTER in before and Capability.ADMINISTER not in after:
+        revoke_tokens_of(actor, membership.user, membership.organisation, "creator_demoted")
     return True
 
 
@@ -217,37 +252,93 @@ def remove_member(actor: Any, membership: Membership) -> None:
     organisation = membership.organisation
     role = membership.role
     capabilities = _values(held(membership))
+    user = membership.user
     membership.delete()
     record(actor, "membership.removed", organisation, target=username, role=role,
            capabilities=capabilities)
+    revoke_tokens_of(actor, user, organisation, "creator_removed")
+
+
+def deactivated(user: Any) -> int:
+    """A deactivated account: revoke every token it created (accounts.apps connects this to
+    the user model's saves, so that any way of deactivating an account revokes them)."""
+    with transaction.atomic():
+        return revoke_tokens_of(None, user, None, "creator_deactivated")
 
 
 # API tokens ---------------------------------------------------------------------------------
 
+def _token_lifetime(days: int | None) -> dt.timedelta:
+    days = settings.API_TOKEN_DEFAULT_DAYS if days is None else int(days)
+    if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        raise AccountError(_("Un jeton vaut de 1 à %(max)d jours ; choisissez une durée dans "
+                             "cet intervalle.") % {"max": settings.API_TOKEN_MAX_DAYS})
+    return dt.timedelta(days=days)
+
+
 @transaction.atomic
 def create_api_token(actor: Any, organisation: Organisation, name: str, role: str,
-                     capabilities: frozenset[Capability] | set[Capability] | None = None
-                     ) -> tuple[ApiToken, str]:
-    """A new token with the role's capabilities, or those chosen; the secret is returned once
-    and only its hash is kept."""
+                     capabilities: frozenset[Capability] | set[Capability] | None = None,
+                     days: int | None = None) -> tuple[ApiToken, str]:
+    """A new token with the role's capabilities, or those chosen, valid `days` days
+    (settings.API_TOKEN_DEFAULT_DAYS by default, at most API_TOKEN_MAX_DAYS); the secret is
+    returned once and only its hash is kept. Only someone who may create tokens for the
+    organisation (scope.may_create_tokens) can, and the token works only while they may."""
+    if not may_create_tokens(actor, organisation):
+        raise AccountError(_("Seul un administrateur de l'organisation peut créer un jeton."))
+    lifetime = _token_lifetime(days)
     secret = ApiToken.new_secret()
     chosen = preset(role) if capabilities is None else frozenset(capabilities)
     token = ApiToken.objects.create(organisation=organisation, name=name.strip(), role=Role(role),
                                     capabilities=_values(chosen), prefix=secret[:12],
-                                    key_hash=ApiToken.hash(secret), created_by=actor)
+                                    key_hash=ApiToken.hash(secret), created_by=actor,
+                                    expires_at=timezone.now() + lifetime)
     record(actor, "api_token.created", organisation, target=token.name, prefix=token.prefix,
-           role=role, capabilities=_values(chosen), token=token.pk)
+           role=role, capabilities=_values(chosen), token=token.pk,
+           expires_at=token.expires_at.isoformat(), days=lifetime.days)
     return token, secret
 
 
 @transaction.atomic
-def revoke_api_token(actor: Any, token: ApiToken) -> None:
+def revoke_api_token(actor: Any, token: ApiToken, reason: str = "") -> None:
     if token.revoked_at is not None:
         raise AccountError(_("Ce jeton est déjà révoqué."))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     record(actor, "api_token.revoked", token.organisation, target=token.name,
-           prefix=token.prefix, token=token.pk)
+           prefix=token.prefix, token=token.pk, **({"reason": reason} if reason else {}))
+
+
+@transaction.atomic
+def reown_api_token(actor: Any, token: ApiToken) -> None:
+    """An administrator answers for a token from now on (before its creator leaves, so that
+    the integration keeps working): the token then lives as long as they may create tokens."""
+    if not token.is_active:
+        raise AccountError(_("Ce jeton est révoqué ou expiré : créez-en un nouveau."))
+    if not may_create_tokens(actor, token.organisation):
+        raise AccountError(_("Seul un administrateur de l'organisation peut reprendre un jeton."))
+    before = token.created_by.get_username() if token.created_by else ""
+    token.created_by = actor
+    token.save(update_fields=["created_by"])
+    record(actor, "api_token.reowned", token.organisation, target=token.name,
+           prefix=token.prefix, token=token.pk, before=before, after=actor.get_username())
+
+
+def revoke_tokens_of(actor: Any, user: Any, organisation: Organisation | None,
+                     reason: str) -> int:
+    """Revoke the active tokens `user` created (in `organisation`, or everywhere), when they
+    can no longer create tokens there. Callers hold a transaction."""
+    tokens = ApiToken.objects.filter(created_by=user, revoked_at__isnull=True,
+                                     expires_at__gt=timezone.now()).select_related(
+        "organisation__operator")
+    if organisation is not None:
+        tokens = tokens.filter(organisation=organisation)
+    revoked = 0
+    for token in tokens:
+        if not may_create_tokens(user, token.organisation):
+            revoke_api_token(actor, token, reason)
+            revoked += 1
+    return revoked
 
 
 # Organisations ------------------------------------------------------------------------------

@@ -1,20 +1,37 @@
-"""Sign-in throttling: settings.LOGIN_ATTEMPTS failures per settings.LOGIN_WINDOW_SECONDS,
-counted per username and per client address, in the database (shared by every process).
+"""Sign-in throttling: how many password checks are let through, per window
+(settings.LOGIN_WINDOW_SECONDS), under three keys counted in the database (shared by every
+process):
 
-A blocked sign-in is refused before the password is even checked, so that a correct guess
-during the wait reveals nothing. A successful sign-in clears the username's counter.
+- the account typed, from one address: settings.LOGIN_ATTEMPTS (5) — the lock an attacker at
+  one address meets;
+- the account, from every address: settings.LOGIN_ACCOUNT_ATTEMPTS (20) — an attack spread
+  over many addresses still meets a limit, and the account's owner keeps a margin to sign in
+  from their own address meanwhile;
+- the address, across every account: settings.LOGIN_ADDRESS_ATTEMPTS (100) — one office
+  behind one address (NAT, proxy) is many people: failures on one account never block the
+  others, only a spray over many accounts does.
+
+A check is *reserved* before the password is checked (`begin`, atomic per key:
+tenancy.throttling.take), so that parallel attempts cannot all pass a count taken before any
+of them is recorded. A refused attempt is answered before the password is checked, so that a
+right guess during the wait reveals nothing. A successful sign-in gives its reservation back
+and clears the (account, address) counter (`succeeded`); a password reset clears the account
+(`clear`). OWASP Authentication Cheat Sheet, "Protect against automated attacks"; ANSSI
+recommandations relatives à l'authentification multifacteur et aux mots de passe (R29).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from jalon.accounts.models import LoginAttempt
 from jalon.tenancy import throttling
+
+Kind = LoginAttempt.Kind
 
 
 def _normalise(username: str) -> str:
@@ -25,26 +42,61 @@ def _window() -> dt.timedelta:
     return dt.timedelta(seconds=settings.LOGIN_WINDOW_SECONDS)
 
 
-def wait_seconds(username: str, ip: str | None) -> int:
-    """Seconds before another attempt is allowed (0 when not blocked)."""
-    now = timezone.now()
-    recent = LoginAttempt.objects.filter(at__gte=now - _window())
-    waits = [0]
-    for condition in (Q(username=_normalise(username)), Q(ip=ip) if ip else None):
-        if condition is not None:
-            times = list(recent.filter(condition).order_by("-at")
-                         .values_list("at", flat=True)[: settings.LOGIN_ATTEMPTS])
-            waits.append(throttling.wait_seconds(times, settings.LOGIN_ATTEMPTS, _window(),
-                                                 now))
-    return max(waits)
+def _key(kind: str, username: str, ip: str | None) -> str:
+    return hashlib.sha256(f"{kind}\x00{username}\x00{ip or ''}".encode()).hexdigest()
 
 
-def record_failure(username: str, ip: str | None) -> None:
+def _keys(username: str, ip: str | None) -> list[tuple[str, int, dict[str, object]]]:
+    """(key, limit, row fields) in the order they are taken: the narrowest first."""
+    name = _normalise(username)
+    keys: list[tuple[str, int, dict[str, object]]] = [
+        (_key(Kind.ACCOUNT_ADDRESS, name, ip), settings.LOGIN_ATTEMPTS,
+         {"kind": Kind.ACCOUNT_ADDRESS, "username": name, "ip": ip}),
+        (_key(Kind.ACCOUNT, name, None), settings.LOGIN_ACCOUNT_ATTEMPTS,
+         {"kind": Kind.ACCOUNT, "username": name, "ip": None})]
+    if ip:
+        keys.append((_key(Kind.ADDRESS, "", ip), settings.LOGIN_ADDRESS_ATTEMPTS,
+                     {"kind": Kind.ADDRESS, "username": "", "ip": ip}))
+    return keys
+
+
+def begin(username: str, ip: str | None) -> int:
+    """Reserve one password check for `username` from `ip`: 0 when reserved (counted under
+    every key), else the seconds to wait (nothing counted)."""
     now = timezone.now()
-    LoginAttempt.objects.create(username=_normalise(username), ip=ip, at=now)
-    # Forget what no window can count any more.
-    LoginAttempt.objects.filter(at__lt=now - _window()).delete()
+    taken: list[str] = []
+    for key, limit, fields in _keys(username, ip):
+        wait = throttling.take(LoginAttempt, key, limit, _window(), now, **fields)
+        if wait:
+            for done in taken:
+                throttling.give_back(LoginAttempt, done)
+            return wait
+        taken.append(key)
+    return 0
+
+
+def succeeded(username: str, ip: str | None) -> None:
+    """The reserved check was a success: it counts against nothing."""
+    for key, _limit, fields in _keys(username, ip):
+        if fields["kind"] == Kind.ACCOUNT_ADDRESS:
+            LoginAttempt.objects.filter(key=key).delete()
+        else:
+            throttling.give_back(LoginAttempt, key)
+
+
+def record_failure(username: str, ip: str | None) -> int:
+    """Count a failure without a password check (kept for callers that check elsewhere)."""
+    return begin(username, ip)
 
 
 def clear(username: str) -> None:
-    LoginAttempt.objects.filter(username=_normalise(username)).delete()
+    """Forget the failures on an account (its password was just reset by its owner)."""
+    LoginAttempt.objects.filter(username=_normalise(username),
+                                kind__in=(Kind.ACCOUNT, Kind.ACCOUNT_ADDRESS)).delete()
+
+
+def purge(now: dt.datetime | None = None) -> int:
+    """Delete the counters whose window has ended (the privacy purge does too)."""
+    now = now or timezone.now()
+    deleted, _by_model = LoginAttempt.objects.filter(at__lt=now - _window()).delete()
+    return deleted

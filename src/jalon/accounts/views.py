@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -16,9 +18,16 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import login as otp_login
 
-from jalon.accounts import selectors, services, throttle
-from jalon.accounts.forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetRequestForm
+from jalon.accounts import otp, selectors, services, throttle
+from jalon.accounts.forms import (
+    CodeForm,
+    LoginForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
 from jalon.tenancy import scope
 from jalon.tenancy.capabilities import Capability
 from jalon.tenancy.client import client_ip
@@ -51,9 +60,11 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = request.POST.get("username", "")
-        wait = throttle.wait_seconds(username, client_ip(request))
+        self.checked = bool(username and request.POST.get("password"))
+        # One password check is reserved before the password is read (atomic: parallel
+        # attempts cannot all pass); refused before the check, so a right guess reveals nothing.
+        wait = throttle.begin(username, client_ip(request)) if self.checked else 0
         if wait:
-            # Refused before the password is checked: an unbound form, the reason, 429.
             form = self.form_class(request, initial={"username": username})
             response = self.render_to_response(self.get_context_data(
                 form=form, throttled=wait_message(wait)))
@@ -63,9 +74,8 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: Any) -> HttpResponse:
-        username = self.request.POST.get("username", "")
-        if username and self.request.POST.get("password"):
-            throttle.record_failure(username, client_ip(self.request))
+        if getattr(self, "checked", False):
+            services.record_sign_in_failure(self.request.POST.get("username", ""))
         return super().form_invalid(form)
 
     def get_success_url(self) -> str:
@@ -79,11 +89,127 @@ class LoginView(auth_views.LoginView):
         return super().get_success_url()
 
     def form_valid(self, form: Any) -> HttpResponse:
-        throttle.clear(form.get_user().get_username())
-        throttle.clear(self.request.POST.get("username", ""))
+        throttle.succeeded(self.request.POST.get("username", ""), client_ip(self.request))
+        user = form.get_user()
+        if otp.has_device(user):
+            # The password was right; the session opens once a code is given too.
+            self.request.session[otp.PENDING] = {
+                "user": user.pk, "backend": user.backend, "at": int(time.time()),
+                "next": self.get_success_url()}
+            return redirect("accounts:otp_verify")
         response = super().form_valid(form)
-        services.record_sign_in(form.get_user())
+        services.record_sign_in(user)
         return response
+
+
+PENDING_SECONDS = 300
+
+
+def _pending_user(request: HttpRequest) -> tuple[Any, dict[str, Any]] | None:
+    pending = request.session.get(otp.PENDING)
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+    return (user, pending) if user is not None else None
+
+
+@never_cache
+@csrf_protect
+@sensitive_post_parameters("code")
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """Second step of the sign-in (or of a session that must be verified): a TOTP or backup
+    code. Attempts are reserved in the sign-in throttle like passwords."""
+    if request.user.is_authenticated:
+        user, pending = request.user, {"next": reverse("home")}
+    else:
+        found = _pending_user(request)
+        if found is None:
+            messages.error(request, _("Saisissez d'abord votre identifiant et votre mot de "
+                                      "passe."))
+            return redirect("accounts:login")
+        user, pending = found
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        ip = client_ip(request)
+        wait = throttle.begin(user.get_username(), ip)
+        if wait:
+            form.add_error("code", wait_message(wait))
+            status = 429
+        elif (device := otp.verify(user, form.cleaned_data["code"])) is None:
+            services.record_second_factor_failure(user)
+            form.add_error("code", _("Code incorrect ou expiré."))
+            status = 400
+        else:
+            throttle.succeeded(user.get_username(), ip)
+            if not request.user.is_authenticated:
+                request.session.pop(otp.PENDING, None)
+                login(request, user, backend=pending["backend"])
+                services.record_sign_in(user, second_factor=True)
+            otp_login(request, device)
+            return HttpResponseRedirect(pending.get("next") or reverse("home"))
+    elif request.method == "POST":
+        status = 400
+    return render(request, "accounts/otp_verify.html",
+                  {"form": form, "required": request.GET.get("required") == "1"},
+                  status=status)
+
+
+@never_cache
+@login_required
+@csrf_protect
+@sensitive_post_parameters("code")
+def security(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's second factor: enrol (QR code, confirm with a code), backup
+    codes (renew), remove (unless an organisation requires it)."""
+    user = request.user
+    form = CodeForm(request.POST or None)
+    action = request.POST.get("action", "")
+    codes: list[str] = []
+    active = otp.confirmed_totp(user)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        if active is None and action == "enrol":
+            device = otp.pending_totp(user)
+            if device.verify_token("".join(code.split())):
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                codes = otp.new_backup_codes(user)
+                otp_login(request, device)
+                services.record_second_factor_change(user, "account.otp_enabled")
+                active = device
+            else:
+                form.add_error("code", _("Code incorrect : vérifiez l'heure de votre "
+                                         "téléphone et saisissez le code affiché maintenant."))
+        elif active is not None and action in ("backup", "remove"):
+            if otp.verify(user, code) is None:
+                services.record_second_factor_failure(user)
+                form.add_error("code", _("Code incorrect ou expiré."))
+            elif action == "backup":
+                codes = otp.new_backup_codes(user)
+                services.record_second_factor_change(user, "account.otp_backup_renewed")
+            elif otp.required(user):
+                form.add_error("code", _("Une de vos organisations exige la double "
+                                         "authentification de ses administrateurs : elle ne "
+                                         "peut pas être retirée."))
+            else:
+                otp.remove_devices(user)
+                services.record_second_factor_change(user, "account.otp_disabled")
+                messages.success(request, _("Double authentification retirée."))
+                return redirect("accounts:security")
+        status = 400 if form.errors else 200
+    elif request.method == "POST":
+        status = 400
+    context: dict[str, Any] = {"form": form, "active": active, "codes": codes,
+                               "required": otp.required(user),
+                               "backup_left": otp.backup_codes_left(user) if active else 0}
+    if active is None:
+        device = otp.pending_totp(user)
+        context["qr"] = otp.qr_svg(device.config_url,
+                                   _("Code QR à lire avec une application d'authentification"))
+        context["secret"] = otp.base32_secret(device)
+    return render(request, "accounts/security.html", context, status=status)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -65,7 +65,8 @@ class JalonAPI(NinjaAPI):
         for item in schema.get("paths", {}).values():
             for operation in item.values():
                 document_framework_statuses(operation)
-        return schema
+        # Every operation behind a token may answer 429 (the token's rate limit, auth.py).
+        return auth.document_rate_limit(schema)
 
 
 # What django-ninja itself answers before an operation runs, so what every client may get
@@ -96,6 +97,7 @@ def document_framework_statuses(operation: dict[str, Any]) -> None:
 
 api = JalonAPI(title="Jalon API", version="1", description=DESCRIPTION,
                urls_namespace="api-v1", docs_url=None, auth=auth.TokenAuth())
+auth.install(api)  # 429 with Retry-After beyond a token's rate limit
 
 
 

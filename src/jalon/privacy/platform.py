@@ -53,3 +53,15 @@ def declare() -> None:
         on_expiry="anonymise", on_erasure="anonymise",
         purpose=_("Journal des actions sur les comptes : qui a été invité, s'est connecté, a "
                   "changé de rôle (identifiant ou adresse électronique dans la cible)."))
+    register(
+        apps.get_model("tenancy", "AuditEvent"), name="tenancy.auditevent.origin",
+        fields=("ip", "user_agent"), subject="actor__email", retention=_audit_keep,
+        date_field="at", on_expiry="anonymise", on_erasure="anonymise",
+        purpose=_("Journal des actions : adresse IP et navigateur d'où vient chaque action, "
+                  "pour retrouver l'origine d'un accès frauduleux."))
+    register(
+        apps.get_model("tenancy", "ApiToken"), name="tenancy.apitoken",
+        fields=("last_used_ip",), subject="created_by__email", retention=_audit_keep,
+        date_field="last_used_at", on_expiry="anonymise", on_erasure="anonymise",
+        purpose=_("Jetons d'API : adresse IP de la dernière utilisation, pour repérer un "
+                  "jeton utilisé depuis un endroit inattendu."))

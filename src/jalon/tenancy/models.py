@@ -17,12 +17,14 @@ capabilities; an empty list is a member who may do nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,6 +59,10 @@ class Organisation(models.Model):
     agents = models.PositiveIntegerField(_("nombre d'agents"), null=True, blank=True)
     # Bumped by every change of the inventory: keys the cached footprint results.
     inventory_version = models.PositiveIntegerField(default=0)
+    # Administrators (members holding ADMINISTER, operator administrators) must sign in with
+    # a second factor (accounts.otp); those without one are sent to enrol at sign-in.
+    require_admin_otp = models.BooleanField(
+        _("exiger la double authentification des administrateurs"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -138,12 +144,20 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=100)
     target = models.CharField(max_length=200, blank=True)
     details = models.JSONField(default=dict, blank=True)
+    # Where the change came from (tenancy.audit): personal data, blanked after
+    # settings.AUDIT_PERSONAL_DAYS (privacy/platform.py).
+    ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    user_agent = models.CharField(_("navigateur"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.action} {self.target}".strip()
+
+
+def default_token_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=settings.API_TOKEN_DEFAULT_DAYS)
 
 
 class ApiToken(CapabilitiesMixin):
@@ -159,10 +173,24 @@ class ApiToken(CapabilitiesMixin):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # The client address of the last use (recorded with last_used_at): personal data when a
+    # person runs the client, blanked with the audit trail's addresses (privacy/platform.py).
+    last_used_ip = models.GenericIPAddressField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Chosen at creation (accounts.forms.ApiTokenForm): settings.API_TOKEN_DEFAULT_DAYS by
+    # default, at most settings.API_TOKEN_MAX_DAYS (ANSSI: secrets have a limited lifetime).
+    expires_at = models.DateTimeField(default=default_token_expiry)
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired
 
     @staticmethod
     def hash(secret: str) -> str:
@@ -196,3 +224,15 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.domain}: {self.published}"
+
+
+class RateCounter(models.Model):
+    """Requests counted per key and time bucket (the API's rate limit per token,
+    jalon.api.auth); counted atomically by jalon.tenancy.throttling.take."""
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} ×{self.count}"

@@ -142,6 +142,24 @@ def scope_to_token(request: HttpRequest, token: ApiToken) -> OrganisationRequest
     return _scope(request, token.organisation, Access(Role(token.role), held(token)))
 
 
+def may_create_tokens(user: Any, organisation: Organisation) -> bool:
+    """Whether `user` may create API tokens for `organisation` (an active account holding
+    ADMINISTER there). A token works only while its creator may: removed from the
+    organisation, deactivated or without ADMINISTER, their tokens stop (and are revoked by
+    accounts.services when that happens through Jalon)."""
+    if user is None or not getattr(user, "is_active", False):
+        return False
+    access = access_in(user, organisation)
+    return access is not None and Capability.ADMINISTER in access.capabilities
+
+
+def token_is_usable(token: ApiToken, now: Any) -> bool:
+    """An API token authenticates only if not revoked, not expired, and its creator may still
+    create tokens for its organisation."""
+    return (token.revoked_at is None and token.expires_at > now
+            and may_create_tokens(token.created_by, token.organisation))
+
+
 # --- Operators ---------------------------------------------------------------------------------
 
 def administered_operators(user: Any) -> QuerySet[Operator]:
