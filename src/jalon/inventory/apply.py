@@ -118,3 +118,27 @@ def _delete_rows(rows: QuerySet[Asset]) -> None:
     cascades (14 s for 100,000 assets); the only dependants, lifecycle events, are handled
     by the callers."""
     rows._raw_delete(rows.db)
+
+
+def plan(organisation_id: int, numbers: pl.Series) -> dict[str, dict[str, int]]:
+    """What each mode would do to the inventory, counted before anything is written.
+
+    `numbers` is the file's inventory-number column (one value per row, null or "" when a row
+    has none). Matching is the one merge_inventory does: a number already in the inventory
+    updates that device (its first row in the file; later rows with the same number are
+    added), everything else is added. Replacing rewrites the file's devices too and removes
+    every device the file does not list (with its lifecycle events).
+    """
+    numbered = (Asset.objects.filter(organisation_id=organisation_id)
+                .exclude(inventory_number="").values_list("inventory_number", flat=True)
+                .distinct())
+    existing = set(numbered.iterator(chunk_size=10_000))
+    total = Asset.objects.filter(organisation_id=organisation_id).count()
+    rows = numbers.len()
+    distinct = set(numbers.drop_nulls().filter(numbers.drop_nulls() != "").unique().to_list())
+    matched = len(distinct & existing)
+    return {
+        "merge": {"added": rows - matched, "updated": matched, "removed": 0},
+        "replace": {"added": rows - matched, "updated": matched, "removed": total - matched},
+        "existing": {"devices": total},
+    }
