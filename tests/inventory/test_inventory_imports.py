@@ -203,7 +203,7 @@ def test_failed_apply_leaves_previous_inventory_intact(editor_client, org, monke
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(apply.Asset.objects, "bulk_create", broken)
+    monkeypatch.setattr(apply, "_write", broken)
     upload(editor_client, org, GLPI)
     source = last_import(org)
     confirm(editor_client, org, source)

@@ -210,9 +210,9 @@ def _apply(source: InventoryImport, attempt: int) -> None:
     # Routed again: the organisation's rules may have changed since the preview.
     frame = routes.assign(pl.read_parquet(frame_path(source)), source.organisation)
     _progress(source, ImportStatus.APPLYING, 20)
-    # Building the rows is the slow Python part; it happens before the transaction so
-    # that the write lock is held for the inserts only.
-    assets = apply.build_assets(frame, source)
+    # Preparing the rows happens before the transaction so that the write lock is held for
+    # the writes only.
+    assets = apply.prepare(frame)
     _progress(source, ImportStatus.APPLYING, 50)
     with transaction.atomic():
         # Only the run the sweep last queued may write (attempts grows at each retry): a run
