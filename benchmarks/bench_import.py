@@ -14,8 +14,9 @@ jalon_bench_import on 127.0.0.1:5432). Timed, in the same run:
   (`apply.build_assets`), `bulk_create` in batches of 2,000, the merge matched in a Python loop.
 
 Each apply (building the rows and writing them in one transaction) is timed for a first import
-(empty inventory) and a merge re-import of the same file (every device updated). Results go to benchmarks/results-import.json; the table is copied
-into benchmarks/README.md by hand with the machine and the date.
+(empty inventory) and a merge re-import of the same file (every device updated). Results go to
+benchmarks/results-import.json; the table is copied into benchmarks/README.md by hand with the
+machine, the date and the load average.
 """
 
 from __future__ import annotations
@@ -152,6 +153,7 @@ def main() -> None:
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
                    f"Python {platform.python_version()}",
         "date": time.strftime("%Y-%m-%d"),
+        "load_average": os.getloadavg(),
     }
     with tempfile.TemporaryDirectory() as tmp:
         sqlite_dir = Path(tmp) / "sqlite"
@@ -162,12 +164,10 @@ def main() -> None:
         pg_dir = Path(tmp) / "pg"
         pg_dir.mkdir()
         try:
-            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc",
-                            "DROP DATABASE IF EXISTS jalon_bench_import"], check=True,
-                           capture_output=True)
-            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc",
-                            "CREATE DATABASE jalon_bench_import"], check=True,
-                           capture_output=True)
+            for sql in ("DROP DATABASE IF EXISTS jalon_bench_import",
+                        "CREATE DATABASE jalon_bench_import"):
+                subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres",  # noqa: S607
+                                "-qc", sql], check=True, capture_output=True)
         except (OSError, subprocess.CalledProcessError) as exc:
             print(f"PostgreSQL skipped: {exc}")
         else:

@@ -167,7 +167,7 @@ def test_public_pages_show_the_reviewed_inventory_until_published(client_in, org
     source.refresh_from_db()
     assert source.published_at is not None
     assert selectors.published_version(org) == org.inventory_version
-    assert list(publishing.inventory_rows(org))[0][1] == 5
+    assert next(iter(publishing.inventory_rows(org)))[1] == 5
     assert AuditEvent.objects.filter(organisation=org, action="inventory.publish").count() == 2
 
 

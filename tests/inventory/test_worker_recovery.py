@@ -19,12 +19,11 @@ import time
 from pathlib import Path
 
 import pytest
-
 from tests import paths
 
 JALON = str(Path(sys.executable).parent / "jalon")
 ROWS = 200_000
-LEASE = 3
+LEASE = 8
 
 SETUP = """
 from django.core.files.uploadedfile import SimpleUploadedFile

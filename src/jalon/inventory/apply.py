@@ -29,7 +29,7 @@ _FIELDS = [f.attname for f in Asset._meta.concrete_fields]
 if _FIELDS[:3] != ["id", "organisation_id", "source_import_id"] or _FIELDS[-1] != "updated_at":
     raise ImproperlyConfigured(f"Asset's fields are not in build_assets' order: {_FIELDS}")
 _ROW_FIELDS = _FIELDS[3:-1]
-_COLUMNS = {f.attname: f.column for f in Asset._meta.concrete_fields}
+_COLUMNS = {f.attname: str(f.column) for f in Asset._meta.concrete_fields}
 _DATE_FIELDS = [f.attname for f in Asset._meta.concrete_fields
                 if f.get_internal_type() == "DateField"]
 _DECIMAL_FIELDS = [f.attname for f in Asset._meta.concrete_fields
@@ -165,7 +165,7 @@ def _write(rows: pl.DataFrame, now: dt.datetime) -> None:
         text = _copy_text(rows.with_columns(pl.lit(now.isoformat()).alias("updated_at")))
         with connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg 3: COPY goes through the driver's cursor
-            with raw.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            with raw.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
                 copy.write(text)
         return
     stamp = connection.ops.adapt_datetimefield_value(now)

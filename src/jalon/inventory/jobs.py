@@ -17,11 +17,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import os
 import resource
 import signal
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,13 +36,18 @@ from jalon.inventory.models import ImportStatus, InventoryImport
 
 logger = logging.getLogger(__name__)
 
-HEARTBEAT = 10  # seconds between two renewals of a running task's lease
+HEARTBEAT = 10  # seconds between two renewals of a running task's lease (at most)
 SWEEP_EVERY = 60  # seconds between two sweeps in a running worker
 
 
 def lease_seconds() -> int:
     """A lease older than this means the worker died (several missed heartbeats)."""
     return int(getattr(settings, "IMPORT_LEASE_SECONDS", 90))
+
+
+def heartbeat_seconds() -> float:
+    """Several beats per lease, so that one late beat does not look like a dead worker."""
+    return max(0.5, min(HEARTBEAT, lease_seconds() / 4))
 
 
 def max_attempts() -> int:
@@ -85,7 +88,7 @@ class Lease:
 
     def _run(self) -> None:
         try:
-            while not self._stop.wait(HEARTBEAT):
+            while not self._stop.wait(heartbeat_seconds()):
                 try:
                     self.renew()
                 except Exception:  # a locked SQLite file: the next beat will do
@@ -97,7 +100,7 @@ class Lease:
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout=HEARTBEAT + 5)
+            self._thread.join(timeout=heartbeat_seconds() + 5)
 
 
 @contextlib.contextmanager

@@ -147,7 +147,9 @@ def _save_if(source: InventoryImport, status: str) -> bool:
     or taken over by the sweep after a lost lease)."""
     fields = {f.attname: getattr(source, f.attname) for f in InventoryImport._meta.concrete_fields
               if not f.primary_key}
-    return InventoryImport.objects.filter(pk=source.pk, status=status).update(**fields) == 1
+    # `attempts` grows at each retry: a run presumed dead that was only slow writes nothing.
+    return InventoryImport.objects.filter(pk=source.pk, status=status,
+                                          attempts=source.attempts).update(**fields) == 1
 
 
 def _analysis_failed(source: InventoryImport, message: str, headers: list[str]) -> None:
