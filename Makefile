@@ -76,6 +76,7 @@ bench: install ## Benchmarks: the engine (1,000,000 devices) and the web platfor
 	$(PY) benchmarks/bench_budget.py
 	$(PY) benchmarks/bench_feedback.py
 	$(PY) benchmarks/bench_reports.py
+	$(PY) benchmarks/bench_import.py
 
 clean: ## Remove the virtual environment and caches
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

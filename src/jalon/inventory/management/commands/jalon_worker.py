@@ -2,8 +2,7 @@
 
 At start, then every IMPORT_SWEEP_SECONDS in a thread, imports whose lease expired (their
 worker died) are queued again or failed, and orphan upload files removed. The queue itself is
-django-tasks' database worker (`db_worker`), or RQ's (`rqworker`) when TASKS uses the RQ
-backend; options pass through to it.
+django-tasks' database worker (`db_worker`); options pass through to it.
 """
 
 from __future__ import annotations
@@ -12,16 +11,11 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from jalon.inventory import jobs
 
 logger = logging.getLogger(__name__)
-
-
-def uses_rq() -> bool:
-    return "rq" in str(settings.TASKS["default"]["BACKEND"]).lower()
 
 
 class Command(BaseCommand):
@@ -45,11 +39,8 @@ class Command(BaseCommand):
                                                  jobs.SWEEP_EVERY)))
         sweeper.start()
         try:
-            if uses_rq():
-                call_command("rqworker", *worker_args)
-            else:
-                from django.core.management import execute_from_command_line
+            from django.core.management import execute_from_command_line
 
-                execute_from_command_line(["jalon worker", "db_worker", *worker_args])
+            execute_from_command_line(["jalon worker", "db_worker", *worker_args])
         finally:
             sweeper.stop()
