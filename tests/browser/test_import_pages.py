@@ -1,7 +1,8 @@
 """Imports in Chromium, replace versus merge: the editor uploads a GLPI export over the demo
-world's inventory (other inventory numbers); the preview says what each mode would add, update and remove;
-replacing without ticking the removal is refused; merging is the default and removes nothing;
-the applied import waits for review, off the public pages, until the editor publishes it.
+world's inventory (other inventory numbers); the preview says what each mode would add,
+update and remove; replacing without ticking the removal is refused; merging is the default
+and removes nothing; the applied import waits for review, off the public pages, until the
+editor publishes it.
 Every page audited at 360 and 1280 px (harness.py)."""
 
 from __future__ import annotations
