@@ -210,8 +210,8 @@ def plan(organisation_id: int, numbers: pl.Series) -> dict[str, dict[str, int]]:
     every device the file does not list (with its lifecycle events).
     """
     numbered = (Asset.objects.filter(organisation_id=organisation_id)
-                .exclude(inventory_number="").values_list("inventory_number", flat=True)
-                .distinct())
+                .exclude(inventory_number="").order_by()
+                .values_list("inventory_number", flat=True).distinct())
     existing = set(numbered.iterator(chunk_size=10_000))
     total = Asset.objects.filter(organisation_id=organisation_id).count()
     rows = numbers.len()
