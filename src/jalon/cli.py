@@ -581,11 +581,21 @@ def manage(ctx: typer.Context) -> None:
 
 @app.command(context_settings=PASSTHROUGH, add_help_option=False)
 def worker(ctx: typer.Context) -> None:
-    """The background task worker (django-tasks' database worker; options pass through)."""
+    """The background task worker (django-tasks' database worker; options pass through),
+    which also retries or fails imports whose worker died (inventory/jobs.py)."""
     from django.core.management import execute_from_command_line
 
     _django_env()
-    execute_from_command_line(["jalon worker", "db_worker", *ctx.args])
+    execute_from_command_line(["jalon worker", "jalon_worker", *ctx.args])
+
+
+@app.command("imports-sweep")
+def imports_sweep() -> None:
+    """Retry or fail the imports whose worker died; remove orphan upload files."""
+    from django.core.management import execute_from_command_line
+
+    _django_env()
+    execute_from_command_line(["jalon imports-sweep", "import_sweep"])
 
 
 HostOpt = Annotated[str, typer.Option("--host", help="Address to listen on.")]

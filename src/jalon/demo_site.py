@@ -336,6 +336,8 @@ def import_inventory(organisation: Any, paths: Sequence[Path], user: Any) -> int
             if source.status != ImportStatus.DONE:
                 raise RuntimeError(f"{path.name}: import ended as {source.status} "
                                    f"({source.error})")
+        # Reviewed: the demo's public pages show the imported inventory.
+        services.publish_inventory(user, organisation)
     return Asset.objects.filter(organisation=organisation).count()
 
 

@@ -215,6 +215,16 @@ TASKS = {"default": {
     "QUEUES": ["default"],
 }}
 
+# Import jobs (inventory/jobs.py): a running import renews its lease every 10 s; one older
+# than IMPORT_LEASE_SECONDS means its worker died, and the sweep (every IMPORT_SWEEP_SECONDS
+# in `jalon worker`) queues it again, up to IMPORT_MAX_ATTEMPTS runs, or fails it. Each step
+# runs under a time limit and an address-space ceiling (RLIMIT_AS; 0 = none).
+IMPORT_LEASE_SECONDS = int(os.environ.get("JALON_IMPORT_LEASE_SECONDS", "90"))
+IMPORT_SWEEP_SECONDS = float(os.environ.get("JALON_IMPORT_SWEEP_SECONDS", "60"))
+IMPORT_MAX_ATTEMPTS = int(os.environ.get("JALON_IMPORT_MAX_ATTEMPTS", "2"))
+IMPORT_TIME_LIMIT_SECONDS = int(os.environ.get("JALON_IMPORT_TIME_LIMIT", "900"))
+IMPORT_MEMORY_LIMIT_MB = int(os.environ.get("JALON_IMPORT_MEMORY_MB", "8192"))
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Sign-in throttling (accounts/throttle.py): attempts per window, per account and per address.

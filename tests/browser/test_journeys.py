@@ -80,11 +80,12 @@ def test_import_footprint_scenario_publish_journey(open_browser: Any,
         admin.page.get_by_role("button", name="Réanalyser avec cette correspondance").click()
     status = _wait_for_import(admin, ("À vérifier", "Échec"))
     assert "À vérifier" in status, status
-    assert admin.page.get_by_label(USER_COLUMN).input_value() == "ignore"
+    assert admin.page.get_by_label(USER_COLUMN).input_value() == "Ignorer cette colonne"
     admin.audit("import preview (mapping corrected)")
 
-    # Confirm, replacing the inventory.
+    # Confirm, replacing the inventory: the removal of the demo's devices is ticked.
     admin.page.get_by_label(re.compile("Remplacer")).check()
+    admin.page.get_by_label(re.compile("Je confirme la suppression")).check()
     with admin.page.expect_navigation():
         admin.page.get_by_role("button", name="Confirmer l'import").click()
     status = _wait_for_import(admin, ("Importé", "Échec"))

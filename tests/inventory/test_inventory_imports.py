@@ -13,7 +13,7 @@ from django.urls import reverse
 from tests import paths
 from tests.factories import OperatorFactory, OrganisationFactory, member
 
-from jalon.inventory import apply
+from jalon.inventory import apply, selectors
 from jalon.inventory.models import Asset, ImportStatus, InventoryImport
 from jalon.tenancy.models import AuditEvent, Role
 
@@ -62,7 +62,11 @@ def last_import(org) -> InventoryImport:
 
 
 def confirm(client, org, source, mode="replace"):
-    return client.post(url("import_confirm", org, source.pk), {"mode": mode})
+    """Confirm as the page does: replacing ticks the box for the removals it announced."""
+    plan = selectors.import_plan(InventoryImport.objects.get(pk=source.pk))
+    removed = plan["replace"]["removed"] if plan else 0
+    return client.post(url("import_confirm", org, source.pk),
+                       {"mode": mode, "expected_removed": removed, "confirm_removal": "on"})
 
 
 def test_glpi_upload_preview_shows_problems_mapping_and_classification(editor_client, org):
@@ -199,7 +203,7 @@ def test_failed_apply_leaves_previous_inventory_intact(editor_client, org, monke
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(apply.Asset.objects, "bulk_create", broken)
+    monkeypatch.setattr(apply, "_write", broken)
     upload(editor_client, org, GLPI)
     source = last_import(org)
     confirm(editor_client, org, source)

@@ -175,8 +175,12 @@ class ImportOut(Schema):
 
 class ImportConfirm(Schema):
     mode: Literal["replace", "merge"] = Field(
-        "replace", description="replace : remplacer l'inventaire ; merge : fusionner par "
-                               "numéro d'inventaire.")
+        "merge", description="merge (par défaut) : fusionner par numéro d'inventaire, sans "
+                             "rien supprimer ; replace : remplacer l'inventaire.")
+    expected_removed: int | None = Field(
+        None, ge=0, description="replace : le nombre d'appareils que le remplacement supprime "
+                                "(counts.plan.replace.removed de GET /imports/{id}), exigé "
+                                "quand il en supprime ; refusé (409) s'il a changé.")
 
 
 class ScenarioIn(Schema):

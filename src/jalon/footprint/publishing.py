@@ -23,7 +23,7 @@ from jalon import events
 from jalon.core.exports import number_cell
 from jalon.core.model import CRITERIA, PHASES
 from jalon.footprint import presenters, selectors
-from jalon.footprint.services import footprint_for
+from jalon.footprint.services import footprint_for, published_footprint_for
 from jalon.inventory.indicators import provenance
 from jalon.inventory.models import Asset
 from jalon.kit import charts
@@ -82,7 +82,8 @@ def modified(organisation: Organisation) -> dt.datetime:
 def public_context(organisation: Organisation, request: HttpRequest) -> dict[str, Any]:
     """The footprint's section of the public home: the whole former public page."""
     year = timezone.localdate().year
-    data = footprint_for(organisation, year, METHOD)
+    # The version published: an import waiting for review is not public yet.
+    data = published_footprint_for(organisation, year, METHOD)
     context = presenters.footprint_context(data)
     context.update({"year": year, "inventory_date": selectors.inventory_date(organisation),
                     "sources": selectors.sources()})

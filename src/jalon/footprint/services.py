@@ -29,6 +29,7 @@ from jalon.core.scenario import (
 )
 from jalon.footprint import hypotheses
 from jalon.footprint.models import FootprintResult, SavedScenario
+from jalon.inventory.selectors import published_version
 from jalon.kit import related
 from jalon.tenancy.audit import record
 from jalon.tenancy.models import Organisation
@@ -54,10 +55,19 @@ def compute_footprint(organisation: Organisation, year: int, method: str) -> dic
     return footprint_to_dict(engine.compute(frame, factor_set(), options))
 
 
-def footprint_result(organisation: Organisation, year: int, method: str) -> FootprintResult:
+def footprint_result(organisation: Organisation, year: int, method: str,
+                     version: int | None = None) -> FootprintResult:
+    """The stored result for the current inventory version, or for `version` (the one the
+    public pages show while an import waits for review: inventory.selectors.published_version).
+    An older version's result exists only if it was computed while it was current (the
+    footprint task does that after every change); without it, the current one is returned."""
     key = {"organisation": organisation, "inventory_version": organisation.inventory_version,
            "year": year, "method": method, "lifespan_rule": LIFESPAN_RULE,
            "dimensions": DIMENSIONS_KEY}
+    if version is not None and version != organisation.inventory_version:
+        pinned = FootprintResult.objects.filter(**{**key, "inventory_version": version}).first()
+        if pinned is not None:
+            return pinned
     found = FootprintResult.objects.filter(**key).first()
     if found is not None:
         return found
@@ -79,18 +89,26 @@ def footprint_result(organisation: Organisation, year: int, method: str) -> Foot
         return previous
     result, created = FootprintResult.objects.get_or_create(**key, defaults={"data": data})
     if created:
-        # Results of older inventory versions can never be read again.
+        # Results of older inventory versions can never be read again, except the published
+        # one while an import waits for review.
         FootprintResult.objects.filter(
             organisation=organisation,
-            inventory_version__lt=organisation.inventory_version).delete()
+            inventory_version__lt=organisation.inventory_version).exclude(
+            inventory_version=published_version(organisation)).delete()
     return result
 
 
-def footprint_for(organisation: Organisation, year: int, method: str = "stock"
-                  ) -> dict[str, Any]:
+def footprint_for(organisation: Organisation, year: int, method: str = "stock",
+                  version: int | None = None) -> dict[str, Any]:
     """The footprint JSON (docs/json-output.md, plus by_entity and by_site), cached."""
-    data: dict[str, Any] = footprint_result(organisation, year, method).data
+    data: dict[str, Any] = footprint_result(organisation, year, method, version).data
     return data
+
+
+def published_footprint_for(organisation: Organisation, year: int, method: str = "stock"
+                            ) -> dict[str, Any]:
+    """The footprint the public pages show (the inventory version published)."""
+    return footprint_for(organisation, year, method, published_version(organisation))
 
 
 def scenario_for(organisation: Organisation, params: ScenarioParams, start_year: int

@@ -121,6 +121,7 @@ def confirm_import(request: HttpRequest, import_id: int,
     source = _import(request, import_id)
     auth.require(request, Capability.EDIT_INVENTORY)
     try:
-        return services.confirm_import(auth.actor(request), source, payload.mode)
+        return services.confirm_import(auth.actor(request), source, payload.mode,
+                                       expected_removed=payload.expected_removed)
     except services.ImportStateError as exc:
         raise HttpError(409, str(exc)) from exc

@@ -1,14 +1,17 @@
 """Turning a classified canonical frame into Asset rows, and writing them in bulk.
 
-Performance matters here (100,000 rows in seconds on SQLite): values are prepared column by
-column in Polars, model instances are built positionally (Django's fast path), and rows are
-written with bulk_create / bulk_update — never one save() per row.
+Performance matters here (100,000 rows in a few seconds, benchmarks/bench_import.py): values
+are prepared column by column in Polars and written from the frame (COPY on PostgreSQL,
+executemany on SQLite) — never one model instance, let alone one save(), per row.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -26,6 +29,11 @@ _FIELDS = [f.attname for f in Asset._meta.concrete_fields]
 if _FIELDS[:3] != ["id", "organisation_id", "source_import_id"] or _FIELDS[-1] != "updated_at":
     raise ImproperlyConfigured(f"Asset's fields are not in build_assets' order: {_FIELDS}")
 _ROW_FIELDS = _FIELDS[3:-1]
+_COLUMNS = {f.attname: str(f.column) for f in Asset._meta.concrete_fields}
+_DATE_FIELDS = [f.attname for f in Asset._meta.concrete_fields
+                if f.get_internal_type() == "DateField"]
+_DECIMAL_FIELDS = [f.attname for f in Asset._meta.concrete_fields
+                   if f.get_internal_type() == "DecimalField"]
 _CHAR_LIMITS = {f.attname: f.max_length for f in Asset._meta.concrete_fields
                 if f.get_internal_type() == "CharField"}
 # Fields Jalon itself writes through lifecycle events: an export from the asset tool that
@@ -67,50 +75,122 @@ def _prepare(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def replace_inventory(source: InventoryImport, assets: list[Asset]) -> dict[str, int]:
+def prepare(frame: pl.DataFrame) -> pl.DataFrame:
+    """The classified frame as Asset columns (_ROW_FIELDS), ready to be written as is."""
+    return _prepare(frame).select(_ROW_FIELDS)
+
+
+def replace_inventory(source: InventoryImport, rows: pl.DataFrame) -> dict[str, int]:
     """The inventory becomes the file. Call inside a transaction."""
     existing = Asset.objects.filter(organisation_id=source.organisation_id)
     deleted = existing.count()
     LifecycleEvent.objects.filter(asset__organisation_id=source.organisation_id).delete()
     _delete_rows(existing)
-    Asset.objects.bulk_create(assets, batch_size=BATCH_SIZE)
-    return {"created": len(assets), "updated": 0, "deleted": deleted}
+    insert_rows(rows, source)
+    return {"created": rows.height, "updated": 0, "deleted": deleted}
 
 
-def merge_inventory(source: InventoryImport, assets: list[Asset]) -> dict[str, int]:
+def merge_inventory(source: InventoryImport, rows: pl.DataFrame) -> dict[str, int]:
     """Update the assets whose inventory number is in the file, add the others (and the rows
     without a number). Call inside a transaction.
 
-    A number repeated in the file updates one asset; its other rows are added, as the reader's
-    problem for duplicates says ("both devices are counted").
+    A number repeated in the file updates one asset (its first row); its other rows are
+    added, as the reader's problem for duplicates says ("both devices are counted"). A number
+    repeated in the inventory matches its oldest asset.
 
-    Updating means: delete the matched rows and insert them again under the same ids. On
-    SQLite, bulk_update's CASE WHEN statements cost about 13 ms a row for our 36 columns
-    (20 minutes for a 100,000-row re-import); re-inserting costs 0.2 ms. Ids are kept, and so
-    are the lifecycle events pointing at them (foreign keys are checked at commit).
+    Updating means: delete the matched rows and insert them again under the same ids (ids are
+    kept, and so are the lifecycle events pointing at them; foreign keys are checked at
+    commit). The matching is a join in Polars, not a loop over Python objects.
     """
-    existing: dict[str, tuple[int, object, str, str, str]] = {}
     numbered = (Asset.objects.filter(organisation_id=source.organisation_id)
                 .exclude(inventory_number="").order_by("id")
                 .values_list("inventory_number", "id", *KEEP_WHEN_EMPTY, "route", "route_rule"))
-    for number, asset_id, *kept in numbered.iterator(chunk_size=10_000):
-        existing.setdefault(number, (asset_id, *kept))
-    updated: list[int] = []
-    for asset in assets:
-        match = existing.pop(asset.inventory_number, None) if asset.inventory_number else None
-        if match is None:
-            continue
-        asset.pk = match[0]
-        for (name, empty), kept in zip(KEEP_WHEN_EMPTY.items(), match[1:3], strict=True):
-            if getattr(asset, name) == empty:
-                setattr(asset, name, kept)
-        if match[4] == KEEP_ROUTE_RULE and asset.route_rule != KEEP_ROUTE_RULE:
-            asset.route, asset.route_rule = match[3], match[4]
-        updated.append(asset.pk)
-    for start in range(0, len(updated), DELETE_BATCH_SIZE):
-        _delete_rows(Asset.objects.filter(pk__in=updated[start:start + DELETE_BATCH_SIZE]))
-    Asset.objects.bulk_create(assets, batch_size=BATCH_SIZE)
-    return {"created": len(assets) - len(updated), "updated": len(updated), "deleted": 0}
+    existing = pl.DataFrame(
+        list(numbered.iterator(chunk_size=10_000)), orient="row",
+        schema={"inventory_number": pl.Utf8, "_id": pl.Int64, "_retirement_date": pl.Date,
+                "_disposal": pl.Utf8, "_route": pl.Utf8, "_route_rule": pl.Utf8},
+    ).unique("inventory_number", keep="first", maintain_order=True)
+    first = (pl.col("inventory_number") != "") & pl.col("inventory_number").is_first_distinct()
+    joined = (rows.with_columns(_first=first)
+              .join(existing.with_columns(_first=pl.lit(True)),
+                    on=["inventory_number", "_first"], how="left", maintain_order="left"))
+    matched = joined.get_column("_id").drop_nulls()
+    kept_route = ((pl.col("_route_rule") == KEEP_ROUTE_RULE)
+                  & (pl.col("route_rule") != KEEP_ROUTE_RULE))
+    merged = joined.with_columns(
+        pl.when(pl.col("retirement_date").is_null()).then(pl.col("_retirement_date"))
+        .otherwise(pl.col("retirement_date")).alias("retirement_date"),
+        pl.when(pl.col("disposal") == "").then(pl.col("_disposal").fill_null(""))
+        .otherwise(pl.col("disposal")).alias("disposal"),
+        pl.when(kept_route).then(pl.col("_route")).otherwise(pl.col("route")).alias("route"),
+        pl.when(kept_route).then(pl.col("_route_rule")).otherwise(pl.col("route_rule"))
+        .alias("route_rule"),
+    ).rename({"_id": "id"}).select(["id", *_ROW_FIELDS])
+    ids = matched.to_list()
+    for start in range(0, len(ids), DELETE_BATCH_SIZE):
+        _delete_rows(Asset.objects.filter(pk__in=ids[start:start + DELETE_BATCH_SIZE]))
+    insert_rows(merged, source)
+    return {"created": rows.height - len(ids), "updated": len(ids), "deleted": 0}
+
+
+def insert_rows(rows: pl.DataFrame, source: InventoryImport) -> None:
+    """Insert prepared rows (an optional `id` column keeps the ids of updated assets).
+
+    Not through the ORM: building 100,000 model instances and bulk_create's statements cost
+    about 40 s on the benchmark machine (benchmarks/README.md). PostgreSQL gets one COPY of the
+    frame written as text by Polars; SQLite one executemany per batch, both from the frame's
+    columns converted once, as the database adapters of Django would convert them.
+    """
+    if "id" not in rows.columns:
+        rows = rows.with_columns(pl.lit(None, pl.Int64).alias("id"))
+    rows = rows.with_columns(
+        pl.lit(source.organisation_id, pl.Int64).alias("organisation_id"),
+        pl.lit(source.pk, pl.Int64).alias("source_import_id"),
+    )
+    now = timezone.now()
+    with_id, without_id = rows.filter(pl.col("id").is_not_null()), rows.filter(
+        pl.col("id").is_null()).drop("id")
+    for part in (with_id, without_id):
+        if part.height:
+            columns = [c for c in ("id", "organisation_id", "source_import_id", *_ROW_FIELDS)
+                       if c in part.columns]
+            _write(part.select(columns), now)
+
+
+def _write(rows: pl.DataFrame, now: dt.datetime) -> None:
+    table = connection.ops.quote_name(Asset._meta.db_table)
+    names = [*rows.columns, "updated_at"]
+    quoted = ", ".join(connection.ops.quote_name(_COLUMNS[n]) for n in names)
+    if connection.vendor == "postgresql":
+        text = _copy_text(rows.with_columns(pl.lit(now.isoformat()).alias("updated_at")))
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # psycopg 3: COPY goes through the driver's cursor
+            with raw.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+                copy.write(text)
+        return
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    prepared = rows.with_columns(
+        [pl.col(c).dt.strftime("%Y-%m-%d") for c in _DATE_FIELDS if c in rows.columns]
+        + [pl.col(c).round(2).cast(pl.Utf8) for c in _DECIMAL_FIELDS if c in rows.columns]
+        + [pl.lit(stamp).alias("updated_at")])
+    placeholders = ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})"  # noqa: S608
+    with connection.cursor() as cursor:
+        for batch in prepared.iter_slices(BATCH_SIZE * 10):
+            cursor.executemany(sql, batch.rows())
+
+
+def _copy_text(rows: pl.DataFrame) -> str:
+    """COPY's text format: tab-separated, backslash-N for null, backslash escapes in text."""
+    text_columns = [c for c, t in rows.schema.items() if t == pl.Utf8]
+    escaped = rows.with_columns(
+        [pl.col(c).str.replace_all("\\", "\\\\", literal=True)
+         .str.replace_all("\t", "\\t", literal=True)
+         .str.replace_all("\n", "\\n", literal=True)
+         .str.replace_all("\r", "\\r", literal=True) for c in text_columns]
+        + [pl.col(c).cast(pl.Int8) for c, t in rows.schema.items() if t == pl.Boolean])
+    return escaped.write_csv(separator="\t", null_value="\\N", quote_style="never",
+                             include_header=False)
 
 
 def _delete_rows(rows: QuerySet[Asset]) -> None:
@@ -118,3 +198,27 @@ def _delete_rows(rows: QuerySet[Asset]) -> None:
     cascades (14 s for 100,000 assets); the only dependants, lifecycle events, are handled
     by the callers."""
     rows._raw_delete(rows.db)
+
+
+def plan(organisation_id: int, numbers: pl.Series) -> dict[str, dict[str, int]]:
+    """What each mode would do to the inventory, counted before anything is written.
+
+    `numbers` is the file's inventory-number column (one value per row, null or "" when a row
+    has none). Matching is the one merge_inventory does: a number already in the inventory
+    updates that device (its first row in the file; later rows with the same number are
+    added), everything else is added. Replacing rewrites the file's devices too and removes
+    every device the file does not list (with its lifecycle events).
+    """
+    numbered = (Asset.objects.filter(organisation_id=organisation_id)
+                .exclude(inventory_number="").order_by()
+                .values_list("inventory_number", flat=True).distinct())
+    existing = set(numbered.iterator(chunk_size=10_000))
+    total = Asset.objects.filter(organisation_id=organisation_id).count()
+    rows = numbers.len()
+    distinct = set(numbers.drop_nulls().filter(numbers.drop_nulls() != "").unique().to_list())
+    matched = len(distinct & existing)
+    return {
+        "merge": {"added": rows - matched, "updated": matched, "removed": 0},
+        "replace": {"added": rows - matched, "updated": matched, "removed": total - matched},
+        "existing": {"devices": total},
+    }

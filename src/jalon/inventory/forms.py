@@ -49,18 +49,61 @@ class UploadForm(forms.Form):
         return upload
 
 
-TARGET_LABELS = {"ignore": _("ignorer cette colonne"),
-                 "comment": _("commentaire (lu pour le reconditionné et la filière de sortie)"),
-                 "purchase_price_incl_vat_eur": _("prix TTC (utilisé ÷ 1,2 sans prix HT)")}
+# Jalon's columns as a user names them (the mapping form shows these, and accepts them or the
+# column codes of the canonical schema, jalon/data/schemas/inventory.schema.json).
+TARGET_LABELS: dict[str, Promise] = {
+    "inventory_number": _("Numéro d'inventaire"),
+    "name": _("Nom de l'appareil"),
+    "category": _("Catégorie Jalon"),
+    "item_type": _("Type d'élément (ordinateur, moniteur…)"),
+    "type": _("Type"),
+    "manufacturer": _("Fabricant"),
+    "model": _("Modèle"),
+    "quantity": _("Quantité"),
+    "purchase_date": _("Date d'achat"),
+    "commissioning_date": _("Date de mise en service"),
+    "retirement_date": _("Date de sortie du parc"),
+    "lifespan_years": _("Durée de vie (ans)"),
+    "purchase_price_eur": _("Prix d'achat HT (€)"),
+    "condition": _("État à l'achat (neuf, reconditionné, réemploi)"),
+    "status": _("Statut"),
+    "entity": _("Entité"),
+    "site": _("Site"),
+    "user": _("Utilisateur"),
+    "country": _("Pays (code ISO)"),
+    "annual_kwh": _("Consommation annuelle (kWh)"),
+    "is_virtual": _("Machine virtuelle (oui/non)"),
+    "cpu_units": _("Nombre de processeurs"),
+    "cpu_cores": _("Cœurs par processeur"),
+    "ram_gb": _("Mémoire vive (Go)"),
+    "ssd_count": _("Nombre de SSD"),
+    "ssd_capacity_gb": _("Capacité SSD (Go)"),
+    "hdd_count": _("Nombre de disques durs"),
+    "hdd_capacity_gb": _("Capacité disques durs (Go)"),
+    "pue": _("PUE de la salle"),
+    "disposal": _("Filière de sortie"),
+    "weight_kg": _("Poids (kg)"),
+    "comment": _("Commentaire (lu pour le reconditionné et la filière de sortie)"),
+    "purchase_price_incl_vat_eur": _("Prix d'achat TTC (€, utilisé ÷ 1,2 sans prix HT)"),
+    "ignore": _("Ignorer cette colonne"),
+}
+if set(TARGET_LABELS) != set(MAPPING_TARGETS):
+    raise ImproperlyConfigured("TARGET_LABELS must name every target of MAPPING_TARGETS: "
+                               f"{sorted(set(MAPPING_TARGETS) ^ set(TARGET_LABELS))}")
 # The id of the one <datalist> of Jalon's columns that every mapping input shares.
 COLUMNS_DATALIST = "jalon-columns"
 
 
+def target_label(target: str) -> str:
+    return str(TARGET_LABELS.get(target, target))
+
+
 class MappingForm(forms.Form):
-    """One text input per source header, suggesting Jalon's columns from one shared
-    <datalist> (a select per header would repeat ~35 options for every column of the file).
-    The field names are positions, the labels the headers (headers are free text and would
-    make poor HTML names); a header left empty in the file is named by its position."""
+    """One text input per source header, suggesting Jalon's columns by their French names
+    from one shared <datalist> (a select per header would repeat ~35 options for every column
+    of the file). A name or a column code is accepted. The field names are positions, the
+    labels the headers (headers are free text and would make poor HTML names); a header left
+    empty in the file is named by its position."""
 
     def __init__(self, *args: Any, mapping: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -69,19 +112,20 @@ class MappingForm(forms.Form):
             label = header.strip() or _("Colonne %(number)d (sans en-tête)") % {
                 "number": index + 1}
             self.fields[f"h{index}"] = forms.CharField(
-                label=label, initial=mapping[header], max_length=100,
+                label=label, initial=target_label(mapping[header]), max_length=200,
                 widget=forms.TextInput(attrs={
                     "list": COLUMNS_DATALIST, "autocomplete": "off", "spellcheck": "false"}))
 
     @staticmethod
-    def targets() -> list[tuple[str, str | Promise]]:
-        """Jalon's columns for the datalist: (value, description or "")."""
-        return [(t, TARGET_LABELS.get(t, "")) for t in MAPPING_TARGETS]
+    def targets() -> list[tuple[str, str]]:
+        """Jalon's columns for the datalist: (code, French name)."""
+        return [(t, target_label(t)) for t in MAPPING_TARGETS]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
         allowed = {t.lower(): t for t in MAPPING_TARGETS}
+        allowed.update({target_label(t).strip().lower(): t for t in MAPPING_TARGETS})
         for name in list(self.fields):
             value = cleaned.get(name)
             if value is None:
@@ -90,7 +134,8 @@ class MappingForm(forms.Form):
             if target is None:
                 self.add_error(name, forms.ValidationError(
                     _("« %(value)s » n'est pas une colonne de Jalon. Choisissez une colonne "
-                      "de la liste proposée, ou « ignore » pour ne pas lire cette colonne."),
+                      "de la liste proposée, ou « Ignorer cette colonne » pour ne pas la "
+                      "lire."),
                     params={"value": value}, code="unknown_column"))
             else:
                 cleaned[name] = target
@@ -102,8 +147,42 @@ class MappingForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    mode = forms.ChoiceField(label=_("Mode d'import"), choices=ImportMode.choices,
-                             initial=ImportMode.REPLACE, widget=forms.RadioSelect)
+    """Merge is the default. Replacing removes the devices the file does not list: when it
+    would remove any, the box saying how many must be ticked (services check the number)."""
+
+    mode = forms.ChoiceField(label=_("Mode d'import"), choices=[
+        (ImportMode.MERGE, _("Fusionner : mettre à jour les appareils de même numéro "
+                             "d'inventaire et ajouter les autres")),
+        (ImportMode.REPLACE, _("Remplacer : l'inventaire devient exactement ce fichier")),
+    ], initial=ImportMode.MERGE, widget=forms.RadioSelect)
+    expected_removed = forms.IntegerField(required=False, min_value=0,
+                                          widget=forms.HiddenInput)
+    confirm_removal = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, removed: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.removed = removed
+        self.fields["expected_removed"].initial = removed
+        self.fields["confirm_removal"].label = _(
+            "Je confirme la suppression de %(count)s appareils absents du fichier (avec "
+            "leur historique), si je choisis de remplacer") % {"count": removed}
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if (cleaned.get("mode") == ImportMode.REPLACE and self.removed
+                and not cleaned.get("confirm_removal")):
+            self.add_error("confirm_removal", _(
+                "Remplacer supprimerait %(count)s appareils : cochez la case pour le "
+                "confirmer, ou choisissez de fusionner.") % {"count": self.removed})
+        return cleaned
+
+
+class PublicationForm(forms.Form):
+    auto_publish = forms.BooleanField(
+        label=_("Publier automatiquement chaque import appliqué"), required=False,
+        help_text=_("Sinon, un import appliqué reste invisible sur les pages publiques jusqu'à "
+                    "ce qu'un éditeur l'ait vérifié et publié."))
 
 
 ALL_FEMININE = _("Toutes")

@@ -52,7 +52,9 @@ class InventoryImport(models.Model):
     stored_path = models.CharField(max_length=500)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField(default=0)
-    mode = models.CharField(max_length=10, choices=ImportMode.choices, default=ImportMode.REPLACE)
+    # Merge by default: replacing deletes the devices the file does not list, so it is only
+    # done when the user chose it on a preview that counted them.
+    mode = models.CharField(max_length=10, choices=ImportMode.choices, default=ImportMode.MERGE)
     status = models.CharField(max_length=12, choices=ImportStatus.choices,
                               default=ImportStatus.PENDING)
     progress = models.PositiveSmallIntegerField(default=0)  # percent
@@ -79,11 +81,30 @@ class InventoryImport(models.Model):
     # Who confirmed the import: the actor of the audit event written when it is applied.
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
+    # The running task's lease (inventory/jobs.py): renewed every few seconds while it works;
+    # a lease that expired means its worker died, and the sweep retries or fails the step.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # runs of the current step
+    # Fingerprint of the file's header row: the organisation's remembered mapping is keyed on it.
+    header_fingerprint = models.CharField(max_length=64, blank=True)
+    # The mapping proposed came from an earlier correction of the same layout.
+    mapping_remembered = models.BooleanField(default=False)
+    # When the inventory this import made was put on the public pages (and by whom).
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    # The inventory version this import produced (Organisation.inventory_version after it).
+    inventory_version = models.PositiveIntegerField(null=True, blank=True)
 
     # Statuses from which each step may start (services change them with conditional updates).
     RUNNING = (ImportStatus.PENDING, ImportStatus.ANALYSING, ImportStatus.APPLYING)
+    WORKING = (ImportStatus.ANALYSING, ImportStatus.APPLYING)
     MAPPABLE = (ImportStatus.PREVIEW, ImportStatus.FAILED)
-    CANCELLABLE = (ImportStatus.PREVIEW, ImportStatus.FAILED)
+    # A running import may be cancelled too: if its worker is alive, the task sees the
+    # cancellation at its next step and stops; the apply step is one transaction, so the
+    # inventory is either unchanged or the import is done.
+    CANCELLABLE = (ImportStatus.PENDING, ImportStatus.ANALYSING, ImportStatus.PREVIEW,
+                   ImportStatus.FAILED)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -115,6 +136,53 @@ class InventoryImport(models.Model):
     @property
     def can_cancel(self) -> bool:
         return self.status in self.CANCELLABLE
+
+    @property
+    def can_retry(self) -> bool:
+        """A failed step can be run again (the file is kept until the import ends)."""
+        return self.status == ImportStatus.FAILED and bool(self.stored_path)
+
+
+class InventoryPublication(models.Model):
+    """Which inventory version the public pages show, and whether a new import is published
+    as soon as it is applied (`auto_publish`) or after an editor reviewed it.
+
+    The public side reads `version` (selectors.published_version); results computed for that
+    version (footprints) stay stored while a newer, unreviewed version exists."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE,
+                                        related_name="inventory_publication")
+    auto_publish = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    # The open-data aggregates of the pinned version (inventory/publishing.inventory_rows).
+    dataset_rows = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} v{self.version}"
+
+
+class ImportMapping(models.Model):
+    """A column mapping an organisation corrected, proposed again for a file whose header
+    row has the same fingerprint (analysis.header_fingerprint)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="import_mappings")
+    fingerprint = models.CharField(max_length=64)
+    mapping = models.JSONField(default=dict)  # header -> canonical column
+    headers = models.JSONField(default=list)  # in file order, to show what it applies to
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "fingerprint"],
+                                               name="one_import_mapping_per_layout")]
+
+    def __str__(self) -> str:
+        return self.fingerprint[:12]
 
 
 @deconstructible

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jalon import events
-from jalon.inventory import indicators
+from jalon.inventory import indicators, selectors
 from jalon.inventory.models import Asset
 from jalon.inventory.selectors import inventory_date
 from jalon.publishing import registry
@@ -38,6 +38,16 @@ SOURCES: Final = {  # key: (label, unit)
 
 def inventory_rows(organisation: Organisation, today: dt.date | None = None
                    ) -> Iterable[list[Any]]:
+    """The published aggregates: those frozen when an import started waiting for review
+    (selectors.published_version), else those of the current inventory."""
+    pinned = selectors.pinned_publication(organisation)
+    if pinned is not None:
+        return [list(row) for row in pinned.dataset_rows]
+    return live_inventory_rows(organisation, today)
+
+
+def live_inventory_rows(organisation: Organisation, today: dt.date | None = None
+                        ) -> Iterable[list[Any]]:
     """Per category: devices in service, average age (years), refurbished or reused share.
 
     Aggregates only (quantity-weighted); never a device, a name or a user.

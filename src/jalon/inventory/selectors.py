@@ -15,6 +15,7 @@ from jalon.inventory.models import (
     Asset,
     ImportStatus,
     InventoryImport,
+    InventoryPublication,
     LifecycleEvent,
     RouteRule,
 )
@@ -147,3 +148,43 @@ def route_counts(organisation: Organisation) -> dict[str, int]:
     rows = (assets(organisation).order_by().values("route_rule")
             .annotate(devices=Sum("quantity")))
     return {row["route_rule"]: int(row["devices"] or 0) for row in rows}
+
+
+# --------------------------------------------------------------------------- publication
+
+
+def publication(organisation: Organisation) -> InventoryPublication:
+    """The organisation's publication setting (unsaved default when never set)."""
+    found = InventoryPublication.objects.filter(organisation=organisation).first()
+    return found or InventoryPublication(organisation=organisation)
+
+
+def pinned_publication(organisation: Organisation) -> InventoryPublication | None:
+    """The publication while an applied import waits for review, else None."""
+    return (InventoryPublication.objects.filter(organisation=organisation,
+                                                version__isnull=False).first())
+
+
+def published_version(organisation: Organisation) -> int:
+    """The inventory version the public pages show: the one before the imports waiting for
+    review, else the current one."""
+    pinned = pinned_publication(organisation)
+    return organisation.inventory_version if pinned is None else int(pinned.version or 0)
+
+
+def imports_awaiting_review(organisation: Organisation) -> QuerySet[InventoryImport]:
+    return InventoryImport.objects.filter(organisation=organisation, status=ImportStatus.DONE,
+                                          published_at__isnull=True,
+                                          inventory_version__isnull=False)
+
+
+def import_plan(source: InventoryImport) -> dict[str, dict[str, int]] | None:
+    """What each mode would add, update and remove now (None without an analysed frame)."""
+    from jalon.inventory import apply, tasks
+
+    path = tasks.frame_path(source)
+    if source.status != ImportStatus.PREVIEW or not path.is_file():
+        return None
+    numbers = pl.read_parquet(path, columns=["inventory_number"]).get_column(
+        "inventory_number")
+    return apply.plan(source.organisation_id, numbers)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jalon.core import eol
-from jalon.inventory import routes, tasks
+from jalon.inventory import mappings, routes, selectors, tasks
 from jalon.inventory.models import (
     Asset,
     Disposal,
@@ -26,6 +26,7 @@ from jalon.inventory.models import (
     ImportMode,
     ImportStatus,
     InventoryImport,
+    InventoryPublication,
     LifecycleEvent,
     Route,
     RouteField,
@@ -38,6 +39,15 @@ from jalon.tenancy.models import ApiToken, Organisation
 
 class ImportStateError(Exception):
     """The import is not in a state that allows this (already applied, cancelled, running)."""
+
+
+class RemovalNotConfirmed(ImportStateError):
+    """Replacing would remove devices and the user did not confirm that number."""
+
+    def __init__(self, removed: int) -> None:
+        super().__init__(f"replacing removes {removed} devices: confirm that number "
+                         "(expected_removed)")
+        self.removed = removed
 
 
 # Every change of the assets goes through this one function (defined beside the tasks it
@@ -64,26 +74,40 @@ def start_import(actor: Any, organisation: Organisation, upload: UploadedFile[by
 
 def correct_mapping(actor: Any, source: InventoryImport, columns: dict[str, str]
                     ) -> InventoryImport:
-    """Re-analyse the file with the user's mapping (source header -> canonical column)."""
+    """Re-analyse the file with the user's mapping (source header -> canonical column), and
+    remember it for the next file with the same header row."""
     with transaction.atomic():
         changed = _transition(source, InventoryImport.MAPPABLE, ImportStatus.PENDING,
-                              mapping_override=columns, confirmed_by=None, error="")
+                              mapping_override=columns, confirmed_by=None, error="",
+                              attempts=0, mapping_remembered=False)
         if not changed:
             raise ImportStateError("the mapping can only be corrected before the import")
+        mappings.remember(actor, source.organisation, list(columns), columns)
         record(actor, "inventory.import_mapping", source.organisation,
                target=source.file_name, import_id=source.pk, mapping=columns)
     return _enqueue(source, tasks.analyse_import)
 
 
-def confirm_import(actor: Any, source: InventoryImport, mode: str) -> InventoryImport:
-    """Apply the analysed file to the inventory, in the background."""
+def confirm_import(actor: Any, source: InventoryImport, mode: str,
+                   expected_removed: int | None = None) -> InventoryImport:
+    """Apply the analysed file to the inventory, in the background.
+
+    Replacing removes the devices the file does not list: when it would remove any, the
+    caller must pass the number it showed the user (`expected_removed`), counted again here
+    so that a page left open while the inventory changed cannot remove more than it said."""
     if mode not in ImportMode.values:
         raise ValueError(f"unknown mode {mode!r}")
     if not source.counts.get("used"):
         raise ImportStateError("no device was read from this file")
+    if mode == ImportMode.REPLACE:
+        plan = selectors.import_plan(source)
+        removed = plan["replace"]["removed"] if plan else 0
+        if removed and expected_removed != removed:
+            raise RemovalNotConfirmed(removed)
     with transaction.atomic():
         changed = _transition(source, (ImportStatus.PREVIEW,), ImportStatus.APPLYING,
-                              mode=mode, confirmed_by=actor)
+                              mode=mode, confirmed_by=actor, attempts=0,
+                              heartbeat_at=timezone.now())
         if not changed:
             raise ImportStateError("only an import waiting for confirmation can be applied")
         record(actor, "inventory.import_confirm", source.organisation, target=source.file_name,
@@ -92,6 +116,9 @@ def confirm_import(actor: Any, source: InventoryImport, mode: str) -> InventoryI
 
 
 def cancel_import(actor: Any, source: InventoryImport) -> None:
+    """Abandon an import before it changes the inventory, also while it is queued or being
+    analysed (a task still running sees it and stops; an apply already running finishes or
+    rolls back as a whole and cannot be cancelled)."""
     with transaction.atomic():
         changed = _transition(source, InventoryImport.CANCELLABLE, ImportStatus.CANCELLED,
                               finished_at=timezone.now())
@@ -100,6 +127,57 @@ def cancel_import(actor: Any, source: InventoryImport) -> None:
         record(actor, "inventory.import_cancel", source.organisation, target=source.file_name,
                import_id=source.pk)
     tasks.frame_path(source).unlink(missing_ok=True)
+
+
+def retry_import(actor: Any, source: InventoryImport) -> InventoryImport:
+    """Run a failed import again: its analysis, or its application when it had been confirmed
+    (the inventory is unchanged by a failed application: it is one transaction)."""
+    applying = source.confirmed_by_id is not None and tasks.frame_path(source).is_file()
+    target = ImportStatus.APPLYING if applying else ImportStatus.PENDING
+    with transaction.atomic():
+        changed = _transition(source, (ImportStatus.FAILED,), target, attempts=0, error="",
+                              finished_at=None, heartbeat_at=timezone.now())
+        if not changed:
+            raise ImportStateError("only a failed import can be run again")
+        record(actor, "inventory.import_retry", source.organisation, target=source.file_name,
+               import_id=source.pk, step="apply" if applying else "analysis")
+    return _enqueue(source, tasks.apply_import if applying else tasks.analyse_import)
+
+
+def publish_inventory(actor: Any, organisation: Organisation) -> int:
+    """Put the current inventory on the public pages: the imports waiting for review are
+    published. Returns how many."""
+    with transaction.atomic():
+        publication, _created = InventoryPublication.objects.select_for_update().get_or_create(
+            organisation=organisation)
+        pending = selectors.imports_awaiting_review(organisation)
+        ids = list(pending.values_list("pk", flat=True))
+        now = timezone.now()
+        pending.update(published_at=now, published_by=actor)
+        publication.version, publication.dataset_rows = None, []
+        publication.published_at, publication.published_by = now, actor
+        publication.save()
+        organisation.refresh_from_db(fields=["inventory_version"])
+        record(actor, "inventory.publish", organisation,
+               target=f"v{organisation.inventory_version}", import_ids=ids)
+        # The public pages and the indicators computed from the inventory read it again.
+        tasks.schedule_footprint(organisation.pk)
+    return len(ids)
+
+
+def set_auto_publish(actor: Any, organisation: Organisation, auto_publish: bool) -> None:
+    """Whether an applied import goes public at once (True) or after an editor's review."""
+    with transaction.atomic():
+        publication, _created = InventoryPublication.objects.select_for_update().get_or_create(
+            organisation=organisation)
+        if publication.auto_publish == auto_publish:
+            return
+        publication.auto_publish = auto_publish
+        publication.save(update_fields=["auto_publish"])
+        record(actor, "inventory.auto_publish", organisation, target=organisation.slug,
+               auto_publish=auto_publish)
+    if auto_publish and publication.version is not None:
+        publish_inventory(actor, organisation)
 
 
 def _transition(source: InventoryImport, allowed: Iterable[str], status: str,

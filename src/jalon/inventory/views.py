@@ -15,16 +15,26 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jalon.core import eol
 from jalon.inventory import problems, selectors, services
+from jalon.inventory.analysis import MAPPING_TARGETS
 from jalon.inventory.forms import (
     AssetFilterForm,
     ConfirmForm,
     EventForm,
     MappingForm,
+    PublicationForm,
     RetireForm,
     RouteRuleForm,
     UploadForm,
+    target_label,
 )
-from jalon.inventory.models import Asset, Disposal, InventoryImport, Route, RouteRule
+from jalon.inventory.models import (
+    Asset,
+    Disposal,
+    ImportStatus,
+    InventoryImport,
+    Route,
+    RouteRule,
+)
 from jalon.tenancy.capabilities import Capability
 from jalon.tenancy.scope import OrganisationRequest, has, organisation_view
 
@@ -128,10 +138,46 @@ def import_list(request: OrganisationRequest) -> HttpResponse:
                                            form.cleaned_data["file"])
             return redirect("inventory:import_detail", request.organisation.slug, source.pk)
         status = 400
-    page = Paginator(selectors.imports(request.organisation), IMPORTS_PER_PAGE).get_page(
+    return _render_import_list(request, form, can_edit, status=status)
+
+
+def _render_import_list(request: OrganisationRequest, form: UploadForm, can_edit: bool,
+                        status: int = 200) -> HttpResponse:
+    organisation = request.organisation
+    page = Paginator(selectors.imports(organisation), IMPORTS_PER_PAGE).get_page(
         request.GET.get("page"))
+    publication = selectors.publication(organisation)
     return render(request, "inventory/imports.html", {
-        "form": form, "page": page, "can_edit": can_edit}, status=status)
+        "form": form, "page": page, "can_edit": can_edit, "publication": publication,
+        "publication_form": PublicationForm(initial={
+            "auto_publish": publication.auto_publish}) if can_edit else None,
+        "awaiting_review": list(selectors.imports_awaiting_review(organisation)),
+    }, status=status)
+
+
+@organisation_view(capability=Capability.EDIT_INVENTORY)
+@require_POST
+def import_publication(request: OrganisationRequest) -> HttpResponse:
+    """The organisation's choice: publish each applied import at once, or after review."""
+    form = PublicationForm(request.POST)
+    if form.is_valid():
+        services.set_auto_publish(request.user, request.organisation,
+                                  form.cleaned_data["auto_publish"])
+        messages.success(request, _("Réglage de publication enregistré."))
+    return redirect("inventory:imports", request.organisation.slug)
+
+
+@organisation_view(capability=Capability.EDIT_INVENTORY)
+@require_POST
+def import_publish(request: OrganisationRequest) -> HttpResponse:
+    """Put the reviewed inventory on the public pages."""
+    count = services.publish_inventory(request.user, request.organisation)
+    messages.success(request, _("Inventaire publié : %(count)d import(s) visibles sur les "
+                                "pages publiques.") % {"count": count})
+    back = request.POST.get("next", "")
+    if back.isdigit():
+        return redirect("inventory:import_detail", request.organisation.slug, int(back))
+    return redirect("inventory:imports", request.organisation.slug)
 
 
 @organisation_view(capability=Capability.READ)
@@ -142,13 +188,23 @@ def import_detail(request: OrganisationRequest, import_id: int) -> HttpResponse:
 
 
 def _render_import(request: OrganisationRequest, source: InventoryImport,
-                   mapping_form: MappingForm | None = None, status: int = 200) -> HttpResponse:
+                   mapping_form: MappingForm | None = None,
+                   confirm_form: ConfirmForm | None = None, status: int = 200) -> HttpResponse:
     can_edit = has(request, Capability.EDIT_INVENTORY)
     if mapping_form is None and can_edit and source.can_edit_mapping:
         mapping_form = MappingForm(mapping=source.ordered_mapping())
+    plan = selectors.import_plan(source)
+    removed = plan["replace"]["removed"] if plan else 0
+    if confirm_form is None and can_edit and source.can_confirm:
+        confirm_form = ConfirmForm(removed=removed)
+    publication = selectors.publication(request.organisation)
     response = render(request, "inventory/import_detail.html", {
         "import": source, "can_edit": can_edit, "mapping_form": mapping_form,
-        "confirm_form": ConfirmForm() if can_edit and source.can_confirm else None,
+        "confirm_form": confirm_form, "plan": plan,
+        "awaiting_review": (source.status == ImportStatus.DONE and not source.published_at
+                            and source.inventory_version is not None
+                            and publication.version is not None),
+        "target_labels": {t: target_label(t) for t in MAPPING_TARGETS},
         "problems": _translated_page(Paginator(source.problems, PROBLEMS_PER_PAGE).get_page(
             request.GET.get("problems"))),
         "unused_columns": problems.unused_columns(source.unused_columns),
@@ -178,7 +234,9 @@ def import_mapping(request: OrganisationRequest, import_id: int) -> HttpResponse
     except services.ImportStateError:
         messages.error(request, _("La correspondance ne peut plus être modifiée."))
     else:
-        messages.success(request, _("Correspondance enregistrée : le fichier est réanalysé."))
+        messages.success(request, _("Correspondance enregistrée : le fichier est réanalysé. "
+                                    "Elle sera proposée pour les prochains fichiers aux "
+                                    "mêmes colonnes."))
     return redirect("inventory:import_detail", request.organisation.slug, source.pk)
 
 
@@ -186,14 +244,19 @@ def import_mapping(request: OrganisationRequest, import_id: int) -> HttpResponse
 @require_POST
 def import_confirm(request: OrganisationRequest, import_id: int) -> HttpResponse:
     source = selectors.inventory_import(request.organisation, import_id)
-    form = ConfirmForm(request.POST)
+    plan = selectors.import_plan(source)
+    form = ConfirmForm(request.POST, removed=plan["replace"]["removed"] if plan else 0)
     if not form.is_valid():
-        messages.error(request, _("Choisissez un mode d'import."))
-    else:
-        try:
-            services.confirm_import(request.user, source, form.cleaned_data["mode"])
-        except services.ImportStateError:
-            messages.error(request, _("Cet import ne peut pas être appliqué dans son état."))
+        return _render_import(request, source, confirm_form=form, status=400)
+    try:
+        services.confirm_import(request.user, source, form.cleaned_data["mode"],
+                                expected_removed=form.cleaned_data["expected_removed"])
+    except services.RemovalNotConfirmed as exc:
+        messages.error(request, _("L'inventaire a changé depuis l'affichage : remplacer "
+                                  "supprimerait maintenant %(count)d appareils. Vérifiez et "
+                                  "confirmez de nouveau.") % {"count": exc.removed})
+    except services.ImportStateError:
+        messages.error(request, _("Cet import ne peut pas être appliqué dans son état."))
     return redirect("inventory:import_detail", request.organisation.slug, source.pk)
 
 
@@ -207,6 +270,19 @@ def import_cancel(request: OrganisationRequest, import_id: int) -> HttpResponse:
         messages.error(request, _("Cet import ne peut plus être annulé."))
     else:
         messages.success(request, _("Import annulé : l'inventaire n'a pas changé."))
+    return redirect("inventory:import_detail", request.organisation.slug, source.pk)
+
+
+@organisation_view(capability=Capability.EDIT_INVENTORY)
+@require_POST
+def import_retry(request: OrganisationRequest, import_id: int) -> HttpResponse:
+    source = selectors.inventory_import(request.organisation, import_id)
+    try:
+        services.retry_import(request.user, source)
+    except services.ImportStateError:
+        messages.error(request, _("Seul un import en échec peut être relancé."))
+    else:
+        messages.success(request, _("Import relancé."))
     return redirect("inventory:import_detail", request.organisation.slug, source.pk)
 
 
