@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.factories import (
+    AssetFactory,
     MembershipFactory,
     OperatorAdminFactory,
     OperatorFactory,
@@ -139,6 +140,7 @@ def test_a_reader_sees_no_edit_actions(org):
 
 
 def test_publishing_needs_the_publish_capability(org):
+    AssetFactory(organisation=org)  # a footprint to publish (an empty one has nothing to)
     editor = signed_in(member(org, "redacteur", Role.EDITOR))
     page = editor.get(reverse("footprint:footprint", args=[org.slug])).content.decode()
     assert reverse("footprint:publish", args=[org.slug]) not in page
