@@ -124,6 +124,11 @@ def test_import_footprint_scenario_publish_journey(open_browser: Any,
     with admin.page.expect_navigation():
         withdraw.click()
     admin.last_status = 200
+    admin.audit("footprint (withdrawal asked)")  # the page says what goes offline, asks again
+    assert "ne seront plus visibles" in admin.page.locator("main").inner_text()
+    with admin.page.expect_navigation():
+        admin.page.get_by_role("button", name="Retirer la publication").click()
+    admin.last_status = 200
     admin.audit("footprint (withdrawn)")
     assert open_browser("anonymous").goto(f"/p/{AGGLO}/") == 404
     publish = admin.page.get_by_role("button", name="Publier l'empreinte")

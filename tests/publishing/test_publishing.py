@@ -200,7 +200,12 @@ def test_publish_and_withdraw_are_audited_and_need_the_publish_capability(client
     event = AuditEvent.objects.get(organisation=org, action="footprint.published")
     assert event.actor == admin and event.details["domain"] == "footprint"
     assert Publication.objects.get(organisation=org, domain="footprint").changed_by == admin
-    assert client.post(url, {"domain": "footprint", "public": "0"}).status_code == 302
+    # Withdrawing asks first (public pages and open data go offline), then acts.
+    asked = client.post(url, {"domain": "footprint", "public": "0"})
+    assert asked.status_code == 200 and "ne seront plus visibles" in asked.content.decode()
+    assert is_published(org, "footprint")
+    assert client.post(url, {"domain": "footprint", "public": "0",
+                             "confirm": "1"}).status_code == 302
     assert not is_published(org, "footprint")
     assert AuditEvent.objects.filter(organisation=org, action="footprint.unpublished").exists()
     assert client.post(url, {"domain": "nothing", "public": "1"}).status_code == 404

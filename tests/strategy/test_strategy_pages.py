@@ -301,7 +301,10 @@ def test_only_an_admin_publishes_the_strategy_and_it_is_audited(client):
     assert selectors.is_public(strategy)
     assert AuditEvent.objects.filter(action="strategy.published", organisation=org).exists()
     assert client.get(f"/p/{org.slug}/strategy/").status_code == 200
-    client.post(url, {"public": "0"})
+    client.post(url, {"public": "0"})  # asks for confirmation first
+    strategy.refresh_from_db()
+    assert selectors.is_public(strategy)
+    client.post(url, {"public": "0", "confirm": "1"})
     strategy.refresh_from_db()
     assert not selectors.is_public(strategy)
     assert client.get(f"/p/{org.slug}/strategy/").status_code == 404

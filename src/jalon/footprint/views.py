@@ -34,6 +34,7 @@ from jalon.footprint.forms import (
 )
 from jalon.inventory import selectors as inventory_selectors
 from jalon.kit import charts, navigation, related
+from jalon.kit import views as kit_views
 from jalon.kit.formatting import display_unit, fr_criterion, fr_number, in_display_unit
 from jalon.kit.labels import CRITERION_LABELS, category_label
 from jalon.publishing import services as publishing_services
@@ -143,6 +144,9 @@ def export(request: OrganisationRequest, fmt: str) -> HttpResponse:
 @require_POST
 def publish(request: OrganisationRequest) -> HttpResponse:
     organisation = request.organisation
+    back = reverse("footprint:footprint", args=[organisation.slug])
+    if (asked := kit_views.confirm_withdrawal(request, _("Empreinte du parc"), back)):
+        return asked
     public = request.POST.get("public") == "1"
     publishing_services.set_published(request.user, organisation, selectors.FOOTPRINT, public)
     messages.success(request, _("L'empreinte est publiée.") if public

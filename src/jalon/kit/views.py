@@ -103,3 +103,15 @@ def delete(request: HttpRequest, queryset: QuerySet[M], pk: int, *,
         messages.success(request, message)
         return redirect(_resolve(success_url, obj))
     return render(request, template, {"object": obj, **_resolve(context, obj)})
+
+
+def confirm_withdrawal(request: HttpRequest, label: str, back: str) -> HttpResponse | None:
+    """Withdrawing a publication takes public pages and open data offline for everyone who
+    links to them: a POST asking to withdraw (`public` other than "1") first gets a page that
+    says so and asks again; None once confirmed (or when publishing), for the caller to act."""
+    if request.POST.get("public") == "1" or request.POST.get("confirm") == "1":
+        return None
+    fields = [(name, value) for name, value in request.POST.items()
+              if name not in ("csrfmiddlewaretoken", "confirm")]
+    return render(request, "kit/confirm_withdrawal.html", {
+        "label": label, "action": request.path, "fields": fields, "back": back})

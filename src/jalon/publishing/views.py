@@ -9,9 +9,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from jalon.kit import views as kit_views
 from jalon.publishing import registry, services
 from jalon.tenancy import scope
 from jalon.tenancy.capabilities import Capability
@@ -26,6 +28,9 @@ def publication(request: OrganisationRequest) -> HttpResponse:
         domain = registry.registry.get(registry.Domain, request.POST.get("domain", ""))
         if domain is None:
             raise Http404("No such domain")
+        back = reverse("publishing:publication", args=[organisation.slug])
+        if (asked := kit_views.confirm_withdrawal(request, str(domain.label), back)):
+            return asked
         public = request.POST.get("public") == "1"
         services.set_published(request.user, organisation, domain.key, public)
         messages.success(request, (_("« %(label)s » est publié.") if public else

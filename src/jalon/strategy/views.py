@@ -95,6 +95,8 @@ def index(request: OrganisationRequest) -> HttpResponse:
 def publish(request: OrganisationRequest) -> HttpResponse:
     """Publication is an administrator's decision, like the footprint page's."""
     _strategy_or_404(request)
+    if (asked := kit_views.confirm_withdrawal(request, _("Stratégie"), _index_url(request))):
+        return asked
     public = request.POST.get("public") == "1"
     publishing_services.set_published(request.user, request.organisation, selectors.STRATEGY,
                                       public)
