@@ -61,6 +61,19 @@ MIX_LABELS: Final = {
     "NLD": _("Pays-Bas"), "EEE": _("Europe (moyenne)"), "WOR": _("Monde (moyenne)"),
 }
 
+# The formats the inventory readers recognise (jalon.core.readers: tabular profiles and agent
+# formats), named honestly: a spreadsheet of one's own is not a GLPI export.
+FORMAT_LABELS: Final = {
+    "jalon": _("modèle Jalon"), "glpi": _("export GLPI"), "numecoeval": _("NumEcoEval"),
+    "spreadsheet": _("tableur générique"), "glpi-agent-json": _("GLPI Agent (JSON)"),
+    "fusioninventory-xml": _("FusionInventory (XML)"),
+}
+
+
+def format_label(key: str) -> str:
+    return _label(FORMAT_LABELS, key)
+
+
 def _label(table: dict[str, Any], key: str | None) -> str:
     # An unknown code is shown as is rather than hidden: a new code in the data stays visible.
     if key is None or key == "":

@@ -68,3 +68,9 @@ def criterion(value: Any) -> str:
 def frdate(value: Any, style: str = "long") -> str:
     """A date in the interface's language: 'long' → 7 décembre 2026, 'short' → 07/12/2026."""
     return formatting.fr_date(value, style)
+
+
+@register.filter
+def fileformat(value: Any) -> str:
+    """A reader's format id in words ("spreadsheet" -> "tableur générique")."""
+    return labels.format_label(str(value)) if value else ""
