@@ -362,7 +362,7 @@ def test_purge_writes_records_per_organisation(org):
     counts = privacy.purge_expired()
     assert counts.get("gdpr.datasubjectrequest") == 1
     record = PurgeRecord.objects.get(organisation=org)
-    assert record.count == 1 and record.action == "delete" and "1826 jours" in record.rule
+    assert record.count == 1 and record.action == "delete" and "1\u202f826 jours" in record.rule
     assert not PurgeRecord.objects.filter(organisation=other).exists()
     assert privacy.purge_expired() == {}  # idempotent: nothing more, no new record
     assert PurgeRecord.objects.count() == 1

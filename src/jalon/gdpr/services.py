@@ -47,6 +47,7 @@ from jalon.gdpr.models import (
     TrainingAttendance,
     TrainingCampaign,
 )
+from jalon.kit.formatting import fr_number
 from jalon.tenancy.audit import record
 from jalon.tenancy.models import Organisation
 
@@ -613,7 +614,7 @@ def record_purge(now: dt.datetime, purged: Iterable[Any]) -> list[PurgeRecord]:
     for item in purged:
         retention = item.retention
         rule = _("%(days)s jours après « %(field)s », puis %(how)s") % {
-            "days": retention.days if retention else "—", "field": item.date_field,
+            "days": fr_number(retention.days) if retention else "—", "field": item.date_field,
             "how": _("suppression") if item.action == "delete" else _("anonymisation")}
         if retention and retention < dt.timedelta(days=1):
             rule = _("%(minutes)d minutes après « %(field)s », puis %(how)s") % {
