@@ -96,6 +96,7 @@ def test_trusted_proxies_env_var_turns_the_proxy_header_on(tmp_path):
 def test_chromium_recognises_every_feature_of_the_policy():
     """An unknown feature name makes Chromium log an error on every page: the policy names only
     features Debian's Chromium knows (served here by a bare loopback server)."""
+    import concurrent.futures
     import http.server
     import threading
     from pathlib import Path
@@ -122,7 +123,8 @@ def test_chromium_recognises_every_feature_of_the_policy():
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     messages: list[str] = []
-    try:
+
+    def visit() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(chromium))
             try:
@@ -132,6 +134,12 @@ def test_chromium_recognises_every_feature_of_the_policy():
                 page.wait_for_timeout(300)
             finally:
                 browser.close()
+
+    try:
+        # In a thread of its own: the browser suite's Playwright keeps a loop running in the
+        # test thread for the whole session (pytest-django runs those tests first).
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            pool.submit(visit).result()
     finally:
         server.shutdown()
         server.server_close()

@@ -14,6 +14,15 @@ register = template.Library()
 
 @register.filter
 def fr(value: Any, decimals: int = 0) -> str:
+    # A template hands over "" for a missing key (string_if_invalid), and a JSON field may
+    # hold a number as text: neither must break a page.
+    if value is None or value == "":
+        return formatting.fr_number(None)
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return value
     return formatting.fr_number(value, int(decimals))
 
 
