@@ -22,7 +22,7 @@ def fr(value: Any, decimals: int = 0) -> str:
         try:
             value = float(value)
         except ValueError:
-            return value
+            return str(value)
     return formatting.fr_number(value, int(decimals))
 
 
