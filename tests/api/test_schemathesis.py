@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -63,6 +64,23 @@ def _run(operation: Any, mode: GenerationMode, headers: dict[str, str],
                             f"body {case.body!r:.200})")
 
     send()
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept_open() -> Iterator[None]:
+    # The WSGI application signals the end of each request, and Django then closes the
+    # database connection (CONN_MAX_AGE 0): inside a test's transaction on PostgreSQL every
+    # later query would fail. Django's own test client disconnects the same handler.
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def test_the_api_keeps_to_its_openapi_document() -> None:
