@@ -169,7 +169,11 @@ def test_shipped_practices_file_is_valid_and_versioned():
     assert len(practices) >= 50
     assert [p.order for p in practices] == sorted(p.order for p in practices)
     assert sum(p.is_expected for p in practices) >= 35
-    assert core.practices_version(practices) == "12.1.0"
+    assert core.practices_version(practices) == "12.1.0, 2024 (JRC136986)"
+    numbers = {p.number for p in practices}
+    # jalon-coc-2026.2: three numbers misread in 2026.1 corrected, 3.2.4 is Life Cycle Assessment
+    assert {"3.2.14", "3.2.15", "5.7.1"} <= numbers and not {"3.1.13", "3.1.14", "5.6.1"} & numbers
+    assert next(p for p in practices if p.number == "3.2.4").title == "Analyse de cycle de vie"
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -234,3 +238,25 @@ def test_annex_one_points_in_the_regulation_order():
             "electrical_redundancy", "cooling_redundancy"} <= codes
     assert core.year_month(dt.date(2018, 6, 14)) == "2018-06"
     assert core.year_month(None) is None
+
+
+@pytest.mark.django_db
+def test_statuses_follow_their_renumbered_practice():
+    import importlib
+
+    from django.apps import apps
+    from tests.datacentres.factories import PracticeStatusFactory, SiteFactory
+
+    from jalon.datacentres.models import PracticeStatus
+
+    migration = importlib.import_module(
+        "jalon.datacentres.migrations.0003_renumber_coc_practices")
+    site = SiteFactory()
+    for number in ("3.1.13", "3.2.4", "5.6.1", "4.1.1"):
+        PracticeStatusFactory(site=site, number=number)
+    migration.forwards(apps, None)
+    assert sorted(PracticeStatus.objects.values_list("number", flat=True)) == [
+        "3.2.14", "3.2.4~2026.1", "4.1.1", "5.7.1"]
+    migration.backwards(apps, None)
+    assert sorted(PracticeStatus.objects.values_list("number", flat=True)) == [
+        "3.1.13", "3.2.4", "4.1.1", "5.6.1"]

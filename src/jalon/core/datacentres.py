@@ -403,9 +403,12 @@ KPI_FIELDS: Final[tuple[KpiField, ...]] = (
              "infrastructure", ""),
     KpiField("cooling_redundancy", "I", "2(b)", "Redundancy level of the cooling "
              "infrastructure", ""),
-    KpiField("it_power_kw", "I", "PDIT", "Installed information technology power demand", "kW"),
-    KpiField("total_floor_m2", "I", "", "Total floor area", "m2"),
-    KpiField("computer_room_m2", "I", "", "Computer room floor area", "m2"),
+    # Annex II opens with the size of the data centre (PDIT and the floor areas are key
+    # performance indicators, not Annex I information).
+    KpiField("it_power_kw", "II", "PDIT", "Installed information technology power demand",
+             "kW"),
+    KpiField("total_floor_m2", "II", "", "Total floor area", "m2"),
+    KpiField("computer_room_m2", "II", "", "Computer room floor area", "m2"),
     KpiField("total_kwh", "II", "EDC", "Total energy consumption", "kWh"),
     KpiField("it_kwh", "II", "EIT", "Total energy consumption of information technology "
              "equipment", "kWh"),
