@@ -393,7 +393,12 @@ def test_summary_on_groups_equals_the_line_by_line_sums(org, editor):
     assert s["to_examine"] == sum(list(r.ratings.values()).count(core.TO_EXAMINE)
                                   for r in rated)
     assert s["lines"] == len(rated) and s["overridden"] == 3
-    agec = core.agec_share((r.kind, r.amount_ht, r.amount_ttc) for r in rated)
+    # The AGEC share is that of the décret's IT and telephony category (printers apart).
+    it_lines = [(line.kind, line.amount_ht, line.amount_ttc)
+                for line in SpendingLine.objects.filter(organisation=org, year=2025)
+                if core.agec_category(line.label) == core.AGEC_IT]
+    agec = core.agec_share(it_lines)
     assert s["agec"].share == pytest.approx(agec.share)
     assert s["agec"].lines_without_ht == agec.lines_without_ht
+    assert s["agec_target"].share == 20 and s["agec_target"].period == "2024–2026"
     assert s["total"] == sum((r.amount_ttc for r in rated), Decimal(0))

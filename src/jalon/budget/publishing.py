@@ -78,6 +78,16 @@ def has_lines(organisation: Organisation) -> bool:
     return selectors.lines(organisation).exists()
 
 
+def _target_detail(target: core.AgecTarget | None) -> dict[str, Any]:
+    """Which décret 2024-134 target applies, with its source and what is uncertain."""
+    if target is None:
+        return {"target_share": None}
+    return {"target_share": target.share, "target_period": target.period,
+            "target_basis": target.basis, "target_source": target.source,
+            "target_checked_against": target.checked_against,
+            "target_uncertainty": target.uncertainty}
+
+
 def agec_purchase_share(organisation: Organisation, today: dt.date) -> list[ComputedValue]:
     """Per year: the inventory's priced purchases when complete, else the spending lines."""
     from_inventory = {v.year: v for v in indicators.compute(INVENTORY_KEY, organisation, today)
@@ -90,14 +100,23 @@ def agec_purchase_share(organisation: Organisation, today: dt.date) -> list[Comp
                 **value.detail, "source": "inventory",
                 "source_label": "Inventaire (prix d'achat de chaque équipement)"}, today))
             continue
-        rated = selectors.rated_lines(organisation, year)
-        share = core.agec_share((r.kind, r.amount_ht, r.amount_ttc) for r in rated)
+        shares = core.agec_shares(selectors.lines(organisation).filter(
+            year=year, kind__in=core.EQUIPMENT_KINDS).values_list(
+            "kind", "amount_ht", "amount_ttc", "label"))
+        share = shares.get(core.AGEC_IT)
         if share is None:
             continue
         out.append(yearly_value(year, share.share, {
             "source": "budget", "source_label": "Dépenses numériques importées (montants HT)",
+            "category": core.AGEC_IT,
             "reuse_ht_eur": float(share.reuse_ht), "equipment_ht_eur": float(share.equipment_ht),
-            "lines_without_ht": share.lines_without_ht}, today))
+            "lines_without_ht": share.lines_without_ht,
+            **_target_detail(core.agec_target(core.AGEC_IT, year)),
+            "other_categories": [
+                {"category": category, "share": other.share,
+                 "equipment_ht_eur": float(other.equipment_ht),
+                 **_target_detail(core.agec_target(category, year))}
+                for category, other in shares.items() if category != core.AGEC_IT]}, today))
     return out
 
 
