@@ -4,7 +4,7 @@ through services."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -113,7 +113,7 @@ class SiteForm(Accessible, _ServiceRules):
                 self.initial[name] = "" if value is None else _plain(value)
         # A code typed with spaces or a « FR » prefix is normalised by the services, with a
         # message saying what a LAU code is (rather than the field's length error).
-        lau = self.fields["lau_code"]
+        lau = cast(forms.CharField, self.fields["lau_code"])
         lau.max_length = 40
         lau.validators = []
         lau.widget.attrs["maxlength"] = "40"

@@ -80,7 +80,8 @@ def one_announcement() -> Iterator[None]:
 SITE_FIELDS: Final = ("name", "kind", "structure", "mixed_services", "owner", "owner_email",
                       "owner_phone", "operator", "operator_email", "operator_phone",
                       "municipality", "lau_code", "commissioned_on", "electrical_redundancy",
-                      "cooling_redundancy", "it_power_kw", "total_floor_m2", "computer_room_m2", "cooling",
+                      "cooling_redundancy", "it_power_kw", "total_floor_m2", "computer_room_m2",
+                      "cooling",
                       "refrigerants", "declared_pue", "inventory_sites", "hosted_assets",
                       "contract_provider", "contract_reference", "contract_start",
                       "contract_end", "contract_power_kw", "notes")

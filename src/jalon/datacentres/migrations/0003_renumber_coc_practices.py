@@ -4,12 +4,14 @@
 Life Cycle Assessment in the guidelines: its old statuses are kept under a number no practice
 uses (« 3.2.4~2026.1 »), so they are neither lost nor taken for the new practice."""
 
+from typing import Any
+
 from django.db import migrations
 
 RENUMBERED = {"3.1.13": "3.2.14", "3.1.14": "3.2.15", "5.6.1": "5.7.1", "3.2.4": "3.2.4~2026.1"}
 
 
-def forwards(apps, schema_editor):
+def forwards(apps: Any, schema_editor: Any) -> None:
     status = apps.get_model("datacentres", "PracticeStatus")
     for old in ("3.2.4", "3.1.13", "3.1.14", "5.6.1"):
         new = RENUMBERED[old]
@@ -19,7 +21,7 @@ def forwards(apps, schema_editor):
                 row.save(update_fields=["number"])
 
 
-def backwards(apps, schema_editor):
+def backwards(apps: Any, schema_editor: Any) -> None:
     status = apps.get_model("datacentres", "PracticeStatus")
     for old in ("3.1.13", "3.1.14", "5.6.1", "3.2.4"):
         new = RENUMBERED[old]
