@@ -144,9 +144,11 @@ def register_all() -> None:
             AGEC_KEY, DOMAIN,
             _lazy(_("Part des achats informatiques issus du réemploi (AGEC)")), "%",
             agec_purchase_share, listens=(TOPIC, "inventory"),
-            description=_lazy(_("Part du montant HT des achats de matériel informatique de "
-                                "l'année consacrée à du matériel reconditionné ou réemployé "
-                                "(loi AGEC art. 58, décret 2021-254) : depuis l'inventaire "
-                                "quand chaque achat y a son prix, sinon depuis les dépenses "
-                                "importées ; le détail dit quelle source a servi."))),
+            description=_lazy(_("Part du montant HT des achats de matériel informatique et "
+                                "de téléphonie de l'année consacrée à du matériel "
+                                "reconditionné ou réemployé (loi AGEC art. 58, décret "
+                                "2024-134) : depuis l'inventaire quand chaque achat y a son "
+                                "prix, sinon depuis les dépenses importées ; le détail dit "
+                                "quelle source a servi et l'objectif du décret pour "
+                                "l'année."))),
     )
