@@ -3,8 +3,9 @@ a report section (the year's digital spending by axis and rating), an open datas
 green-budget figures by kind and axis (aggregates only: no supplier, no line), and the indicator
 source of the AGEC purchase share.
 
-The AGEC share (loi AGEC art. 58, décret n° 2021-254 art. 2: a share of the annual amount
-excluding VAT spent on a category of products) is taken from the inventory when it has the
+The AGEC share (loi AGEC art. 58, décret n° 2024-134: a share of the annual amount excluding
+VAT spent on a category of products; here IT and telephony, with the décret's target for the
+year in the detail) is taken from the inventory when it has the
 prices of every device bought that year (the inventory's source `reuse_spend_share`, read
 through the registry: this domain never imports the inventory), else from these spending lines;
 each value says in its detail which source was used.

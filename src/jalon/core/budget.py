@@ -10,7 +10,8 @@
   décret du 16 juillet 2024, NOR ECOE2416708D);
 - the reading of a finance software's export (CSV in UTF-8 or Windows-1252, comma or
   semicolon; or XLSX), all or nothing, with a header mapping the user may correct;
-- summaries by axis and kind, and the AGEC purchase share (décret n° 2021-254 art. 2:
+- summaries by axis and kind, and the AGEC purchase share per product category with the target
+  that applies (décret n° 2024-134, which replaced décret n° 2021-254 on 1 July 2024:
   proportions of the annual amount excluding VAT spent on a category of products).
 
 Messages are in French: they are shown as they are to the finance officer.
@@ -740,9 +741,10 @@ class AgecShare:
 
 def agec_share(lines: Iterable[tuple[str, Decimal | None, Decimal]]) -> AgecShare | None:
     """Share (%) of the year's IT equipment purchases (new + refurbished/reused) that went to
-    refurbished or reused equipment, on amounts excluding VAT as décret n° 2021-254 art. 2
-    counts them; a line without its HT amount counts its TTC amount divided by 1.2 (standard
-    VAT rate, CGI art. 278) and is counted in `lines_without_ht`. None without purchases.
+    refurbished or reused equipment, on amounts excluding VAT as the AGEC décrets count them
+    (n° 2021-254 art. 2, n° 2024-134); a line without its HT amount counts its TTC amount
+    divided by 1.2 (standard VAT rate, CGI art. 278) and is counted in `lines_without_ht`. None
+    without purchases.
     `lines`: (kind, amount HT or None, amount TTC)."""
     reuse = total = Decimal(0)
     estimated = 0
