@@ -25,6 +25,9 @@ def test_budget_pages(open_browser: Any, demo_world: dict[str, Any]) -> None:
     base = f"/o/{AGGLO}/budget/"
     assert session.goto(base + "?year=2025") == 200
     session.audit("budget summary")
+    agec = page.locator("#agec-caption").locator("..").inner_text()
+    assert "Matériel informatique et téléphonie" in agec and "20 %" in agec
+    assert "Matériel de reprographie et d'impression" in agec and "non trouvé" in agec
     assert page.locator("main svg[role=img]").count() == 1
     assert "obligatoire" in page.locator("main").inner_text()
 

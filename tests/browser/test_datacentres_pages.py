@@ -63,8 +63,18 @@ def test_datacentres_pages(open_browser: Any, demo_world: dict[str, Any]) -> Non
     assert session.goto(f"{base}{colocation.pk}/report/2025/") == 200
     session.audit("kpi report")
     assert "Site soumis à la déclaration" in page.locator("main").inner_text()
+    report = page.locator("main").inner_text()
+    assert "35238" in report and "2018-06" in report and "2N / 2N / N+1" in report
     assert session.goto(f"{base}new/") == 200
     session.audit("site form")
+    page.get_by_label("Nom", exact=True).fill("Salle du dépôt")
+    page.get_by_label("Code d'unité administrative locale (LAU)").fill("35 000 Rennes")
+    page.get_by_label("Redondance électrique").fill("Tier III")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer").click()
+    errors = page.locator("main").inner_text()
+    assert "Code LAU invalide" in errors and "Niveau de redondance invalide" in errors
+    session.audit("site form with errors")
     assert session.goto(f"{base}practices/") == 200
     session.audit("practices")
     session.goto("/")

@@ -46,3 +46,20 @@ def test_demo_seeds_two_exercises_fast_and_once():
 def test_demo_export_is_deterministic():
     assert demo.export_csv(2025) == demo.export_csv(2025)
     assert demo.export_csv(2025).decode("cp1252").startswith("Exercice;Nomenclature")
+
+
+
+def test_demo_agec_share_shows_the_target_that_applies():
+    import datetime as dt
+
+    from jalon.core import budget as core
+
+    org = OrganisationFactory(slug="val-de-lisiere")
+    demo.seed_demo(org, {"admin": factories.member(org, "admin")}, lambda _m: None)
+    summary = selectors.summary(org, 2025)
+    assert {core.AGEC_IT, core.AGEC_PRINTING} <= {r["category"] for r in summary["agec_rows"]}
+    values = publishing.agec_purchase_share(org, dt.date(2026, 12, 7))
+    detail = next(v for v in values if v.year == 2025).detail
+    assert detail["source"] == "budget" and detail["target_share"] == 20
+    assert detail["category"] == core.AGEC_IT
+    assert detail["other_categories"][0]["target_share"] is None

@@ -3,6 +3,7 @@ audit trail, the annex XLSX, the API and the publishing entries, through HTTP.""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -250,6 +251,17 @@ def test_annex_xlsx_layout(org, editor):
     assert editor.get(url(org, "annex/2019.xlsx")).status_code == 404
 
 
+def test_annex_2024_lists_the_decree_accounts_with_their_source(org, editor):
+    SpendingLineFactory(organisation=org, year=2024, account="2313",
+                        payment_date=dt.date(2024, 5, 2), label="Travaux salle serveurs")
+    book = load_workbook(io.BytesIO(editor.get(url(org, "annex/2024.xlsx")).content))
+    rows = [row for row in book["Méthode"].iter_rows(values_only=True) if row and row[0]]
+    accounts = {row[0]: row for row in rows if isinstance(row[0], str) and row[0].isdigit()}
+    assert "2313" in accounts and "2031" in accounts
+    assert "ECOE2416708D" in accounts["2313"][2] and "ATD 31" in accounts["2313"][3]
+    assert "may go on" in accounts["2313"][4]
+
+
 def test_annex_neutralises_formulas(org, editor):
     SpendingLineFactory(organisation=org, label="=HYPERLINK(\"x\")")
     book = load_workbook(io.BytesIO(editor.get(url(org, "annex/2025.xlsx")).content))
@@ -299,6 +311,11 @@ def test_api_lines_ratings_override(org, editor):
     summary = client.get(f"{API}/budget/summary/2025", **headers).json()
     assert summary["lines"] == 40 and summary["compulsory_axes"] == [1, 6]
     assert summary["agec_reuse_share"] is not None
+    it = next(c for c in summary["agec_by_category"]
+              if c["category"] == "Matériel informatique et téléphonie")
+    assert it["reuse_share"] == summary["agec_reuse_share"]
+    assert (it["target_share"], it["target_period"]) == (20, "2024–2026")
+    assert "secondary source" in it["target_uncertainty"]
 
 
 def test_api_viewer_cannot_override(org):
@@ -393,7 +410,12 @@ def test_summary_on_groups_equals_the_line_by_line_sums(org, editor):
     assert s["to_examine"] == sum(list(r.ratings.values()).count(core.TO_EXAMINE)
                                   for r in rated)
     assert s["lines"] == len(rated) and s["overridden"] == 3
-    agec = core.agec_share((r.kind, r.amount_ht, r.amount_ttc) for r in rated)
+    # The AGEC share is that of the décret's IT and telephony category (printers apart).
+    it_lines = [(line.kind, line.amount_ht, line.amount_ttc)
+                for line in SpendingLine.objects.filter(organisation=org, year=2025)
+                if core.agec_category(line.label) == core.AGEC_IT]
+    agec = core.agec_share(it_lines)
     assert s["agec"].share == pytest.approx(agec.share)
     assert s["agec"].lines_without_ht == agec.lines_without_ht
+    assert s["agec_target"].share == 20 and s["agec_target"].period == "2024–2026"
     assert s["total"] == sum((r.amount_ttc for r in rated), Decimal(0))

@@ -275,3 +275,46 @@ def test_label_stem_learnt_from_a_line(label, stem):
     (2026, (core.CLIMATE_MITIGATION, core.BIODIVERSITY)), (2027, core.AXES), (2030, core.AXES)])
 def test_the_axes_each_exercise_requires(year, axes):
     assert core.year_scope(year).axes == axes
+
+
+@pytest.mark.parametrize(("label", "category"), [
+    ("Imprimantes multifonctions reconditionnées", core.AGEC_PRINTING),
+    ("Copieur couleur A3", core.AGEC_PRINTING),
+    ("PC portables reconditionnés", core.AGEC_IT),
+    ("Smartphones", core.AGEC_IT),
+])
+def test_agec_category_from_the_label(label, category):
+    assert core.agec_category(label) == category
+
+
+def test_agec_shares_per_category_and_the_target_that_applies():
+    shares = core.agec_shares([
+        (core.NEW_EQUIPMENT, Decimal("700"), Decimal("840"), "PC portables"),
+        (core.REFURBISHED_EQUIPMENT, Decimal("300"), Decimal("360"), "PC reconditionnés"),
+        (core.REFURBISHED_EQUIPMENT, Decimal("100"), Decimal("120"), "Imprimante reconditionnée"),
+        (core.TELECOMS, Decimal("900"), Decimal("1080"), "Forfaits mobiles"),
+    ])
+    assert shares[core.AGEC_IT].share == pytest.approx(30.0)
+    assert shares[core.AGEC_PRINTING].share == pytest.approx(100.0)
+    assert core.agec_target(core.AGEC_IT, 2023) is None  # the décret applies from July 2024
+    assert [core.agec_target(core.AGEC_IT, y).share for y in (2024, 2026, 2027, 2031)] \
+        == [20, 20, 25, 30]
+    printing = core.agec_target(core.AGEC_PRINTING, 2025)
+    assert printing is not None and printing.share is None and "could not be found" in \
+        printing.uncertainty
+
+
+@pytest.mark.parametrize("name", ["annex_accounts_2024", "agec_targets"])
+def test_new_reference_tables_are_valid_and_sourced(name):
+    from frictionless import Resource, Schema
+
+    schema = Schema.from_descriptor(f"{name}.schema.json", basepath=str(core.REFERENCE_DIR))
+    report = Resource(f"{name}.csv", basepath=str(core.REFERENCE_DIR), schema=schema).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "note"])
+
+
+def test_2024_scope_follows_the_account_list():
+    assert "2313" in core.accounts_2024() and "2183" not in core.accounts_2024()
+    assert all("ECOE2416708D" in a.source and a.uncertainty for a in core.annex_accounts_2024())
+    assert core.legal_scope(2024, core.M57, "231351").in_annex
+    assert not core.legal_scope(2024, core.M57, "2183").in_annex

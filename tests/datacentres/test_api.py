@@ -106,3 +106,43 @@ def test_reader_token_reads_but_cannot_write(org):
     assert reader.send("patch", f"/sites/{site.pk}", {"name": "X"}).status_code == 403
     assert reader.send("put", f"/sites/{site.pk}/checklist/3.1.1",
                        {"status": "implemented"}).status_code == 403
+
+
+def test_annex_one_information_round_trip_and_report(org):
+    api = Api(org)
+    created = api.send("post", "/sites", {
+        "name": "Salle", "kind": "colocation", "it_power_kw": 600, "owner": "Hébergeur SAS",
+        "owner_email": "contact@hebergeur.example", "owner_phone": "02 99 00 00 10",
+        "operator": "Hébergeur SAS", "operator_email": "noc@hebergeur.example",
+        "operator_phone": "+33 2 99 00 00 11", "lau_code": "fr35238", "structure": "group",
+        "mixed_services": True, "commissioned_on": "2018-06-14",
+        "electrical_redundancy": "2n / n+1", "cooling_redundancy": "N+1"})
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["lau_code"], body["electrical_redundancy"], body["structure"],
+            body["mixed_services"]) == ("35238", "2N / N+1", "group", True)
+    sid = body["id"]
+    assert api.send("post", f"/sites/{sid}/years", {"year": 2025, "it_kwh": 1000,
+                                                    "total_kwh": 1400}).status_code == 201
+    fields = {f["code"]: f for f in api.get(f"/sites/{sid}/report/2025").json()["fields"]}
+    assert fields["lau_code"]["value"] == "35238" and fields["lau_code"]["reference"] == "1(c)"
+    assert fields["commissioned_on"]["value"] == "2018-06"
+    assert fields["structure"]["value"] == "group of structures"
+    assert fields["mixed_services"]["value"] == "yes"
+    assert fields["operator_email"]["value"] == "noc@hebergeur.example"
+    assert fields["cooling_redundancy"]["annex"] == "I"
+
+
+@pytest.mark.parametrize(("body", "field", "words"), [
+    ({"name": "A", "lau_code": "3500"}, "lau_code", "INSEE"),
+    ({"name": "A", "lau_code": "35 000 Rennes"}, "lau_code", "code postal"),
+    ({"name": "A", "owner_email": "dsi@"}, "owner_email", "Adresse électronique"),
+    ({"name": "A", "operator_phone": "12"}, "operator_phone", "téléphone"),
+    ({"name": "A", "electrical_redundancy": "Tier III"}, "electrical_redundancy", "redondance"),
+])
+def test_bad_annex_one_information_is_a_french_422(org, body, field, words):
+    response = Api(org).send("post", "/sites", body)
+    assert response.status_code == 422
+    text = json.dumps(response.json(), ensure_ascii=False)
+    assert field in text and words in text
+    assert not Site.objects.exists()

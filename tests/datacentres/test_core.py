@@ -169,7 +169,11 @@ def test_shipped_practices_file_is_valid_and_versioned():
     assert len(practices) >= 50
     assert [p.order for p in practices] == sorted(p.order for p in practices)
     assert sum(p.is_expected for p in practices) >= 35
-    assert core.practices_version(practices) == "12.1.0"
+    assert core.practices_version(practices) == "12.1.0, 2024 (JRC136986)"
+    numbers = {p.number for p in practices}
+    # jalon-coc-2026.2: three numbers misread in 2026.1 corrected, 3.2.4 is Life Cycle Assessment
+    assert {"3.2.14", "3.2.15", "5.7.1"} <= numbers and not {"3.1.13", "3.1.14", "5.6.1"} & numbers
+    assert next(p for p in practices if p.number == "3.2.4").title == "Analyse de cycle de vie"
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -184,3 +188,75 @@ def test_shipped_practices_file_is_valid_and_versioned():
 def test_malformed_practices_file_is_refused(text, message):
     with pytest.raises(core.PracticesFileError, match=message):
         core.parse_practices(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("35238", "35238"), (" 2a004 ", "2A004"), ("FR35238", "35238"), ("FR-2B033", "2B033"),
+    ("75 056", "75056"),
+])
+def test_lau_code_is_the_insee_commune_code(text, expected):
+    assert core.normalise_lau_code(text) == expected
+
+
+@pytest.mark.parametrize("text", ["3523", "352380", "35 000 Rennes", "2C004", "FR", "ABCDE", ""])
+def test_bad_lau_code_is_refused(text):
+    with pytest.raises(ValueError):
+        core.normalise_lau_code(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2n/n+1", "2N / N+1"), ("N", "N"), ("2(N+1)", "2(N+1)"), ("2N+1 / 2N / N", "2N+1 / 2N / N"),
+])
+def test_redundancy_levels(text, expected):
+    assert core.normalise_redundancy(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Tier III", "N+1 / N / N / N", "3 onduleurs", "N+"])
+def test_bad_redundancy_is_refused(text):
+    with pytest.raises(ValueError):
+        core.normalise_redundancy(text)
+
+
+@pytest.mark.parametrize(("text", "ok"), [
+    ("02 99 00 00 00", True), ("+33 2 99 00 00 00", True), ("0299", False),
+    ("appeler la DSI", False), ("+33 (0)2.99.00.00.00", True),
+])
+def test_phone(text, ok):
+    if ok:
+        assert core.normalise_phone(text)
+    else:
+        with pytest.raises(ValueError):
+            core.normalise_phone(text)
+
+
+def test_annex_one_points_in_the_regulation_order():
+    annex_one = [(f.code, f.reference) for f in core.KPI_FIELDS if f.annex == "I"]
+    references = [ref for _code, ref in annex_one if ref]
+    assert references == sorted(references)
+    codes = {code for code, _ref in annex_one}
+    assert {"owner_email", "operator_phone", "lau_code", "structure", "mixed_services",
+            "electrical_redundancy", "cooling_redundancy"} <= codes
+    assert core.year_month(dt.date(2018, 6, 14)) == "2018-06"
+    assert core.year_month(None) is None
+
+
+@pytest.mark.django_db
+def test_statuses_follow_their_renumbered_practice():
+    import importlib
+
+    from django.apps import apps
+    from tests.datacentres.factories import PracticeStatusFactory, SiteFactory
+
+    from jalon.datacentres.models import PracticeStatus
+
+    migration = importlib.import_module(
+        "jalon.datacentres.migrations.0003_renumber_coc_practices")
+    site = SiteFactory()
+    for number in ("3.1.13", "3.2.4", "5.6.1", "4.1.1"):
+        PracticeStatusFactory(site=site, number=number)
+    migration.forwards(apps, None)
+    assert sorted(PracticeStatus.objects.values_list("number", flat=True)) == [
+        "3.2.14", "3.2.4~2026.1", "4.1.1", "5.7.1"]
+    migration.backwards(apps, None)
+    assert sorted(PracticeStatus.objects.values_list("number", flat=True)) == [
+        "3.1.13", "3.2.4", "4.1.1", "5.6.1"]

@@ -8,7 +8,7 @@ import time
 import pytest
 from tests.factories import AssetFactory, OrganisationFactory, UserFactory
 
-from jalon.datacentres import demo, publishing, selectors
+from jalon.datacentres import demo, publishing, reports, selectors, services
 from jalon.datacentres.models import Site, SiteYear
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +41,12 @@ def test_seed_demo_is_idempotent_fast_and_tells_a_story():
     assert all(y.energy().estimated for y in backup.years.all())
     colocation = Site.objects.get(name=demo.COLOCATION)
     assert colocation.in_eed_scope
+    # Annex I information filled on every site, in the formats the services check.
+    for site in Site.objects.filter(organisation=org):
+        assert site.lau_code and site.owner_email and site.operator_phone and site.structure
+        assert services.clean_site({"lau_code": site.lau_code,
+                                    "electrical_redundancy": site.electrical_redundancy})
+    lines = {line.field.code: line for line in
+             reports.kpi_report(colocation, colocation.years.get(year=2025)).lines}
+    assert lines["lau_code"].value == "35238" and lines["mixed_services"].value == "yes"
+    assert not [code for code, line in lines.items() if line.field.annex == "I" and line.missing]

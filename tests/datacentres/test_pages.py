@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -163,7 +164,9 @@ def test_checklist_gives_the_conformity_rate(org, editor, viewer):
 
 def test_kpi_report_page_and_exports(org, viewer):
     site = SiteFactory(organisation=org, name="Centre de données", it_power_kw=600.0,
-                       owner="Agglo", operator="Agglo")
+                       owner="Agglo", operator="Agglo", lau_code="2A004",
+                       commissioned_on=dt.date(2019, 3, 15), electrical_redundancy="2N / N+1",
+                       operator_email="dsi@agglo.example")
     SiteYearFactory(site=site, year=2025, it_kwh=1_000_000.0, total_kwh=1_450_000.0,
                     renewable_kwh=725_000.0, water_m3=500.0)
     page = viewer.get(url(org, f"{site.pk}/report/2025/"))
@@ -178,9 +181,17 @@ def test_kpi_report_page_and_exports(org, viewer):
     assert float(by_code["pue"][5]) == pytest.approx(1.45)
     assert float(by_code["ref"][5]) == pytest.approx(0.5)
     assert by_code["total_kwh"][1] == "EDC"
+    # Annex I: LAU code, year and month of entry into operation, contacts, redundancy.
+    assert (by_code["lau_code"][0], by_code["lau_code"][1], by_code["lau_code"][5]) \
+        == ("I", "1(c)", "2A004")
+    assert by_code["commissioned_on"][5] == "2019-03"
+    assert by_code["operator_email"][5] == "dsi@agglo.example"
+    assert by_code["electrical_redundancy"][1] == "2(a)"
+    assert by_code["owner_phone"][5] == ""  # missing, listed, not guessed
     data = json.loads(viewer.get(url(org, f"{site.pk}/report/2025.json")).content)
     assert data["in_scope"] is True and data["reporting_year"] == 2025
     assert "owner" not in data["missing"] and "cooling_degree_days" in data["missing"]
+    assert "owner_phone" in data["missing"] and "lau_code" not in data["missing"]
     workbook = viewer.get(url(org, f"{site.pk}/report/2025.xlsx"))
     sheet = load_workbook(io.BytesIO(workbook.content))["indicateurs"]
     values = {row[2]: row[5] for row in sheet.iter_rows(min_row=2, values_only=True)}

@@ -92,6 +92,16 @@ class RatingIn(Schema):
                                                          "le journal.")
 
 
+class AgecCategoryOut(Schema):
+    category: str
+    equipment_ht: float
+    reuse_share: float
+    target_share: float | None = None
+    target_period: str | None = None
+    target_source: str | None = None
+    target_uncertainty: str | None = None
+
+
 class AxisSummary(Schema):
     axis: str
     number: int
@@ -111,8 +121,12 @@ class SummaryOut(Schema):
     by_kind: dict[str, float]
     axes: list[AxisSummary]
     agec_reuse_share: float | None = Field(
-        None, description="Part (%) des achats de matériel informatique HT reconditionnés ou "
-                          "réemployés.")
+        None, description="Part (%) des achats de matériel informatique et de téléphonie HT "
+                          "reconditionnés ou réemployés.")
+    agec_by_category: list[AgecCategoryOut] = Field(
+        default_factory=list, description="Par catégorie du décret n° 2024-134 : part issue "
+                                          "du réemploi et objectif de l'année (null s'il n'a "
+                                          "pas été trouvé), avec sa source et son incertitude.")
 
 
 @router.get("/budget/lines", response={200: list[LineOut], 422: Error, **ERRORS},
@@ -200,4 +214,12 @@ def get_summary(request: HttpRequest, year: int) -> dict[str, Any]:
                   "annex_amounts_ttc": {r: float(v) for r, v in zip(core.RATINGS, a["annex"],
                                                                     strict=True)}}
                  for a in s["axes"]],
-        "agec_reuse_share": s["agec"].share if s["agec"] else None}
+        "agec_reuse_share": s["agec"].share if s["agec"] else None,
+        "agec_by_category": [
+            {"category": r["category"], "equipment_ht": float(r["share"].equipment_ht),
+             "reuse_share": r["share"].share,
+             "target_share": r["target"].share if r["target"] else None,
+             "target_period": r["target"].period if r["target"] else None,
+             "target_source": r["target"].source if r["target"] else None,
+             "target_uncertainty": r["target"].uncertainty if r["target"] else None}
+            for r in s["agec_rows"]]}

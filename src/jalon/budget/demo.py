@@ -28,11 +28,15 @@ DEMO_INDICATORS: tuple[dict[str, Any], ...] = (
     {"computed": "budget_reuse_purchase_share",
      "name": "Part des achats informatiques issus du réemploi (AGEC)", "unit": "%",
      "precision": 1, "direction": "up",
-     "description": "Part du montant HT des achats de matériel informatique consacrée au "
-                    "reconditionné ou au réemploi.",
+     "description": "Part du montant HT des achats de matériel informatique et de téléphonie "
+                    "consacrée au reconditionné ou au réemploi (imprimantes à part, catégorie "
+                    "distincte du décret). Objectif de l'agglomération : 30 % fin 2027, au-delà "
+                    "du minimum du décret pour 2027 (25 %, chiffre à vérifier).",
      "method": "Inventaire quand chaque achat y a son prix, sinon dépenses numériques "
-               "importées (budget vert) ; le détail de chaque valeur dit la source.",
-     "source": "Loi AGEC art. 58 ; décret n° 2021-254",
+               "importées (budget vert) ; le détail de chaque valeur dit la source et "
+               "l'objectif du décret qui s'applique à l'année.",
+     "source": "Loi AGEC art. 58 ; décret n° 2024-134 (qui remplace le décret n° 2021-254 "
+               "depuis le 1er juillet 2024)",
      "target_kind": "level", "target_value": 30, "target_date": dt.date(2027, 12, 31)},
 )
 
@@ -55,6 +59,8 @@ ITEMS: Final = (
      2, "0.20"),
     ("2183", "020", "21", "Smartphones reconditionnés agents de terrain (lot de {n})",
      ("Recyclerie numérique de la Lisière",), 1500, 5000, 2, "0.20"),
+    ("2183", "020", "21", "Imprimantes multifonctions reconditionnées (lot de {n})",
+     ("Ecodair",), 1500, 6000, 1, "0.20"),
     ("2183", "321", "21", "Bornes Wi-Fi médiathèques", ("Orange Business",), 2000, 6000, 1,
      "0.20"),
     ("2051", "020", "20", "Logiciel de gestion des archives électroniques (acquisition)",

@@ -167,6 +167,13 @@ def annex_xlsx(organisation: Organisation, year: int) -> bytes:
         _row(method, [kind_labels.get(kind, kind), f"Axe {core.AXIS_NUMBER[axis]}",
                       rating_labels[ref.rating], ref.rationale, ref.source, ref.year,
                       ref.licence, ref.uncertainty])
+    if year == 2024:
+        _row(method, [])
+        _row(method, ["Comptes M57 de l'exercice 2024 (axe 1)", "", "", "", ""], True)
+        _row(method, ["Compte", "Libellé", "Source", "Lu dans", "Incertitude"], True)
+        for account in core.annex_accounts_2024():
+            _row(method, [account.account, account.label, account.source,
+                          account.checked_against, account.uncertainty])
     _row(method, [])
     _row(method, ["Cotations modifiées", "", "", "", ""], True)
     _row(method, ["Compte", "Libellé", "Axe", "Cotation retenue", "Motif"], True)

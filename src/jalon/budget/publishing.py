@@ -3,8 +3,9 @@ a report section (the year's digital spending by axis and rating), an open datas
 green-budget figures by kind and axis (aggregates only: no supplier, no line), and the indicator
 source of the AGEC purchase share.
 
-The AGEC share (loi AGEC art. 58, décret n° 2021-254 art. 2: a share of the annual amount
-excluding VAT spent on a category of products) is taken from the inventory when it has the
+The AGEC share (loi AGEC art. 58, décret n° 2024-134: a share of the annual amount excluding
+VAT spent on a category of products; here IT and telephony, with the décret's target for the
+year in the detail) is taken from the inventory when it has the
 prices of every device bought that year (the inventory's source `reuse_spend_share`, read
 through the registry: this domain never imports the inventory), else from these spending lines;
 each value says in its detail which source was used.
@@ -78,6 +79,16 @@ def has_lines(organisation: Organisation) -> bool:
     return selectors.lines(organisation).exists()
 
 
+def _target_detail(target: core.AgecTarget | None) -> dict[str, Any]:
+    """Which décret 2024-134 target applies, with its source and what is uncertain."""
+    if target is None:
+        return {"target_share": None}
+    return {"target_share": target.share, "target_period": target.period,
+            "target_basis": target.basis, "target_source": target.source,
+            "target_checked_against": target.checked_against,
+            "target_uncertainty": target.uncertainty}
+
+
 def agec_purchase_share(organisation: Organisation, today: dt.date) -> list[ComputedValue]:
     """Per year: the inventory's priced purchases when complete, else the spending lines."""
     from_inventory = {v.year: v for v in indicators.compute(INVENTORY_KEY, organisation, today)
@@ -90,14 +101,23 @@ def agec_purchase_share(organisation: Organisation, today: dt.date) -> list[Comp
                 **value.detail, "source": "inventory",
                 "source_label": "Inventaire (prix d'achat de chaque équipement)"}, today))
             continue
-        rated = selectors.rated_lines(organisation, year)
-        share = core.agec_share((r.kind, r.amount_ht, r.amount_ttc) for r in rated)
+        shares = core.agec_shares(selectors.lines(organisation).filter(
+            year=year, kind__in=core.EQUIPMENT_KINDS).values_list(
+            "kind", "amount_ht", "amount_ttc", "label"))
+        share = shares.get(core.AGEC_IT)
         if share is None:
             continue
         out.append(yearly_value(year, share.share, {
             "source": "budget", "source_label": "Dépenses numériques importées (montants HT)",
+            "category": core.AGEC_IT,
             "reuse_ht_eur": float(share.reuse_ht), "equipment_ht_eur": float(share.equipment_ht),
-            "lines_without_ht": share.lines_without_ht}, today))
+            "lines_without_ht": share.lines_without_ht,
+            **_target_detail(core.agec_target(core.AGEC_IT, year)),
+            "other_categories": [
+                {"category": category, "share": other.share,
+                 "equipment_ht_eur": float(other.equipment_ht),
+                 **_target_detail(core.agec_target(category, year))}
+                for category, other in shares.items() if category != core.AGEC_IT]}, today))
     return out
 
 
@@ -125,9 +145,11 @@ def register_all() -> None:
             AGEC_KEY, DOMAIN,
             _lazy(_("Part des achats informatiques issus du réemploi (AGEC)")), "%",
             agec_purchase_share, listens=(TOPIC, "inventory"),
-            description=_lazy(_("Part du montant HT des achats de matériel informatique de "
-                                "l'année consacrée à du matériel reconditionné ou réemployé "
-                                "(loi AGEC art. 58, décret 2021-254) : depuis l'inventaire "
-                                "quand chaque achat y a son prix, sinon depuis les dépenses "
-                                "importées ; le détail dit quelle source a servi."))),
+            description=_lazy(_("Part du montant HT des achats de matériel informatique et "
+                                "de téléphonie de l'année consacrée à du matériel "
+                                "reconditionné ou réemployé (loi AGEC art. 58, décret "
+                                "2024-134) : depuis l'inventaire quand chaque achat y a son "
+                                "prix, sinon depuis les dépenses importées ; le détail dit "
+                                "quelle source a servi et l'objectif du décret pour "
+                                "l'année."))),
     )

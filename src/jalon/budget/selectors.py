@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -192,20 +192,23 @@ def summary(organisation: Organisation, year: int) -> dict[str, Any]:
         core.TO_EXAMINE) for g in groups)
     to_examine += sum((1 if c.amount_ttc >= 0 else -1) * list(c.ratings.values()).count(
         core.TO_EXAMINE) for c in corrections)
-    # AGEC share: equipment amounts excl. VAT, TTC / 1.2 for lines without one (core.agec_share)
-    purchases = [(g["kind"], (g["ht"] or Decimal(0)) + (g["ttc_no_ht"] or Decimal(0))
-                  / Decimal("1.2"), Decimal(0)) for g in groups]
-    agec = core.agec_share(purchases)
-    if agec is not None:
-        agec = replace(agec, lines_without_ht=sum(
-            g["no_ht"] for g in groups if g["kind"] in core.EQUIPMENT_KINDS))
+    # AGEC shares per décret 2024-134 category (equipment lines only, a few per year), on
+    # amounts excl. VAT (TTC / 1.2 for a line without one, core.agec_share).
+    agec_by_category = core.agec_shares(lines(organisation).filter(
+        year=year, kind__in=core.EQUIPMENT_KINDS).values_list(
+        "kind", "amount_ht", "amount_ttc", "label"))
+    agec = agec_by_category.get(core.AGEC_IT)
+    agec_rows = [{"category": category, "share": share,
+                  "target": core.agec_target(category, year)}
+                 for category, share in agec_by_category.items()]
     return {"year": year, "lines": count, "total": total, "annex_total": annex_total,
             "beyond_total": total - annex_total, "kinds": kinds, "axes": axes,
             "ratings": [rating_labels[r] for r in core.RATINGS],
             "compulsory": [core.AXIS_NUMBER[a] for a in compulsory],
             "scope": core.year_scope(year), "overridden": sum(len(v) for v in by_line.values()),
             "to_examine": to_examine, "unclassified": per_kind.get(
-                core.UNCLASSIFIED, {}).get("lines", 0), "agec": agec}
+                core.UNCLASSIFIED, {}).get("lines", 0), "agec": agec,
+            "agec_target": core.agec_target(core.AGEC_IT, year), "agec_rows": agec_rows}
 
 
 def _axis_labels() -> list[tuple[str, str]]:

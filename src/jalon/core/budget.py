@@ -10,7 +10,8 @@
   décret du 16 juillet 2024, NOR ECOE2416708D);
 - the reading of a finance software's export (CSV in UTF-8 or Windows-1252, comma or
   semicolon; or XLSX), all or nothing, with a header mapping the user may correct;
-- summaries by axis and kind, and the AGEC purchase share (décret n° 2021-254 art. 2:
+- summaries by axis and kind, and the AGEC purchase share per product category with the target
+  that applies (décret n° 2024-134, which replaced décret n° 2021-254 on 1 July 2024:
   proportions of the annual amount excluding VAT spent on a category of products).
 
 Messages are in French: they are shown as they are to the finance officer.
@@ -33,7 +34,7 @@ from typing import Final
 from jalon.core.catalogue import decode, normalise, parse_date, sniff_delimiter
 
 REFERENCE_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "reference" / "budget"
-REFERENCE_VERSION: Final = "jalon-budget-2026.1"
+REFERENCE_VERSION: Final = "jalon-budget-2026.2"
 
 # --- Vocabularies ------------------------------------------------------------------------------
 
@@ -75,10 +76,6 @@ NOMENCLATURES: Final = (M57, M4)  # the two the décret names; others are read b
 INVESTMENT: Final = "investment"
 OPERATING: Final = "operating"
 
-# Décret du 16 juillet 2024, art. 2: for the 2024 accounts, only these M57 accounts (as quoted
-# by the ATD 31 information letter n° 355; the list may go on: check the décret's text).
-ACCOUNTS_2024: Final = ("2031", "2111", "2115", "2128", "21312", "21318", "21351", "21352",
-                        "2138", "2151", "2152", "21821", "21828", "2312", "2313")
 # Chapters of order operations (not real spending) in M57 and M4.
 ORDER_CHAPTERS: Final = ("040", "041", "042", "043")
 
@@ -148,6 +145,30 @@ def default_ratings() -> Mapping[tuple[str, str], DefaultRating]:
     return {(r["kind"], r["axis"]): DefaultRating(
         r["kind"], r["axis"], r["rating"], r["rationale"], r["source"], r["source_url"],
         int(r["year"]), r["licence"], r["uncertainty"]) for r in _read_csv("ratings.csv")}
+
+
+@dataclass(frozen=True, slots=True)
+class AnnexAccount:
+    """An M57 account of the 2024 annex (décret du 16 juillet 2024), with where it was read."""
+
+    account: str
+    label: str
+    source: str
+    source_url: str
+    checked_against: str
+    uncertainty: str
+
+
+@cache
+def annex_accounts_2024() -> tuple[AnnexAccount, ...]:
+    """The 2024 exercise's list of M57 accounts (annex_accounts_2024.csv)."""
+    return tuple(AnnexAccount(r["account"], r["label"], r["source"], r["source_url"],
+                              r["checked_against"], r["uncertainty"])
+                 for r in _read_csv("annex_accounts_2024.csv"))
+
+
+def accounts_2024() -> tuple[str, ...]:
+    return tuple(a.account for a in annex_accounts_2024())
 
 
 def effective_ratings(kind: str, overrides: Mapping[str, str] | None = None
@@ -266,7 +287,7 @@ def legal_scope(year: int, nomenclature: str, account: str, chapter: str = "") -
     if year == 2024:
         if nomenclature != M57:
             return Scope(False, (), "Exercice 2024 : seuls les budgets M57 sont concernés.")
-        if not account.startswith(ACCOUNTS_2024):
+        if not account.startswith(accounts_2024()):
             return Scope(False, (), "Exercice 2024 : ce compte n'est pas dans la liste du "
                                     "décret (axe 1 pour certains comptes seulement).")
         return Scope(True, (CLIMATE_MITIGATION,), "Exercice 2024 : axe 1 obligatoire pour "
@@ -659,6 +680,57 @@ def by_kind(lines: Iterable[RatedLine]) -> dict[str, dict[str, Decimal | int]]:
     return {k: table[k] for k in KINDS if k in table}
 
 
+# Décret n° 2024-134, annex: the product categories digital equipment falls in. Printers and
+# copiers have a category of their own; every other IT or telephony purchase is in the first.
+AGEC_IT: Final = "Matériel informatique et téléphonie"
+AGEC_PRINTING: Final = "Matériel de reprographie et d'impression"
+AGEC_CATEGORIES: Final = (AGEC_IT, AGEC_PRINTING)
+_PRINTING_LABEL: Final = re.compile(r"imprimante|copieur|multifonction|photocopi|traceur|"
+                                    r"reprographie|scanner")
+
+
+def agec_category(label: str) -> str:
+    """The décret's category of an equipment line, from its label (normalised or not)."""
+    return AGEC_PRINTING if _PRINTING_LABEL.search(normalise(label or "")) else AGEC_IT
+
+
+@dataclass(frozen=True, slots=True)
+class AgecTarget:
+    category: str
+    period_start: int
+    period_end: int | None
+    basis: str
+    share: float | None  # percent; None when the figure could not be found
+    source: str
+    source_url: str
+    checked_against: str
+    uncertainty: str
+
+    @property
+    def period(self) -> str:
+        return (f"{self.period_start}–{self.period_end}" if self.period_end
+                else f"{self.period_start} et après")
+
+
+@cache
+def agec_targets() -> tuple[AgecTarget, ...]:
+    """The décret n° 2024-134 targets Jalon holds (agec_targets.csv)."""
+    return tuple(AgecTarget(
+        r["category"], int(r["period_start"]), int(r["period_end"]) if r["period_end"] else None,
+        r["basis"], float(r["share"]) if r["share"] else None, r["source"], r["source_url"],
+        r["checked_against"], r["uncertainty"]) for r in _read_csv("agec_targets.csv"))
+
+
+def agec_target(category: str, year: int) -> AgecTarget | None:
+    """The target of a category for a year (the décret applies from 1 July 2024: none before
+    2024)."""
+    for target in agec_targets():
+        if (target.category == category and target.period_start <= year
+                and (target.period_end is None or year <= target.period_end)):
+            return target
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class AgecShare:
     share: float  # percent
@@ -669,9 +741,10 @@ class AgecShare:
 
 def agec_share(lines: Iterable[tuple[str, Decimal | None, Decimal]]) -> AgecShare | None:
     """Share (%) of the year's IT equipment purchases (new + refurbished/reused) that went to
-    refurbished or reused equipment, on amounts excluding VAT as décret n° 2021-254 art. 2
-    counts them; a line without its HT amount counts its TTC amount divided by 1.2 (standard
-    VAT rate, CGI art. 278) and is counted in `lines_without_ht`. None without purchases.
+    refurbished or reused equipment, on amounts excluding VAT as the AGEC décrets count them
+    (n° 2021-254 art. 2, n° 2024-134); a line without its HT amount counts its TTC amount
+    divided by 1.2 (standard VAT rate, CGI art. 278) and is counted in `lines_without_ht`. None
+    without purchases.
     `lines`: (kind, amount HT or None, amount TTC)."""
     reuse = total = Decimal(0)
     estimated = 0
@@ -687,3 +760,19 @@ def agec_share(lines: Iterable[tuple[str, Decimal | None, Decimal]]) -> AgecShar
     if total <= 0:
         return None
     return AgecShare(float(100 * reuse / total), reuse, total, estimated)
+
+
+def agec_shares(lines: Iterable[tuple[str, Decimal | None, Decimal, str]]
+                ) -> dict[str, AgecShare]:
+    """agec_share per décret category; `lines`: (kind, amount HT or None, amount TTC, label).
+    Categories without purchases are left out."""
+    grouped: dict[str, list[tuple[str, Decimal | None, Decimal]]] = defaultdict(list)
+    for kind, ht, ttc, label in lines:
+        if kind in EQUIPMENT_KINDS:
+            grouped[agec_category(label)].append((kind, ht, ttc))
+    out = {}
+    for category in AGEC_CATEGORIES:
+        share = agec_share(grouped.get(category, ()))
+        if share is not None:
+            out[category] = share
+    return out

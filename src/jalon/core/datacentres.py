@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -274,6 +275,53 @@ def check_year(figures: YearFigures) -> list[tuple[str, str]]:
     return problems
 
 
+# --- Annex I information: formats (Delegated Regulation 2024/1364, Annex I) ------------------
+
+# Annex I 1(c): the site's local administrative unit code, as in Eurostat's latest LAU tables.
+# For France the LAU is the commune and its code the INSEE code of the commune: five
+# characters, digits, or 2A/2B and three digits in Corsica (e.g. 75056 Paris, 2A004 Ajaccio).
+_LAU_FR: Final = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
+# Annex I 2(a)/(b): redundancy levels, one per level (e.g. « 2N / N+1 / N ») written as the
+# trade writes them: N, N+1, 2N, 2N+1, 2(N+1).
+_REDUNDANCY: Final = re.compile(r"^(?:\d?N(?:\+\d)?|\d\(N\+\d\))$")
+MAX_REDUNDANCY_LEVELS: Final = 3
+_PHONE: Final = re.compile(r"^\+?[0-9 .()\-]{6,25}$")
+
+
+def normalise_lau_code(text: str) -> str:
+    """The LAU code as Eurostat writes it for France (upper case, no spaces); raise ValueError
+    when it is not a commune code."""
+    code = re.sub(r"[\s\u00a0\u202f]", "", text or "").upper()
+    if code.startswith("FR") and len(code) > 5:
+        code = code[2:].lstrip("-_")
+    if not _LAU_FR.match(code):
+        raise ValueError(code)
+    return code
+
+
+def normalise_redundancy(text: str) -> str:
+    """« 2n/n+1 » → « 2N / N+1 »; raise ValueError on anything else."""
+    parts = [re.sub(r"\s+", "", part).upper() for part in (text or "").split("/")]
+    if not parts or len(parts) > MAX_REDUNDANCY_LEVELS or not all(
+            _REDUNDANCY.match(part) for part in parts):
+        raise ValueError(text)
+    return " / ".join(parts)
+
+
+def normalise_phone(text: str) -> str:
+    """A telephone number as typed (spaces tidied); raise ValueError without 6 to 15 digits."""
+    phone = re.sub(r"\s+", " ", (text or "").strip())
+    digits = sum(ch.isdigit() for ch in phone)
+    if not _PHONE.match(phone) or not 6 <= digits <= 15:
+        raise ValueError(text)
+    return phone
+
+
+def year_month(value: dt.date | None) -> str | None:
+    """Annex I 1(e) asks for the year and month of entry into operation."""
+    return None if value is None else f"{value.year:04d}-{value.month:02d}"
+
+
 # --- Trend of the PUE -------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -329,16 +377,38 @@ class KpiField:
 # sustainability indicators computed from them.
 KPI_FIELDS: Final[tuple[KpiField, ...]] = (
     KpiField("name", "I", "1(a)", "Name of the data centre", ""),
-    KpiField("owner", "I", "1(b)", "Owner of the data centre", ""),
-    KpiField("operator", "I", "1(b)", "Operator of the data centre", ""),
-    KpiField("commissioned_on", "I", "1(c)", "Date on which the data centre started operating",
+    KpiField("owner", "I", "1(b)", "Owner of the data centre: name", ""),
+    KpiField("owner_email", "I", "1(b)", "Owner of the data centre: contact details (e-mail)",
              ""),
-    KpiField("municipality", "I", "1(d)", "Location (municipality)", ""),
-    KpiField("kind", "I", "1(e)", "Type of data centre (enterprise, colocation, co-hosting)",
+    KpiField("owner_phone", "I", "1(b)", "Owner of the data centre: contact details "
+             "(telephone)", ""),
+    KpiField("operator", "I", "1(b)", "Operator of the data centre: name", ""),
+    KpiField("operator_email", "I", "1(b)", "Operator of the data centre: contact details "
+             "(e-mail)", ""),
+    KpiField("operator_phone", "I", "1(b)", "Operator of the data centre: contact details "
+             "(telephone)", ""),
+    KpiField("lau_code", "I", "1(c)", "Location of the data centre: local administrative unit "
+             "(LAU) code (Eurostat)", ""),
+    KpiField("municipality", "I", "1(c)", "Location: municipality (Directive (EU) 2023/1791, "
+             "Annex VII(a))", ""),
+    KpiField("kind", "I", "1(d)", "Type of data centre (enterprise, colocation, co-hosting)",
              ""),
-    KpiField("it_power_kw", "I", "PDIT", "Installed information technology power demand", "kW"),
-    KpiField("total_floor_m2", "I", "", "Total floor area", "m2"),
-    KpiField("computer_room_m2", "I", "", "Computer room floor area", "m2"),
+    KpiField("structure", "I", "1(d)", "Type of data centre: a structure or a group of "
+             "structures", ""),
+    KpiField("mixed_services", "I", "1(d)", "Colocation data centre also providing co-hosting "
+             "services, or the reverse", ""),
+    KpiField("commissioned_on", "I", "1(e)", "Year and month of entry into operation",
+             "YYYY-MM"),
+    KpiField("electrical_redundancy", "I", "2(a)", "Redundancy level of the electrical "
+             "infrastructure", ""),
+    KpiField("cooling_redundancy", "I", "2(b)", "Redundancy level of the cooling "
+             "infrastructure", ""),
+    # Annex II opens with the size of the data centre (PDIT and the floor areas are key
+    # performance indicators, not Annex I information).
+    KpiField("it_power_kw", "II", "PDIT", "Installed information technology power demand",
+             "kW"),
+    KpiField("total_floor_m2", "II", "", "Total floor area", "m2"),
+    KpiField("computer_room_m2", "II", "", "Computer room floor area", "m2"),
     KpiField("total_kwh", "II", "EDC", "Total energy consumption", "kWh"),
     KpiField("it_kwh", "II", "EIT", "Total energy consumption of information technology "
              "equipment", "kWh"),

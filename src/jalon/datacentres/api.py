@@ -18,7 +18,14 @@ from ninja import Field, Router, Schema, Status
 from jalon.api import auth
 from jalon.api.schemas import Error
 from jalon.datacentres import reports, selectors, services
-from jalon.datacentres.models import Cooling, PracticeState, Site, SiteKind, SiteYear
+from jalon.datacentres.models import (
+    Cooling,
+    PracticeState,
+    Site,
+    SiteKind,
+    SiteYear,
+    Structure,
+)
 from jalon.tenancy.capabilities import Capability
 
 router = Router(tags=["salles"])
@@ -28,10 +35,12 @@ MANAGE = Capability.MANAGE_BUDGET
 if TYPE_CHECKING:  # mypy cannot read a Literal built at run time; pydantic does.
     SiteKindName = str
     CoolingName = str
+    StructureName = str
     PracticeStateName = str
 else:
     SiteKindName = Literal[tuple(SiteKind.values)]
     CoolingName = Literal[tuple(Cooling.values)]
+    StructureName = Literal[tuple(Structure.values)]
     PracticeStateName = Literal[tuple(PracticeState.values)]
 
 
@@ -41,10 +50,26 @@ class SitePatch(Schema):
     name: str | None = Field(None, max_length=200)
     kind: SiteKindName | None = Field(None, description="server_room, enterprise, colocation, "
                                                "cohosting.")
+    structure: StructureName | None = Field(None, description="single (une structure), group "
+                                                      "(un groupe de structures) ou vide.")
+    mixed_services: bool | None = Field(None, description="Colocation offrant aussi "
+                                                          "l'hébergement infogéré, ou "
+                                                          "l'inverse.")
     owner: str | None = Field(None, max_length=200)
+    owner_email: str | None = Field(None, max_length=254)
+    owner_phone: str | None = Field(None, max_length=30)
     operator: str | None = Field(None, max_length=200)
+    operator_email: str | None = Field(None, max_length=254)
+    operator_phone: str | None = Field(None, max_length=30)
     municipality: str | None = Field(None, max_length=200)
+    lau_code: str | None = Field(None, max_length=40, description="Code LAU d'Eurostat : en "
+                                                                  "France, le code INSEE de la "
+                                                                  "commune (5 caractères).")
     commissioned_on: dt.date | None = None
+    electrical_redundancy: str | None = Field(None, max_length=40, description="Par exemple "
+                                                                                "« 2N / N+1 ».")
+    cooling_redundancy: str | None = Field(None, max_length=40, description="Par exemple "
+                                                                             "« N+1 ».")
     it_power_kw: float | None = Field(None, description="Puissance informatique installée "
                                                         "(PDIT), kW.")
     total_floor_m2: float | None = None
@@ -74,10 +99,19 @@ class SiteOut(Schema):
     id: int
     name: str
     kind: str
+    structure: str
+    mixed_services: bool
     owner: str
+    owner_email: str
+    owner_phone: str
     operator: str
+    operator_email: str
+    operator_phone: str
     municipality: str
+    lau_code: str
     commissioned_on: dt.date | None
+    electrical_redundancy: str
+    cooling_redundancy: str
     it_power_kw: float | None
     total_floor_m2: float | None
     computer_room_m2: float | None

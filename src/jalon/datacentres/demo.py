@@ -52,9 +52,19 @@ MAIN: Final = "Salle serveurs de l'Hôtel d'agglomération"
 BACKUP: Final = "Salle de secours du Centre technique"
 COLOCATION: Final = "Colocation Lisière Datacenter (baies B12-B13)"
 
+# Annex I of Delegated Regulation 2024/1364: contact details and LAU code. Val-de-Lisière is
+# fictional: its code has the INSEE format but no commune uses it; 35238 is Rennes.
+AGGLO_LAU: Final = "35999"
+AGGLO_CONTACTS: Final = {"owner_email": "dsi@val-de-lisiere.example",
+                         "owner_phone": "02 99 00 00 00",
+                         "operator_email": "exploitation.dsi@val-de-lisiere.example",
+                         "operator_phone": "02 99 00 00 01"}
+
 SITES: Final[tuple[dict[str, Any], ...]] = (
     {"name": MAIN, "kind": "server_room", "owner": "CA Val-de-Lisière",
      "operator": "CA Val-de-Lisière — DSI", "municipality": "Val-de-Lisière",
+     **AGGLO_CONTACTS, "lau_code": AGGLO_LAU, "structure": "single",
+     "electrical_redundancy": "N+1 / N", "cooling_redundancy": "N+1",
      "commissioned_on": dt.date(2009, 9, 1), "it_power_kw": 38.0, "total_floor_m2": 60.0,
      "computer_room_m2": 42.0, "cooling": "crac", "refrigerants": "R410A",
      "declared_pue": 1.9,
@@ -66,6 +76,8 @@ SITES: Final[tuple[dict[str, Any], ...]] = (
      "notes": "Allée froide confinée en 2023 ; consigne relevée de 21 à 24 °C en 2024."},
     {"name": BACKUP, "kind": "server_room", "owner": "CA Val-de-Lisière",
      "operator": "CA Val-de-Lisière — DSI", "municipality": "Val-de-Lisière",
+     **AGGLO_CONTACTS, "lau_code": AGGLO_LAU, "structure": "single",
+     "electrical_redundancy": "N", "cooling_redundancy": "N",
      "commissioned_on": dt.date(2016, 3, 1), "it_power_kw": 9.0, "computer_room_m2": 12.0,
      "cooling": "split", "refrigerants": "R32", "declared_pue": 2.1,
      "hosted_assets": "\n".join(["srv-esx-pra", "srv-sauv-02", "srv-ipbx-02", "srv-gtc-dechets",
@@ -73,6 +85,11 @@ SITES: Final[tuple[dict[str, Any], ...]] = (
      "notes": "Pas de compteur dédié : énergie estimée d'après la charge des onduleurs."},
     {"name": COLOCATION, "kind": "colocation", "owner": "Lisière Datacenter SAS",
      "operator": "Lisière Datacenter SAS", "municipality": "Rennes",
+     "owner_email": "contact@lisiere-datacenter.example", "owner_phone": "02 99 00 00 10",
+     "operator_email": "exploitation@lisiere-datacenter.example",
+     "operator_phone": "02 99 00 00 11", "lau_code": "35238", "structure": "single",
+     "mixed_services": True, "electrical_redundancy": "2N / 2N / N+1",
+     "cooling_redundancy": "N+1 / N",
      "commissioned_on": dt.date(2018, 6, 1), "it_power_kw": 1800.0,
      "total_floor_m2": 4200.0, "computer_room_m2": 1600.0, "cooling": "free_cooling",
      "refrigerants": "R1234ze", "declared_pue": 1.35,
@@ -126,12 +143,12 @@ YEARS: Final[dict[str, dict[int, dict[str, Any]]]] = {
 }
 
 # The main room: practices implemented (evidence), in progress (owner, due date).
-MAIN_DONE: Final = ("3.1.1", "3.1.6", "3.1.13", "4.1.1", "4.1.5", "4.1.7", "4.1.8", "4.1.9",
+MAIN_DONE: Final = ("3.1.1", "3.1.6", "3.2.14", "4.1.1", "4.1.5", "4.1.7", "4.1.8", "4.1.9",
                     "4.2.1", "4.3.1", "4.3.2", "4.3.8", "5.1.1", "5.1.2", "5.1.4", "5.1.5",
                     "5.2.2", "5.2.4", "5.2.5", "5.2.7", "5.3.1", "7.1.1", "9.1.1", "9.1.2",
                     "9.1.3", "4.3.4")
 MAIN_PROGRESS: Final = ("3.1.2", "4.1.10", "4.4.1", "9.2.1", "9.3.1", "5.3.2")
-MAIN_NOT_APPLICABLE: Final = ("3.2.1", "3.2.3", "3.2.4", "5.1.7", "6.1.1", "6.1.2")
+MAIN_NOT_APPLICABLE: Final = ("3.2.1", "3.2.3", "5.1.7", "6.1.1", "6.1.2")
 BACKUP_DONE: Final = ("3.1.6", "4.1.7", "4.2.1", "4.3.1", "5.1.4", "5.2.7", "7.1.1")
 
 

@@ -4,7 +4,7 @@ through services."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -62,6 +62,13 @@ class SiteForm(Accessible, _ServiceRules):
         widgets = {
             **_decimal_inputs(services.SITE_NUMBERS),
             "commissioned_on": DateInput(), "contract_start": DateInput(),
+            "owner_email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "operator_email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "owner_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            "operator_phone": forms.TextInput(attrs={"inputmode": "tel",
+                                                     "autocomplete": "off"}),
+            "lau_code": forms.TextInput(attrs={"size": 8, "autocomplete": "off",
+                                               "spellcheck": "false"}),
             "contract_end": DateInput(),
             "inventory_sites": forms.Textarea(attrs={"rows": 3}),
             "hosted_assets": forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
@@ -79,6 +86,21 @@ class SiteForm(Accessible, _ServiceRules):
             "hosted_assets": _("Un par ligne : nom ou numéro d'inventaire d'un serveur hébergé "
                                "ici (prime sur le lieu)."),
             "refrigerants": _("Par exemple R410A, R32."),
+            "lau_code": _("Code de la commune du site dans les tables LAU d'Eurostat : en "
+                          "France, le code INSEE de la commune (5 caractères, par exemple "
+                          "35238), pas le code postal. Demandé par le règlement délégué "
+                          "2024/1364, annexe I."),
+            "structure": _("Le site est-il un seul bâtiment ou local (une structure) ou "
+                           "plusieurs (un groupe de structures) ?"),
+            "electrical_redundancy": _("Par exemple « 2N / N+1 / N » : un niveau par échelon "
+                                       "de l'alimentation, du plus haut (arrivée) au plus "
+                                       "bas (baie), séparés par « / »."),
+            "cooling_redundancy": _("Par exemple « N+1 » ou « N+1 / N » : un niveau par "
+                                    "échelon du refroidissement, séparés par « / »."),
+            "owner_email": _("Coordonnées demandées par le règlement délégué 2024/1364 "
+                             "(annexe I) : de préférence une adresse de service."),
+            "operator_email": _("De préférence une adresse de service, pas celle d'une "
+                                "personne."),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -89,6 +111,12 @@ class SiteForm(Accessible, _ServiceRules):
             if name in services.SITE_NUMBERS and self.instance.pk:
                 value = getattr(self.instance, name)
                 self.initial[name] = "" if value is None else _plain(value)
+        # A code typed with spaces or a « FR » prefix is normalised by the services, with a
+        # message saying what a LAU code is (rather than the field's length error).
+        lau = cast(forms.CharField, self.fields["lau_code"])
+        lau.max_length = 40
+        lau.validators = []
+        lau.widget.attrs["maxlength"] = "40"
         for name, field in self.fields.items():
             if field.label and name not in services.SITE_NUMBERS:
                 field.label = str(field.label)[:1].upper() + str(field.label)[1:]

@@ -35,6 +35,14 @@ class Cooling(models.TextChoices):
     LIQUID = "liquid", _("Refroidissement liquide")
 
 
+class Structure(models.TextChoices):
+    # Delegated Regulation 2024/1364, Annex I point 1(d): the type is given for « a structure »
+    # or « a group of structures ».
+    UNKNOWN = "", _("Non renseigné")
+    SINGLE = "single", _("Une structure")
+    GROUP = "group", _("Un groupe de structures")
+
+
 class PracticeState(models.TextChoices):
     NOT_STARTED = core.NOT_STARTED, _("Non engagée")
     IN_PROGRESS = core.IN_PROGRESS, _("En cours")
@@ -50,7 +58,23 @@ class Site(models.Model):
                             default=SiteKind.SERVER_ROOM)
     owner = models.CharField(_("propriétaire"), max_length=200, blank=True)
     operator = models.CharField(_("exploitant"), max_length=200, blank=True)
+    owner_email = models.CharField(_("courriel du propriétaire"), max_length=254, blank=True)
+    owner_phone = models.CharField(_("téléphone du propriétaire"), max_length=30, blank=True)
+    operator_email = models.CharField(_("courriel de l'exploitant"), max_length=254,
+                                      blank=True)
+    operator_phone = models.CharField(_("téléphone de l'exploitant"), max_length=30,
+                                      blank=True)
     municipality = models.CharField(_("commune"), max_length=200, blank=True)
+    lau_code = models.CharField(_("code d'unité administrative locale (LAU)"), max_length=8,
+                                blank=True)
+    structure = models.CharField(_("structure"), max_length=10, choices=Structure.choices,
+                                 blank=True, default=Structure.UNKNOWN)
+    mixed_services = models.BooleanField(
+        _("offre aussi l'autre service (colocation et hébergement infogéré)"), default=False)
+    electrical_redundancy = models.CharField(_("redondance électrique"), max_length=40,
+                                             blank=True)
+    cooling_redundancy = models.CharField(_("redondance du refroidissement"), max_length=40,
+                                          blank=True)
     commissioned_on = models.DateField(_("mise en service"), null=True, blank=True)
     it_power_kw = models.FloatField(_("puissance informatique installée (kW)"), null=True,
                                     blank=True)

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 
 from jalon.core import datacentres as core
 from jalon.core.exports import safe_cell
-from jalon.datacentres.models import Site, SiteKind, SiteYear
+from jalon.datacentres.models import Site, SiteKind, SiteYear, Structure
 from jalon.kit.formatting import fr_number, utc_stamp
 
 REGULATION: Final = ("Directive (EU) 2023/1791, Article 12 and Annex VII; Commission Delegated "
@@ -31,8 +31,12 @@ KIND_NAMES: Final = {SiteKind.SERVER_ROOM: "enterprise data centre",
                      SiteKind.ENTERPRISE: "enterprise data centre",
                      SiteKind.COLOCATION: "colocation data centre",
                      SiteKind.COHOSTING: "co-hosting data centre"}
-SITE_CODES: Final = ("name", "owner", "operator", "commissioned_on", "municipality", "kind",
-                     "it_power_kw", "total_floor_m2", "computer_room_m2")
+SITE_CODES: Final = ("name", "owner", "owner_email", "owner_phone", "operator",
+                     "operator_email", "operator_phone", "lau_code", "municipality", "kind",
+                     "structure", "mixed_services", "commissioned_on", "electrical_redundancy",
+                     "cooling_redundancy", "it_power_kw", "total_floor_m2", "computer_room_m2")
+# Annex I 1(d), in its words.
+STRUCTURE_NAMES: Final = {Structure.SINGLE: "structure", Structure.GROUP: "group of structures"}
 CSV_HEADER: Final = ("annex", "reference", "code", "name", "libelle", "value", "unit")
 
 
@@ -40,6 +44,10 @@ def values_of(target: Site, row: SiteYear) -> dict[str, object]:
     energy = row.energy()
     values: dict[str, object] = {code: getattr(target, code) for code in SITE_CODES}
     values["kind"] = KIND_NAMES.get(target.kind, target.kind)  # type: ignore[call-overload]
+    values["structure"] = STRUCTURE_NAMES.get(target.structure)  # type: ignore[call-overload]
+    values["mixed_services"] = "yes" if target.mixed_services else "no"
+    # Annex I 1(e): year and month only.
+    values["commissioned_on"] = core.year_month(target.commissioned_on)
     values["refrigerants"] = target.refrigerants
     for code in core.KPI_CODES - set(SITE_CODES) - {"refrigerants", "pue", "wue", "erf", "ref"}:
         values[code] = getattr(row, code)
@@ -63,6 +71,8 @@ def labels() -> dict[str, str]:
                                                           "informatique)"),
         "erf": _("ERF (part de l'énergie réutilisée)"),
         "ref": _("REF (part d'énergie renouvelable)"),
+        "commissioned_on": _("Mise en service (année et mois)"),
+        "municipality": _("Commune"),
     })
     return out
 
@@ -70,6 +80,8 @@ def labels() -> dict[str, str]:
 def _display(value: object, code: str) -> str:
     if value is None or value == "":
         return ""
+    if code == "mixed_services":
+        return _("oui") if value == "yes" else _("non")
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, dt.date):

@@ -21,6 +21,7 @@ from contextvars import ContextVar
 from typing import Any, Final
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from jalon.datacentres.models import (
     Site,
     SiteKind,
     SiteYear,
+    Structure,
 )
 from jalon.inventory.tasks import bump_inventory_version
 from jalon.tenancy.audit import record
@@ -75,8 +77,11 @@ def one_announcement() -> Iterator[None]:
     for organisation, footprint in pending.values():
         _changed(organisation, footprint)
 
-SITE_FIELDS: Final = ("name", "kind", "owner", "operator", "municipality", "commissioned_on",
-                      "it_power_kw", "total_floor_m2", "computer_room_m2", "cooling",
+SITE_FIELDS: Final = ("name", "kind", "structure", "mixed_services", "owner", "owner_email",
+                      "owner_phone", "operator", "operator_email", "operator_phone",
+                      "municipality", "lau_code", "commissioned_on", "electrical_redundancy",
+                      "cooling_redundancy", "it_power_kw", "total_floor_m2", "computer_room_m2",
+                      "cooling",
                       "refrigerants", "declared_pue", "inventory_sites", "hosted_assets",
                       "contract_provider", "contract_reference", "contract_start",
                       "contract_end", "contract_power_kw", "notes")
@@ -165,6 +170,7 @@ def clean_site(values: Mapping[str, Any], current: Site | None = None) -> dict[s
                                  % {"values": ", ".join(Cooling.values)}]
         else:
             out["cooling"] = cooling
+    _annex_one(values, errors, out)
     _texts(values, errors, out, ("inventory_sites", "hosted_assets", "notes"))
     if "name" in out and not out["name"]:
         errors["name"] = [_("Indiquez le nom du site.")]
@@ -176,6 +182,66 @@ def clean_site(values: Mapping[str, Any], current: Site | None = None) -> dict[s
     if errors:
         raise ValidationError(errors)
     return out
+
+
+def _annex_one(values: Mapping[str, Any], errors: dict[str, list[str]],
+               out: dict[str, Any]) -> None:
+    """The Annex I information of Delegated Regulation 2024/1364 that has a format: contact
+    details (1(b)), LAU code (1(c)), structure (1(d)), redundancy levels (2(a), 2(b))."""
+    if "structure" in values:
+        structure = values["structure"] or Structure.UNKNOWN
+        if structure not in Structure.values:
+            errors["structure"] = [_("Structure inconnue ; choisissez : single (une "
+                                     "structure) ou group (un groupe de structures).")]
+        else:
+            out["structure"] = structure
+    if "mixed_services" in values:
+        value = values["mixed_services"]
+        if value in (None, ""):
+            out["mixed_services"] = False
+        elif isinstance(value, bool):
+            out["mixed_services"] = value
+        else:
+            errors["mixed_services"] = [_("Oui ou non attendu (true ou false).")]
+    for name in ("owner_email", "operator_email"):
+        text = str(values.get(name) or "").strip()
+        if name not in values:
+            continue
+        try:
+            if text:
+                validate_email(text)
+        except ValidationError:
+            errors[name] = [_("Adresse électronique invalide ; par exemple "
+                              "dsi@agglo-exemple.fr.")]
+        else:
+            out[name] = text
+    for name in ("owner_phone", "operator_phone"):
+        text = str(values.get(name) or "").strip()
+        if name not in values:
+            continue
+        try:
+            out[name] = core.normalise_phone(text) if text else ""
+        except ValueError:
+            errors[name] = [_("Numéro de téléphone invalide : 6 à 15 chiffres, par exemple "
+                              "02 99 00 00 00 ou +33 2 99 00 00 00.")]
+    if "lau_code" in values:
+        text = str(values["lau_code"] or "").strip()
+        try:
+            out["lau_code"] = core.normalise_lau_code(text) if text else ""
+        except ValueError:
+            errors["lau_code"] = [_("Code LAU invalide : pour la France, le code INSEE de la "
+                                    "commune, 5 caractères (par exemple 35238 pour Rennes, "
+                                    "2A004 pour Ajaccio) ; ce n'est pas le code postal.")]
+    for name in ("electrical_redundancy", "cooling_redundancy"):
+        if name not in values:
+            continue
+        text = str(values[name] or "").strip()
+        try:
+            out[name] = core.normalise_redundancy(text) if text else ""
+        except ValueError:
+            errors[name] = [_("Niveau de redondance invalide : N, N+1, 2N, 2N+1 ou 2(N+1), "
+                              "un par niveau séparés par « / » (au plus 3), par exemple "
+                              "« 2N / N+1 ».")]
 
 
 def _check_name(organisation: Organisation, name: str, exclude: int | None = None) -> None:
