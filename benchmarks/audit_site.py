@@ -86,7 +86,7 @@ def frame_html() -> bytes:
 def jpeg(side: int) -> bytes:
     from PIL import Image
 
-    noise = random.Random(side).randbytes  # noqa: S311 (test data)(side * side * 3)
+    noise = random.Random(side).randbytes(side * side * 3)  # noqa: S311 (test data)
     buffer = io.BytesIO()
     Image.frombytes("RGB", (side, side), noise).save(buffer, "JPEG", quality=70)
     return buffer.getvalue()
