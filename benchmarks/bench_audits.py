@@ -195,6 +195,25 @@ def run_campaign(urls: list[str], workers: int, wait: float, label: str,
     return result
 
 
+def phase_costs(urls: list[str], wait: float) -> dict[str, Any]:
+    """Where a page's time goes in Jalon's pass: one Chromium, the same pages loaded with the
+    EcoIndex measure only, then with axe-core and the observation the RGESN checks read."""
+    from jalon.core.audits_browser import Auditor, Settings
+
+    settings = Settings(runs=1, allow_loopback=True, wait_before_scroll_s=wait,
+                        wait_after_scroll_s=wait)
+    out: dict[str, Any] = {"pages": len(urls), "load_before": load()}
+    with Auditor(settings) as auditor:
+        auditor._run_once(urls[0], with_axe=False)  # warm the browser
+        for label, with_axe in (("ecoindex_only_s", False), ("with_axe_s", True)):
+            started = time.perf_counter()
+            for url in urls:
+                auditor._run_once(url, with_axe=with_axe)
+            out[label] = round((time.perf_counter() - started) / len(urls), 2)
+    out["load_after"] = load()
+    return out
+
+
 # --- ecoindex-cli in its own environment ---------------------------------------------------------
 
 def ecoindex_venv() -> tuple[Path | None, str]:
@@ -312,6 +331,12 @@ def write_readme(r: dict[str, Any]) -> None:
                      f" | all {ok_scores} |")
     elif r.get("ecoindex_cli_skipped"):
         lines.append(f"| ecoindex-cli | skipped: {r['ecoindex_cli_skipped']} | — |")
+    ph = r.get("phases")
+    if ph:
+        lines.append(f"| Jalon, seconds per page with one Chromium ({ph['pages']} pages, load "
+                     f"{ph['load_before']} → {ph['load_after']}): EcoIndex measure only / with "
+                     f"axe-core and the RGESN observation | {ph['ecoindex_only_s']:.2f} s / "
+                     f"{ph['with_axe_s']:.2f} s | — |")
     m = r.get("memory_campaign")
     if m:
         mem = m["memory"]
@@ -365,6 +390,7 @@ def main() -> int:
         report["jalon"] = run_campaign(urls, options.workers, options.wait, "speed",
                                        sample_memory=False)
         print(f"Jalon: {report['jalon']['pages_per_minute']} pages/min", file=sys.stderr)
+        report["phases"] = phase_costs(urls[:10], options.wait)
         if not options.no_ecoindex_cli:
             python, why = ecoindex_venv()
             if python is None:
