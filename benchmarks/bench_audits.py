@@ -309,9 +309,10 @@ def compare(jalon: dict[str, Any], eco: dict[str, Any]) -> dict[str, Any]:
 def write_readme(r: dict[str, Any]) -> None:
     readme = HERE / "README.md"
     text = readme.read_text(encoding="utf-8")
+    command = "" if r["command"] in ("", "(defaults)") else " " + r["command"]
     lines = [
         "## Audits of digital services (issue 11)\n",
-        f"`make bench` (or `python benchmarks/bench_audits.py {r['command']}`) — {r['date']}, on "
+        f"`make bench` (`python benchmarks/bench_audits.py{command}`) — {r['date']}, on "
         f"{r['machine']} (shared with other jobs: load averages below). Chromium "
         f"{r.get('chromium', '?')}, Debian's, for both tools. Pages: `benchmarks/audit_site.py` on "
         "loopback (grades A to F, iframes, inline SVG, lazy images). Raw figures: "
@@ -364,7 +365,7 @@ def write_readme(r: dict[str, Any]) -> None:
         gaps = [row for row in c["rows"] if "why" in row]
         if gaps:
             lines.append("Pages more than 2 points apart, and why:\n")
-            lines += [f"- `{row['page']}`: Jalon {row['jalon']}, ecoindex-cli "
+            lines += [f"- `{row['page']}`: Jalon {row['jalon']:.0f}, ecoindex-cli "
                       f"{row['ecoindex_cli']:.0f} — {row['why']}" for row in gaps]
             lines.append(
                 "\nJalon counts the elements of every frame, as issue 11 asks; ecoindex-cli "
@@ -403,7 +404,7 @@ def main() -> int:
     report: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
         "chromium": chromium[1] if len(chromium) > 1 else "?",
-        "command": " ".join(sys.argv[1:]) or "(defaults)", "load_start": load()}
+        "command": " ".join(sys.argv[1:]), "load_start": load()}
     with tempfile.TemporaryDirectory(prefix="jalon-bench-audits-") as folder, \
             audit_site.serve() as base:
         setup_django(Path(folder))
