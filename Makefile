@@ -73,6 +73,8 @@ bench: install ## Benchmarks: the engine (1,000,000 devices) and the web platfor
 	$(PY) benchmarks/bench_footprint.py
 	$(PY) benchmarks/bench_web.py
 	$(PY) benchmarks/bench_datacentres.py
+	@# Audits against ecoindex-cli (its own venv, benchmarks/.ecoindex-cli-venv, built with uv
+	@# when missing; skipped with a message when it cannot be) and a 200-page campaign: ~30 min.
 	$(PY) benchmarks/bench_audits.py
 	$(PY) benchmarks/bench_algorithms.py
 	$(PY) benchmarks/bench_gdpr.py

@@ -340,3 +340,37 @@ def test_repeat_days_are_checked(org, editor, service):
         "services": [service.pk], "runs": "1", "repeat_days": "0"})
     assert response.status_code == 400
     assert not Campaign.objects.exists()
+
+
+def test_portfolio_against_the_strategy_targets(org, editor, service):
+    """The portfolio shows each indicator the audits feed to the strategy now, beside the
+    target the current strategy set on it (read through the publishing spine), its year and
+    its status; an indicator the strategy does not follow says so."""
+    from jalon.strategy import services as strategy_services
+    from jalon.strategy.models import IndicatorDefinition, Strategy
+
+    year = timezone.localdate().year
+    PageAuditFactory(service=service, ecoindex=80)
+    PageAuditFactory(service=service, ecoindex=60, url="https://www.ville-a.fr/contact")
+    strategy = Strategy.objects.create(organisation=org, title="Stratégie NR",
+                                       period_start=year - 1, period_end=year + 3)
+    definition = IndicatorDefinition.objects.create(
+        key="ecoindex-moyen", organisation=org, name="EcoIndex moyen des services publics",
+        unit="/100", direction="up", computed=publishing.ECOINDEX)
+    indicator = strategy_services.add_indicator(
+        None, strategy, definition, target_kind="level", target_value=75.0,
+        target_date=dt.date(year + 2, 12, 31))
+    assert indicator.values.count() == 1  # computed at once: 70 this year
+    rows = {r.key: r for r in publishing.strategy_targets(org)}
+    assert rows[publishing.ECOINDEX].value == 70.0
+    target = rows[publishing.ECOINDEX].targets[0]
+    assert (target.year, target.follower) == (year + 2, "Stratégie NR")
+    assert target.status in ("on_track", "at_risk", "off_track", "no_data", "achieved")
+    assert rows[publishing.DECLARED].targets == []
+    text = editor.get(base(org)).content.decode()
+    assert "targets-caption" in text
+    assert f"75\u202f/100 en {year + 2}" in text
+    assert f"/o/{org.slug}/strategy/indicators/{indicator.pk}/" in text
+    assert target.status_label in text
+    assert "70,0 /100" in text  # the value computed now
+    assert "Pas suivi par la stratégie en cours" in text  # the four others

@@ -27,7 +27,11 @@ def test_audits_journey(open_browser: Any, demo_world: dict[str, Any], settings:
     base = f"/o/{AGGLO}/audits/"
     assert session.goto(base) == 200
     session.audit("audits portfolio")
-    assert "Site de l'agglomération" in page.locator("main table").inner_text()
+    assert "Site de l'agglomération" in page.locator("main table").first.inner_text()
+    # The five indicators beside the demo strategy's targets (read through the spine).
+    targets = page.locator("main table", has=page.locator("#targets-caption")).inner_text()
+    assert "EcoIndex moyen des services numériques publics" in targets
+    assert "en 2027" in targets or "en 2028" in targets
 
     site = DigitalService.objects.get(organisation__slug=AGGLO, name="Site de l'agglomération")
     assert session.goto(f"{base}services/{site.pk}/") == 200

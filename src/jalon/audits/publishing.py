@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, cast
 
@@ -36,6 +37,7 @@ from jalon.audits.services import TOPIC
 from jalon.catalogue import selectors as catalogue
 from jalon.catalogue.models import Audience, DigitalService
 from jalon.core import audits as rules
+from jalon.publishing import indicators
 from jalon.publishing.indicators import as_of, yearly_value, years
 from jalon.publishing.registry import (
     ComputedValue,
@@ -47,6 +49,8 @@ from jalon.publishing.registry import (
     PublicSection,
     ReportSection,
     Row,
+    TrackedTarget,
+    indicator_source,
     register,
 )
 from jalon.tenancy.models import Organisation
@@ -208,6 +212,39 @@ def ecoindex_average(organisation: Organisation, today: dt.date) -> list[Compute
 FORMULAS: Final = {ACCESSIBILITY_AUDITED: accessibility_audited, DECLARED: declared,
                    RGAA_RATE: rgaa_rate_average, ECODESIGN_AUDITED: ecodesign_audited,
                    ECOINDEX: ecoindex_average}
+
+
+INDICATORS: Final = (ACCESSIBILITY_AUDITED, DECLARED, RGAA_RATE, ECODESIGN_AUDITED, ECOINDEX)
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRow:
+    """One of the five indicators: its value computed now, and the targets the strategy set
+    on it (read through the publishing spine: the audits never import the strategy)."""
+
+    key: str
+    label: str
+    unit: str
+    value: float | None
+    detail: dict[str, Any]
+    targets: list[TrackedTarget]
+
+
+def strategy_targets(organisation: Organisation, today: dt.date | None = None
+                     ) -> list[TargetRow]:
+    today = today or timezone.localdate()
+    followed: dict[str, list[TrackedTarget]] = {}
+    for target in indicators.targets(organisation, INDICATORS):
+        followed.setdefault(target.source, []).append(target)
+    rows = []
+    for key in INDICATORS:
+        source = indicator_source(key)
+        values = [v for v in indicators.compute(key, organisation, today) if v.year == today.year]
+        rows.append(TargetRow(key, str(source.label) if source else key,
+                              source.unit if source else "",
+                              values[-1].value if values else None,
+                              values[-1].detail if values else {}, followed.get(key, [])))
+    return rows
 
 
 def register_all() -> None:

@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from jalon.audits import forms, selectors, services
+from jalon.audits import forms, publishing, selectors, services
 from jalon.audits.models import CampaignStatus, DeclarationKind, GridStatus, PageKind
 from jalon.core import audits as rules
 from jalon.core import audits_referentials as referentials
@@ -74,7 +74,8 @@ def index(request: OrganisationRequest) -> HttpResponse:
         desc=_("Sur 100 ; les valeurs exactes sont dans le tableau du portefeuille."),
         fmt=lambda v: fr_number(v, 1))) if bars else ""
     return render(request, "audits/index.html", {
-        "rows": rows, "summary": summary, "chart": chart,
+        "rows": rows, "summary": summary, "chart": chart, "today": timezone.localdate(),
+        "targets": publishing.strategy_targets(request.organisation),
         "campaigns": selectors.campaigns(request.organisation)[:CAMPAIGNS_SHOWN],
         "can_manage": _can_manage(request), **labels()})
 

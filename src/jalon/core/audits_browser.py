@@ -76,7 +76,8 @@ class Settings:
                 "axe_timeout_s": self.axe_timeout_s, "max_bytes": self.max_bytes,
                 "dom_nodes": "elements of every frame, without the children of <svg>",
                 "size": "bytes on the wire (CDP encodedDataLength) of every response / 1000",
-                "requests": "responses received or failed, data: URLs excluded"}
+                "requests": "responses received or failed, data: URLs and requests the browser "
+                            "cancelled before any answer (its favicon) excluded"}
 
 
 def _version(package: str) -> str:
@@ -197,8 +198,12 @@ class _Network:
             self.finished[params["requestId"]] = int(params.get("encodedDataLength", 0))
 
     def _failed(self, params: dict[str, Any]) -> None:
-        if params["requestId"] in self.started:
-            self.failed.add(params["requestId"])
+        # A request the browser cancelled itself before any answer (the favicon headless
+        # Chromium asks for, then drops) is not one the page made: not counted, as in the
+        # HAR ecoindex-cli reads. A refused, reset or timed-out request is.
+        rid = params["requestId"]
+        if rid in self.started and not (params.get("canceled") and rid not in self.responses):
+            self.failed.add(rid)
 
     @property
     def bytes(self) -> int:
@@ -305,15 +310,19 @@ class Auditor:
                 return {"status": TOO_BIG, "http_status": response.status,
                         "message": f"page trop lourde ({network.bytes / 1e6:.1f} Mo, "
                                    f"limite {s.max_bytes / 1e6:.0f} Mo)"}
-            dom = 0
+            dom = dom_main = 0
             for frame in page.frames:
                 try:
-                    dom += int(frame.evaluate(COUNT_DOM_JS))
+                    count = int(frame.evaluate(COUNT_DOM_JS))
                 except Exception:  # noqa: S112 (a frame gone mid-count is not counted)
                     continue
+                dom += count
+                if frame == page.main_frame:
+                    dom_main = count
             result: dict[str, Any] = {
                 "status": OK, "http_status": response.status, "final_url": page.url,
-                "dom": dom, "requests": network.requests, "size_kb": network.bytes / 1000,
+                "dom": dom, "dom_main_frame": dom_main, "requests": network.requests,
+                "size_kb": network.bytes / 1000,
                 "user_agent": page.evaluate("() => navigator.userAgent"),
                 "viewport_measured": page.evaluate(
                     "() => ({width: window.innerWidth, height: window.innerHeight})"),
@@ -393,7 +402,8 @@ class Auditor:
                 "dom_nodes": rules.spread([r["dom"] for r in runs]).as_dict(),
                 "requests": rules.spread([r["requests"] for r in runs]).as_dict(),
                 "size_kb": rules.spread([round(r["size_kb"], 2) for r in runs]).as_dict()},
-                runs=[{"dom_nodes": r["dom"], "requests": r["requests"],
+                runs=[{"dom_nodes": r["dom"], "dom_nodes_main_frame": r["dom_main_frame"],
+                       "requests": r["requests"],
                        "size_kb": round(r["size_kb"], 2), "score": sc}
                       for r, sc in zip(runs, scores, strict=True)]),
             "axe": {"violations": axe.get("violations", []),

@@ -8,12 +8,13 @@ inventory/indicators.py, the footprint's in footprint/publishing.py, any new dom
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, Final
 
 from django.utils import timezone
 
 from jalon.publishing import registry
-from jalon.publishing.registry import ComputedValue, Provenance
+from jalon.publishing.registry import ComputedValue, Provenance, TrackedTarget
 from jalon.tenancy.models import Organisation
 
 YEARS: Final = 5  # a computed indicator has a value per year of the last five
@@ -61,3 +62,12 @@ def provenance(key: str, organisation: Organisation) -> Provenance:
     if source.provenance is None:
         return Provenance(f"Calculé ({source.label})")
     return source.provenance(organisation)
+
+
+def targets(organisation: Organisation, keys: Sequence[str]) -> list[TrackedTarget]:
+    """The targets set on indicators computed from the sources `keys`, as the domains that
+    follow them (the strategy) word and assess them; none when nothing follows them."""
+    found: list[TrackedTarget] = []
+    for reader in registry.target_readers():
+        found += reader.read(organisation, list(keys))
+    return found

@@ -10,6 +10,9 @@ A domain (footprint, strategy, the catalogue of services, ...) declares in its
 - `ReportSection`s: parts of the annual report;
 - `IndicatorSource`s: formulas that compute indicator values from a domain's data, recomputed
   when one of the change topics they listen to is announced (`jalon.events`).
+- `TargetReader`s: what a domain that follows indicators (the strategy) says of the targets set
+  on computed indicators, so that the domain computing them can show its figures against those
+  targets without importing the strategy.
 
 The publishing app (DCAT catalogue, public home, report, indicator computation) iterates this
 registry and imports no domain; a domain imports this module and never another domain's
@@ -168,6 +171,36 @@ class IndicatorSource:
 
 
 @dataclass(frozen=True, slots=True)
+class TrackedTarget:
+    """A target set on a computed indicator, as the domain following it words and assesses it:
+    « 100 % en 2028 », its year, the latest stored value and the status against the target
+    ("achieved", "on_track", "at_risk", "off_track", "no_data", "no_target") with its label,
+    symbol and the sentence explaining it."""
+
+    source: str  # the IndicatorSource key the indicator is computed from
+    indicator: str  # the indicator's name where it is followed
+    follower: str  # where: « Stratégie numérique responsable 2024–2028 »
+    target: str
+    year: int | None
+    latest: str
+    status: str
+    status_label: str
+    symbol: str
+    explanation: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class TargetReader:
+    """Reads the targets set on computed indicators: `read(organisation, source_keys)` gives a
+    TrackedTarget per followed indicator computed from one of those keys."""
+
+    key: str
+    read: Callable[[Organisation, Sequence[str]], list[TrackedTarget]]
+    order: int = 100
+
+
+@dataclass(frozen=True, slots=True)
 class HeadlineFigure:
     """One figure of the annual report's summary, worded by its domain: "Empreinte carbone du
     parc en 2025" — "164 tCO2e" — "−4 % par rapport à 2024" — its source."""
@@ -191,9 +224,9 @@ class Headline:
 
 
 T = TypeVar("T", Domain, DatasetGroup, Dataset, PublicSection, ReportSection, IndicatorSource,
-            Headline)
+            Headline, TargetReader)
 Entry = (Domain | DatasetGroup | Dataset | PublicSection | ReportSection | IndicatorSource
-         | Headline)
+         | Headline | TargetReader)
 
 
 class _Registry:
@@ -268,3 +301,7 @@ def indicator_source(key: str) -> IndicatorSource | None:
 
 def headlines() -> list[Headline]:
     return registry.all(Headline)
+
+
+def target_readers() -> list[TargetReader]:
+    return registry.all(TargetReader)

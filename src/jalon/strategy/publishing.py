@@ -5,18 +5,21 @@
 - the datasets "strategy", "indicators", "values" (group "strategie"), rows as the authority
   adopted its strategy: never an author of a value, a member or a device user;
 - the report sections "intro", "strategy", "indicators" (always part of the annual review);
-- no indicator source: the strategy stores the values others compute (services).
+- no indicator source: the strategy stores the values others compute (services);
+- a target reader: the targets of the current strategy's computed indicators, worded and
+  assessed here, for the domains that compute them (the audits' portfolio).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from django.db.models import Max, Prefetch
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jalon.core.exports import date_cell, number_cell
@@ -302,6 +305,29 @@ def report_indicator(item: status.IndicatorStatus, year: int) -> dict[str, Any]:
                        for v in values]}
 
 
+def tracked_targets(organisation: Organisation, keys: Sequence[str]
+                    ) -> list[registry.TrackedTarget]:
+    """The current strategy's indicators computed from one of the sources `keys`, with their
+    target and status as the strategy's pages show them."""
+    strategy = selectors.current_strategy(organisation)
+    if strategy is None or not keys:
+        return []
+    out = []
+    for indicator in indicators_of(strategy):
+        if indicator.definition.computed not in keys:
+            continue
+        item = status.assess_indicator(indicator)
+        out.append(registry.TrackedTarget(
+            source=indicator.definition.computed, indicator=indicator.definition.name,
+            follower=str(strategy), target=item.target_text,
+            year=(indicator.target_date.year if indicator.target_defined
+                  and indicator.target_date else None),
+            latest=item.latest_text, status=str(item.status), status_label=item.status_label,
+            symbol=item.symbol, explanation=item.explanation,
+            url=reverse("strategy:indicator", args=[organisation.slug, indicator.pk])))
+    return out
+
+
 # --- Declaration ---------------------------------------------------------------------------------
 
 def register() -> None:
@@ -315,6 +341,7 @@ def register() -> None:
 
     part = _("Introduction et stratégie")
     registry.register(
+        registry.TargetReader(STRATEGY, tracked_targets),
         registry.Domain(STRATEGY, _("Stratégie numérique responsable"),
                         _("La page publique de la stratégie, ses indicateurs, ses bilans "
                           "annuels en PDF et ses données ouvertes."), order=20),
