@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import random
 from collections.abc import Callable
 from decimal import Decimal
@@ -29,6 +30,7 @@ from django.utils import timezone
 from PIL import Image
 
 from jalon.core import reportdata
+from jalon.core import territory as geo
 from jalon.publishing.services import publish
 from jalon.reports import publishing, selectors, services
 from jalon.reports.models import (
@@ -103,6 +105,20 @@ QUESTIONS = ("horaires déchetterie dimanche", "ma poubelle n'a pas été ramass
              "signalement", "aide achat vélo électrique", "prix du ticket de bus",
              "je veux parler au maire", "mariage civil réservation de salle",
              "nid de frelon dans mon jardin", "tag sur mon mur", "horaires de la mairie annexe")
+
+
+# Distance from the centre to the fictitious agglomeration's edge, in km, every 15° from the
+# north, clockwise: an irregular outline that holds every demo report (within ±2.3 km) and
+# leaves room to place new ones.
+OUTLINE_KM = (5.2, 5.8, 6.9, 7.4, 6.6, 5.9, 6.3, 7.8, 8.1, 7.0, 5.6, 4.9,
+              5.1, 5.7, 6.4, 6.1, 5.3, 4.8, 5.5, 6.7, 7.2, 6.4, 5.6, 5.0)
+
+
+def _outline() -> dict[str, Any]:
+    """The demo's territory as a GeoJSON Feature (what an organisation would upload)."""
+    outline = geo.regular_outline(CENTRE[1], CENTRE[0], OUTLINE_KM)
+    return {"type": "Feature", "properties": {"nom": "Val-de-Lisière (fictif)"},
+            "geometry": {"type": "Polygon", "coordinates": geo.to_json(outline)[0]}}
 
 
 def _photo(colour: tuple[int, int, int]) -> services.CleanPhoto:
@@ -266,5 +282,9 @@ def seed_demo(agglomeration: Organisation, people: dict[str, Any],
         if not selectors.faq(agglomeration).exists():
             _faq(agglomeration, rng)
             created.append("FAQ de 40 entrées et son assistant")
+        if selectors.territory_record(agglomeration) is None:
+            services.save_territory(actor, agglomeration, json.dumps(_outline()).encode(),
+                                    "val-de-lisiere-contour-fictif.geojson")
+            created.append("contour (fictif) du territoire")
     publish(actor, agglomeration, publishing.DOMAIN)
     return created

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from jalon.core import reportdata, triage
+from jalon.core import territory as geo
 from jalon.reports import selectors
 from jalon.reports.models import (
     CLOSED_STATUSES,
@@ -44,6 +45,7 @@ from jalon.reports.models import (
     ReportUpdate,
     Source,
     Team,
+    Territory,
     TriageModelRecord,
     TriageSettings,
     TriageState,
@@ -148,6 +150,54 @@ def clean_report_values(values: Mapping[str, Any]) -> dict[str, Any]:
     return {"description": description, "address": address,
             "latitude": coordinates["latitude"], "longitude": coordinates["longitude"],
             "email": str(values.get("email") or "").strip()}
+
+
+def check_inside(organisation: Organisation, latitude: Decimal | None,
+                 longitude: Decimal | None) -> None:
+    """A position outside the organisation's stored outline is refused (a typo in a
+    coordinate, latitude and longitude swapped, a place another authority handles); without
+    an outline, any position is accepted."""
+    if latitude is None or longitude is None:
+        return
+    outline = selectors.territory(organisation)
+    if outline is None or outline.contains(float(longitude), float(latitude)):
+        return
+    swapped = outline.contains(float(latitude), float(longitude))
+    message = _("Ce point (latitude %(lat)s, longitude %(lon)s) est en dehors du territoire de "
+                "%(org)s : vérifiez les coordonnées, ou indiquez plutôt une adresse.") % {
+        "lat": f"{latitude:f}".replace(".", ","), "lon": f"{longitude:f}".replace(".", ","),
+        "org": organisation.name}
+    if swapped:
+        message += " " + _("La latitude et la longitude semblent inversées.")
+    raise ValidationError({"latitude": [message]})
+
+
+# --- Territory ---------------------------------------------------------------------------------
+
+def save_territory(actor: Any, organisation: Organisation, data: bytes, name: str = ""
+                   ) -> Territory:
+    """Store the outline uploaded by the organisation (GeoJSON in WGS84), replacing the last
+    one. ValidationError on the field `outline` with the located French message."""
+    try:
+        outline = geo.parse_geojson(data)
+    except geo.TerritoryError as exc:
+        raise ValidationError({"outline": [str(exc)]}) from exc
+    with transaction.atomic():
+        row, _created = Territory.objects.update_or_create(
+            organisation=organisation, defaults={
+                "name": name[:200], "polygons": geo.to_json(outline),
+                "n_points": outline.n_points})
+        record(actor, "reports.territory_saved", organisation, target=str(row.pk),
+               name=row.name, points=outline.n_points, polygons=len(outline.polygons))
+    return row
+
+
+def delete_territory(actor: Any, organisation: Organisation) -> bool:
+    with transaction.atomic():
+        deleted = Territory.objects.filter(organisation=organisation).delete()[0] > 0
+        if deleted:
+            record(actor, "reports.territory_deleted", organisation, target="territory")
+    return deleted
 
 
 def token_hash(token: str) -> str:
@@ -326,6 +376,7 @@ def receive(organisation: Organisation, values: Mapping[str, Any],
     """Store a new report, its photos and the model's suggestions. Called inside the public
     form's transaction (jalon.publicforms.services.accept) or by the Open311 interface."""
     cleaned = clean_report_values(values)
+    check_inside(organisation, cleaned["latitude"], cleaned["longitude"])
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": [_("Trois photos au plus.")]})
     citizen_category = values.get("category") or None
