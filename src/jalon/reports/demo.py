@@ -108,10 +108,10 @@ QUESTIONS = ("horaires déchetterie dimanche", "ma poubelle n'a pas été ramass
 
 
 # Distance from the centre to the fictitious agglomeration's edge, in km, every 15° from the
-# north, clockwise: an irregular outline that holds every demo report (within ±2.3 km) and
+# north, clockwise: an irregular outline that holds every demo report (within 3.2 km) and
 # leaves room to place new ones.
-OUTLINE_KM = (5.2, 5.8, 6.9, 7.4, 6.6, 5.9, 6.3, 7.8, 8.1, 7.0, 5.6, 4.9,
-              5.1, 5.7, 6.4, 6.1, 5.3, 4.8, 5.5, 6.7, 7.2, 6.4, 5.6, 5.0)
+OUTLINE_KM = (3.7, 4.1, 4.9, 5.3, 4.7, 4.2, 4.5, 5.6, 5.8, 5.0, 4.0, 3.6,
+              3.7, 4.1, 4.6, 4.4, 3.8, 3.5, 3.9, 4.8, 5.2, 4.6, 4.0, 3.6)
 
 
 def _outline() -> dict[str, Any]:

@@ -165,7 +165,7 @@ def status_map(outline: geo.Territory | None, located: Sequence[Report],
     desc = _("%(n)d signalements localisés, chacun marqué du symbole de son statut ; le "
              "tableau à côté donne les mêmes nombres et la liste des signalements.") % {
         "n": drawn}
-    legend_h = 24 * ((len(rows) + 3) // 4)
+    legend_h = 24 * ((len(rows) + 2) // 3)
     height = MAP_HEIGHT + legend_h
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
@@ -186,8 +186,8 @@ def status_map(outline: geo.Territory | None, located: Sequence[Report],
             x, y = projection.project(lon, lat)
             parts.append(_symbol(row.shape, row.colour, x, y))
     for i, row in enumerate(rows):
-        x = 8 + (i % 4) * 158
-        y = MAP_HEIGHT + 16 + 24 * (i // 4)
+        x = 8 + (i % 3) * 212
+        y = MAP_HEIGHT + 16 + 24 * (i // 3)
         parts.append(_symbol(row.shape, row.colour, x + 6, y - 4))
         parts.append(f'<text x="{x + 18}" y="{y}" font-size="12" fill="#1b1b1b">'
                      f'{_e(row.label)} ({row.drawn})</text>')

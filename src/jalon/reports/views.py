@@ -374,8 +374,13 @@ def report_map(request: OrganisationRequest) -> HttpResponse:
                      .filter(latitude__isnull=True).values_list("status")
                      .annotate(n=Count("id")).values_list("status", "n"))
     drawn = plan.status_map(selectors.territory(org), located, unlocated)
+    # The table lists what the map draws, a page at a time (the counts table sums it all).
+    page = Paginator(located, PER_PAGE).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
     return render(request, "reports/map.html", {
         "filter_form": form, "map": drawn, "located": located, "limit": MAP_LIMIT,
+        "page": page, "page_base": kept.urlencode(),
         "territory": selectors.territory_record(org), "can_manage": _can_manage(request)})
 
 
