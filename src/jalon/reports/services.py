@@ -615,10 +615,17 @@ def install_demo_categories(actor: Any, organisation: Organisation) -> int:
 
 # --- FAQ assistant ---------------------------------------------------------------------------
 
-# Cosine similarity of the question with the best entry: at or above ANSWER_SCORE the assistant
-# answers with the entry; below, it says it is not sure and offers a person. Chosen on the
-# demo's FAQ (docs/reports.md): paraphrases score 0.3–0.7, unrelated questions under 0.2.
-ANSWER_SCORE: Final = 0.3
+# The assistant's retrieval, chosen on the tuning half of a labelled set of 156 questions and
+# measured on the other half (benchmarks/eval_faq.py, docs/reports.md « FAQ assistant »): the
+# lexical similarity of the triage features, with a French synonym lexicon (faq_synonyms.csv)
+# and a latent semantic layer (LSA, 150 dimensions, weight 0.2) trained on the organisation's
+# own texts — its FAQ, its citizen reports and the bundled report texts. At or above
+# ANSWER_SCORE the assistant answers with the best entry; below, it says it is not sure and
+# offers a person.
+ANSWER_SCORE: Final = 0.25
+SEMANTIC_WEIGHT: Final = 0.2
+SEMANTIC_DIMENSIONS: Final = 150
+CORPUS_REPORTS: Final = 1000  # the organisation's latest report descriptions in the corpus
 MAX_QUESTION: Final = 500
 
 
@@ -631,17 +638,25 @@ class FaqAnswer:
     others: list[FaqEntry]
 
 
-_INDEXES: dict[tuple[int, str], tuple[triage.RetrievalIndex, list[int]]] = {}
+_INDEXES: dict[tuple[int, str, str], tuple[triage.RetrievalIndex, list[int]]] = {}
 
 
 def _faq_index(organisation: Organisation) -> tuple[triage.RetrievalIndex, list[int]]:
+    """The index of the published FAQ, rebuilt when an entry changes and once a day (its
+    latent layer learns from the reports received meanwhile)."""
     entries = list(selectors.published_faq(organisation).values_list(
         "pk", "question", "answer", "updated_at"))
-    key = (organisation.pk, hashlib.sha256(repr(entries).encode()).hexdigest())
+    key = (organisation.pk, hashlib.sha256(repr(entries).encode()).hexdigest(),
+           timezone.localdate().isoformat())
     if key not in _INDEXES:
+        corpus = [*reportdata.corpus_texts(), *selectors.reports(organisation).order_by(
+            "-received_at").values_list("description", flat=True)[:CORPUS_REPORTS]]
         # The question counts twice: people ask questions, and the entry's own question is the
         # closest wording to theirs.
-        index = triage.RetrievalIndex.build([f"{q} {q} {a}" for _pk, q, a, _at in entries])
+        index = triage.RetrievalIndex.build(
+            [f"{q} {q} {a}" for _pk, q, a, _at in entries], corpus=corpus,
+            semantic=SEMANTIC_WEIGHT, dimensions=SEMANTIC_DIMENSIONS,
+            lexicon=triage.lexicon(reportdata.faq_synonyms()))
         _INDEXES.clear()
         _INDEXES[key] = (index, [pk for pk, *_rest in entries])
     return _INDEXES[key]
