@@ -123,10 +123,10 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         h = row["held_out"]
+        tuned = f"{utility(row):.0f}" if row["tuning"] else "—"
         print(f"| {row['retrieval']}{' **(chosen)**' if row is chosen else ''} | "
               f"{row['weight']} | {row['dimensions'] or '—'} | {row['threshold']:.2f} | "
-              f"{utility(row) if row['tuning'] else '—'} | "
-              f"{100 * h['top1_accuracy']:.1f} % | {100 * h['answer_rate']:.1f} % | "
+              f"{tuned} | {100 * h['top1_accuracy']:.1f} % | {100 * h['answer_rate']:.1f} % | "
               f"{100 * h['handed_to_human']:.1f} % | {100 * h['correct_answers']:.1f} % | "
               f"{100 * h['wrong_answers']:.1f} % | {100 * h['precision']:.1f} % |")
     print(f"\nchosen on the tuning half: {chosen['retrieval']}, latent weight "
