@@ -146,3 +146,13 @@ def test_storage_round_trip_and_demo_outline() -> None:
     assert t.from_json(None) is None
     assert t.bbox_of([]) is None
     assert t.bbox_of([(1, 2), (3, 0)]) == t.BoundingBox(1, 0, 3, 2)
+
+
+def test_a_dense_outline_draws_a_small_path() -> None:
+    n = 50_000
+    ring = [[round(1.64 + 0.08 * math.cos(2 * math.pi * i / n), 6),
+             round(47.32 + 0.05 * math.sin(2 * math.pi * i / n), 6)] for i in range(n)]
+    ring.append(ring[0])
+    territory = t.parse_geojson(json.dumps(_poly(ring)))
+    path = t.svg_path(territory, t.Projection.fit(territory.bbox, 600, 420))
+    assert len(path) < 40 * 1024

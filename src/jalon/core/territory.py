@@ -15,8 +15,8 @@ reports as dots. This module is the pure part:
   plan; at a territory's scale the error against Web-Mercator is far under a pixel),
   `project(lon, lat) -> (x, y)` and `unproject(x, y) -> (lon, lat)`.
 - `svg_path(territory, projection)`: the outline as one `d` attribute, rounded to 0.1 px and
-  without the points that fall on the previous one, so that an outline of 50,000 points
-  becomes a path of a few kilobytes.
+  without the points less than a pixel from the previous one kept, so that an outline of
+  200,000 points stays a path of a few tens of kilobytes at most.
 - `to_json(territory)` / `from_json(value)`: storage as plain lists.
 
 Coordinates are (longitude, latitude) in decimal degrees, as in GeoJSON (RFC 7946).
@@ -33,6 +33,7 @@ from typing import Any, Final
 MAX_BYTES: Final = 5 * 1024 * 1024
 MAX_POINTS: Final = 200_000
 MAX_POLYGONS: Final = 2_000
+MIN_STEP_PX: Final = 1.0  # drawn outlines keep a point every pixel at most
 
 Position = tuple[float, float]
 Ring = tuple[Position, ...]
@@ -274,7 +275,9 @@ def _ring_points(ring: Sequence[Position], projection: Projection) -> list[tuple
     for lon, lat in ring:
         x, y = projection.project(lon, lat)
         point = (round(x, 1), round(y, 1))
-        if not out or point != out[-1]:
+        # A point less than a pixel from the last one kept adds nothing visible: an outline
+        # of tens of thousands of points stays a path of at most a few thousand.
+        if not out or abs(point[0] - out[-1][0]) + abs(point[1] - out[-1][1]) >= MIN_STEP_PX:
             out.append(point)
     if len(out) > 1 and out[0] == out[-1]:
         out.pop()
