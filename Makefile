@@ -81,6 +81,7 @@ bench: install ## Benchmarks: the engine (1,000,000 devices) and the web platfor
 	$(PY) benchmarks/bench_budget.py
 	$(PY) benchmarks/bench_feedback.py
 	$(PY) benchmarks/bench_reports.py
+	$(PY) benchmarks/eval_faq.py
 	$(PY) benchmarks/bench_import.py
 
 # Several minutes on a small machine: not part of `make bench`. Needs PostgreSQL (JALON_BENCH_PG,

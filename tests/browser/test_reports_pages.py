@@ -88,3 +88,73 @@ def test_citizen_and_agent_journey(open_browser: Any, demo_world: dict[str, Any]
     citizen.page.goto(follow_url)
     assert "Intervention programmée" in citizen.page.locator("main").inner_text()
     assert_audits_clean(citizen.audits + agent.audits)
+
+
+def test_the_territory_plan_and_the_map(open_browser: Any, browser: Any,
+                                        demo_world: dict[str, Any], tmp_path: Path) -> None:
+    """With JavaScript, a click and the arrow keys on the plan fill the coordinates; without
+    it, the plan stays hidden and the fields are the way; a point outside the territory is
+    refused by the server; the back office's map and the outline's page pass the audits."""
+    citizen = open_browser("citizen")
+    page = citizen.page
+    assert citizen.goto(f"/p/{AGGLO}/reports/") == 200
+    plan = page.locator("#plan")
+    plan.wait_for(state="visible")
+    citizen.audit("public report form with the territory plan")
+    box = page.locator("#plan svg").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    latitude = page.get_by_label("Latitude")
+    longitude = page.get_by_label("Longitude")
+    lat, lon = (float(latitude.input_value().replace(",", ".")),
+                float(longitude.input_value().replace(",", ".")))
+    assert abs(lat - 47.32) < 0.1 and abs(lon - 1.64) < 0.1
+    assert "Point placé" in page.locator("#plan-status").inner_text()
+    page.locator("#plan .plan-frame").focus()
+    page.keyboard.press("ArrowRight")
+    assert float(longitude.input_value().replace(",", ".")) > lon
+    page.get_by_label("Description du problème").fill(
+        "Un banc cassé dans le parc, une planche manque depuis hier")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer le signalement").click()
+    assert "Suivi du signalement" in page.locator("main").inner_text()
+
+    # Typed coordinates far away: refused by the server, with the reason beside the field.
+    assert citizen.goto(f"/p/{AGGLO}/reports/") == 200
+    page.get_by_label("Description du problème").fill(
+        "Lampadaire éteint devant la mairie depuis trois jours")
+    latitude.fill("48,8566")
+    longitude.fill("2,3522")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Envoyer le signalement").click()
+    citizen.audit("public report form, point outside the territory")
+    assert "en dehors du territoire" in page.locator("main").inner_text()
+
+    no_js = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    try:
+        plain = no_js.new_page()
+        plain.goto(demo_world["base"] + f"/p/{AGGLO}/reports/")
+        assert not plain.locator("#plan").is_visible()
+        assert plain.get_by_label("Latitude").is_visible()
+        assert plain.get_by_label("Longitude").is_visible()
+    finally:
+        no_js.close()
+
+    agent = open_browser("editor")
+    agent.sign_in("editeur", demo_world["password"])
+    staff = agent.page
+    assert agent.goto(f"/o/{AGGLO}/reports/carte/") == 200
+    agent.audit("map of reports by status")
+    assert staff.locator("main svg[role=img]").count() == 1
+    assert "Sur la carte" in staff.locator("main table").first.inner_text()
+    assert agent.goto(f"/o/{AGGLO}/reports/carte/?status=open") == 200
+    assert agent.goto(f"/o/{AGGLO}/reports/settings/territory/") == 200
+    agent.audit("territory outline page")
+    bad = tmp_path / "contour.geojson"
+    bad.write_text('{"type": "Point", "coordinates": [1.6, 47.3]}', encoding="utf-8")
+    staff.get_by_label("Contour du territoire (GeoJSON)").set_input_files(str(bad))
+    with staff.expect_navigation():
+        staff.get_by_role("button", name="Enregistrer le contour").click()
+    agent.audit("territory outline refused")
+    assert "Polygon" in staff.locator("main").inner_text()
+    assert_audits_clean(citizen.audits + agent.audits)

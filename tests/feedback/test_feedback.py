@@ -200,6 +200,20 @@ def test_public_page_needs_the_domain_published(org, service, form):
     assert len(response.content) < 60 * 1024
 
 
+def test_the_blank_answer_page_costs_two_queries(org, service, form,
+                                                 django_assert_max_num_queries):
+    published(org, "feedback")
+    first = Client().get(public(org, service.pk) + "?source=button")
+    with django_assert_max_num_queries(2):
+        again = Client().get(public(org, service.pk) + "?source=button")
+    assert again.status_code == 200 and again.content == first.content
+    assert not again.cookies
+    # a change of the form's settings is a new page, at once
+    form.intro = "Nouvelle introduction du service."
+    form.save()
+    assert "Nouvelle introduction" in Client().get(public(org, service.pk)).content.decode()
+
+
 def test_closed_form_and_unknown_service_are_404(org, service, form):
     published(org, "feedback")
     FeedbackForm.objects.filter(pk=form.pk).update(active=False)

@@ -19,6 +19,7 @@ from jalon.reports.models import (
     FaqEntry,
     Report,
     Team,
+    Territory,
     TriageModelRecord,
 )
 from jalon.tenancy.models import Organisation
@@ -36,6 +37,8 @@ def seed(target: Organisation, pk: int, secret: str) -> None:
     ReportPhotoFactory(pk=pk, report=report)
     AnswerTemplateFactory(pk=pk, organisation=target, title=secret, body=secret)
     FaqEntryFactory(pk=pk, organisation=target, question=secret, answer=secret)
+    Territory.objects.create(organisation=target, name=secret, n_points=5, polygons=[[[
+        [1.6, 47.3], [1.7, 47.3], [1.7, 47.4], [1.6, 47.4], [1.6, 47.3]]]])
 
 
 def snapshot(org: Organisation) -> dict[str, Any]:
@@ -46,4 +49,5 @@ def snapshot(org: Organisation) -> dict[str, Any]:
         "answer_templates": list(AnswerTemplate.objects.filter(organisation=org).values()),
         "faq": list(FaqEntry.objects.filter(organisation=org).values()),
         "triage_models": TriageModelRecord.objects.filter(organisation=org).count(),
+        "territory": list(Territory.objects.filter(organisation=org).values()),
     }

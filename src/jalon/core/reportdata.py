@@ -60,3 +60,18 @@ def training() -> tuple[Labelled, ...]:
 
 def evaluation() -> tuple[Labelled, ...]:
     return _labelled("evaluation.csv")
+
+
+@cache
+def faq_synonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The FAQ assistant's French synonym groups (faq_synonyms.csv): (concept, variants)."""
+    text = resources.files(PACKAGE).joinpath("faq_synonyms.csv").read_text(encoding="utf-8")
+    return tuple((row["concept"], tuple(v for v in row["variants"].split("|") if v))
+                 for row in csv.DictReader(text.splitlines(), delimiter=";"))
+
+
+@cache
+def corpus_texts() -> tuple[str, ...]:
+    """Every bundled report text, unlabelled: the corpus the FAQ assistant's latent layer
+    learns French report vocabulary from (no label is used, so the evaluation set may serve)."""
+    return tuple(r.text for r in (*training(), *evaluation()))

@@ -9,11 +9,12 @@ request with the form class of the current version; publicforms does the rest un
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Final
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
@@ -25,7 +26,7 @@ from jalon.feedback import selectors, services
 from jalon.feedback.forms import AnswerFormBase, answer_form_class
 from jalon.feedback.models import FeedbackForm, FormVersion, Source
 from jalon.publicforms.base import PublicForm
-from jalon.tenancy.scope import public_organisation
+from jalon.tenancy.scope import public_organisation, published_at
 
 DOMAIN: Final = "feedback"
 ACTION: Final = "feedback.answer_received"
@@ -52,10 +53,37 @@ def _page_key(form: FeedbackForm, version: FormVersion, source: str) -> str:
             f"{form.service.updated_at.timestamp()}:{source}:{translation.get_language()}")
 
 
+# The answer page's view per (version, form settings, service name, source, language): built
+# once, not per request (a PublicForm completed with the version's form class creates two form
+# classes and the view's closures). Bounded: a handful of live forms per worker.
+_VIEWS: dict[str, Callable[..., HttpResponse]] = {}
+MAX_VIEWS: Final = 256
+
+
+def _view(form: FeedbackForm, version: FormVersion, source: str, key: str
+          ) -> Callable[..., HttpResponse]:
+    view = _VIEWS.get(key)
+    if view is None:
+        page = dataclasses.replace(
+            PAGE, form_class=answer_form_class(version, source),
+            title=_("Votre avis sur « %(name)s »") % {"name": form.service.name},
+            intro=form.intro)
+        view = page.urls("", name="answer")[0].callback
+        if len(_VIEWS) >= MAX_VIEWS:
+            _VIEWS.clear()
+        _VIEWS[key] = view
+    return view
+
+
 @csrf_exempt  # cookie-less: publicforms checks the origin instead (see publicforms.base)
 def answer(request: HttpRequest, org_slug: str, service_id: int) -> HttpResponse:
-    organisation = public_organisation(org_slug, DOMAIN)
-    form, version = selectors.public_form(organisation, service_id)
+    # Two queries before the cached blank page: is the domain published (one raw statement,
+    # tenancy.scope.published_at) and the form's current version. The publicforms view checks
+    # the organisation again (ORM) for what it renders or stores.
+    published = published_at(org_slug, DOMAIN)
+    if published is None:
+        raise Http404("Nothing published")
+    form, version = selectors.public_form(published[0], service_id)
     source = request.GET.get("source", "")
     source = source if source in Source.values else Source.DIRECT
     key = _page_key(form, version, source)
@@ -63,12 +91,8 @@ def answer(request: HttpRequest, org_slug: str, service_id: int) -> HttpResponse
         cached = HttpResponse(html)
         add_never_cache_headers(cached)
         return cached
-    page = dataclasses.replace(
-        PAGE, form_class=answer_form_class(version, source),
-        title=_("Votre avis sur « %(name)s »") % {"name": form.service.name},
-        intro=form.intro)
-    view = page.urls("", name="answer")[0].callback
-    response: HttpResponse = view(request, org_slug, service_id=service_id)
+    response: HttpResponse = _view(form, version, source, key)(
+        request, org_slug, service_id=service_id)
     if request.method == "GET" and response.status_code == 200:
         cache.set(key, response.content, ANSWER_PAGE_SECONDS)
     return response

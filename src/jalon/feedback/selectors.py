@@ -51,11 +51,14 @@ def versions(form: FeedbackForm) -> QuerySet[FormVersion]:
     return form.versions.order_by("-number")
 
 
-def public_form(organisation: Organisation, service_id: int) -> tuple[FeedbackForm, FormVersion]:
+def public_form(organisation: Organisation | int, service_id: int
+                ) -> tuple[FeedbackForm, FormVersion]:
     """An open form and its current version, for the public answer page (404 otherwise); one
-    query (the page is the platform's busiest)."""
+    query (the page is the platform's busiest). `organisation` may be its id, as
+    `tenancy.scope.published_at` gives it."""
+    org_id = organisation if isinstance(organisation, int) else organisation.pk
     version = (FormVersion.objects.select_related("form__service")
-               .filter(form__organisation=organisation, form__active=True,
+               .filter(form__organisation_id=org_id, form__active=True,
                        form__service_id=service_id).order_by("-number").first())
     if version is None:
         raise Http404

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import random
 from collections.abc import Callable
 from decimal import Decimal
@@ -29,6 +30,7 @@ from django.utils import timezone
 from PIL import Image
 
 from jalon.core import reportdata
+from jalon.core import territory as geo
 from jalon.publishing.services import publish
 from jalon.reports import publishing, selectors, services
 from jalon.reports.models import (
@@ -103,6 +105,20 @@ QUESTIONS = ("horaires déchetterie dimanche", "ma poubelle n'a pas été ramass
              "signalement", "aide achat vélo électrique", "prix du ticket de bus",
              "je veux parler au maire", "mariage civil réservation de salle",
              "nid de frelon dans mon jardin", "tag sur mon mur", "horaires de la mairie annexe")
+
+
+# Distance from the centre to the fictitious agglomeration's edge, in km, every 15° from the
+# north, clockwise: an irregular outline that holds every demo report (within 3.2 km) and
+# leaves room to place new ones.
+OUTLINE_KM = (3.7, 4.1, 4.9, 5.3, 4.7, 4.2, 4.5, 5.6, 5.8, 5.0, 4.0, 3.6,
+              3.7, 4.1, 4.6, 4.4, 3.8, 3.5, 3.9, 4.8, 5.2, 4.6, 4.0, 3.6)
+
+
+def _outline() -> dict[str, Any]:
+    """The demo's territory as a GeoJSON Feature (what an organisation would upload)."""
+    outline = geo.regular_outline(CENTRE[1], CENTRE[0], OUTLINE_KM)
+    return {"type": "Feature", "properties": {"nom": "Val-de-Lisière (fictif)"},
+            "geometry": {"type": "Polygon", "coordinates": geo.to_json(outline)[0]}}
 
 
 def _photo(colour: tuple[int, int, int]) -> services.CleanPhoto:
@@ -266,5 +282,9 @@ def seed_demo(agglomeration: Organisation, people: dict[str, Any],
         if not selectors.faq(agglomeration).exists():
             _faq(agglomeration, rng)
             created.append("FAQ de 40 entrées et son assistant")
+        if selectors.territory_record(agglomeration) is None:
+            services.save_territory(actor, agglomeration, json.dumps(_outline()).encode(),
+                                    "val-de-lisiere-contour-fictif.geojson")
+            created.append("contour (fictif) du territoire")
     publish(actor, agglomeration, publishing.DOMAIN)
     return created

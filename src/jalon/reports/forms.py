@@ -222,3 +222,14 @@ class TriageSettingsForm(Accessible, forms.ModelForm[TriageSettings]):
 
 class FaqQuestionForm(Accessible, forms.Form):
     question = forms.CharField(label=_("Votre question"), max_length=500, min_length=3)
+
+
+class TerritoryForm(Accessible, forms.Form):
+    outline = forms.FileField(
+        label=_("Contour du territoire (GeoJSON)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".geojson,.json,application/geo+json,"
+                                                         "application/json"}),
+        help_text=_("Un Polygon ou un MultiPolygon en WGS84 (longitude, latitude en degrés "
+                    "décimaux), ou une Feature / FeatureCollection qui en contient ; 5 Mo et "
+                    "200 000 points au plus. Par exemple le contour de votre commune ou de "
+                    "votre EPCI tiré d'Admin Express (IGN), exporté en GeoJSON EPSG:4326."))

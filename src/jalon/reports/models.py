@@ -276,3 +276,19 @@ class FaqExchange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.asked_at:%Y-%m-%d} {self.question[:30]}"
+
+
+class Territory(models.Model):
+    """The organisation's outline (checked by jalon.core.territory: polygons of
+    [longitude, latitude] rings in WGS84), drawn as the plan of its reports, and the area
+    outside which a report's position is refused."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE,
+                                        related_name="report_territory")
+    name = models.CharField(_("nom du fichier"), max_length=200, blank=True)
+    polygons = models.JSONField(default=list)
+    n_points = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"territory of {self.organisation_id}"

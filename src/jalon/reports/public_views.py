@@ -31,7 +31,7 @@ from django.views.decorators.csrf import csrf_exempt
 from jalon.publicforms import services as publicforms
 from jalon.publicforms import throttle
 from jalon.publicforms.base import HttpResponseSeeOther, same_origin
-from jalon.reports import selectors, services
+from jalon.reports import plan, selectors, services
 from jalon.reports.forms import FaqQuestionForm, ReportForm
 from jalon.reports.models import ReportPhoto
 from jalon.reports.publishing import DOMAIN
@@ -43,6 +43,7 @@ ACTION: Final = "reports.report_received"
 HONEYPOT: Final = "website"
 # Three photos of 8 MB, the text fields and the multipart overhead.
 MAX_BODY: Final = 3 * services.MAX_PHOTO_BYTES + 256 * 1024
+PLAN_DOTS: Final = 300  # open reports drawn on the public plan (rounded positions)
 
 
 def _context(organisation: Organisation, **extra: Any) -> dict[str, Any]:
@@ -62,6 +63,8 @@ def _form_page(request: HttpRequest, organisation: Organisation, form: ReportFor
                ) -> HttpResponse:
     return render(request, "reports/public_form.html", _context(
         organisation, form=form, honeypot=HONEYPOT, suggestions=suggestions,
+        plan=plan.public_plan(selectors.territory(organisation), selectors.located_reports(
+            organisation, selectors.ReportFilters(status="open"), limit=PLAN_DOTS)),
         faq_url=reverse("reports_public:faq", args=[organisation.slug])), status=status)
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from jalon.core import duplicates
+from jalon.core import territory as geo
 from jalon.reports.models import (
     CLOSED_STATUSES,
     AnswerTemplate,
@@ -22,6 +23,7 @@ from jalon.reports.models import (
     Report,
     ReportStatus,
     Team,
+    Territory,
     TriageModelRecord,
     TriageSettings,
     TriageState,
@@ -198,3 +200,40 @@ def monthly_received(organisation: Organisation, months: int = 12) -> list[tuple
         out.append((key, counts.get(key, 0)))
         day = (day + dt.timedelta(days=32)).replace(day=1)
     return out
+
+
+def territory_record(organisation: Organisation) -> Territory | None:
+    return Territory.objects.filter(organisation=organisation).first()
+
+
+# Outlines read from their rows, per (organisation, time of the last upload): a large outline
+# (tens of thousands of points) is not rebuilt from JSON at every report.
+_OUTLINES: dict[tuple[int, str], geo.Territory] = {}
+
+
+def territory(organisation: Organisation) -> geo.Territory | None:
+    """The organisation's outline, or None when it stored none."""
+    row = (Territory.objects.filter(organisation=organisation)
+           .values_list("updated_at", flat=True).first())
+    if row is None:
+        return None
+    key = (organisation.pk, row.isoformat())
+    outline = _OUTLINES.get(key)
+    if outline is None:
+        stored = Territory.objects.filter(organisation=organisation).values_list(
+            "polygons", flat=True).first()
+        outline = geo.from_json(stored)
+        if outline is None:
+            return None
+        if len(_OUTLINES) > 16:
+            _OUTLINES.clear()
+        _OUTLINES[key] = outline
+    return outline
+
+
+def located_reports(organisation: Organisation, filters: ReportFilters | None = None,
+                    limit: int = 500) -> list[Report]:
+    """The most recent reports with a position (for the plans), newest first."""
+    rows = report_list(organisation, filters) if filters else reports(organisation)
+    return list(rows.filter(latitude__isnull=False, longitude__isnull=False)
+                .order_by("-received_at", "-id")[:limit])

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from jalon.core import reportdata, triage
+from jalon.core import territory as geo
 from jalon.reports import selectors
 from jalon.reports.models import (
     CLOSED_STATUSES,
@@ -44,6 +45,7 @@ from jalon.reports.models import (
     ReportUpdate,
     Source,
     Team,
+    Territory,
     TriageModelRecord,
     TriageSettings,
     TriageState,
@@ -148,6 +150,54 @@ def clean_report_values(values: Mapping[str, Any]) -> dict[str, Any]:
     return {"description": description, "address": address,
             "latitude": coordinates["latitude"], "longitude": coordinates["longitude"],
             "email": str(values.get("email") or "").strip()}
+
+
+def check_inside(organisation: Organisation, latitude: Decimal | None,
+                 longitude: Decimal | None) -> None:
+    """A position outside the organisation's stored outline is refused (a typo in a
+    coordinate, latitude and longitude swapped, a place another authority handles); without
+    an outline, any position is accepted."""
+    if latitude is None or longitude is None:
+        return
+    outline = selectors.territory(organisation)
+    if outline is None or outline.contains(float(longitude), float(latitude)):
+        return
+    swapped = outline.contains(float(latitude), float(longitude))
+    message = _("Ce point (latitude %(lat)s, longitude %(lon)s) est en dehors du territoire de "
+                "%(org)s : vérifiez les coordonnées, ou indiquez plutôt une adresse.") % {
+        "lat": f"{latitude:f}".replace(".", ","), "lon": f"{longitude:f}".replace(".", ","),
+        "org": organisation.name}
+    if swapped:
+        message += " " + _("La latitude et la longitude semblent inversées.")
+    raise ValidationError({"latitude": [message]})
+
+
+# --- Territory ---------------------------------------------------------------------------------
+
+def save_territory(actor: Any, organisation: Organisation, data: bytes, name: str = ""
+                   ) -> Territory:
+    """Store the outline uploaded by the organisation (GeoJSON in WGS84), replacing the last
+    one. ValidationError on the field `outline` with the located French message."""
+    try:
+        outline = geo.parse_geojson(data)
+    except geo.TerritoryError as exc:
+        raise ValidationError({"outline": [str(exc)]}) from exc
+    with transaction.atomic():
+        row, _created = Territory.objects.update_or_create(
+            organisation=organisation, defaults={
+                "name": name[:200], "polygons": geo.to_json(outline),
+                "n_points": outline.n_points})
+        record(actor, "reports.territory_saved", organisation, target=str(row.pk),
+               name=row.name, points=outline.n_points, polygons=len(outline.polygons))
+    return row
+
+
+def delete_territory(actor: Any, organisation: Organisation) -> bool:
+    with transaction.atomic():
+        deleted = Territory.objects.filter(organisation=organisation).delete()[0] > 0
+        if deleted:
+            record(actor, "reports.territory_deleted", organisation, target="territory")
+    return deleted
 
 
 def token_hash(token: str) -> str:
@@ -326,6 +376,7 @@ def receive(organisation: Organisation, values: Mapping[str, Any],
     """Store a new report, its photos and the model's suggestions. Called inside the public
     form's transaction (jalon.publicforms.services.accept) or by the Open311 interface."""
     cleaned = clean_report_values(values)
+    check_inside(organisation, cleaned["latitude"], cleaned["longitude"])
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": [_("Trois photos au plus.")]})
     citizen_category = values.get("category") or None
@@ -564,10 +615,17 @@ def install_demo_categories(actor: Any, organisation: Organisation) -> int:
 
 # --- FAQ assistant ---------------------------------------------------------------------------
 
-# Cosine similarity of the question with the best entry: at or above ANSWER_SCORE the assistant
-# answers with the entry; below, it says it is not sure and offers a person. Chosen on the
-# demo's FAQ (docs/reports.md): paraphrases score 0.3–0.7, unrelated questions under 0.2.
-ANSWER_SCORE: Final = 0.3
+# The assistant's retrieval, chosen on the tuning half of a labelled set of 156 questions and
+# measured on the other half (benchmarks/eval_faq.py, docs/reports.md « FAQ assistant »): the
+# lexical similarity of the triage features, with a French synonym lexicon (faq_synonyms.csv)
+# and a latent semantic layer (LSA, 150 dimensions, weight 0.2) trained on the organisation's
+# own texts — its FAQ, its citizen reports and the bundled report texts. At or above
+# ANSWER_SCORE the assistant answers with the best entry; below, it says it is not sure and
+# offers a person.
+ANSWER_SCORE: Final = 0.25
+SEMANTIC_WEIGHT: Final = 0.2
+SEMANTIC_DIMENSIONS: Final = 150
+CORPUS_REPORTS: Final = 1000  # the organisation's latest report descriptions in the corpus
 MAX_QUESTION: Final = 500
 
 
@@ -580,17 +638,25 @@ class FaqAnswer:
     others: list[FaqEntry]
 
 
-_INDEXES: dict[tuple[int, str], tuple[triage.RetrievalIndex, list[int]]] = {}
+_INDEXES: dict[tuple[int, str, str], tuple[triage.RetrievalIndex, list[int]]] = {}
 
 
 def _faq_index(organisation: Organisation) -> tuple[triage.RetrievalIndex, list[int]]:
+    """The index of the published FAQ, rebuilt when an entry changes and once a day (its
+    latent layer learns from the reports received meanwhile)."""
     entries = list(selectors.published_faq(organisation).values_list(
         "pk", "question", "answer", "updated_at"))
-    key = (organisation.pk, hashlib.sha256(repr(entries).encode()).hexdigest())
+    key = (organisation.pk, hashlib.sha256(repr(entries).encode()).hexdigest(),
+           timezone.localdate().isoformat())
     if key not in _INDEXES:
+        corpus = [*reportdata.corpus_texts(), *selectors.reports(organisation).order_by(
+            "-received_at").values_list("description", flat=True)[:CORPUS_REPORTS]]
         # The question counts twice: people ask questions, and the entry's own question is the
         # closest wording to theirs.
-        index = triage.RetrievalIndex.build([f"{q} {q} {a}" for _pk, q, a, _at in entries])
+        index = triage.RetrievalIndex.build(
+            [f"{q} {q} {a}" for _pk, q, a, _at in entries], corpus=corpus,
+            semantic=SEMANTIC_WEIGHT, dimensions=SEMANTIC_DIMENSIONS,
+            lexicon=triage.lexicon(reportdata.faq_synonyms()))
         _INDEXES.clear()
         _INDEXES[key] = (index, [pk for pk, *_rest in entries])
     return _INDEXES[key]

@@ -8,14 +8,16 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jalon.core import territory as territory_core
 from jalon.kit import views as kit_views
-from jalon.reports import selectors, services
+from jalon.reports import plan, selectors, services
 from jalon.reports.forms import (
     AnswerTemplateForm,
     AssignForm,
@@ -24,6 +26,7 @@ from jalon.reports.forms import (
     ReportFilterForm,
     StatusForm,
     TeamForm,
+    TerritoryForm,
     TriageForm,
     TriageSettingsForm,
 )
@@ -212,7 +215,7 @@ def settings_page(request: OrganisationRequest) -> HttpResponse:
     return render(request, "reports/settings.html", {
         "categories": selectors.categories(org).select_related("team"),
         "teams": selectors.teams(org), "templates": selectors.answer_templates(org),
-        "can_manage": _can_manage(request)})
+        "territory": selectors.territory_record(org), "can_manage": _can_manage(request)})
 
 
 @organisation_view(capability=MANAGE)
@@ -354,3 +357,71 @@ def faq_delete(request: OrganisationRequest, entry_id: int) -> HttpResponse:
         service=lambda entry: services.delete_faq(request.user, entry),
         success_url=_url(request, "faq"), message=_("Entrée de la FAQ supprimée."),
         template="reports/confirm_delete.html", context={"back": _url(request, "faq")})
+
+
+# --- Territory and map ---------------------------------------------------------------------------
+
+@organisation_view(capability=Capability.READ)
+@require_http_methods(["GET"])
+def report_map(request: OrganisationRequest) -> HttpResponse:
+    """The reports by status on the territory's plan, with the data table beside it; the same
+    filters as the list."""
+    org = request.organisation
+    form = ReportFilterForm(request.GET or None, organisation=org)
+    filters = selectors.ReportFilters(**form.filters())
+    located = selectors.located_reports(org, filters, limit=MAP_LIMIT)
+    unlocated = dict(selectors.report_list(org, filters)
+                     .filter(latitude__isnull=True).values_list("status")
+                     .annotate(n=Count("id")).values_list("status", "n"))
+    drawn = plan.status_map(selectors.territory(org), located, unlocated)
+    # The table lists what the map draws, a page at a time (the counts table sums it all).
+    page = Paginator(located, PER_PAGE).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return render(request, "reports/map.html", {
+        "filter_form": form, "map": drawn, "located": located, "limit": MAP_LIMIT,
+        "page": page, "page_base": kept.urlencode(),
+        "territory": selectors.territory_record(org), "can_manage": _can_manage(request)})
+
+
+MAP_LIMIT = 500
+
+
+@organisation_view(capability=MANAGE)
+@require_http_methods(["GET", "POST"])
+def territory_page(request: OrganisationRequest) -> HttpResponse:
+    org = request.organisation
+    form = TerritoryForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["outline"]
+            if upload.size > territory_core.MAX_BYTES:
+                form.add_error("outline", _("Le fichier pèse plus de 5 Mo : simplifiez le "
+                                            "contour avant de l'envoyer."))
+            else:
+                try:
+                    row = services.save_territory(request.user, org, upload.read(),
+                                                  upload.name or "")
+                except ValidationError as exc:
+                    for name, errors in exc.message_dict.items():
+                        form.add_error(name if name in form.fields else None, errors)
+                else:
+                    messages.success(request, _("Contour enregistré : %(n)d points.")
+                                     % {"n": row.n_points})
+                    return redirect(_url(request, "territory"))
+        status = 400
+    outline = selectors.territory(org)
+    preview = plan.public_plan(outline, []) if outline is not None else None
+    return render(request, "reports/territory.html", {
+        "form": form, "territory": selectors.territory_record(org), "outline": outline,
+        "preview": preview}, status=status)
+
+
+@organisation_view(capability=MANAGE)
+@require_POST
+def territory_delete(request: OrganisationRequest) -> HttpResponse:
+    if services.delete_territory(request.user, request.organisation):
+        messages.success(request, _("Contour supprimé : toute position est de nouveau "
+                                    "acceptée."))
+    return redirect(_url(request, "territory"))
