@@ -11,9 +11,9 @@ How, without serving anything the full stack would not:
   asked recently (organisation id, inventory version, published domains). An entry is trusted
   for CHECK_SECONDS; then the stale entries are re-read together in one query, so a process
   asks the database about once per CHECK_SECONDS whatever the number of organisations read.
-  A publication or organisation saved or deleted, or an inventory change announced through `jalon.events`
-  (its version moves on), empties the index of the process at once; other processes (the
-  other web workers, the task worker) see it within CHECK_SECONDS.
+  A publication or organisation saved or deleted, or an inventory change announced through
+  `jalon.events` (its version moves on), empties the index of the process at once; other
+  processes (the other web workers, the task worker) see it within CHECK_SECONDS.
 - `PublicHomeMiddleware`, placed after the security, permissions-policy, static-files and CSP
   middlewares, answers an anonymous GET of a public home (no query string, no session cookie)
   from the stored response when the index gives a key the full stack stored it under. The full
@@ -38,7 +38,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone, translation
-from django.utils.cache import get_conditional_response, quote_etag
+from django.utils.cache import get_conditional_response
 
 CHECK_SECONDS: Final = 2.0
 # An entry not asked for this long is dropped (the index holds the slugs being read).
@@ -152,7 +152,7 @@ def forget_after_change(*_args: Any, **_kwargs: Any) -> None:
 
 
 def etag_of(body: bytes) -> str:
-    return quote_etag(hashlib.blake2b(body, digest_size=12).hexdigest())
+    return f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
 
 
 def store(request: HttpRequest, response: HttpResponseBase, key: str) -> None:
@@ -192,4 +192,6 @@ class PublicHomeMiddleware:
             response[name] = value
         if "HTTP_IF_NONE_MATCH" not in request.META:
             return response
-        return get_conditional_response(request, etag=response.get("ETag"), response=response)
+        conditional = get_conditional_response(request, etag=response.get("ETag"),
+                                               response=response)
+        return conditional if conditional is not None else response
