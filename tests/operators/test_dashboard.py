@@ -299,5 +299,6 @@ def test_statuses_are_those_of_the_strategy_pages(world):
     today = timezone.localdate()
     for indicator in Indicator.objects.select_related("definition"):
         points = [Point(v.date, v.value) for v in indicator.values.order_by("date", "id")]
-        assert dashboard.indicator_status(indicator, points, today) == \
+        [row] = dashboard.indicator_rows(Indicator.objects.filter(pk=indicator.pk))
+        assert dashboard.indicator_status(row, points, today) == \
             assess_indicator(indicator, today).assessment.status
