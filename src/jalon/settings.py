@@ -231,8 +231,13 @@ IMPORT_MEMORY_LIMIT_MB = int(os.environ.get("JALON_IMPORT_MEMORY_MB", "8192"))
 # Per process. Room for every public page of a large operator (two entries per page and
 # language: its HTML and its full response, publishing/fastpath.py): with Django's default of
 # 300 entries, 400 members read in turn were rebuilt on every read (bench_scale_public.py).
+# "shared": what every web worker reads, files in the data folder: a public page is built once
+# for all workers (publishing/fastpath.page_html).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                      "OPTIONS": {"MAX_ENTRIES": 5000}}}
+                      "OPTIONS": {"MAX_ENTRIES": 5000}},
+          "shared": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                     "LOCATION": str(DATA_DIR / "cache" / "pages"),
+                     "OPTIONS": {"MAX_ENTRIES": 20000}}}
 
 # Sign-in throttling (accounts/throttle.py): attempts per window, per account and per address.
 LOGIN_ATTEMPTS = int(os.environ.get("JALON_LOGIN_ATTEMPTS", "5"))

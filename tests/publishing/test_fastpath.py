@@ -155,3 +155,25 @@ def test_many_slugs_are_read_in_batches(django_assert_num_queries):
     with django_assert_num_queries(2):
         found = fastpath.read_published(slugs)
     assert list(found) == ["lisiere"]
+
+
+def test_a_page_built_by_one_worker_is_read_by_the_others(client, settings, monkeypatch):
+    """The shared cache (files in production): a worker whose own memory lacks the page reads
+    it there instead of building it again."""
+    from jalon.publishing import public_views
+
+    settings.CACHES = {**settings.CACHES, "shared": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "shared-pages-test"}}
+    build()
+    first = client.get(URL).content
+    cache.clear()  # another worker: its own memory is empty
+
+    def fail(*_args, **_kwargs):
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(public_views, "_home_html", fail)
+    assert client.get(URL).content == first
+    from django.core.cache import caches
+
+    caches["shared"].clear()

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone, translation
@@ -149,6 +149,27 @@ def forget_after_change(*_args: Any, **_kwargs: Any) -> None:
     INDEX.clear()
     if connection.in_atomic_block:
         connection.on_commit(INDEX.clear)
+
+
+def page_html(key: str, build: Callable[[], str]) -> str:
+    """The HTML of a public home: from this process's cache, else from the cache the web
+    workers share (settings.CACHES["shared"], files in the data folder: a page is built once
+    for all workers, not once per worker), else built and kept in both. A page lives
+    PUBLIC_MAX_AGE from when it was built, wherever it is read from."""
+    html: str | None = cache.get(key)
+    if html is not None:
+        return html
+    shared = caches["shared"] if "shared" in settings.CACHES else None
+    found = shared.get(key) if shared is not None else None
+    now = time.time()
+    if found is not None and now - found[0] < PUBLIC_MAX_AGE - 1:
+        built_at, html = found
+    else:
+        built_at, html = now, build()
+        if shared is not None:
+            shared.set(key, (built_at, html), PUBLIC_MAX_AGE)
+    cache.set(key, html, max(1, int(PUBLIC_MAX_AGE - (now - built_at))))
+    return html
 
 
 def etag_of(body: bytes) -> str:

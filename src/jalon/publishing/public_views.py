@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any, Final
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -69,12 +68,12 @@ def home(request: HttpRequest, org_slug: str) -> HttpResponse:
         raise Http404("Nothing published here")
     organisation_id, _version, domains = published
     key = fastpath.page_key(published, translation.get_language(), request.is_secure())
-    html = cache.get(key)
-    if html is None:
+
+    def build() -> str:
         organisation = get_object_or_404(Organisation, pk=organisation_id)
-        html = _home_html(request, organisation, domains)
-        cache.set(key, html, PUBLIC_MAX_AGE)
-    response = HttpResponse(html)
+        return _home_html(request, organisation, domains)
+
+    response = HttpResponse(fastpath.page_html(key, build))
     response["ETag"] = fastpath.etag_of(response.content)
     response.public_page_key = key  # type: ignore[attr-defined]
     conditional = get_conditional_response(request, etag=response["ETag"], response=response)
