@@ -148,7 +148,14 @@ def write_readme(r: dict[str, Any]) -> None:
         f"With {r['readers']} readers always waiting, the median is close to readers ÷ "
         f"throughput ({r['readers'] / load['throughput_rps'] * 1000:.0f} ms): the server was "
         "CPU-bound, so the latencies follow the CPU share it got; compare runs only at a "
-        "similar load average.\n")
+        "similar load average.\n\n"
+        "The read path (publishing/fastpath.py): an anonymous read of a public home is answered "
+        "from the stored full response before the session, locale, authentication and audit "
+        "middlewares, without SQL (a per-process index of what each slug publishes, re-read in "
+        "one query every two seconds at most); a page is built once for all workers (shared "
+        "file cache) and the per-process cache holds 5,000 entries (Django's default of 300 "
+        "made 400 members read in turn a miss every time). The same command on 2026-12-07 "
+        "03:15 UTC, before these changes, load 16: p95 5,880 ms at 25 requests/s.\n")
     pattern = re.compile(r"## Public pages at scale \(issue 10\)\n.*?(?=\n## |\Z)", re.S)
     text = pattern.sub(section.rstrip("\n") + "\n", text) if pattern.search(text) else (
         text.rstrip("\n") + "\n\n" + section)
