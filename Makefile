@@ -84,10 +84,12 @@ bench: install ## Benchmarks: the engine (1,000,000 devices) and the web platfor
 	$(PY) benchmarks/eval_faq.py
 	$(PY) benchmarks/bench_import.py
 
-# Several minutes on a small machine: not part of `make bench`. Needs PostgreSQL (JALON_BENCH_PG,
-# default postgres://postgres@127.0.0.1:5432/jalon_bench_scale, recreated) and ideally wrk.
-bench-scale: install ## Public pages at scale on PostgreSQL: 400 members, 10,000 devices, 50 readers (benchmarks/README.md)
-	$(PY) benchmarks/bench_scale_public.py --members 400 --devices 10000 --duration 30 --soak 120
+# About 13 minutes (a 10-minute soak): not part of `make bench`. Needs PostgreSQL (JALON_BENCH_PG,
+# default postgres://postgres@127.0.0.1:5432/jalon_bench_scale, recreated) and wrk (Debian's
+# package; without it, Python threads). Prints a SUMMARY with the load average: measure on an
+# idle machine.
+bench-scale: install ## Public pages at scale on PostgreSQL: 400 members, 50 readers, 10-minute soak (benchmarks/README.md)
+	$(PY) benchmarks/bench_scale_public.py --members 400 --devices 10000 --duration 30 --soak 600
 
 clean: ## Remove the virtual environment and caches
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

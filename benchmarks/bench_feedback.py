@@ -24,15 +24,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
 import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -41,7 +38,9 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from bench_web import free_port, machine, p95, setup  # noqa: E402
+import loadgen  # noqa: E402
+from bench_web import setup  # noqa: E402
+from loadgen import machine, p95  # noqa: E402
 
 TARGET_P95_MS = 200.0
 
@@ -69,95 +68,37 @@ ANSWER = {"satisfaction": "4", "comprehension": "5", "contact_tried": "phone",
 
 def run(slug: str, service_id: int, data_dir: Path, submitters: int, rounds: int,
         think: tuple[float, float], threads: int = 4) -> dict[str, Any]:
-    port = free_port()
     env = {**os.environ, "JALON_DATA_DIR": str(data_dir), "JALON_SECURE_COOKIES": "0",
            "JALON_TRUSTED_PROXIES": "127.0.0.1",
            "JALON_PUBLICFORMS_ORGANISATION_LIMIT": str(submitters * rounds * 10)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jalon.cli", "serve", "--port", str(port), "--workers", "2",
-         "--threads", str(threads)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     path = f"/p/{slug}/feedback/{service_id}/"
-    origin = f"http://127.0.0.1:{port}"
     body = urlencode(ANSWER)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                conn.request("GET", path)
-                response = conn.getresponse()
-                response.read()
-                if response.status != 200:
-                    raise RuntimeError(f"answer page answers {response.status}")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
+    with loadgen.serve(env, ready_path=path, expect=200, threads=threads) as (port, _server):
         for _ in range(5):  # warm every worker
-            conn.request("GET", path)
-            conn.getresponse().read()
-        conn.close()
-        gets: list[float] = []
-        posts: list[float] = []
-        errors: list[str] = []
-        lock = threading.Lock()
-        barrier = threading.Barrier(submitters)
+            loadgen.get(port, path)
+        origin = f"http://127.0.0.1:{port}"
 
-        def submitter(index: int) -> None:
+        def no_cookie(response: Any) -> bool:
+            return not response.getheader("Set-Cookie")
+
+        def submitter(index: int, client: loadgen.Client) -> None:
             address = f"198.51.{index // 250}.{index % 250 + 1}"
             rng = random.Random(index)  # noqa: S311  # think times, not security
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            mine_get: list[float] = []
-            mine_post: list[float] = []
-            barrier.wait()
             for _ in range(rounds):
-                for method in ("GET", "POST"):
-                    if method == "POST" and think[1] > 0:
-                        time.sleep(rng.uniform(*think))
-                    started = time.perf_counter()
-                    try:
-                        if method == "GET":
-                            conn.request("GET", path + "?source=button",
-                                         headers={"X-Forwarded-For": address})
-                        else:
-                            conn.request("POST", path, body=body, headers={
-                                "X-Forwarded-For": address, "Origin": origin,
-                                "Content-Type": "application/x-www-form-urlencoded"})
-                        response = conn.getresponse()
-                        response.read()
-                        expected = 200 if method == "GET" else 303
-                        if response.status != expected or response.getheader("Set-Cookie"):
-                            with lock:
-                                errors.append(f"{method} {response.status}")
-                    except (OSError, http.client.HTTPException) as exc:
-                        with lock:
-                            errors.append(type(exc).__name__)
-                        conn.close()
-                        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                    elapsed = (time.perf_counter() - started) * 1000
-                    (mine_get if method == "GET" else mine_post).append(elapsed)
-            conn.close()
-            with lock:
-                gets.extend(mine_get)
-                posts.extend(mine_post)
+                client.request("GET", path + "?source=button", label="GET", check=no_cookie,
+                               headers={"X-Forwarded-For": address})
+                if think[1] > 0:
+                    time.sleep(rng.uniform(*think))
+                client.request("POST", path, body=body, expect=303, label="POST",
+                               check=no_cookie, headers={
+                                   "X-Forwarded-For": address, "Origin": origin,
+                                   "Content-Type": "application/x-www-form-urlencoded"})
 
-        threads = [threading.Thread(target=submitter, args=(i,)) for i in range(submitters)]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        wall = time.perf_counter() - started
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        recorder, wall = loadgen.run_clients(port, submitters, submitter)
+    gets, posts = recorder.latencies.get("GET", []), recorder.latencies.get("POST", [])
     both = gets + posts
-    return {"requests": len(both), "errors": len(errors), "error_kinds": sorted(set(errors)),
+    return {"requests": len(both), "errors": len(recorder.errors),
+            "error_kinds": sorted(set(recorder.errors)),
             "get_median_ms": statistics.median(gets), "get_p95_ms": p95(gets),
             "post_median_ms": statistics.median(posts), "post_p95_ms": p95(posts),
             "p95_ms": p95(both), "max_ms": max(both), "throughput_rps": len(both) / wall}

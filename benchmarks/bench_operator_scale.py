@@ -41,8 +41,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from bench_web import machine, p95  # noqa: E402
 from generate_inventory import generate  # noqa: E402
+from loadgen import machine, p95  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/jalon_bench_operator"
 TARGETS = {"page_p95_s": 1.0, "recompute_s": 600.0}

@@ -24,9 +24,7 @@ several minutes): `make bench-scale`.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
-import http.client
 import json
 import os
 import random
@@ -36,7 +34,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -44,30 +41,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from bench_web import free_port, machine, p95  # noqa: E402
+import loadgen  # noqa: E402
+from loadgen import get, machine, p95  # noqa: E402
 
-TARGET_P95_MS = 200.0
+TARGET_P95_MS = 100.0  # issue 10
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jalon_bench_scale"
 CATEGORIES = ("laptop", "desktop", "monitor", "smartphone", "printer", "server", "tablet")
 MAKERS = ("Dell", "HP", "Lenovo", "Apple", "Samsung", "Brother")
-
-WRK_SCRIPT = """
-local paths = {%(paths)s}
-local i = 0
-request = function()
-  i = i %% #paths + 1
-  return wrk.format("GET", paths[i])
-end
-done = function(summary, latency, requests)
-  io.write(string.format("JSON {\\"p50\\": %%f, \\"p95\\": %%f, \\"p99\\": %%f, \\"max\\": %%f, "
-    .. "\\"requests\\": %%d, \\"errors\\": %%d, \\"non2xx\\": %%d, \\"seconds\\": %%f}\\n",
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, latency.max / 1000, summary.requests,
-    summary.errors.connect + summary.errors.read + summary.errors.write
-      + summary.errors.timeout, summary.errors.status, summary.duration / 1e6))
-end
-"""
-
 
 def recreate_database(url: str) -> None:
     base, name = url.rsplit("/", 1)
@@ -112,132 +92,18 @@ def generate(members: int, devices: int) -> tuple[list[str], float]:
     return [o.slug for o in organisations], time.perf_counter() - started
 
 
-def get(port: int, path: str, timeout: float = 120) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        response.read()
-        return response.status
-    finally:
-        conn.close()
-
-
-def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jalon.cli", "serve", "--port", str(port), "--workers", "2",
-         "--threads", "4"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            get(port, "/")
-            return server
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("jalon serve did not start") from None
-            time.sleep(0.5)
-
-
-def workers_of(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children")
-    return [int(p) for p in children.read_text().split()] if children.exists() else []
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def load_wrk(port: int, paths: list[str], readers: int, seconds: int,
-             work: Path) -> dict[str, Any]:
-    script = work / "paths.lua"
-    script.write_text(WRK_SCRIPT % {"paths": ", ".join(json.dumps(p) for p in paths)},
-                      encoding="utf-8")
-    done = subprocess.run(
-        [shutil.which("wrk") or "wrk", "-t2", f"-c{readers}", f"-d{seconds}s", "--timeout",
-         "30s", "-s", str(script), f"http://127.0.0.1:{port}"],
-        capture_output=True, text=True, check=True)
-    line = next(x for x in done.stdout.splitlines() if x.startswith("JSON "))
-    data = json.loads(line[5:])
-    return {"generator": "wrk 4 (Debian), 2 threads", "requests": data["requests"],
-            "errors": data["errors"] + data["non2xx"], "median_ms": data["p50"],
-            "p95_ms": data["p95"], "p99_ms": data["p99"], "max_ms": data["max"],
-            "throughput_rps": data["requests"] / data["seconds"]}
-
-
-def load_threads(port: int, paths: list[str], readers: int, seconds: int) -> dict[str, Any]:
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    stop = time.monotonic() + seconds
-
-    def reader(offset: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine: list[float] = []
-        i = offset
-        while time.monotonic() < stop:
-            path = paths[i % len(paths)]
-            i += readers
-            started = time.perf_counter()
-            try:
-                conn.request("GET", path)
-                response = conn.getresponse()
-                response.read()
-                if response.status != 200:
-                    with lock:
-                        errors.append(str(response.status))
-            except (OSError, http.client.HTTPException) as exc:
-                with lock:
-                    errors.append(type(exc).__name__)
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            mine.append((time.perf_counter() - started) * 1000)
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=reader, args=(n,)) for n in range(readers)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    ordered = sorted(latencies)
-    return {"generator": f"Python threads (http.client), {readers} connections",
-            "requests": len(latencies), "errors": len(errors),
-            "median_ms": statistics.median(ordered), "p95_ms": p95(ordered),
-            "p99_ms": ordered[max(0, round(0.99 * len(ordered)) - 1)], "max_ms": ordered[-1],
-            "throughput_rps": len(latencies) / wall}
-
-
 def soak(port: int, master: int, paths: list[str], readers: int, seconds: int,
          work: Path) -> dict[str, Any]:
-    samples: dict[int, list[float]] = {}
-    stop = threading.Event()
-
-    def sample() -> None:
-        while not stop.is_set():
-            for pid in workers_of(master):
-                with contextlib.suppress(OSError):  # a worker restarted between two reads
-                    samples.setdefault(pid, []).append(rss_mb(pid))
-            stop.wait(1.0)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    try:
-        if shutil.which("wrk"):
-            load = load_wrk(port, paths, readers, seconds, work)
-        else:
-            load = load_threads(port, paths, readers, seconds)
-    finally:
-        stop.set()
-        sampler.join()
+    """Mixed reads for `seconds` while each web worker's resident memory is sampled every
+    second: start, peak, end and slope (least squares, MB per minute) per worker."""
+    with loadgen.sample_rss(master) as samples:
+        load = loadgen.reads(port, paths, readers, seconds, work)
     workers = [{"start_mb": round(v[0], 1), "peak_mb": round(max(v), 1),
-                "end_mb": round(v[-1], 1), "samples": len(v)} for v in samples.values() if v]
+                "end_mb": round(v[-1], 1), "samples": len(v),
+                "slope_mb_per_min": round(loadgen.slope_mb_per_min(v), 3),
+                # after the first minute (caches filling): the steady trend
+                "slope_after_1min_mb_per_min": round(loadgen.slope_mb_per_min(v[60:]), 3)}
+               for v in samples.values() if v]
     return {"load": load, "workers": workers}
 
 
@@ -246,20 +112,22 @@ def write_readme(r: dict[str, Any]) -> None:
     text = readme.read_text(encoding="utf-8")
     load, mixed = r["public"], r["soak"]
     rows = "\n".join(
-        f"| worker {n + 1} RSS: start / peak / end | {w['start_mb']} / {w['peak_mb']} / "
-        f"{w['end_mb']} MB |" for n, w in enumerate(mixed["workers"]))
+        f"| worker {n + 1} RSS: start / peak / end, slope (after the first minute) | "
+        f"{w['start_mb']} / {w['peak_mb']} / {w['end_mb']} MB, "
+        f"{w['slope_mb_per_min']:+.2f} ({w['slope_after_1min_mb_per_min']:+.2f}) MB/min |"
+        for n, w in enumerate(mixed["workers"]))
     section = (
         "## Public pages at scale (issue 10)\n\n"
         "`benchmarks/bench_scale_public.py` (`make bench-scale`): an operator of "
         f"{r['members']} members with {r['devices']:,} devices in all, generated by bulk inserts "
-        "on PostgreSQL; each member's public footprint page warmed once, then read by "
+        "on PostgreSQL; each member's public home warmed once, then read by "
         f"{r['readers']} concurrent readers (round robin over all members) through "
         "`jalon serve` (gunicorn, 2 workers × 4 threads) on loopback; then a mixed soak (public "
         "pages, open-data catalogue and CSV files, public strategies) while each worker's RSS is "
         "sampled every second.\n\n"
         f"Run of {r['date']} on {r['machine']}; PostgreSQL {r['postgresql']}; load generator: "
-        f"{load['generator']}. Machine shared with other jobs during the run "
-        f"(load average {r['load_average']}).\n\n"
+        f"{load['generator']}. Load average (1 / 5 / 15 min) before the readers "
+        f"{r['load_average_before']}, at the end {r['load_average']}.\n\n"
         f"`{r['command']}`\n\n"
         "| measure | value |\n|---|---|\n"
         f"| generation (bulk inserts) | {r['generate_s']:.1f} s |\n"
@@ -275,12 +143,19 @@ def write_readme(r: dict[str, Any]) -> None:
         f"| mixed soak, {r['soak_s']} s: requests (errors), p95 | {mixed['load']['requests']} "
         f"({mixed['load']['errors']}), {mixed['load']['p95_ms']:.0f} ms |\n"
         f"{rows}\n\n"
-        f"Target p95 ≤ {TARGET_P95_MS:.0f} ms: "
-        f"{'met' if load['p95_ms'] <= TARGET_P95_MS else 'NOT met'} in this run. "
+        f"Target p95 < {TARGET_P95_MS:.0f} ms: "
+        f"{'met' if load['p95_ms'] < TARGET_P95_MS else 'NOT met'} in this run. "
         f"With {r['readers']} readers always waiting, the median is close to readers ÷ "
         f"throughput ({r['readers'] / load['throughput_rps'] * 1000:.0f} ms): the server was "
         "CPU-bound, so the latencies follow the CPU share it got; compare runs only at a "
-        "similar load average.\n")
+        "similar load average.\n\n"
+        "The read path (publishing/fastpath.py): an anonymous read of a public home is answered "
+        "from the stored full response before the session, locale, authentication and audit "
+        "middlewares, without SQL (a per-process index of what each slug publishes, re-read in "
+        "one query every two seconds at most); a page is built once for all workers (shared "
+        "file cache) and the per-process cache holds 5,000 entries (Django's default of 300 "
+        "made 400 members read in turn a miss every time). The same command on 2026-12-07 "
+        "03:15 UTC, before these changes, load 16: p95 5,880 ms at 25 requests/s.\n")
     pattern = re.compile(r"## Public pages at scale \(issue 10\)\n.*?(?=\n## |\Z)", re.S)
     text = pattern.sub(section.rstrip("\n") + "\n", text) if pattern.search(text) else (
         text.rstrip("\n") + "\n\n" + section)
@@ -317,9 +192,7 @@ def main() -> int:
     postgresql = f"{connection.pg_version // 10000}.{connection.pg_version % 100}"  # type: ignore[attr-defined]
     connection.close()
 
-    port = free_port()
-    server = start_server(port, env)
-    try:
+    with loadgen.serve(env, workers=2, threads=4, startup_s=120) as (port, server):
         public = [f"/p/{slug}/" for slug in slugs]
         started = time.perf_counter()
         for path in public:
@@ -336,12 +209,11 @@ def main() -> int:
             alone.append((time.perf_counter() - begun) * 1000)
         single = {"requests": len(alone), "median_ms": statistics.median(alone),
                   "p95_ms": p95(sorted(alone))}
-        if shutil.which("wrk"):
-            load = load_wrk(port, public, args.readers, args.duration, work)
-        else:
-            load = load_threads(port, public, args.readers, args.duration)
+        load_before = loadgen.load_average()
+        load = loadgen.reads(port, public, args.readers, args.duration, work)
         print(f"public pages: p95 {load['p95_ms']:.0f} ms, {load['requests']} requests, "
-              f"{load['errors']} errors ({load['generator']})", flush=True)
+              f"{load['errors']} errors ({load['generator']}); load average before "
+              f"{load_before}", flush=True)
         mixed = [p for slug in slugs[:50] for p in (
             f"/p/{slug}/", f"/p/{slug}/data/catalogue", f"/p/{slug}/data/catalogue.jsonld",
             f"/p/{slug}/strategy/", f"/p/{slug}/")]
@@ -351,16 +223,11 @@ def main() -> int:
         mixed = [path for path in mixed if path in answering]
         mixed_result = soak(port, server.pid, mixed, args.readers, args.soak, work)
         print(f"soak: {mixed_result}", flush=True)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
     results = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(), "postgresql": postgresql,
-        "load_average": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "load_average_before": load_before,
+        "load_average": loadgen.load_average(),
         "command": "python benchmarks/bench_scale_public.py " + " ".join(sys.argv[1:]),
         "members": args.members, "devices": args.devices, "readers": args.readers,
         "duration_s": args.duration, "soak_s": args.soak, "generate_s": generate_s,
@@ -372,7 +239,18 @@ def main() -> int:
         write_readme(results)
     shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(results, indent=2))
-    return 0 if load["errors"] == 0 else 1
+    workers = "; ".join(f"worker {n + 1} RSS {w['start_mb']} → {w['end_mb']} MB "
+                        f"({w['slope_after_1min_mb_per_min']:+.2f} MB/min after 1 min)"
+                        for n, w in enumerate(mixed_result["workers"]))
+    print(f"\nSUMMARY {results['command']}\n"
+          f"  public pages, {args.readers} readers: p95 {load['p95_ms']:.0f} ms "
+          f"(target < {TARGET_P95_MS:.0f}), median {load['median_ms']:.0f} ms, "
+          f"{load['throughput_rps']:.0f} req/s, {load['errors']} errors; load average before "
+          f"{load_before}\n"
+          f"  soak {args.soak} s: {mixed_result['load']['requests']} requests, "
+          f"{mixed_result['load']['errors']} errors; {workers}\n"
+          f"  load average at the end {results['load_average']}")
+    return 0 if load["errors"] == 0 and mixed_result["load"]["errors"] == 0 else 1
 
 
 if __name__ == "__main__":

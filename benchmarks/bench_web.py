@@ -17,17 +17,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
 import json
 import os
-import platform
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -35,37 +30,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
+import loadgen  # noqa: E402
+from loadgen import free_port, machine, p95  # noqa: E402, F401  # kept importable from here
+
 TARGETS = {"import_s": 30.0, "footprint_p95_ms": 300.0, "public_p95_ms": 200.0}
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kb / 1024 / 1024:.0f} GB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    return (f"{cpu}, {os.cpu_count()} CPUs{memory}, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def setup(data_dir: Path) -> None:
@@ -123,75 +91,12 @@ def bench_public_page(organisation: Any, data_dir: Path, readers: int, per_reade
 
     Publication.objects.update_or_create(organisation=organisation, domain="footprint",
                                          defaults={"published": True})
-    port = free_port()
     env = {**os.environ, "JALON_DATA_DIR": str(data_dir), "JALON_SECURE_COOKIES": "0"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jalon.cli", "serve", "--port", str(port), "--workers", "2"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     path = f"/p/{organisation.slug}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                conn.request("GET", path)
-                response = conn.getresponse()
-                response.read()
-                if response.status != 200:
-                    raise RuntimeError(f"public page answers {response.status}")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
+    with loadgen.serve(env, ready_path=path, expect=200) as (port, _server):
         for _ in range(5):  # warm every worker's cache
-            conn.request("GET", path)
-            conn.getresponse().read()
-        conn.close()
-        latencies: list[float] = []
-        errors: list[str] = []
-        lock = threading.Lock()
-        barrier = threading.Barrier(readers)
-
-        def reader() -> None:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            mine: list[float] = []
-            barrier.wait()
-            for _ in range(per_reader):
-                started = time.perf_counter()
-                try:
-                    conn.request("GET", path)
-                    response = conn.getresponse()
-                    response.read()
-                    if response.status != 200:
-                        with lock:
-                            errors.append(str(response.status))
-                except (OSError, http.client.HTTPException) as exc:
-                    with lock:
-                        errors.append(type(exc).__name__)
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                mine.append((time.perf_counter() - started) * 1000)
-            conn.close()
-            with lock:
-                latencies.extend(mine)
-
-        threads = [threading.Thread(target=reader) for _ in range(readers)]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        wall = time.perf_counter() - started
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-    return {"requests": len(latencies), "errors": len(errors),
-            "median_ms": statistics.median(latencies), "p95_ms": p95(latencies),
-            "max_ms": max(latencies), "throughput_rps": len(latencies) / wall}
+            loadgen.get(port, path)
+        return loadgen.fixed_reads(port, path, readers, per_reader)
 
 
 def write_readme(results: dict[str, Any]) -> None:

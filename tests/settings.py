@@ -14,3 +14,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # A token's rate limit is tested where it is the subject (tests/accounts/test_tokens.py);
 # elsewhere a fast machine running schemathesis's hundreds of cases must not meet it.
 API_RATE_LIMIT = 1_000_000
+# The cache the web workers share is files in the data folder: none in tests (a page kept from
+# one test would be read by the next, whose organisation may have the same id). Its own test
+# (tests/publishing/test_fastpath.py) gives it a memory store.
+CACHES = {**CACHES,  # noqa: F405
+          "shared": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

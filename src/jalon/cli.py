@@ -629,6 +629,12 @@ def serve(
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    # The public pages the workers share (publishing/fastpath.py) start empty: a page kept
+    # from before a restore or a new database must not answer for an organisation of the same
+    # id and inventory version.
+    from django.core.cache import caches
+
+    caches["shared"].clear()
     args = _gunicorn_args(host, port, workers, threads)
     sys.stdout.flush()
     sys.stderr.flush()

@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "jalon.kit.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jalon.kit.middleware.ContentSecurityPolicyMiddleware",
+    # Anonymous reads of a public home, answered from memory before the session, the locale,
+    # authentication… and the database (publishing/fastpath.py).
+    "jalon.publishing.fastpath.PublicHomeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -225,7 +228,16 @@ IMPORT_MAX_ATTEMPTS = int(os.environ.get("JALON_IMPORT_MAX_ATTEMPTS", "2"))
 IMPORT_TIME_LIMIT_SECONDS = int(os.environ.get("JALON_IMPORT_TIME_LIMIT", "900"))
 IMPORT_MEMORY_LIMIT_MB = int(os.environ.get("JALON_IMPORT_MEMORY_MB", "8192"))
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per process. Room for every public page of a large operator (two entries per page and
+# language: its HTML and its full response, publishing/fastpath.py): with Django's default of
+# 300 entries, 400 members read in turn were rebuilt on every read (bench_scale_public.py).
+# "shared": what every web worker reads, files in the data folder: a public page is built once
+# for all workers (publishing/fastpath.page_html).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "OPTIONS": {"MAX_ENTRIES": 5000}},
+          "shared": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                     "LOCATION": str(DATA_DIR / "cache" / "pages"),
+                     "OPTIONS": {"MAX_ENTRIES": 20000}}}
 
 # Sign-in throttling (accounts/throttle.py): attempts per window, per account and per address.
 LOGIN_ATTEMPTS = int(os.environ.get("JALON_LOGIN_ATTEMPTS", "5"))

@@ -299,5 +299,40 @@ def test_statuses_are_those_of_the_strategy_pages(world):
     today = timezone.localdate()
     for indicator in Indicator.objects.select_related("definition"):
         points = [Point(v.date, v.value) for v in indicator.values.order_by("date", "id")]
-        assert dashboard.indicator_status(indicator, points, today) == \
+        [row] = dashboard.indicator_rows(Indicator.objects.filter(pk=indicator.pk))
+        assert dashboard.indicator_status(row, points, today) == \
             assess_indicator(indicator, today).assessment.status
+
+
+def test_statuses_follow_a_changed_value_or_target_at_once(world):
+    """Indicator statuses are remembered on their inputs (target, direction, values, day):
+    a new value or a changed target is a new input, never a stale status."""
+    operators = world["gip"].__class__.objects.filter(pk=world["gip"].pk)
+
+    def bourg() -> dashboard.StrategySummary:
+        board = dashboard.dashboard(operators, dashboard.Filters())
+        found = {m.slug: m for m in board.members}["bourg"].strategy
+        assert found is not None
+        return found
+
+    before = bourg()
+    assert (before.on_track, before.late, before.no_target) == (1, 1, 1)
+    assert bourg() == before  # remembered: the same
+    late = Indicator.objects.get(strategy__organisation=world["commune"], target_value=90)
+    IndicatorValue.objects.create(indicator=late, date=dt.date(YEAR, 1, 31), value=95)
+    assert (bourg().on_track, bourg().late) == (2, 0)  # a value: achieved
+    late.target_value = 99
+    late.save()
+    assert (bourg().on_track, bourg().late) == (1, 1)  # a target: late again
+    late.definition.direction = "down"
+    late.definition.save()
+    assert bourg().late + bourg().on_track == 2  # a direction: assessed again
+
+
+def test_last_activity_reads_the_latest_of_a_long_audit_trail(client, world):
+    for _ in range(30):
+        AuditEvent.objects.create(organisation=world["epci"], action="x")
+    latest = AuditEvent.objects.filter(organisation=world["epci"]).order_by("-at").first().at
+    board = dashboard.dashboard(world["gip"].__class__.objects.filter(pk=world["gip"].pk),
+                                dashboard.Filters())
+    assert {m.slug: m for m in board.members}["agglo"].last_event == latest

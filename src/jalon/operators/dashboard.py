@@ -30,15 +30,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from functools import lru_cache
+from typing import Any, Final, NamedTuple
 
 from django.db.models import (
     Count,
     DateTimeField,
+    F,
     FloatField,
     IntegerField,
+    JSONField,
     Max,
     OuterRef,
     QuerySet,
@@ -67,6 +70,8 @@ ON_TRACK: Final = frozenset({Status.ACHIEVED, Status.ON_TRACK})
 LATE: Final = frozenset({Status.AT_RISK, Status.OFF_TRACK})
 SORTS: Final = ("name", "-devices", "-per_agent", "-activity", "kind")
 PAGE_SIZE: Final = 50
+# Indicator statuses remembered per process (a few hundred bytes each).
+STATUS_MEMO: Final = 50_000
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,11 @@ class Filters:
     operator: int | None = None
     sort: str = "name"
     page: int = 1
+
+    @property
+    def shows_all(self) -> bool:
+        """No filter narrows the members (sorting and paging do not)."""
+        return not self.kind and self.band is None and self.operator is None
 
     def query(self, **changes: Any) -> str:
         """The query string of these filters (with `changes`), for links and exports."""
@@ -200,10 +210,10 @@ class Dashboard:
 # --------------------------------------------------------------------------- queries
 
 
-def members(operators: QuerySet[Operator], filters: Filters) -> QuerySet[Organisation]:
-    """The members of the administered operators, filtered, each with its stored device count
-    (None when not counted for its current inventory version), last finished import and last
-    audit event (one query)."""
+def members(operators: QuerySet[Operator], filters: Filters) -> QuerySet[Organisation, Any]:
+    """The members of the administered operators, filtered, as rows (dicts) with their
+    operator's name, stored device count (None when not counted for its current inventory
+    version), last finished import and last audit event (one query)."""
     rows = Organisation.objects.filter(operator__in=operators)
     if filters.operator is not None:
         rows = rows.filter(operator_id=filters.operator)
@@ -221,13 +231,16 @@ def members(operators: QuerySet[Operator], filters: Filters) -> QuerySet[Organis
                    .filter(organisation=OuterRef("pk"), status=ImportStatus.DONE)
                    .order_by().values("organisation")
                    .annotate(at=Max(Coalesce("finished_at", "created_at"))).values("at"))
-    last_event = (AuditEvent.objects.filter(organisation=OuterRef("pk")).order_by()
-                  .values("organisation").annotate(at=Max("at")).values("at"))
-    return (rows.select_related("operator")
-            .annotate(devices=Subquery(devices, output_field=IntegerField()),
-                      last_import=Subquery(last_import, output_field=DateTimeField()),
-                      last_event=Subquery(last_event, output_field=DateTimeField()))
-            .order_by("name", "pk"))
+    # The latest event through the (organisation, at) index: one index entry per member,
+    # however long its audit trail (tenancy migration auditevent_organisation_at).
+    last_event = (AuditEvent.objects.filter(organisation=OuterRef("pk")).order_by("-at")
+                  .values("at")[:1])
+    return (rows.order_by("name", "pk")
+            .values("pk", "name", "slug", "kind", "population", "agents", "inventory_version",
+                    operator_name=F("operator__name"),
+                    devices=Subquery(devices, output_field=IntegerField()),
+                    last_import=Subquery(last_import, output_field=DateTimeField()),
+                    last_event=Subquery(last_event, output_field=DateTimeField())))
 
 
 def inventory_sizes(versions: Mapping[int, int]) -> dict[int, int]:
@@ -252,19 +265,26 @@ def footprints(organisation_ids: QuerySet[Any], year: int
                ) -> dict[int, tuple[int, float, dict[str, float]]]:
     """{organisation id: (inventory version, total kgCO2e, {category: kgCO2e})} of the latest
     stored stock footprint of `year` (older versions are deleted when a new one is stored,
-    footprint.services.footprint_result). Two queries (the latest results' ids, their
-    summaries), two more when some summaries are missing or older: only the total and
-    `data -> 'by_category'` of those results are read, and their summaries stored."""
+    footprint.services.footprint_result). One query (the latest results' ids with the
+    summary stored for each member), two more when some summaries are missing or older: only
+    the total and `data -> 'by_category'` of those results are read, and their summaries
+    stored."""
+    summary = FootprintSummary.objects.filter(organisation_id=OuterRef("organisation_id"))
     latest: dict[int, tuple[int, int]] = {}  # organisation id: (result id, inventory version)
-    for organisation_id, result_id, version in (
+    summaries: dict[int, tuple[int, float, dict[str, float]]] = {}
+    for organisation_id, result_id, version, summary_of, gwp, by_category in (
             FootprintResult.objects
             .filter(organisation_id__in=organisation_ids, year=year, method=METHOD)
             .order_by("organisation_id", "-inventory_version", "-id")
-            .values_list("organisation_id", "id", "inventory_version")):
-        latest.setdefault(organisation_id, (result_id, version))
-    summaries = {row[0]: row[1:] for row in FootprintSummary.objects
-                 .filter(organisation_id__in=organisation_ids)
-                 .values_list("organisation_id", "result_id", "gwp_kg", "by_category")}
+            .values_list("organisation_id", "id", "inventory_version",
+                         Subquery(summary.values("result_id")),
+                         Subquery(summary.values("gwp_kg")),
+                         Subquery(summary.values("by_category"), output_field=JSONField()))):
+        if organisation_id in latest:
+            continue
+        latest[organisation_id] = (result_id, version)
+        if summary_of is not None:
+            summaries[organisation_id] = (summary_of, gwp, by_category)
     stale = [result_id for org, (result_id, _v) in latest.items()
              if org not in summaries or summaries[org][0] != result_id]
     if stale:
@@ -289,54 +309,79 @@ def footprints(organisation_ids: QuerySet[Any], year: int
             for org, (_result_id, version) in latest.items() if org in summaries}
 
 
-def _current(strategies: Iterable[Strategy], year: int) -> dict[int, Strategy]:
-    """Each organisation's current strategy, by the rule of strategy.selectors.current_strategy
-    (the one whose period covers this year, else the first in Strategy.Meta.ordering: the most
-    recent), for every organisation at once."""
-    covering: dict[int, Strategy] = {}
-    first: dict[int, Strategy] = {}
-    for item in strategies:  # in Strategy.Meta.ordering
-        first.setdefault(item.organisation_id, item)
-        if item.period_start <= year <= item.period_end:
-            covering.setdefault(item.organisation_id, item)
-    return {**first, **covering}
+class IndicatorRow(NamedTuple):
+    """What the dashboard reads of an indicator: its target (strategy.status.TargetFields) and
+    its definition's direction, as a plain row (2,000 model instances with their definitions
+    cost a third of the page at 400 members, bench_operator_scale.py)."""
+
+    id: int
+    strategy_id: int
+    target_kind: str
+    target_value: float
+    target_date: dt.date | None
+    baseline_date: dt.date | None
+    baseline_value: float | None
+    target_defined: bool
+    direction: str
 
 
-def indicator_status(indicator: Indicator, points: list[Point], today: dt.date) -> Status:
+def indicator_rows(indicators: QuerySet[Indicator]) -> list[IndicatorRow]:
+    return [IndicatorRow(*row) for row in indicators.order_by().values_list(
+        "id", "strategy_id", "target_kind", "target_value", "target_date", "baseline_date",
+        "baseline_value", "target_defined", "definition__direction")]
+
+
+def indicator_status(indicator: IndicatorRow, points: list[Point], today: dt.date) -> Status:
     """The status `strategy.status.assess_indicator` gives the indicator (its rules: the
     strategy's target through `status.target_of` and `core.trajectory.assess`; a value without
     a target is « sans cible », nothing at all « pas de données »), without the sentence
     explaining it, which the dashboard does not show and which costs a millisecond each."""
+    return _status(indicator, tuple((p.date, p.value) for p in points), today)
+
+
+@lru_cache(maxsize=STATUS_MEMO)
+def _status(indicator: IndicatorRow, values: tuple[tuple[dt.date, float], ...],
+            today: dt.date) -> Status:
+    """The status of `indicator` given its values as (date, value), oldest first."""
+    # Memoised on everything the status depends on (the indicator's target and direction, its
+    # values, the day): the trajectory is a pure function of them, so a change of any of them
+    # is a new key, never a stale status. The next load of the dashboard assesses only the
+    # indicators that changed (2,000 at 400 members: most of the page's Python).
     if indicator.target_defined:
-        return assess(strategy_status.target_of(indicator), points,
-                      Direction(indicator.definition.direction), today).status
-    return Status.NO_TARGET if points else Status.NO_DATA
+        return assess(strategy_status.target_of(indicator), [Point(d, v) for d, v in values],
+                      Direction(indicator.direction), today).status
+    return Status.NO_TARGET if values else Status.NO_DATA
 
 
 def strategies(organisation_ids: QuerySet[Any], today: dt.date) -> dict[int, StrategySummary]:
     """{organisation id: where its current strategy stands} (three queries: strategies,
-    indicators with definitions, values)."""
-    current = _current(Strategy.objects.filter(organisation_id__in=organisation_ids)
-                       .only("id", "organisation_id", "title", "adopted_on", "period_start",
-                             "period_end"), today.year)
-    summaries = {org: StrategySummary(s.title, s.adopted_on, f"{s.period_start}–{s.period_end}")
-                 for org, s in current.items()}
-    by_strategy = {s.pk: summaries[org] for org, s in current.items()}
-    indicators = list(Indicator.objects.filter(strategy_id__in=list(by_strategy))
-                      .select_related("definition")
-                      .only("id", "strategy_id", "target_kind", "target_value", "target_date",
-                            "baseline_date", "baseline_value", "target_defined",
-                            "definition__direction"))
-    # The values as plain tuples, one query: prefetch_related would build a queryset per
-    # indicator (2,000 of them for 400 members: seconds, bench_operator_scale.py).
-    points: dict[int, list[Point]] = defaultdict(list)
+    indicators with their definition's direction, values; plain rows, the organisations as a
+    subquery, never a list of thousands of ids)."""
+    rows = (Strategy.objects.filter(organisation_id__in=organisation_ids)
+            .values_list("id", "organisation_id", "title", "adopted_on", "period_start",
+                         "period_end"))
+    # Each organisation's current strategy, by the rule of strategy.selectors.current_strategy
+    # (the one whose period covers this year, else the first in Strategy.Meta.ordering).
+    covering: dict[int, tuple[Any, ...]] = {}
+    first: dict[int, tuple[Any, ...]] = {}
+    for row in rows:  # in Strategy.Meta.ordering
+        first.setdefault(row[1], row)
+        if row[4] <= today.year <= row[5]:
+            covering.setdefault(row[1], row)
+    current = {**first, **covering}
+    summaries = {org: StrategySummary(title, adopted_on, f"{start}–{end}")
+                 for org, (_id, _org, title, adopted_on, start, end) in current.items()}
+    by_strategy = {row[0]: summaries[org] for org, row in current.items()}
+    of_members = Indicator.objects.filter(strategy__organisation_id__in=organisation_ids)
+    indicators = [i for i in indicator_rows(of_members) if i.strategy_id in by_strategy]
+    values: dict[int, list[tuple[dt.date, float]]] = defaultdict(list)
     for indicator_id, date, value in (IndicatorValue.objects
-                                      .filter(indicator_id__in=[i.pk for i in indicators])
+                                      .filter(indicator__in=of_members)
                                       .order_by("date", "id")
                                       .values_list("indicator_id", "date", "value")):
-        points[indicator_id].append(Point(date, value))
+        values[indicator_id].append((date, value))
     for indicator in indicators:
-        found = indicator_status(indicator, points[indicator.pk], today)
+        found = _status(indicator, tuple(values[indicator.id]), today)
         summary = by_strategy[indicator.strategy_id]
         if found in ON_TRACK:
             summary.on_track += 1
@@ -373,22 +418,23 @@ def dashboard(operators: QuerySet[Operator], filters: Filters,
     totals = Totals()
     categories: dict[str, float] = defaultdict(float)
     out = []
-    listed: list[Any] = list(rows)  # Organisations with the annotations of `members`
-    recounted = inventory_sizes({org.pk: org.inventory_version for org in listed
-                                 if org.devices is None})
+    listed = list(rows)
+    recounted = inventory_sizes({org["pk"]: org["inventory_version"] for org in listed
+                                 if org["devices"] is None})
     for org in listed:
-        devices = org.devices if org.devices is not None else recounted[org.pk]
-        member = Member(id=org.pk, name=org.name, slug=org.slug, operator=org.operator.name,
-                        kind=org.kind, population=org.population, agents=org.agents,
-                        devices=int(devices), last_import=org.last_import,
-                        last_event=org.last_event, strategy=summaries.get(org.pk))
+        devices = org["devices"] if org["devices"] is not None else recounted[org["pk"]]
+        member = Member(id=org["pk"], name=org["name"], slug=org["slug"],
+                        operator=org["operator_name"], kind=org["kind"],
+                        population=org["population"], agents=org["agents"],
+                        devices=int(devices), last_import=org["last_import"],
+                        last_event=org["last_event"], strategy=summaries.get(org["pk"]))
         totals.members += 1
         totals.devices += member.devices
         totals.agents += member.agents or 0
-        if org.pk in found:
-            version, gwp, by_category = found[org.pk]
+        if org["pk"] in found:
+            version, gwp, by_category = found[org["pk"]]
             member.gwp_kg = gwp
-            member.footprint_stale = version < org.inventory_version
+            member.footprint_stale = version < org["inventory_version"]
             totals.gwp_kg += gwp
             totals.with_footprint += 1
             totals.stale += member.footprint_stale
@@ -417,7 +463,14 @@ def dashboard(operators: QuerySet[Operator], filters: Filters,
                      year=today.year)
 
 
-def kind_counts(operators: QuerySet[Operator]) -> dict[str, int]:
-    """Members per kind (for the filter's options), one query."""
+def kind_counts(operators: QuerySet[Operator], board: Dashboard | None = None
+                ) -> dict[str, int]:
+    """Members per kind (for the filter's options): counted on the board when it shows every
+    member, else one query."""
+    if board is not None and board.filters.shows_all:
+        counts: dict[str, int] = defaultdict(int)
+        for member in board.members:
+            counts[member.kind] += 1
+        return dict(counts)
     return dict(Organisation.objects.filter(operator__in=operators).order_by()
                 .values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))

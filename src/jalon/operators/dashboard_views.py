@@ -53,7 +53,7 @@ def index(request: OperatorRequest) -> HttpResponse:
     filters = dashboard.parse_filters(request.GET, operators)
     board = dashboard.dashboard(operators, filters, timezone.localdate())
     page = Paginator(board.members, dashboard.PAGE_SIZE).get_page(filters.page)
-    kinds = dashboard.kind_counts(operators)
+    kinds = dashboard.kind_counts(operators, board)
     return render(request, "operators/dashboard/index.html", {
         "board": board,
         "totals": board.totals,

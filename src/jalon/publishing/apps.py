@@ -8,6 +8,23 @@ class PublishingConfig(AppConfig):
 
     def ready(self) -> None:
         _register_first_step()
+        _forget_published_on_change()
+
+
+def _forget_published_on_change() -> None:
+    # The fast path's index of what each organisation publishes (publishing/fastpath.py).
+    from django.db.models.signals import post_delete, post_save
+
+    from jalon import events
+    from jalon.publishing import fastpath
+    from jalon.tenancy.models import Organisation, Publication
+
+    for model in (Organisation, Publication):
+        post_save.connect(fastpath.forget_after_change, sender=model,
+                          dispatch_uid=f"publishing-fastpath-{model.__name__}-save")
+        post_delete.connect(fastpath.forget_after_change, sender=model,
+                            dispatch_uid=f"publishing-fastpath-{model.__name__}-delete")
+    events.subscribe(events.INVENTORY, fastpath.forget)  # the inventory version moved on
 
 
 def _register_first_step() -> None:

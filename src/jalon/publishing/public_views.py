@@ -12,21 +12,21 @@ from __future__ import annotations
 from typing import Any, Final
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
+from django.utils.cache import get_conditional_response
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.vary import vary_on_headers
 
-from jalon.publishing import opendata, registry
+from jalon.publishing import fastpath, opendata, registry
 from jalon.tenancy import scope
 from jalon.tenancy.models import Organisation
 
-PUBLIC_MAX_AGE: Final = 300
+PUBLIC_MAX_AGE: Final = fastpath.PUBLIC_MAX_AGE
 ANONYMOUS: Final = {"user": AnonymousUser(), "organisation": None, "messages": ()}
 
 
@@ -60,19 +60,24 @@ def _home_html(request: HttpRequest, organisation: Organisation, domains: frozen
 def home(request: HttpRequest, org_slug: str) -> HttpResponse:
     """What the organisation publishes, section by section (registry order), cached: the key
     holds the inventory version and the published domains, so a publication or an inventory
-    change shows at once; other changes within PUBLIC_MAX_AGE."""
+    change shows at once; other changes within PUBLIC_MAX_AGE. The response carries an ETag
+    (a 304 when the reader has it) and its key, under which `fastpath.PublicHomeMiddleware`
+    keeps it for the next anonymous readers."""
     published = scope.published_at(org_slug)
     if published is None:
         raise Http404("Nothing published here")
-    organisation_id, version, domains = published
-    key = (f"jalon:public:{organisation_id}:{version}:{','.join(sorted(domains))}:"
-           f"{timezone.localdate().year}:{translation.get_language()}")
-    html = cache.get(key)
-    if html is None:
+    organisation_id, _version, domains = published
+    key = fastpath.page_key(published, translation.get_language(), request.is_secure())
+
+    def build() -> str:
         organisation = get_object_or_404(Organisation, pk=organisation_id)
-        html = _home_html(request, organisation, domains)
-        cache.set(key, html, PUBLIC_MAX_AGE)
-    return HttpResponse(html)
+        return _home_html(request, organisation, domains)
+
+    response = HttpResponse(fastpath.page_html(key, build))
+    response["ETag"] = fastpath.etag_of(response.content)
+    response.public_page_key = key  # type: ignore[attr-defined]
+    conditional = get_conditional_response(request, etag=response["ETag"], response=response)
+    return conditional  # type: ignore[return-value]
 
 
 # --- Open data ---------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -202,7 +202,22 @@ def _horizon_year(indicator: Indicator, assessment: Assessment) -> str:
 # --------------------------------------------------------------------------- assessing
 
 
-def target_of(indicator: Indicator) -> Target:
+class TargetFields(Protocol):
+    """What `target_of` reads: an Indicator, or a row of its values (operators.dashboard)."""
+
+    @property
+    def target_kind(self) -> str: ...
+    @property
+    def target_value(self) -> float: ...
+    @property
+    def target_date(self) -> dt.date | None: ...
+    @property
+    def baseline_date(self) -> dt.date | None: ...
+    @property
+    def baseline_value(self) -> float | None: ...
+
+
+def target_of(indicator: TargetFields) -> Target:
     baseline = (Point(indicator.baseline_date, indicator.baseline_value)
                 if indicator.baseline_date and indicator.baseline_value is not None else None)
     return Target(TargetKind(indicator.target_kind), indicator.target_value,

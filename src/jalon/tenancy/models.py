@@ -151,6 +151,10 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # An organisation's trail, latest first (its audit page, the operator's dashboard's
+        # last activity of every member) without reading the whole trail.
+        indexes = (models.Index(fields=["organisation", "-at"],
+                                name="auditevent_organisation_at"),)
 
     def __str__(self) -> str:
         return f"{self.action} {self.target}".strip()
