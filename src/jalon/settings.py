@@ -275,6 +275,9 @@ LOGGING = {
 # across every account (an office behind one address is many people).
 LOGIN_ACCOUNT_ATTEMPTS = int(os.environ.get("JALON_LOGIN_ACCOUNT_ATTEMPTS", "20"))
 LOGIN_ADDRESS_ATTEMPTS = int(os.environ.get("JALON_LOGIN_ADDRESS_ATTEMPTS", "100"))
+# A browser that signed in to an account keeps a device cookie this many days (0: none); its
+# attempts then escape the account-wide limit that an attacker could exhaust to lock the owner.
+LOGIN_DEVICE_DAYS = int(os.environ.get("JALON_LOGIN_DEVICE_DAYS", "180"))
 # API tokens: lifetime chosen at creation (default and longest, in days).
 API_TOKEN_DEFAULT_DAYS = int(os.environ.get("JALON_API_TOKEN_DEFAULT_DAYS", "90"))
 API_TOKEN_MAX_DAYS = int(os.environ.get("JALON_API_TOKEN_MAX_DAYS", "365"))

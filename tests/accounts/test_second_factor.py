@@ -62,6 +62,7 @@ def test_enrol_then_sign_in_with_a_code_or_a_backup_code(org):
     response = login(browser, "alice")
     assert response.status_code == 302 and response["Location"] == reverse("accounts:otp_verify")
     assert "_auth_user_id" not in browser.session  # not signed in on the password alone
+    assert "jalon_device" not in browser.cookies  # a known device only once fully signed in
     assert browser.get(reverse("accounts:otp_verify")).status_code == 200
     assert browser.post(reverse("accounts:otp_verify"), {"code": "123456"}).status_code == 400
     assert AuditEvent.objects.filter(action="account.otp_failed", target="alice").exists()
@@ -70,6 +71,7 @@ def test_enrol_then_sign_in_with_a_code_or_a_backup_code(org):
     response = browser.post(reverse("accounts:otp_verify"), {"code": now_code(device, 1)})
     assert response.status_code == 302
     assert "_auth_user_id" in browser.session
+    assert "jalon_device" in browser.cookies
 
     backup = Client()
     login(backup, "alice")

@@ -153,3 +153,70 @@ def test_an_empty_password_reserves_nothing():
     assert login(Client(), "alice", "").status_code == 200
     assert not LoginAttempt.objects.exists()
     assert throttle.purge() == 0
+
+
+def signed_in_browser(username: str, address: str) -> Client:
+    """A browser that signed in to `username` once (it keeps its device cookie), signed out."""
+    client = Client(REMOTE_ADDR=address)
+    assert login(client, username).status_code == 302
+    assert throttle.DEVICE_COOKIE in client.cookies
+    client.post(reverse("accounts:logout"))
+    return client
+
+
+@pytestmark_db
+@override_settings(LOGIN_ATTEMPTS=3, LOGIN_ACCOUNT_ATTEMPTS=5, LOGIN_ADDRESS_ATTEMPTS=50)
+def test_an_attack_spread_over_addresses_does_not_lock_the_owners_browser():
+    UserFactory(username="alice", email="alice@example.org", password=PASSWORD)
+    home = signed_in_browser("alice", "198.51.100.200")
+    cookie = home.cookies[throttle.DEVICE_COOKIE]
+    assert cookie["httponly"] and cookie["path"] == reverse("accounts:login")
+    assert "alice" not in cookie.value  # a digest of the account, never its identifier
+    codes = [login(Client(REMOTE_ADDR=f"198.51.100.{i}"), "Alice", "wrong").status_code
+             for i in range(1, 9)]
+    assert codes == [200] * 5 + [429] * 3
+    # A new browser is locked out, even from the owner's address…
+    assert login(Client(REMOTE_ADDR="198.51.100.200"), "alice").status_code == 429
+    # …but the owner's own browser signs in, wherever it is.
+    assert login(home, "alice").status_code == 302
+    home.post(reverse("accounts:logout"))
+    assert login(home, "alice").status_code == 302
+
+
+@pytestmark_db
+@override_settings(LOGIN_ATTEMPTS=3, LOGIN_ACCOUNT_ATTEMPTS=5, LOGIN_ADDRESS_ATTEMPTS=50)
+def test_a_known_device_meets_its_own_limit_and_counts_for_its_account_only():
+    UserFactory(username="alice", email="alice@example.org", password=PASSWORD)
+    UserFactory(username="bob", email="bob@example.org", password=PASSWORD)
+    home = signed_in_browser("alice", "192.0.2.30")
+    # Someone at that browser guessing alice's password is locked after LOGIN_ATTEMPTS…
+    assert [login(home, "alice", "wrong").status_code for _ in range(4)] == [200] * 3 + [429]
+    assert login(home, "alice").status_code == 429
+    assert LoginAttempt.objects.filter(kind="account_device").get().count == 3
+    # …and without touching the account-wide count, which the cookie did not feed.
+    assert not LoginAttempt.objects.filter(kind="account", count__gt=0).exists()
+    # The cookie is alice's: for bob the browser is a stranger, counted as usual.
+    assert login(home, "bob", "wrong").status_code == 200
+    assert LoginAttempt.objects.get(kind="account", username="bob").count == 1
+
+
+@pytestmark_db
+@override_settings(LOGIN_ATTEMPTS=3, LOGIN_ACCOUNT_ATTEMPTS=3, LOGIN_ADDRESS_ATTEMPTS=50)
+def test_a_forged_device_cookie_counts_for_nothing():
+    UserFactory(username="alice", email="alice@example.org", password=PASSWORD)
+    real = signed_in_browser("alice", "192.0.2.31").cookies[throttle.DEVICE_COOKIE].value
+    digest_and_nonce, _sep, _signature = real.rpartition(":")
+    for i in range(3):
+        login(Client(REMOTE_ADDR=f"192.0.2.{40 + i}"), "alice", "wrong")
+    forger = Client(REMOTE_ADDR="192.0.2.50")
+    forger.cookies[throttle.DEVICE_COOKIE] = f"{digest_and_nonce}:forged"
+    assert login(forger, "alice").status_code == 429
+
+
+@pytestmark_db
+@override_settings(LOGIN_DEVICE_DAYS=0)
+def test_device_cookies_can_be_turned_off():
+    UserFactory(username="alice", email="alice@example.org", password=PASSWORD)
+    client = Client(REMOTE_ADDR="192.0.2.60")
+    assert login(client, "alice").status_code == 302
+    assert throttle.DEVICE_COOKIE not in client.cookies

@@ -20,16 +20,18 @@ from jalon.tenancy.models import Organisation, Role
 class LoginAttempt(models.Model):
     """Password checks counted under one key in the current throttling window.
 
-    Three kinds of key (accounts/throttle.py): the account typed (`username`), the account from
-    one address (`username` and `ip`), and one address (`ip`) across every account. `key` is a
-    SHA-256 of the kind and the values, `count` the checks reserved since `at` (when the window
-    opened); tenancy.throttling counts atomically on this row.
+    Four kinds of key (accounts/throttle.py): the account typed (`username`), the account from
+    one address (`username` and `ip`), one address (`ip`) across every account, and the account
+    from a browser that signed in to it before (its device cookie's nonce, in `key` only).
+    `key` is a SHA-256 of the kind and the values, `count` the checks reserved since `at` (when
+    the window opened); tenancy.throttling counts atomically on this row.
     """
 
     class Kind(models.TextChoices):
         ACCOUNT = "account", _("Compte")
         ACCOUNT_ADDRESS = "account_address", _("Compte depuis une adresse")
         ADDRESS = "address", _("Adresse")
+        ACCOUNT_DEVICE = "account_device", _("Compte depuis un appareil connu")
 
     key = models.CharField(max_length=64, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)

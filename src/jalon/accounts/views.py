@@ -63,7 +63,9 @@ class LoginView(auth_views.LoginView):
         self.checked = bool(username and request.POST.get("password"))
         # One password check is reserved before the password is read (atomic: parallel
         # attempts cannot all pass); refused before the check, so a right guess reveals nothing.
-        wait = throttle.begin(username, client_ip(request)) if self.checked else 0
+        # A browser that signed in to this account before is counted apart (device cookie).
+        self.device = throttle.device_of(request, username) if self.checked else None
+        wait = throttle.begin(username, client_ip(request), self.device) if self.checked else 0
         if wait:
             form = self.form_class(request, initial={"username": username})
             response = self.render_to_response(self.get_context_data(
@@ -89,7 +91,8 @@ class LoginView(auth_views.LoginView):
         return super().get_success_url()
 
     def form_valid(self, form: Any) -> HttpResponse:
-        throttle.succeeded(self.request.POST.get("username", ""), client_ip(self.request))
+        throttle.succeeded(self.request.POST.get("username", ""), client_ip(self.request),
+                           getattr(self, "device", None))
         user = form.get_user()
         if otp.has_device(user):
             # The password was right; the session opens once a code is given too.
@@ -99,6 +102,7 @@ class LoginView(auth_views.LoginView):
             return redirect("accounts:otp_verify")
         response = super().form_valid(form)
         services.record_sign_in(user)
+        throttle.remember_device(response, user.get_username())
         return response
 
 
@@ -132,22 +136,25 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         ip = client_ip(request)
-        wait = throttle.begin(user.get_username(), ip)
+        device = throttle.device_of(request, user.get_username())
+        wait = throttle.begin(user.get_username(), ip, device)
         if wait:
             form.add_error("code", wait_message(wait))
             status = 429
-        elif (device := otp.verify(user, form.cleaned_data["code"])) is None:
+        elif (otp_device := otp.verify(user, form.cleaned_data["code"])) is None:
             services.record_second_factor_failure(user)
             form.add_error("code", _("Code incorrect ou expiré."))
             status = 400
         else:
-            throttle.succeeded(user.get_username(), ip)
+            throttle.succeeded(user.get_username(), ip, device)
+            response = HttpResponseRedirect(pending.get("next") or reverse("home"))
             if not request.user.is_authenticated:
                 request.session.pop(otp.PENDING, None)
                 login(request, user, backend=pending["backend"])
                 services.record_sign_in(user, second_factor=True)
-            otp_login(request, device)
-            return HttpResponseRedirect(pending.get("next") or reverse("home"))
+                throttle.remember_device(response, user.get_username())
+            otp_login(request, otp_device)
+            return response
     elif request.method == "POST":
         status = 400
     return render(request, "accounts/otp_verify.html",
