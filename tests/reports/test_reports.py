@@ -396,6 +396,24 @@ def test_the_assistant_answers_only_from_the_faq(org: Any, client: Client) -> No
     assert exchanges.filter(handed_to_human=True).count() == 1
 
 
+def test_the_organisation_sets_how_sure_the_assistant_must_be(org: Any, agent: Any,
+                                                             client: Client) -> None:
+    FaqEntryFactory(organisation=org)
+    url = reverse("reports:triage", args=[org.slug])
+    settings_page = client.get(url).content.decode()
+    assert 'name="faq_threshold"' in settings_page and "0,35" in settings_page
+    response = client.post(url, {"auto_route_threshold": "0.9", "faq_threshold": "0.95"})
+    assert response.status_code == 400 and "entre 0,1 et 0,9" in response.content.decode()
+    faq = reverse("reports_public:faq", args=[org.slug])
+    question = {"question": "horaires de la decheterie ?"}
+    assert "pas trouvé de réponse sûre" not in client.get(faq, question).content.decode()
+    response = client.post(url, {"auto_route_threshold": "0.9", "faq_threshold": "0.9"})
+    assert response.status_code == 302
+    assert TriageSettings.objects.get(organisation=org).faq_threshold == 0.9
+    # Stricter: the same question is now handed to a person.
+    assert "pas trouvé de réponse sûre" in client.get(faq, question).content.decode()
+
+
 def test_faq_questions_are_declared_personal_data() -> None:
     names = {entry.name for entry in privacy.personal_fields()}
     assert {"reports.report", "reports.faqexchange", "audit:reports.report_received"} <= names

@@ -214,7 +214,12 @@ class FaqEntryForm(Accessible, forms.ModelForm[FaqEntry]):
 class TriageSettingsForm(Accessible, forms.ModelForm[TriageSettings]):
     class Meta:
         model = TriageSettings
-        fields = ["auto_route", "auto_route_threshold", "human_contact"]
+        fields = ["auto_route", "auto_route_threshold", "faq_threshold", "human_contact"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty: the measured default (services.ANSWER_SCORE).
+        self.fields["faq_threshold"].required = False
 
     def _post_clean(self) -> None:
         pass

@@ -96,6 +96,14 @@ class TriageSettings(models.Model):
         _("confiance minimale pour le routage automatique"), default=0.9,
         help_text=_("Entre 0,5 et 1. Seule une suggestion dont la confiance atteint ce seuil "
                     "est routée sans validation humaine."))
+    # The assistant's trade-off between wrong answers and questions handed to a person, measured
+    # at each threshold on 80 held-out questions (benchmarks/eval_faq.py, docs/reports.md).
+    faq_threshold = models.FloatField(
+        _("confiance minimale de l'assistant pour répondre"), default=0.25,
+        help_text=_("Entre 0,1 et 0,9. Plus haut, l'assistant se trompe moins souvent mais "
+                    "oriente plus souvent vers une personne. Mesuré sur 80 questions de test : "
+                    "à 0,25 il répond à 75 % des questions (19 % de réponses fausses), à 0,35 "
+                    "à 48 % (10 %), à 0,40 à 30 % (6 %)."))
     human_contact = models.CharField(
         _("contact humain proposé par l'assistant"), max_length=300, blank=True,
         help_text=_("Par exemple : « Accueil de la mairie, 01 23 45 67 89, du lundi au "

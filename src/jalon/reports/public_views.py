@@ -192,6 +192,5 @@ def faq(request: HttpRequest, org_slug: str) -> HttpResponse:
     return render(request, "reports/public_faq.html", _context(
         organisation, form=form, answer=answer,
         entries=selectors.published_faq(organisation),
-        contact=selectors.triage_settings(organisation).human_contact,
-        threshold=services.ANSWER_SCORE),
+        contact=selectors.triage_settings(organisation).human_contact),
         status=400 if form.is_bound and not form.is_valid() else 200)

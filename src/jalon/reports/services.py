@@ -340,14 +340,22 @@ def update_settings(actor: Any, organisation: Organisation, values: Mapping[str,
         raise ValidationError({"auto_route_threshold": [
             _("Un seuil entre 0,5 et 1 : en dessous, la suggestion est trop incertaine pour "
               "se passer d'une validation humaine.")]})
+    low, high = FAQ_THRESHOLD_RANGE
+    faq_threshold = float(values.get("faq_threshold") or ANSWER_SCORE)
+    if not low <= faq_threshold <= high:
+        raise ValidationError({"faq_threshold": [
+            _("Un seuil entre 0,1 et 0,9 : en dessous, l'assistant répondrait presque au "
+              "hasard ; au-dessus, il ne répondrait presque jamais.")]})
     with transaction.atomic():
         current = selectors.triage_settings(organisation)
         current.auto_route = bool(values.get("auto_route"))
         current.auto_route_threshold = threshold
+        current.faq_threshold = faq_threshold
         current.human_contact = str(values.get("human_contact") or "").strip()[:300]
         current.save()
         record(actor, "reports.settings", organisation, target="triage",
-               auto_route=current.auto_route, threshold=threshold)
+               auto_route=current.auto_route, threshold=threshold,
+               faq_threshold=faq_threshold)
     return current
 
 
@@ -620,9 +628,10 @@ def install_demo_categories(actor: Any, organisation: Organisation) -> int:
 # lexical similarity of the triage features, with a French synonym lexicon (faq_synonyms.csv)
 # and a latent semantic layer (LSA, 150 dimensions, weight 0.2) trained on the organisation's
 # own texts — its FAQ, its citizen reports and the bundled report texts. At or above
-# ANSWER_SCORE the assistant answers with the best entry; below, it says it is not sure and
-# offers a person.
+# ANSWER_SCORE (the default of the organisation's `faq_threshold`) the assistant answers with
+# the best entry; below, it says it is not sure and offers a person.
 ANSWER_SCORE: Final = 0.25
+FAQ_THRESHOLD_RANGE: Final = (0.1, 0.9)
 SEMANTIC_WEIGHT: Final = 0.2
 SEMANTIC_DIMENSIONS: Final = 150
 CORPUS_REPORTS: Final = 1000  # the organisation's latest report descriptions in the corpus
@@ -673,10 +682,11 @@ def ask(organisation: Organisation, question: str, *, keep: bool = True) -> FaqA
     found = [(by_pk[keys[m.position]], m.score) for m in matches
              if keys[m.position] in by_pk]
     best, score = found[0] if found else (None, 0.0)
-    answered = best is not None and score >= ANSWER_SCORE
+    threshold = selectors.triage_settings(organisation).faq_threshold
+    answered = best is not None and score >= threshold
     answer = FaqAnswer(question, best if answered else None, score, answered,
-                       [e for e, s in found[1:] if s >= ANSWER_SCORE / 2] if answered
-                       else [e for e, s in found if s >= ANSWER_SCORE / 2])
+                       [e for e, s in found[1:] if s >= threshold / 2] if answered
+                       else [e for e, s in found if s >= threshold / 2])
     if keep and question:
         FaqExchange.objects.create(organisation=organisation, question=question,
                                    entry=answer.entry, score=score, answered=answered,
