@@ -10,10 +10,10 @@ from collections.abc import Iterator
 import pytest
 from django.db import transaction
 from django_tasks import default_task_backend
+from tests.taskqueues import REDIS_URL, queue_env
 
 from jalon import taskqueue
 from jalon.footprint.tasks import recompute_footprint
-from tests.taskqueues import REDIS_URL, queue_env
 
 
 def test_the_database_is_the_default_and_rq_a_short_name():

@@ -32,13 +32,15 @@ from typing import Any, TypeVar
 
 import django_rq
 from django.db import close_old_connections, connection, transaction
+from django_rq.queues import get_queues
 from django_tasks.base import TASK_MAX_PRIORITY, Task, TaskResult, TaskResultStatus
 from django_tasks.signals import task_enqueued
 from django_tasks.utils import get_random_id
 from django_tasks_rq import backend as rq_backend
 from redis.exceptions import RedisError
+from rq.callbacks import Callback
 from rq.exceptions import NoSuchJobError
-from rq.job import Callback, JobStatus
+from rq.job import JobStatus
 from rq.job_lifecycle import record_job_failure
 from rq.worker import SimpleWorker
 from typing_extensions import ParamSpec
@@ -97,7 +99,7 @@ class Worker(SimpleWorker):
         # empty queue took 61 s instead of 1 s).
         self.pubsub = self.connection.pubsub()
         self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
-        self.pubsub_thread = self.pubsub.run_in_thread(
+        self.pubsub_thread = self.pubsub.run_in_thread(  # type: ignore[assignment]  # rq: None
             sleep_time=1, daemon=True, exception_handler=self._pubsub_exception_handler)
 
     def execute_job(self, job: Any, queue: Any) -> None:
@@ -113,8 +115,9 @@ def run_worker(queue_names: list[str], *, burst: bool = False, name: str | None 
     """Work the queues until stopped (SIGTERM, SIGINT: after the running job) or, in burst
     mode, until they are empty. Runs RQ's scheduler too: tasks deferred with `run_after`
     (scheduled audit campaigns) are enqueued when due."""
-    worker = django_rq.get_worker(*queue_names, job_class=rq_backend.Job, worker_class=Worker,
-                                  name=name)
+    queues = get_queues(*queue_names, job_class=rq_backend.Job)  # type: ignore[no-untyped-call]
+    worker = Worker(queues, connection=queues[0].connection, job_class=rq_backend.Job,
+                    name=name)
     return bool(worker.work(burst=burst, with_scheduler=True, max_jobs=max_jobs,
                             logging_level="INFO"))
 
