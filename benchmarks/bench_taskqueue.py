@@ -36,15 +36,15 @@ def child(tasks: int) -> None:
     django.setup()
     from django.core.management import call_command
     from django_tasks import TaskResultStatus, default_task_backend
+    from tests.factories import OrganisationFactory
 
     from jalon.strategy.tasks import recompute_indicators
-    from tests.factories import OrganisationFactory
 
     call_command("migrate", verbosity=0)
     organisation = OrganisationFactory()
     worker = subprocess.Popen([JALON, "worker", "--no-startup-delay"], env=os.environ,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    rng = random.Random(7)
+    rng = random.Random(7)  # noqa: S311 - pauses of a benchmark, not a secret
     latencies = []
     try:
         recompute_indicators.enqueue(organisation.pk)  # a first task: the worker is up
