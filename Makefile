@@ -9,8 +9,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install chromium demo serve worker test test-fast test-browser test-postgres lint \
-	bench clean bench-scale
+.PHONY: help install chromium demo serve worker test test-fast test-browser test-postgres test-redis \
+	lint bench clean bench-scale
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -63,6 +63,13 @@ test-browser: install ## Only the browser tests (Playwright + Chromium: axe, wei
 # the database: it runs once, on SQLite, in `make test`; PostgreSQL runs everything else.
 test-postgres: install ## The test suite on PostgreSQL, browser tests aside (PG_URL; pytest-django creates test_jalon)
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser"
+
+# The worker tests on Redis through RQ (marker `redis`: tests/taskqueues.py), database 15 of the
+# server on 127.0.0.1:6379 (JALON_TEST_REDIS_URL), flushed around each test; skipped with a
+# reason when no server answers. Skipped by `make test` and `make test-postgres`: CI runs them
+# once, after those (.ci/run).
+test-redis: install ## The worker tests on Redis (RQ): the task queue JALON_TASK_BACKEND=rq
+	JALON_TEST_REDIS=1 $(PY) -m pytest -m redis
 
 lint: install ## ruff, mypy (django-stubs; strict on the core) and the import contracts (lint-imports)
 	.venv/bin/ruff check src tests benchmarks

@@ -581,7 +581,8 @@ def manage(ctx: typer.Context) -> None:
 
 @app.command(context_settings=PASSTHROUGH, add_help_option=False)
 def worker(ctx: typer.Context) -> None:
-    """The background task worker (django-tasks' database worker; options pass through),
+    """The background task worker of the configured queue (the database's django-tasks worker,
+    options passing through, or with JALON_TASK_BACKEND=rq an RQ worker: jalon/taskqueue.py),
     which also retries or fails imports whose worker died (inventory/jobs.py)."""
     from django.core.management import execute_from_command_line
 

@@ -17,6 +17,10 @@ JALON_TRUSTED_PROXIES comma-separated addresses or networks of the reverse proxi
                    secure. Default: none (REMOTE_ADDR is the client). See docs/deployment.md.
 JALON_HSTS_SECONDS HSTS max-age sent over TLS (default 31536000, 0 turns it off);
 JALON_HSTS_SUBDOMAINS=1 adds includeSubDomains
+JALON_TASK_BACKEND the task queue: `database` (default: a table of this database) or `rq`
+                   (Redis through RQ, for workers on several machines; docs/deployment.md)
+JALON_REDIS_URL    with `rq`: the Redis server and database (default redis://127.0.0.1:6379/0)
+JALON_RQ_JOB_TIMEOUT with `rq`: ceiling of any job in seconds (default 21600)
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+
+from jalon import taskqueue
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("JALON_DATA_DIR", Path.cwd() / "var")).resolve()
@@ -213,10 +219,17 @@ EMAIL_HOST_USER = os.environ.get("JALON_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("JALON_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("JALON_EMAIL_TLS") == "1"
 
-TASKS = {"default": {
-    "BACKEND": os.environ.get("JALON_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
-    "QUEUES": ["default"],
-}}
+# The task queue (jalon/taskqueue.py): the database by default, Redis through RQ with
+# JALON_TASK_BACKEND=rq. django-rq's settings are only read by the RQ backend and worker.
+_TASK_BACKEND = taskqueue.backend_path(os.environ.get("JALON_TASK_BACKEND"))
+_TASK_QUEUES = ["default"]
+TASKS = {"default": {"BACKEND": _TASK_BACKEND, "QUEUES": _TASK_QUEUES}}
+REDIS_URL = os.environ.get("JALON_REDIS_URL") or taskqueue.DEFAULT_REDIS_URL
+RQ_QUEUES = taskqueue.rq_queues(
+    REDIS_URL, _TASK_QUEUES,
+    int(os.environ.get("JALON_RQ_JOB_TIMEOUT", str(taskqueue.DEFAULT_RQ_JOB_TIMEOUT))))
+if taskqueue.is_rq(_TASK_BACKEND):
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db") + 1, "django_rq")
 
 # Import jobs (inventory/jobs.py): a running import renews its lease every 10 s; one older
 # than IMPORT_LEASE_SECONDS means its worker died, and the sweep (every IMPORT_SWEEP_SECONDS

@@ -1,5 +1,6 @@
 """Background work: a campaign's browser passes, run by `jalon worker` (tests run tasks
-inline). A scheduled campaign is enqueued with `run_after` (django-tasks-db defers it)."""
+inline). A scheduled campaign is enqueued with `run_after` (the queue defers it:
+django-tasks-db, or RQ's scheduler in `jalon worker`)."""
 
 from __future__ import annotations
 

@@ -32,6 +32,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jalon import taskqueue
 from jalon.inventory.models import ImportStatus, InventoryImport
 
 logger = logging.getLogger(__name__)
@@ -204,19 +205,9 @@ def _enqueue(source: InventoryImport, step: Any) -> None:
 
 
 def _abandon_task(task_id: str) -> None:
-    """Mark the dead worker's task failed in the database queue, so that it does not stay
-    RUNNING in the task list for ever (the RQ backend tracks its own jobs)."""
-    if not task_id:
-        return
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - another backend
-        return
-    with contextlib.suppress(Exception):
-        DBTaskResult.objects.filter(id=task_id, status="RUNNING").update(
-            status="FAILED", finished_at=timezone.now(),
-            exception_class_path="jalon.inventory.jobs.WorkerLost",
-            traceback="worker lost: lease expired")
+    """Mark the dead worker's task failed in its queue (database or Redis), so that it does not
+    stay RUNNING in the task list for ever."""
+    taskqueue.abandon(task_id)
 
 
 # The working files (analysed frame, extracted ZIP) of imports in these states are still needed.

@@ -1,8 +1,8 @@
 """Background tasks of an import: analysis (read + classify for the preview) and application.
 
-They run in the django-tasks worker (`django-admin db_worker`), inline in tests. Each takes
-the import id only; the state lives in the InventoryImport row, whose status and progress the
-import page polls.
+They run in the task worker (`jalon worker`, on the database or the Redis queue), inline in
+tests. Each takes the import id only; the state lives in the InventoryImport row, whose status
+and progress the import page polls.
 """
 
 from __future__ import annotations
