@@ -18,6 +18,11 @@ django-tasks-rq as published, each for a reason:
   job, as Django does around a request.
 - **A dead worker's job is marked failed by the import sweep** (`abandon`), as on the database
   queue, instead of waiting for RQ's own clean-up of abandoned jobs (after the job's timeout).
+- **The scheduler dies with its worker.** RQ forks its scheduler into a child process; a worker
+  killed (SIGKILL, the out-of-memory killer) left that child running for ever, orphaned
+  (seen in the recovery test), and holding the scheduler lock. `Scheduler` asks Linux to send
+  it SIGTERM when its parent dies (prctl PR_SET_PDEATHSIG), which its own handler turns into
+  a clean stop that releases the lock.
 
 Sources: django-tasks-rq 0.12.0 `backend.RQBackend.enqueue` (the job creation below is its
 code, with the id chosen beforehand); rq 3.0 `worker_classes.SimpleWorker`,
@@ -27,7 +32,11 @@ code, with the id chosen beforehand); rq 3.0 `worker_classes.SimpleWorker`,
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
+import os
+import signal
+import sys
 from typing import Any, TypeVar
 
 import django_rq
@@ -39,9 +48,11 @@ from django_tasks.utils import get_random_id
 from django_tasks_rq import backend as rq_backend
 from redis.exceptions import RedisError
 from rq.callbacks import Callback
+from rq.defaults import DEFAULT_LOGGING_DATE_FORMAT, DEFAULT_LOGGING_FORMAT
 from rq.exceptions import NoSuchJobError
 from rq.job import JobStatus
 from rq.job_lifecycle import record_job_failure
+from rq.scheduler import RQScheduler
 from rq.worker import SimpleWorker
 from typing_extensions import ParamSpec
 
@@ -89,8 +100,44 @@ class RQBackend(rq_backend.RQBackend):
         task_enqueued.send(type(self), task_result=task_result)
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+class Scheduler(RQScheduler):
+    """RQ's scheduler, which stops when the worker that forked it dies."""
+
+    def work(self) -> None:
+        parent = os.getppid()
+        if sys.platform.startswith("linux"):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the worker died before the request took effect
+            return
+        super().work()  # type: ignore[no-untyped-call]
+
+
 class Worker(SimpleWorker):
     """RQ's SimpleWorker (no fork per job) with Django's database connections kept fresh."""
+
+    def _start_scheduler(self, burst: bool = False, logging_level: str | None = "INFO",
+                         date_format: str = DEFAULT_LOGGING_DATE_FORMAT,
+                         log_format: str = DEFAULT_LOGGING_FORMAT) -> None:
+        # rq 3.0 Worker._start_scheduler, with Jalon's Scheduler.
+        self.scheduler = Scheduler(
+            self.queues, connection=self.connection,
+            logging_level=logging_level if logging_level is not None else self.log.level,
+            date_format=date_format, log_format=log_format, serializer=self.serializer)
+        self.scheduler.acquire_locks()  # type: ignore[no-untyped-call]
+        if self.scheduler.acquired_locks:
+            if burst:
+                try:
+                    self.scheduler.register_birth()
+                    self.scheduler.enqueue_scheduled_jobs()  # type: ignore[no-untyped-call]
+                finally:
+                    self.scheduler.release_locks()  # type: ignore[no-untyped-call]
+                    self.scheduler.register_death()
+            else:
+                self.scheduler.start()  # type: ignore[no-untyped-call]
 
     def subscribe(self) -> None:
         # The channel of stop and kill commands, as RQ's own subscribe but read every second:
