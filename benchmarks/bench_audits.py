@@ -2,7 +2,7 @@
 served pages, in the same run, and the memory of a campaign of 200 pages.
 
     python benchmarks/bench_audits.py [--pages 40] [--campaign-pages 200] [--workers 1]
-                                      [--pages-in-flight 4] [--ecoindex-cli-workers 1,2,4,8]
+                                      [--pages-in-flight 3] [--ecoindex-cli-workers 1,2,4,8,16]
                                       [--wait 1] [--no-ecoindex-cli] [--no-memory]
 
 1. The pages: `benchmarks/audit_site.py`, generated and served on loopback (grades A to F,
@@ -10,7 +10,7 @@ served pages, in the same run, and the memory of a campaign of 200 pages.
 2. Jalon: a real campaign (`jalon.audits.services.create_campaign` then `execute_campaign`,
    what `jalon worker` runs), in a fresh SQLite database in a temporary folder: services of
    the catalogue whose samples are the pages, one load per page, `--workers` Chromiums with
-   `--pages-in-flight` pages at once in each (Jalon's defaults, 1 and 4), the waits of
+   `--pages-in-flight` pages at once in each (Jalon's defaults, 1 and 3), the waits of
    Jalon's protocol (1 s before and 1 s after the scroll), axe-core and the RGESN checks
    included, every result stored.
 3. ecoindex-cli 2.32.0 in its own environment, `benchmarks/.ecoindex-cli-venv` (created here
@@ -418,9 +418,9 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=40)
     parser.add_argument("--campaign-pages", type=int, default=200)
     parser.add_argument("--workers", type=int, default=1, help="Jalon's Chromiums")
-    parser.add_argument("--pages-in-flight", type=int, default=4,
+    parser.add_argument("--pages-in-flight", type=int, default=3,
                         help="Jalon's pages at once in each Chromium")
-    parser.add_argument("--ecoindex-cli-workers", default="1,2,4,8",
+    parser.add_argument("--ecoindex-cli-workers", default="1,2,4,8,16",
                         help="ecoindex-cli's --max-workers values tried; its best is compared")
     parser.add_argument("--wait", type=int, default=1, help="seconds before and after scroll")
     parser.add_argument("--no-ecoindex-cli", action="store_true")
