@@ -15,7 +15,8 @@
    (`runOnly`): mean milliseconds
    per page of each and the violations either variant loses against the defaults.
 
-Every figure comes with the load average before and after (the machine is shared).
+Every figure comes with the load average before and after (the machine is shared). Output on
+stdout and in benchmarks/results-profile-audits.json.
 """
 
 from __future__ import annotations
@@ -149,7 +150,9 @@ def main() -> int:
                        for with_axe in (True, False)]
         out["axe_options"] = asyncio.run(axe_options(
             [f"{test_base}/good.html", f"{test_base}/faulty.html", *urls]))
-    print(json.dumps(out, indent=1))
+    text = json.dumps(out, indent=1)
+    (HERE / "results-profile-audits.json").write_text(text + "\n", encoding="utf-8")
+    print(text)
     return 0
 
 
