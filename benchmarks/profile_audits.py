@@ -1,6 +1,7 @@
 """Where a Jalon audit's time goes (issue 11, "Speed"): not part of `make bench`, a few minutes.
 
     python benchmarks/profile_audits.py [--pages 20] [--pages-in-flight 3]
+                                        [--sweep 1,3,4,8] [--sweep-pages 40]
 
 1. The pass over `--pages` pages of `benchmarks/audit_site.py` (one Chromium, Jalon's pages in
    flight, one load per page, the waits of the protocol), twice: as Jalon runs it, then with
@@ -12,8 +13,11 @@
    and on the bench pages, each page loaded once, axe-core injected once, then run three ways
    in the same page after an untimed first run: axe-core's defaults (`iframes: true`),
    Jalon's options (`iframes: false`) and only the rules tagged with an RGAA criterion
-   (`runOnly`): mean milliseconds
-   per page of each and the violations either variant loses against the defaults.
+   (`runOnly`): mean milliseconds per page of each and the violations either variant loses
+   against the defaults.
+3. With `--sweep`, the pass with axe-core over `--sweep-pages` pages for each number of pages
+   in flight given: pages per minute, processor time per page and the peak PSS of the
+   process tree (sampled every 0.3 s, as bench_audits.py does).
 
 Every figure comes with the load average before and after (the machine is shared). Output on
 stdout and in benchmarks/results-profile-audits.json.
@@ -67,6 +71,8 @@ def tree_cpu_seconds() -> float:
 
 
 async def pass_cpu(urls: list[str], in_flight: int, with_axe: bool) -> dict[str, Any]:
+    from bench_audits import MemorySampler
+
     from jalon.core import audits_browser as ab
 
     settings = ab.Settings(runs=1, allow_loopback=True, pages_in_flight=in_flight)
@@ -80,14 +86,19 @@ async def pass_cpu(urls: list[str], in_flight: int, with_axe: bool) -> dict[str,
                 run = await auditor._run_once(url, with_axe=with_axe)
                 assert run["status"] == ab.OK, run
 
+        sampler = MemorySampler(interval=0.3)
+        sampler.start()
         before, cpu, started = load(), tree_cpu_seconds(), time.perf_counter()
         await asyncio.gather(*(slot() for _ in range(in_flight)))
         seconds = time.perf_counter() - started
+        sampler.stop.set()
+        sampler.join()
         await asyncio.sleep(1)  # the last renderers exit and are collected
         cpu = tree_cpu_seconds() - cpu
     return {"axe": with_axe, "pages": len(urls), "pages_in_flight": in_flight,
             "seconds": round(seconds, 1), "pages_per_minute": round(60 * len(urls) / seconds, 1),
-            "cpu_s_per_page": round(cpu / len(urls), 2), "load_before": before,
+            "cpu_s_per_page": round(cpu / len(urls), 2),
+            "peak_pss_mb": round(sampler.peak_pss_kb / 1024), "load_before": before,
             "load_after": load()}
 
 
@@ -140,6 +151,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=20)
     parser.add_argument("--pages-in-flight", type=int, default=3)
+    parser.add_argument("--sweep", default="", help="pages in flight to compare, e.g. 1,3,4,8")
+    parser.add_argument("--sweep-pages", type=int, default=40)
     options = parser.parse_args()
     from tests.audits import site
 
@@ -150,6 +163,10 @@ def main() -> int:
                        for with_axe in (True, False)]
         out["axe_options"] = asyncio.run(axe_options(
             [f"{test_base}/good.html", f"{test_base}/faulty.html", *urls]))
+        if options.sweep:
+            many = audit_site.urls(base, options.sweep_pages)
+            out["sweep"] = [asyncio.run(pass_cpu(many, int(n), with_axe=True))
+                            for n in options.sweep.split(",")]
     text = json.dumps(out, indent=1)
     (HERE / "results-profile-audits.json").write_text(text + "\n", encoding="utf-8")
     print(text)
