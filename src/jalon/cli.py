@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import json
 import sys
 from enum import StrEnum
@@ -749,9 +750,11 @@ def audit(
             raise _fail(f"{url!r}: expected an http:// or https:// address")
     if not CHROMIUM.exists():
         raise _fail(f"{CHROMIUM} is missing (apt-get install chromium, or set JALON_CHROMIUM)")
+    # Several pages are in flight at once and finish in any order: count the pages done.
+    done = itertools.count(1)
     results = audit_pages(urls, Settings(runs=runs, guard=False),
-                          progress=lambda i, r: err.print(
-                              f"[dim]{i + 1}/{len(urls)} {r['url']}: {r['status']}[/]"))
+                          progress=lambda _i, r: err.print(
+                              f"[dim]{next(done)}/{len(urls)} {r['url']}: {r['status']}[/]"))
     failures = rules.gate_failures(results, min_ecoindex=min_ecoindex,
                                    max_axe_violations=max_axe_violations)
     if output is AuditFormat.json:

@@ -75,7 +75,9 @@ def audit_settings(runs: int | None = None) -> Settings:
         allow_loopback=bool(getattr(settings, "AUDITS_ALLOW_LOOPBACK",
                                     os.environ.get("JALON_AUDITS_ALLOW_LOOPBACK") == "1")),
         workers=int(getattr(settings, "AUDITS_WORKERS",
-                            os.environ.get("JALON_AUDITS_WORKERS", "2"))),
+                            os.environ.get("JALON_AUDITS_WORKERS", "1"))),
+        pages_in_flight=int(getattr(settings, "AUDITS_PAGES_IN_FLIGHT",
+                                    os.environ.get("JALON_AUDITS_PAGES_IN_FLIGHT", "3"))),
         guard=True)
 
 

@@ -14,10 +14,10 @@ unreachable, tls_error, timeout, redirect_loop, http_error, not_html, too_big, e
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import importlib.metadata
 import os
-import queue
 import socket
 import time
 from collections.abc import Callable, Sequence
@@ -63,7 +63,13 @@ class Settings:
     allow_private: bool = False
     allow_loopback: bool = False
     guard: bool = True  # False: the command line, on the user's own machine, audits anything
-    workers: int = 1  # pages audited at once, each worker with its own Chromium
+    workers: int = 1  # Chromiums at once
+    # Pages at once in each Chromium, each in a browser context of its own: the fixed waits of
+    # one page overlap the loads and axe-core runs of the others (docs/audits.md, "Speed").
+    # 3 for 2 cores: from 3 pages the pass is bound by the processors (40 bench pages, load
+    # ~11: 29.0 pages/min with 3 and with 4), and 4 took more memory (peak PSS 1244 MB
+    # against 1035 MB).
+    pages_in_flight: int = 3
 
     def protocol(self) -> dict[str, Any]:
         return {"viewport": {"width": self.viewport[0], "height": self.viewport[1]},
@@ -71,6 +77,7 @@ class Settings:
                 "wait_after_scroll_s": self.wait_after_scroll_s,
                 "scroll": "ArrowDown, then to the bottom of the page",
                 "cache": "empty (new browser context per run, HTTP cache disabled)",
+                "pages_in_flight": self.pages_in_flight,
                 "consent": "none given (first visit, no banner clicked)",
                 "runs": self.runs, "timeout_s": self.timeout_s,
                 "axe_timeout_s": self.axe_timeout_s, "max_bytes": self.max_bytes,
@@ -149,6 +156,20 @@ def _classify_error(message: str) -> tuple[str, str]:
 
 COUNT_DOM_JS: Final = """() => document.getElementsByTagName('*').length
     - document.querySelectorAll('svg *').length"""
+# `iframes: false`: axe-core is injected in the main document only, so with `iframes: true`
+# (its default) it pings each iframe for an axe-core of its own and waits `pingWaitTime`
+# (500 ms) for an answer that never comes, then leaves the frame out anyway; same violations
+# either way (checked on the bench and test pages, docs/audits.md "Speed").
+AXE_RUN_JS: Final = """(ms) => Promise.race([
+        axe.run(document, {resultTypes: ['violations'], iframes: false}),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('axe timeout')), ms))])
+    .then(r => ({version: axe.version, violations: r.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+        tags: v.tags, nodes: v.nodes.slice(0, 20).map(n => ({
+            target: n.target, html: (n.html || '').slice(0, 300),
+            summary: (n.failureSummary || '').slice(0, 300)})),
+        node_count: v.nodes.length}))}))
+    .catch(e => ({error: String(e)}))"""
 OBSERVE_JS: Final = """() => {
     const images = [...document.images].map(i => ({src: i.currentSrc || i.src,
         natural_w: i.naturalWidth, natural_h: i.naturalHeight,
@@ -218,7 +239,10 @@ class _Network:
 
 
 class Auditor:
-    """A Chromium kept open for a batch of pages (one per campaign or command)."""
+    """One Chromium kept open for a batch of pages, driven through Playwright's async API so
+    that several pages are in flight at once (`Settings.pages_in_flight`), each in a browser
+    context of its own. Use inside an event loop: `async with Auditor(settings) as a:
+    await a.audit(url)`; `audit_pages` is the synchronous entry point."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -227,68 +251,73 @@ class Auditor:
         self._axe = axe_script_path().read_text(encoding="utf-8")
         self._host_verdicts: dict[str, bool] = {}
 
-    def __enter__(self) -> Auditor:
-        from playwright.sync_api import sync_playwright
+    async def __aenter__(self) -> Auditor:
+        from playwright.async_api import async_playwright
 
-        self._pw = sync_playwright().start()
+        self._pw = await async_playwright().start()
         try:
             # A busy machine can take long to start Chromium: a minute before giving up.
-            self._browser = self._pw.chromium.launch(executable_path=str(CHROMIUM),
-                                                     headless=True, args=LAUNCH_ARGS,
-                                                     timeout=60_000)
+            self._browser = await self._pw.chromium.launch(executable_path=str(CHROMIUM),
+                                                           headless=True, args=LAUNCH_ARGS,
+                                                           timeout=60_000)
         except BaseException:
-            # `__exit__` is not called when `__enter__` raises: without this stop, Playwright's
-            # loop would stay marked as running in this thread and break every later caller.
-            self._pw.stop()
+            # `__aexit__` is not called when `__aenter__` raises: stop the driver here.
+            await self._pw.stop()
             self._pw = None
             raise
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         if self._browser is not None:
-            self._browser.close()
+            await self._browser.close()
         if self._pw is not None:
-            self._pw.stop()
+            await self._pw.stop()
 
     @property
     def browser_version(self) -> str:
         return str(self._browser.version) if self._browser else ""
 
     # --- SSRF: every request of the page (redirects, sub-resources) goes through this.
-    def _allowed(self, url: str) -> bool:
+    async def _allowed(self, url: str) -> bool:
         host = urlsplit(url).hostname or ""
         if not host:
             return url.startswith(("data:", "blob:", "about:"))
         if host not in self._host_verdicts:
-            self._host_verdicts[host] = guard_url(url, self.settings) is None
+            # The name is resolved in a thread: a slow DNS answer must not stall the other
+            # pages in flight on this event loop.
+            refused = await asyncio.get_running_loop().run_in_executor(
+                None, guard_url, url, self.settings)
+            self._host_verdicts[host] = refused is None
         return self._host_verdicts[host]
 
-    def _route(self, route: Any) -> None:
-        if self._allowed(route.request.url):
-            route.continue_()
+    async def _route(self, route: Any) -> None:
+        if await self._allowed(route.request.url):
+            await route.continue_()
         else:
-            route.abort("blockedbyclient")
+            await route.abort("blockedbyclient")
 
-    def _run_once(self, url: str, with_axe: bool) -> dict[str, Any]:
+    async def _run_once(self, url: str, with_axe: bool) -> dict[str, Any]:
         s = self.settings
-        context = self._browser.new_context(
+        context = await self._browser.new_context(
             viewport={"width": s.viewport[0], "height": s.viewport[1]},
             screen={"width": s.viewport[0], "height": s.viewport[1]},
             locale="fr-FR", ignore_https_errors=False, service_workers="block",
             user_agent=None)
         try:
             if s.guard:
-                context.route("**/*", self._route)
-            page = context.new_page()
+                await context.route("**/*", self._route)
+            page = await context.new_page()
             page.set_default_timeout(s.timeout_s * 1000)
-            cdp = context.new_cdp_session(page)
+            # One DevTools session per page: the network counted is this page's only, whatever
+            # the other pages in flight in the same browser do.
+            cdp = await context.new_cdp_session(page)
             network = _Network()
             network.attach(cdp)
-            cdp.send("Network.enable")
-            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            await cdp.send("Network.enable")
+            await cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
             started = time.monotonic()
             try:
-                response = page.goto(url, wait_until="load", timeout=s.timeout_s * 1000)
+                response = await page.goto(url, wait_until="load", timeout=s.timeout_s * 1000)
             except Exception as exc:  # Playwright's errors carry Chromium's net:: codes
                 status, message = _classify_error(str(exc))
                 return {"status": status, "message": message}
@@ -301,11 +330,12 @@ class Auditor:
             if "html" not in content_type:
                 return {"status": NOT_HTML, "http_status": response.status,
                         "message": f"le contenu n'est pas une page HTML ({content_type or '?'})"}
-            page.wait_for_timeout(s.wait_before_scroll_s * 1000)
-            page.keyboard.press("ArrowDown")
-            page.evaluate("() => window.scrollTo({top: document.body ? "
-                          "document.body.scrollHeight : 0, behavior: 'instant'})")
-            page.wait_for_timeout(s.wait_after_scroll_s * 1000)
+            # The waits do not block: the other pages in flight load and run meanwhile.
+            await page.wait_for_timeout(s.wait_before_scroll_s * 1000)
+            await page.keyboard.press("ArrowDown")
+            await page.evaluate("() => window.scrollTo({top: document.body ? "
+                                "document.body.scrollHeight : 0, behavior: 'instant'})")
+            await page.wait_for_timeout(s.wait_after_scroll_s * 1000)
             if network.bytes > s.max_bytes:
                 return {"status": TOO_BIG, "http_status": response.status,
                         "message": f"page trop lourde ({network.bytes / 1e6:.1f} Mo, "
@@ -313,7 +343,7 @@ class Auditor:
             dom = dom_main = 0
             for frame in page.frames:
                 try:
-                    count = int(frame.evaluate(COUNT_DOM_JS))
+                    count = int(await frame.evaluate(COUNT_DOM_JS))
                 except Exception:  # noqa: S112 (a frame gone mid-count is not counted)
                     continue
                 dom += count
@@ -323,35 +353,24 @@ class Auditor:
                 "status": OK, "http_status": response.status, "final_url": page.url,
                 "dom": dom, "dom_main_frame": dom_main, "requests": network.requests,
                 "size_kb": network.bytes / 1000,
-                "user_agent": page.evaluate("() => navigator.userAgent"),
-                "viewport_measured": page.evaluate(
+                "user_agent": await page.evaluate("() => navigator.userAgent"),
+                "viewport_measured": await page.evaluate(
                     "() => ({width: window.innerWidth, height: window.innerHeight})"),
                 "load_s": round(time.monotonic() - started, 2)}
             if with_axe:
-                observed = page.evaluate(OBSERVE_JS)
+                observed = await page.evaluate(OBSERVE_JS)
                 result["observation"] = {"url": page.url, "resources": network.resources(),
                                          **observed}
-                result["axe"] = self._axe_run(page)
+                result["axe"] = await self._axe_run(page)
             return result
         finally:
-            context.close()
+            await context.close()
 
-    def _axe_run(self, page: Any) -> dict[str, Any]:
+    async def _axe_run(self, page: Any) -> dict[str, Any]:
         timeout = int(self.settings.axe_timeout_s * 1000)
         try:
-            page.evaluate(self._axe)
-            response = page.evaluate(
-                """(ms) => Promise.race([
-                    axe.run(document, {resultTypes: ['violations']}),
-                    new Promise((_, reject) => setTimeout(() => reject(new Error(
-                        'axe timeout')), ms))])
-                  .then(r => ({version: axe.version, violations: r.violations.map(v => ({
-                      id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
-                      tags: v.tags, nodes: v.nodes.slice(0, 20).map(n => ({
-                          target: n.target, html: (n.html || '').slice(0, 300),
-                          summary: (n.failureSummary || '').slice(0, 300)})),
-                      node_count: v.nodes.length}))}))
-                  .catch(e => ({error: String(e)}))""", timeout)
+            await page.evaluate(self._axe)
+            response = await page.evaluate(AXE_RUN_JS, timeout)
         except Exception as exc:
             return {"error": str(exc).splitlines()[0][:300], "violations": []}
         if "error" in response:
@@ -363,18 +382,18 @@ class Auditor:
                        "elements": v["nodes"]} for v in response["violations"]]
         return {"version": response["version"], "violations": violations}
 
-    def audit(self, url: str) -> dict[str, Any]:
+    async def audit(self, url: str) -> dict[str, Any]:
         """N runs of one page → the result dict of docs/audits.md."""
         s = self.settings
         base: dict[str, Any] = {"url": url, "protocol": s.protocol()}
-        refused = guard_url(url, s)
+        refused = await asyncio.get_running_loop().run_in_executor(None, guard_url, url, s)
         if refused:
             return dict(base, status=refused[0], message=refused[1],
                         tools=tool_versions(self.browser_version))
         runs = []
         first: dict[str, Any] = {}
         for index in range(max(1, s.runs)):
-            run = self._run_once(url, with_axe=index == 0)
+            run = await self._run_once(url, with_axe=index == 0)
             if run["status"] != OK:
                 return dict(base, **{k: v for k, v in run.items()
                                      if k in ("status", "message", "http_status")},
@@ -382,73 +401,89 @@ class Auditor:
             if index == 0:
                 first = run
             runs.append(run)
-        medians = rules.median_run([{"dom": r["dom"], "requests": r["requests"],
-                                     "size": r["size_kb"]} for r in runs])
-        eco = rules.ecoindex(round(medians["dom"]), round(medians["requests"]),
-                             medians["size"])
-        scores = [rules.score_of(r["dom"], r["requests"], r["size_kb"]) for r in runs]
-        axe = first.get("axe", {"violations": []})
-        observation = dict(first.get("observation", {}), size_kb=eco.size_kb,
-                           requests=eco.requests)
-        checks = run_checks(observation)
-        protocol = dict(base["protocol"], user_agent=first.get("user_agent", ""),
-                        viewport_measured=first.get("viewport_measured"))
-        return {
-            "url": url, "status": OK, "http_status": first.get("http_status"),
-            "final_url": first.get("final_url", url),
-            "title": first.get("observation", {}).get("title", ""),
-            "ecoindex": dict(eco.as_dict(), spread={
-                "score": rules.spread(scores).as_dict(),
-                "dom_nodes": rules.spread([r["dom"] for r in runs]).as_dict(),
-                "requests": rules.spread([r["requests"] for r in runs]).as_dict(),
-                "size_kb": rules.spread([round(r["size_kb"], 2) for r in runs]).as_dict()},
-                runs=[{"dom_nodes": r["dom"], "dom_nodes_main_frame": r["dom_main_frame"],
-                       "requests": r["requests"],
-                       "size_kb": round(r["size_kb"], 2), "score": sc}
-                      for r, sc in zip(runs, scores, strict=True)]),
-            "axe": {"violations": axe.get("violations", []),
-                    **({"error": axe["error"]} if "error" in axe else {})},
-            "rgesn": [c.as_dict() for c in checks],
-            "protocol": protocol,
-            "tools": tool_versions(self.browser_version, str(axe.get("version", ""))),
-        }
+        return _result(url, s, runs, first, self.browser_version)
+
+
+def _result(url: str, s: Settings, runs: list[dict[str, Any]], first: dict[str, Any],
+            browser_version: str) -> dict[str, Any]:
+    medians = rules.median_run([{"dom": r["dom"], "requests": r["requests"],
+                                 "size": r["size_kb"]} for r in runs])
+    eco = rules.ecoindex(round(medians["dom"]), round(medians["requests"]), medians["size"])
+    scores = [rules.score_of(r["dom"], r["requests"], r["size_kb"]) for r in runs]
+    axe = first.get("axe", {"violations": []})
+    observation = dict(first.get("observation", {}), size_kb=eco.size_kb,
+                       requests=eco.requests)
+    checks = run_checks(observation)
+    protocol = dict(s.protocol(), user_agent=first.get("user_agent", ""),
+                    viewport_measured=first.get("viewport_measured"))
+    return {
+        "url": url, "status": OK, "http_status": first.get("http_status"),
+        "final_url": first.get("final_url", url),
+        "title": first.get("observation", {}).get("title", ""),
+        "ecoindex": dict(eco.as_dict(), spread={
+            "score": rules.spread(scores).as_dict(),
+            "dom_nodes": rules.spread([r["dom"] for r in runs]).as_dict(),
+            "requests": rules.spread([r["requests"] for r in runs]).as_dict(),
+            "size_kb": rules.spread([round(r["size_kb"], 2) for r in runs]).as_dict()},
+            runs=[{"dom_nodes": r["dom"], "dom_nodes_main_frame": r["dom_main_frame"],
+                   "requests": r["requests"],
+                   "size_kb": round(r["size_kb"], 2), "score": sc}
+                  for r, sc in zip(runs, scores, strict=True)]),
+        "axe": {"violations": axe.get("violations", []),
+                **({"error": axe["error"]} if "error" in axe else {})},
+        "rgesn": [c.as_dict() for c in checks],
+        "protocol": protocol,
+        "tools": tool_versions(browser_version, str(axe.get("version", ""))),
+    }
+
+
+async def audit_pages_async(urls: Sequence[str], settings: Settings,
+                            progress: Callable[[int, dict[str, Any]], None] | None = None
+                            ) -> list[dict[str, Any]]:
+    """`settings.workers` Chromiums, each with up to `settings.pages_in_flight` pages at once;
+    results in the order of `urls`, `progress(index, result)` after each page."""
+    results: list[dict[str, Any] | None] = [None] * len(urls)
+    pending: asyncio.Queue[int] = asyncio.Queue()
+    for index in range(len(urls)):
+        pending.put_nowait(index)
+
+    async def page_slot(auditor: Auditor) -> None:
+        while True:
+            try:
+                index = pending.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            url = urls[index]
+            try:
+                result = await auditor.audit(url)
+            except Exception as exc:  # never let one page crash a campaign
+                result = {"url": url, "status": ERROR,
+                          "message": str(exc).splitlines()[0][:300] if str(exc) else
+                          type(exc).__name__, "protocol": settings.protocol()}
+            results[index] = result
+            if progress:
+                progress(index, result)
+
+    async def browser(slots: int) -> None:
+        async with Auditor(settings) as auditor:
+            await asyncio.gather(*(page_slot(auditor) for _ in range(slots)))
+
+    in_flight = max(1, settings.pages_in_flight)
+    browsers = max(1, min(settings.workers, -(-len(urls) // in_flight)))
+    await asyncio.gather(*(browser(min(in_flight, len(urls))) for _ in range(browsers)))
+    return [r for r in results if r is not None]
 
 
 def audit_pages(urls: Sequence[str], settings: Settings | None = None,
                 progress: Callable[[int, dict[str, Any]], None] | None = None
                 ) -> list[dict[str, Any]]:
-    """Audit each URL (in order with one worker; `settings.workers` Chromiums at once
-    otherwise, each in its own thread since Playwright's sync API is bound to one);
-    `progress(index, result)` after each page, from the worker's thread."""
+    """Audit each URL (`settings.workers` Chromiums, `settings.pages_in_flight` pages at once
+    in each); `progress(index, result)` after each page, from the browsers' thread."""
     settings = settings or Settings()
-    results: list[dict[str, Any] | None] = [None] * len(urls)
-    pending: queue.SimpleQueue[int] = queue.SimpleQueue()
-    for index in range(len(urls)):
-        pending.put(index)
-
-    def work() -> None:
-        with Auditor(settings) as auditor:
-            while True:
-                try:
-                    index = pending.get_nowait()
-                except queue.Empty:
-                    return
-                url = urls[index]
-                try:
-                    result = auditor.audit(url)
-                except Exception as exc:  # never let one page crash a campaign
-                    result = {"url": url, "status": ERROR,
-                              "message": str(exc).splitlines()[0][:300] if str(exc) else
-                              type(exc).__name__, "protocol": settings.protocol()}
-                results[index] = result
-                if progress:
-                    progress(index, result)
-
-    # Always in threads of their own, one worker included: Playwright's sync API runs an event
-    # loop in the thread that starts it, which must not be the caller's (a caller may already
-    # run one, such as an async view or a test that drives a browser of its own).
-    workers = max(1, min(settings.workers, len(urls)))
-    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        for future in [pool.submit(work) for _ in range(workers)]:
-            future.result()
-    return [r for r in results if r is not None]
+    if not urls:
+        return []
+    # Always in a thread of its own with its own event loop: the caller may already run a
+    # loop (an async view, a test driving a browser of its own), and Django refuses database
+    # queries inside one; the caller's thread is left without any loop afterwards.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, audit_pages_async(urls, settings, progress)).result()
