@@ -71,9 +71,11 @@ def _account_digest(name: str) -> str:
 def device_of(request: HttpRequest, username: str) -> str | None:
     """The nonce of the request's device cookie when it was issued for `username`, else None
     (no cookie, a forged or expired one, or one of another account)."""
+    if settings.LOGIN_DEVICE_DAYS <= 0:
+        return None
     value = request.get_signed_cookie(DEVICE_COOKIE, default=None, salt=_DEVICE_SALT,
                                       max_age=dt.timedelta(days=settings.LOGIN_DEVICE_DAYS))
-    if not value or settings.LOGIN_DEVICE_DAYS <= 0:
+    if not value:
         return None
     digest, _sep, nonce = value.partition(":")
     if not nonce or not secrets.compare_digest(digest, _account_digest(_normalise(username))):

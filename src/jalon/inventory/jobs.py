@@ -176,7 +176,7 @@ def sweep(now: dt.datetime | None = None) -> SweepReport:
             if claimed.update(status=restart, progress=0, heartbeat_at=now,
                               attempts=F("attempts") + 1) != 1:
                 continue
-            _abandon_task(source.task_id)
+            taskqueue.abandon(source.task_id)
             logger.warning("import %s: worker lost during %s, queued again", source.pk,
                            source.status)
             source.refresh_from_db()
@@ -191,7 +191,7 @@ def sweep(now: dt.datetime | None = None) -> SweepReport:
             if claimed.update(status=ImportStatus.FAILED, progress=100, finished_at=now,
                               error=message) != 1:
                 continue
-            _abandon_task(source.task_id)
+            taskqueue.abandon(source.task_id)
             logger.warning("import %s: worker lost %s times, failed", source.pk,
                            source.attempts)
             report.failed.append(source.pk)
@@ -202,12 +202,6 @@ def sweep(now: dt.datetime | None = None) -> SweepReport:
 def _enqueue(source: InventoryImport, step: Any) -> None:
     result = step.enqueue(source.pk)
     InventoryImport.objects.filter(pk=source.pk).update(task_id=str(result.id)[:64])
-
-
-def _abandon_task(task_id: str) -> None:
-    """Mark the dead worker's task failed in its queue (database or Redis), so that it does not
-    stay RUNNING in the task list for ever."""
-    taskqueue.abandon(task_id)
 
 
 # The working files (analysed frame, extracted ZIP) of imports in these states are still needed.
