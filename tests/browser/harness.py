@@ -139,10 +139,13 @@ def measure(page: Any) -> tuple[int, int, int]:
 
 
 def check_axe(page: Any) -> list[dict[str, Any]]:
-    from axe_playwright_python.sync_playwright import Axe
+    """axe-core's violations on the page, with every rule: the axe-core that Jalon's audits
+    ship (jalon/vendor/axe_core), so that Jalon's pages are held to the same checks."""
+    from jalon.core.audits_browser import axe_script_path
 
-    results = Axe().run(page)
-    return list(results.response.get("violations", []))
+    page.evaluate(axe_script_path().read_text(encoding="utf-8"))
+    return list(page.evaluate("() => axe.run(document, {resultTypes: ['violations']})"
+                              ".then(r => r.violations)"))
 
 
 FOCUSABLE = ("a[href], area[href], button:not([disabled]), "
