@@ -1,7 +1,9 @@
 """The browser pass against pages served on loopback: a good page, a page with known faults,
-and bad targets, each with its status (Chromium from /usr/bin/chromium, never downloaded)."""
+and bad targets, each with its status (Debian's Chromium headless shell, never downloaded)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from tests.audits.conftest import needs_chromium
@@ -159,3 +161,27 @@ def test_pages_in_flight_measure_as_one_at_a_time(site_url):
     assert alone[0] == alone[2]
     assert alone[1] == alone[3]
     assert alone[0] != alone[1]
+
+
+FULL, SHELL = Path("/usr/bin/chromium"), Path("/usr/bin/chromium-headless-shell")
+
+
+@pytest.mark.skipif(not (FULL.exists() and SHELL.exists()),
+                    reason="needs both Debian packages, chromium and chromium-headless-shell")
+def test_the_headless_shell_measures_what_the_full_browser_measures(site_url, monkeypatch):
+    """The audits run the headless shell for speed (docs/audits.md, "Speed"): same sources as
+    the full browser, so the same elements, requests, bytes and axe-core findings."""
+    from jalon.core import audits_browser
+
+    urls = [f"{site_url}/good.html", f"{site_url}/faulty.html"]
+    figures = {}
+    for binary in (FULL, SHELL):
+        monkeypatch.setattr(audits_browser, "CHROMIUM", binary)
+        figures[binary.name] = [
+            (r["ecoindex"]["dom_nodes"], r["ecoindex"]["requests"], r["ecoindex"]["size_kb"],
+             sorted((v["id"], v["nodes"]) for v in r["axe"]["violations"]),
+             r["tools"]["browser_binary"])
+            for r in audit_pages(urls, Settings(runs=1, **FAST))]
+    assert [f[:4] for f in figures["chromium"]] == [f[:4] for f in figures[SHELL.name]]
+    assert {f[4] for f in figures["chromium"]} == {"chromium"}
+    assert {f[4] for f in figures[SHELL.name]} == {SHELL.name}

@@ -77,7 +77,7 @@ def audit_settings(runs: int | None = None) -> Settings:
         workers=int(getattr(settings, "AUDITS_WORKERS",
                             os.environ.get("JALON_AUDITS_WORKERS", "1"))),
         pages_in_flight=int(getattr(settings, "AUDITS_PAGES_IN_FLIGHT",
-                                    os.environ.get("JALON_AUDITS_PAGES_IN_FLIGHT", "3"))),
+                                    os.environ.get("JALON_AUDITS_PAGES_IN_FLIGHT", "4"))),
         guard=True)
 
 
