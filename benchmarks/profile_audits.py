@@ -1,14 +1,16 @@
 """Where a Jalon audit's time goes (issue 11, "Speed"): not part of `make bench`, a few minutes.
 
-    python benchmarks/profile_audits.py [--pages 20] [--pages-in-flight 3]
+    python benchmarks/profile_audits.py [--pages 20] [--pages-in-flight 4]
+                                        [--browsers /usr/bin/chromium,…]
                                         [--sweep 1,3,4,8] [--sweep-pages 40]
 
 1. The pass over `--pages` pages of `benchmarks/audit_site.py` (one Chromium, Jalon's pages in
    flight, one load per page, the waits of the protocol), twice: as Jalon runs it, then with
-   axe-core left out. For each: pages per minute and the processor time of the whole process
-   tree (this Python, Playwright's driver, every Chromium process; utime + stime of the live
-   processes plus what they collected from their exited children, read from /proc just
-   before the browser closes) per page.
+   axe-core left out; for each browser of `--browsers` (default: the one Jalon runs). For
+   each: pages per minute and the processor time of the whole process tree (this Python,
+   Playwright's driver, every Chromium process; utime + stime of the live processes plus
+   what they collected from their exited children, read from /proc just before the browser
+   closes) per page.
 2. axe-core's options on the test pages (tests/audits: a good page and one with known faults)
    and on the bench pages, each page loaded once, axe-core injected once, then run three ways
    in the same page after an untimed first run: axe-core's defaults (`iframes: true`),
@@ -150,7 +152,10 @@ async def axe_options(urls: list[str]) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=20)
-    parser.add_argument("--pages-in-flight", type=int, default=3)
+    parser.add_argument("--pages-in-flight", type=int, default=4)
+    parser.add_argument("--browsers", default="",
+                        help="Chromium binaries whose pass to compare (default: Jalon's), "
+                             "e.g. /usr/bin/chromium,/usr/bin/chromium-headless-shell")
     parser.add_argument("--sweep", default="", help="pages in flight to compare, e.g. 1,3,4,8")
     parser.add_argument("--sweep-pages", type=int, default=40)
     options = parser.parse_args()
@@ -159,8 +164,15 @@ def main() -> int:
     out: dict[str, Any] = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     with audit_site.serve() as base, site.serve() as test_base:
         urls = audit_site.urls(base, options.pages)
-        out["pass"] = [asyncio.run(pass_cpu(urls, options.pages_in_flight, with_axe))
-                       for with_axe in (True, False)]
+        from jalon.core import audits_browser as ab
+
+        out["pass"] = []
+        for browser in (options.browsers.split(",") if options.browsers else [str(ab.CHROMIUM)]):
+            ab.CHROMIUM = Path(browser)  # type: ignore[misc] (read when a browser starts)
+            for with_axe in (True, False):
+                run = asyncio.run(pass_cpu(urls, options.pages_in_flight, with_axe))
+                out["pass"].append(dict(run, browser=Path(browser).name))
+                print(out["pass"][-1], file=sys.stderr)
         out["axe_options"] = asyncio.run(axe_options(
             [f"{test_base}/good.html", f"{test_base}/faulty.html", *urls]))
         if options.sweep:
