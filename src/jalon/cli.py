@@ -749,7 +749,8 @@ def audit(
         if not url.lower().startswith(("http://", "https://")):
             raise _fail(f"{url!r}: expected an http:// or https:// address")
     if not CHROMIUM.exists():
-        raise _fail(f"{CHROMIUM} is missing (apt-get install chromium, or set JALON_CHROMIUM)")
+        raise _fail(f"{CHROMIUM} is missing (apt-get install chromium-headless-shell, "
+                    "or set JALON_AUDIT_CHROMIUM to a Chromium)")
     # Several pages are in flight at once and finish in any order: count the pages done.
     done = itertools.count(1)
     results = audit_pages(urls, Settings(runs=runs, guard=False),

@@ -27,4 +27,5 @@ def _audit_settings(settings: Any) -> None:
 
 
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(),
-                                    reason=f"{CHROMIUM} is missing (apt-get install chromium)")
+                                    reason=f"{CHROMIUM} is missing (apt-get install "
+                                           "chromium-headless-shell)")
