@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,12 +139,17 @@ def measure(page: Any) -> tuple[int, int, int]:
     }"""))
 
 
+@functools.cache
+def _axe_script() -> str:
+    from jalon.core.audits_browser import axe_script_path
+
+    return axe_script_path().read_text(encoding="utf-8")
+
+
 def check_axe(page: Any) -> list[dict[str, Any]]:
     """axe-core's violations on the page, with every rule: the axe-core that Jalon's audits
     ship (jalon/vendor/axe_core), so that Jalon's pages are held to the same checks."""
-    from jalon.core.audits_browser import axe_script_path
-
-    page.evaluate(axe_script_path().read_text(encoding="utf-8"))
+    page.evaluate(_axe_script())
     return list(page.evaluate("() => axe.run(document, {resultTypes: ['violations']})"
                               ".then(r => r.violations)"))
 

@@ -39,7 +39,7 @@ from jalon.audits.models import (
 from jalon.catalogue.models import DigitalService
 from jalon.core import audits as rules
 from jalon.core import audits_referentials as referentials
-from jalon.core.audits_browser import Settings
+from jalon.core.audits_browser import DEFAULT_PAGES_IN_FLIGHT, Settings
 from jalon.tenancy.audit import record
 from jalon.tenancy.models import Organisation
 
@@ -77,7 +77,8 @@ def audit_settings(runs: int | None = None) -> Settings:
         workers=int(getattr(settings, "AUDITS_WORKERS",
                             os.environ.get("JALON_AUDITS_WORKERS", "1"))),
         pages_in_flight=int(getattr(settings, "AUDITS_PAGES_IN_FLIGHT",
-                                    os.environ.get("JALON_AUDITS_PAGES_IN_FLIGHT", "4"))),
+                                    os.environ.get("JALON_AUDITS_PAGES_IN_FLIGHT",
+                                                   DEFAULT_PAGES_IN_FLIGHT))),
         guard=True)
 
 

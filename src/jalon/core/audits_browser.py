@@ -70,6 +70,10 @@ STATUSES: Final = (OK, REFUSED, INVALID_URL, UNREACHABLE, TLS_ERROR, TIMEOUT, RE
                    HTTP_ERROR, NOT_HTML, TOO_BIG, ERROR)
 
 
+# Pages at once in each Chromium by default (campaigns may override it in their settings).
+DEFAULT_PAGES_IN_FLIGHT: Final = 4
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     runs: int = 3
@@ -88,7 +92,7 @@ class Settings:
     # 4 for 2 cores: from 4 pages the pass is bound by the processors (40 bench pages with the
     # headless shell: 56.7 pages/min with 4, 60.1 with 6 for 1.8 s of processor time per page
     # either way), and each page more in flight holds one more renderer in memory.
-    pages_in_flight: int = 4
+    pages_in_flight: int = DEFAULT_PAGES_IN_FLIGHT
 
     def protocol(self) -> dict[str, Any]:
         return {"viewport": {"width": self.viewport[0], "height": self.viewport[1]},
