@@ -336,3 +336,39 @@ def test_referential_files_follow_their_table_schema(name):
     schema = Schema.from_descriptor(f"{name}.schema.json", basepath=str(folder / "schemas"))
     report = Resource(f"{name}.csv", basepath=str(folder), schema=schema).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "note"])[:5]
+
+
+def _events(network, *events):
+    for name, params in events:
+        getattr(network, {"sent": "_sent", "response": "_response", "finished": "_finished",
+                          "failed": "_failed"}[name])(params)
+    return network
+
+
+def test_a_request_that_fails_after_its_response_counts_the_bytes_received():
+    """Chromium finishes or aborts a broken video's 404 depending on timing: the page's size
+    must be the same either way (it made CI flaky when only finished requests counted)."""
+    from jalon.core.audits_browser import _Network
+
+    def page(end):
+        return _events(
+            _Network(),
+            ("sent", {"requestId": "1", "request": {"url": "http://x/"}}),
+            ("response", {"requestId": "1", "response": {"url": "http://x/",
+                                                         "encodedDataLength": 150}}),
+            ("finished", {"requestId": "1", "encodedDataLength": 489}),
+            ("sent", {"requestId": "2", "request": {"url": "http://x/clip.webm"}}),
+            ("response", {"requestId": "2", "response": {"url": "http://x/clip.webm",
+                                                         "status": 404,
+                                                         "encodedDataLength": 144}}),
+            end,
+            # The favicon headless Chromium asks for and drops before any answer: not counted.
+            ("sent", {"requestId": "3", "request": {"url": "http://x/favicon.ico"}}),
+            ("failed", {"requestId": "3", "canceled": True}))
+
+    finished = page(("finished", {"requestId": "2", "encodedDataLength": 144}))
+    aborted = page(("failed", {"requestId": "2", "canceled": True,
+                               "errorText": "net::ERR_ABORTED"}))
+    assert (finished.bytes, finished.requests) == (633, 2)
+    assert (aborted.bytes, aborted.requests) == (633, 2)
+    assert [r["bytes"] for r in aborted.resources()] == [489, 144]

@@ -212,6 +212,9 @@ class _Network:
     responses: dict[str, dict[str, Any]] = field(default_factory=dict)
     finished: dict[str, int] = field(default_factory=dict)
     failed: set[str] = field(default_factory=set)
+    # Bytes already on the wire when the response headers arrived: what a request that fails
+    # afterwards still cost (a media element's 404 that Chromium may cancel or finish).
+    received: dict[str, int] = field(default_factory=dict)
 
     def attach(self, cdp: Any) -> None:
         cdp.on("Network.requestWillBeSent", self._sent)
@@ -228,6 +231,7 @@ class _Network:
         if str(response.get("url", "")).startswith("data:"):
             return
         headers = {str(k).lower(): str(v) for k, v in response.get("headers", {}).items()}
+        self.received[params["requestId"]] = int(response.get("encodedDataLength", 0) or 0)
         self.responses[params["requestId"]] = {
             "url": response.get("url", ""), "type": params.get("type", ""),
             "mime": response.get("mimeType", ""), "status": response.get("status"),
@@ -248,16 +252,24 @@ class _Network:
         if rid in self.started and not (params.get("canceled") and rid not in self.responses):
             self.failed.add(rid)
 
+    def _bytes_of(self, rid: str) -> int:
+        # A request that failed after its response began counts the bytes received by then,
+        # so that whether Chromium finishes or aborts a broken media load does not change the
+        # page's size.
+        if rid in self.finished:
+            return self.finished[rid]
+        return self.received.get(rid, 0) if rid in self.failed else 0
+
     @property
     def bytes(self) -> int:
-        return sum(self.finished.values())
+        return sum(self._bytes_of(rid) for rid in set(self.finished) | self.failed)
 
     @property
     def requests(self) -> int:
         return len(set(self.finished) | self.failed)
 
     def resources(self) -> list[dict[str, Any]]:
-        return [dict(r, bytes=self.finished.get(rid, 0)) for rid, r in self.responses.items()]
+        return [dict(r, bytes=self._bytes_of(rid)) for rid, r in self.responses.items()]
 
 
 class Auditor:
