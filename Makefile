@@ -59,8 +59,8 @@ test: install ## Run the whole test suite (browser tests included), then the lin
 test-fast: install ## The test suite without the browser tests
 	$(PY) -m pytest -m "not browser"
 
-test-browser: install ## Only the browser tests (Playwright + Chromium: axe, weight, EcoIndex)
-	$(PY) -m pytest tests/browser -m browser
+test-browser: install ## Only the browser tests (axe, weight, EcoIndex…), with screenshots in test-artifacts/
+	JALON_SCREENSHOTS=1 $(PY) -m pytest tests/browser -m browser
 
 # The browser suite checks pages (axe, weight, EcoIndex, keyboard, overflow), the same whatever
 # the database: it runs once, on SQLite, in `make test`; PostgreSQL runs everything else.

@@ -6,7 +6,10 @@ live server. Tasks run inline (tests/settings.py). Never downloads a browser: wi
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,16 +51,55 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+@dataclass
+class _SeededWorld:
+    """The database and uploads of the first `demo_world` seed, put back for the next tests."""
+
+    database: sqlite3.Connection
+    uploads: Path
+    report: Any
+
+
+@pytest.fixture(scope="session")
+def _seeded_worlds() -> list[_SeededWorld]:
+    return []
+
+
 @pytest.fixture
-def demo_world(transactional_db: None, live_server: Any, settings: Any, tmp_path: Path
+def demo_world(transactional_db: None, live_server: Any, settings: Any, tmp_path: Path,
+               tmp_path_factory: pytest.TempPathFactory, _seeded_worlds: list[_SeededWorld]
                ) -> dict[str, Any]:
-    """The demo operator, organisations and people, with a small inventory (fast)."""
+    """The demo operator, organisations and people, with a small inventory (fast).
+
+    Seeding takes seconds and some forty tests need the same world: on SQLite (where the
+    browser suite runs) the first seed is kept, with SQLite's online backup, and copied back
+    into the (emptied) test database of each next test, with its uploads. Every test still
+    starts from the same fresh world; on another database each test seeds it."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
     from jalon import demo_site
 
     settings.UPLOAD_DIR = tmp_path / "uploads"
+    world = {"base": live_server.url, "password": demo_site.DEMO_PASSWORD}
+    if connection.vendor == "sqlite" and _seeded_worlds:
+        kept = _seeded_worlds[0]
+        connection.ensure_connection()
+        kept.database.backup(connection.connection)
+        # Cached content types carry ids from the emptied database's re-creation.
+        ContentType.objects.clear_cache()
+        shutil.copytree(kept.uploads, settings.UPLOAD_DIR, dirs_exist_ok=True)
+        return {**world, "report": kept.report}
     report = demo_site.seed(data_dir=tmp_path,
                             agglomeration_paths=[FIXTURES / "canonical.csv"])
-    return {"report": report, "base": live_server.url, "password": demo_site.DEMO_PASSWORD}
+    if connection.vendor == "sqlite":
+        kept_database = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(kept_database)
+        uploads = tmp_path_factory.mktemp("demo-world-uploads")
+        if Path(settings.UPLOAD_DIR).exists():
+            shutil.copytree(settings.UPLOAD_DIR, uploads, dirs_exist_ok=True)
+        _seeded_worlds.append(_SeededWorld(kept_database, uploads, report))
+    return {**world, "report": report}
 
 
 class Browser:

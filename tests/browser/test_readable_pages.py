@@ -1,9 +1,10 @@
 """Pages that read well at every width (issue 9): the pages whose tables collapsed to one letter
 per line (the footprint's phases and categories, the public home's category table, indicator
 tables, the annual report, the import history) are audited at 1280 and 360 px; the harness
-fails a table cell that cuts a word and a public page over its height budget, and saves
-screenshots of each under test-artifacts/screenshots/. Also: the public pages link to each
-other, a one-organisation member lands in it, a new organisation shows its first steps."""
+fails a table cell that cuts a word and a public page over its height budget, and (with
+JALON_SCREENSHOTS=1) saves screenshots of each under test-artifacts/screenshots/. Also: the
+public pages link to each other, a one-organisation member lands in it, a new organisation
+shows its first steps."""
 
 from __future__ import annotations
 

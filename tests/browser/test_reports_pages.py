@@ -101,6 +101,7 @@ def test_the_territory_plan_and_the_map(open_browser: Any, browser: Any,
     plan = page.locator("#plan")
     plan.wait_for(state="visible")
     citizen.audit("public report form with the territory plan")
+    page.locator("#plan svg").scroll_into_view_if_needed()  # a click lands in the viewport
     box = page.locator("#plan svg").bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
