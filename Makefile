@@ -52,12 +52,18 @@ serve: install ## Run the web server (gunicorn) on HOST:PORT, without the demo d
 worker: install ## Run the background task worker
 	$(JALON) worker
 
+# The tests that drive no browser run in one process per core (pytest-xdist; pytest-django gives
+# each its own test database): twice as fast on two cores. The browser tests run after them in
+# one process: Chromium already keeps the cores busy (figures: README, "Development").
+PYTEST_WORKERS ?= auto
+
 test: install ## Run the whole test suite (browser tests included), then the linters
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not browser" -n $(PYTEST_WORKERS)
+	$(PY) -m pytest -m browser
 	$(MAKE) --no-print-directory lint
 
 test-fast: install ## The test suite without the browser tests
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m "not browser" -n $(PYTEST_WORKERS)
 
 test-browser: install ## Only the browser tests (axe, weight, EcoIndex…), with screenshots in test-artifacts/
 	JALON_SCREENSHOTS=1 $(PY) -m pytest tests/browser -m browser
@@ -65,7 +71,7 @@ test-browser: install ## Only the browser tests (axe, weight, EcoIndex…), with
 # The browser suite checks pages (axe, weight, EcoIndex, keyboard, overflow), the same whatever
 # the database: it runs once, on SQLite, in `make test`; PostgreSQL runs everything else.
 test-postgres: install ## The test suite on PostgreSQL, browser tests aside (PG_URL; pytest-django creates test_jalon)
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser"
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser" -n $(PYTEST_WORKERS)
 
 # The worker tests on Redis through RQ (marker `redis`: tests/taskqueues.py), database 15 of the
 # server on 127.0.0.1:6379 (JALON_TEST_REDIS_URL), flushed around each test; skipped with a
