@@ -171,6 +171,44 @@ def test_public_pages_show_the_reviewed_inventory_until_published(client_in, org
     assert AuditEvent.objects.filter(organisation=org, action="inventory.publish").count() == 2
 
 
+def test_open_data_report_and_indicators_keep_the_reviewed_inventory(client_in, org):
+    """What the footprint publishes besides the public home (the open-data CSV, the annual
+    report, its headline figures, the indicator per agent) reads the published version too."""
+    from django.utils import timezone
+
+    from jalon.footprint import publishing as published_side
+    from jalon.footprint import tasks as footprint_tasks
+
+    org.agents = 100
+    org.save()
+    today = timezone.localdate()
+
+    def published():
+        return (list(published_side.footprint_rows(org)),
+                published_side.report_footprint(org, today.year)["footprint"]["counted"],
+                published_side.headline_devices(org, today.year).value,
+                [v.value for v in published_side.footprint_per_agent(org, today)])
+
+    imported(client_in, org, ["A1", "A2"])
+    client_in.post(url("import_publish", org))
+    # What the inventory's event runs once the change is committed (tests run in a transaction).
+    footprint_tasks.recompute_footprint.call(org.pk)
+    before = published()
+    assert before[2] == "2"
+
+    imported(client_in, org, ["A3", "A4", "A5"])  # applied, waiting for review
+    org.refresh_from_db()
+    footprint_tasks.recompute_footprint.call(org.pk)
+    assert selectors.published_version(org) < org.inventory_version
+    assert published() == before
+
+    client_in.post(url("import_publish", org))
+    org.refresh_from_db()
+    after = published()
+    assert after[2] == "5"
+    assert after[3][-1] > before[3][-1]
+
+
 def test_auto_publish_is_an_organisation_setting(client_in, org):
     response = client_in.post(url("import_publication", org), {"auto_publish": "on"})
     assert response.status_code == 302

@@ -6,6 +6,11 @@
 - the dataset "footprint": totals, by phase and by category, per criterion, last three years;
 - the report sections "footprint" and "sources" (always part of the annual review, as before);
 - the indicator source "footprint_per_agent" (recomputed after an inventory change).
+
+Everything published reads the inventory version the public pages show
+(`published_footprint_for`): while an import waits for review, the open data, the annual report
+and the indicators keep the reviewed inventory, as the public home does; the organisation's own
+pages (dashboard, footprint, API) show the new one.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from jalon import events
 from jalon.core.exports import number_cell
 from jalon.core.model import CRITERIA, PHASES
 from jalon.footprint import presenters, selectors
-from jalon.footprint.services import footprint_for, published_footprint_for
+from jalon.footprint.services import published_footprint_for
 from jalon.inventory.indicators import provenance
 from jalon.inventory.models import Asset
 from jalon.kit import charts
@@ -54,7 +59,7 @@ def footprint_rows(organisation: Organisation, years: Sequence[int] | None = Non
                    ) -> Iterable[list[Any]]:
     """Totals, by category (phase "total") and by phase (category "total"), per criterion."""
     for year in years or footprint_years():
-        data = footprint_for(organisation, year, METHOD)
+        data = published_footprint_for(organisation, year, METHOD)
 
         def row(criterion: str, phase: str, category: str, figure: dict[str, Any],
                 year: int = year) -> list[Any]:
@@ -94,7 +99,7 @@ def public_context(organisation: Organisation, request: HttpRequest) -> dict[str
 
 def report_footprint(organisation: Organisation, year: int) -> dict[str, Any]:
     years = [year - 2, year - 1, year]
-    data = {y: footprint_for(organisation, y, METHOD) for y in years}
+    data = {y: published_footprint_for(organisation, y, METHOD) for y in years}
     current = data[year]
     evolution = [{
         "label": str(CRITERION_LABELS[c]), "unit": display_unit(c),
@@ -152,8 +157,8 @@ def headline_footprint(organisation: Organisation, year: int) -> registry.Headli
     """The year's footprint (stock method) and its change from the year before."""
     if not Asset.objects.filter(organisation=organisation).exists():
         return None
-    current = footprint_for(organisation, year, METHOD)
-    previous = footprint_for(organisation, year - 1, METHOD)
+    current = published_footprint_for(organisation, year, METHOD)
+    previous = published_footprint_for(organisation, year - 1, METHOD)
     now, before = current["totals"]["gwp"]["value"], previous["totals"]["gwp"]["value"]
     if not now:
         return None
@@ -171,9 +176,10 @@ def headline_devices(organisation: Organisation, year: int) -> registry.Headline
     """How many devices the year's footprint counts, and how many inventory rows were read."""
     if not Asset.objects.filter(organisation=organisation).exists():
         return None
-    current = footprint_for(organisation, year, METHOD)
+    current = published_footprint_for(organisation, year, METHOD)
     counted = counted_devices(current)
-    change = fr_change(counted, counted_devices(footprint_for(organisation, year - 1, METHOD)))
+    before = published_footprint_for(organisation, year - 1, METHOD)
+    change = fr_change(counted, counted_devices(before))
     return registry.HeadlineFigure(
         label=gettext("Équipements en service au cours de %(year)s") % {"year": year},
         value=fr_number(counted),
@@ -186,7 +192,7 @@ def headline_devices(organisation: Organisation, year: int) -> registry.Headline
 
 
 def report_sources(organisation: Organisation, year: int) -> dict[str, Any]:
-    return {"factor_set": footprint_for(organisation, year, METHOD)["factor_set"],
+    return {"factor_set": published_footprint_for(organisation, year, METHOD)["factor_set"],
             "factor_sources": selectors.sources(), "modified": modified(organisation),
             "overrides": report_overrides(organisation)}
 
@@ -215,13 +221,13 @@ def report_overrides(organisation: Organisation) -> list[dict[str, str]]:
 # --- Indicator source ----------------------------------------------------------------------------
 
 def footprint_per_agent(organisation: Organisation, today: dt.date) -> list[ComputedValue]:
-    """Climate-change footprint of year N (stock method, footprint_for) per agent."""
+    """Climate-change footprint of year N (stock method, published version) per agent."""
     agents = organisation.agents
     if not agents or not Asset.objects.filter(organisation=organisation).exists():
         return []
     out = []
     for year in years(today):
-        data = footprint_for(organisation, year, METHOD)
+        data = published_footprint_for(organisation, year, METHOD)
         gwp = float(data["totals"]["gwp"]["value"])
         if gwp <= 0:
             continue
