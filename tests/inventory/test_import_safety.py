@@ -195,18 +195,25 @@ def test_open_data_report_and_indicators_keep_the_reviewed_inventory(client_in, 
     footprint_tasks.recompute_footprint.call(org.pk)
     before = published()
     assert before[2] == "2"
+    dated = selectors.published_inventory_date(org)
+    assert dated == selectors.inventory_date(org) and dated is not None
 
     imported(client_in, org, ["A3", "A4", "A5"])  # applied, waiting for review
     org.refresh_from_db()
     footprint_tasks.recompute_footprint.call(org.pk)
     assert selectors.published_version(org) < org.inventory_version
     assert published() == before
+    # The date the public home and the datasets' dct:modified give is the published one's.
+    assert selectors.inventory_date(org) > dated
+    assert selectors.published_inventory_date(org) == dated
+    assert published_side.modified(org) == publishing.modified(org) == dated
 
     client_in.post(url("import_publish", org))
     org.refresh_from_db()
     after = published()
     assert after[2] == "5"
     assert after[3][-1] > before[3][-1]
+    assert selectors.published_inventory_date(org) == selectors.inventory_date(org) > dated
 
 
 def test_auto_publish_is_an_organisation_setting(client_in, org):

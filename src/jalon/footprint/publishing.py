@@ -79,7 +79,7 @@ def footprint_rows(organisation: Organisation, years: Sequence[int] | None = Non
 
 
 def modified(organisation: Organisation) -> dt.datetime:
-    return selectors.inventory_date(organisation) or organisation.created_at
+    return selectors.published_inventory_date(organisation) or organisation.created_at
 
 
 # --- Public home ---------------------------------------------------------------------------------
@@ -90,7 +90,8 @@ def public_context(organisation: Organisation, request: HttpRequest) -> dict[str
     # The version published: an import waiting for review is not public yet.
     data = published_footprint_for(organisation, year, METHOD)
     context = presenters.footprint_context(data)
-    context.update({"year": year, "inventory_date": selectors.inventory_date(organisation),
+    context.update({"year": year,
+                    "inventory_date": selectors.published_inventory_date(organisation),
                     "sources": selectors.sources()})
     return context
 

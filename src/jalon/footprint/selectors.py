@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404
 
 from jalon.footprint.models import SavedScenario
 from jalon.footprint.services import factor_set
-from jalon.inventory.selectors import inventory_date, last_import
+from jalon.inventory.selectors import inventory_date, last_import, published_inventory_date
 from jalon.tenancy import scope
 
-__all__ = ["inventory_date", "last_import", "published_footprint_version", "sources"]
+__all__ = ["inventory_date", "last_import", "published_footprint_version",
+           "published_inventory_date", "sources"]
 FOOTPRINT = "footprint"  # the publishing domain (footprint/publishing.py)
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from jalon import events
 from jalon.inventory import indicators, selectors
 from jalon.inventory.models import Asset
-from jalon.inventory.selectors import inventory_date
+from jalon.inventory.selectors import published_inventory_date
 from jalon.publishing import registry
 from jalon.tenancy.models import Organisation
 
@@ -75,7 +75,7 @@ def live_inventory_rows(organisation: Organisation, today: dt.date | None = None
 
 
 def modified(organisation: Organisation) -> dt.datetime:
-    return inventory_date(organisation) or organisation.created_at
+    return published_inventory_date(organisation) or organisation.created_at
 
 
 def register() -> None:

@@ -133,6 +133,20 @@ def inventory_date(organisation: Organisation) -> dt.datetime | None:
     return at
 
 
+def published_inventory_date(organisation: Organisation) -> dt.datetime | None:
+    """The date of the inventory the public side shows: while an import waits for review, the
+    last import that made the published version (None when that version is the empty one);
+    else `inventory_date`."""
+    pinned = pinned_publication(organisation)
+    if pinned is None:
+        return inventory_date(organisation)
+    done = (InventoryImport.objects.filter(organisation=organisation, status=ImportStatus.DONE,
+                                           inventory_version__lte=pinned.version or 0,
+                                           finished_at__isnull=False)
+            .order_by("-finished_at", "-id").first())
+    return done.finished_at if done is not None else None
+
+
 def route_rules(organisation: Organisation) -> QuerySet[RouteRule]:
     return RouteRule.objects.filter(organisation=organisation)
 
