@@ -196,7 +196,7 @@ def check_keyboard(page: Any) -> list[str]:
     }""", FOCUSABLE)
     problems: list[str] = []
     # Each focus is recorded by the page as it happens (a `focusin` listener): the Tab presses
-    # then need no round trip each to read the focused element, which halves the check's time.
+    # then need no round trip each to read the focused element (85 → 73 s over the suite).
     page.evaluate("""() => {
         document.activeElement && document.activeElement.blur();
         window.scrollTo(0, 0);

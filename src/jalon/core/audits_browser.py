@@ -260,13 +260,16 @@ class _Network:
             return self.finished[rid]
         return self.received.get(rid, 0) if rid in self.failed else 0
 
+    def _counted(self) -> set[str]:
+        return set(self.finished) | self.failed
+
     @property
     def bytes(self) -> int:
-        return sum(self._bytes_of(rid) for rid in set(self.finished) | self.failed)
+        return sum(self._bytes_of(rid) for rid in self._counted())
 
     @property
     def requests(self) -> int:
-        return len(set(self.finished) | self.failed)
+        return len(self._counted())
 
     def resources(self) -> list[dict[str, Any]]:
         return [dict(r, bytes=self._bytes_of(rid)) for rid, r in self.responses.items()]

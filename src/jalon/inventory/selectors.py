@@ -117,10 +117,14 @@ def asset_frame(organisation: Organisation) -> pl.DataFrame:
     return conform(frame)
 
 
-def last_import(organisation: Organisation) -> InventoryImport | None:
-    """The last finished import (the one place this question is asked)."""
-    return (InventoryImport.objects.filter(organisation=organisation, status=ImportStatus.DONE)
-            .order_by("-finished_at", "-id").first())
+def last_import(organisation: Organisation, up_to_version: int | None = None
+                ) -> InventoryImport | None:
+    """The last finished import (the one place this question is asked); with `up_to_version`,
+    the last one that made that inventory version or an earlier one."""
+    done = InventoryImport.objects.filter(organisation=organisation, status=ImportStatus.DONE)
+    if up_to_version is not None:
+        done = done.filter(inventory_version__lte=up_to_version)
+    return done.order_by("-finished_at", "-id").first()
 
 
 def inventory_date(organisation: Organisation) -> dt.datetime | None:
@@ -140,10 +144,7 @@ def published_inventory_date(organisation: Organisation) -> dt.datetime | None:
     pinned = pinned_publication(organisation)
     if pinned is None:
         return inventory_date(organisation)
-    done = (InventoryImport.objects.filter(organisation=organisation, status=ImportStatus.DONE,
-                                           inventory_version__lte=pinned.version or 0,
-                                           finished_at__isnull=False)
-            .order_by("-finished_at", "-id").first())
+    done = last_import(organisation, up_to_version=pinned.version or 0)
     return done.finished_at if done is not None else None
 
 
